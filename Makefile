@@ -1,0 +1,43 @@
+# Every target sets up what it needs: a fresh machine only needs python3 (>= 3.10).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test check-generated generated lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## demo: compile the example workflow, validate it, run it with cwltool
+demo: $(STAMP)
+	$(BIN)/python examples/demo.py
+
+## test: the full test suite (what CI runs)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## check-generated: fail when generated/ is stale
+check-generated: $(STAMP)
+	$(BIN)/python scripts/generated.py --check
+
+## generated: rebuild generated/ from pipelines/
+generated: $(STAMP)
+	$(BIN)/python scripts/generated.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check cwlgen tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/compile.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache

@@ -1,0 +1,32 @@
+"""cwlgen: typed Python in, standards-compliant CWL v1.2 out.
+
+Declare command-line tools with `@tool`, Python functions with `@task`, and workflows with
+`@workflow`; compile them with `cwlgen.compile` or the `cwlgen` command.
+"""
+
+from cwlgen.compiler import Compiled, check, compile
+from cwlgen.dsl.spec import Arg, Out, Resources, stderr, stdout
+from cwlgen.dsl.tool import tool
+from cwlgen.dsl.workflow import workflow
+from cwlgen.errors import CompileError, CwlgenError, InputError, RunError, UsageError
+from cwlgen.runtime.paths import Directory, File
+
+__all__ = [
+    "Arg",
+    "CompileError",
+    "Compiled",
+    "CwlgenError",
+    "Directory",
+    "File",
+    "InputError",
+    "Out",
+    "Resources",
+    "RunError",
+    "UsageError",
+    "check",
+    "compile",
+    "stderr",
+    "stdout",
+    "tool",
+    "workflow",
+]

@@ -1,0 +1,316 @@
+"""IR -> plain dicts in canonical CWL key order. Only requirements actually used are emitted.
+
+`emit_tool` and `emit_workflow` return one document each; `run_ref` tells how a step refers
+to the process it runs (a relative file name, or `#id` inside a packed `$graph`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from cwlgen.backend.cwltypes import cwl_type
+from cwlgen.ir import (
+    NO_DEFAULT,
+    Binding,
+    InputPort,
+    OutputPort,
+    Process,
+    Source,
+    Step,
+    Tool,
+    Workflow,
+    WorkflowInputRef,
+)
+
+CWL_VERSION = "v1.2"
+CWLTOOL_NS = "http://commonwl.org/cwltool#"
+KNOWN_NAMESPACES = {
+    "cwltool": CWLTOOL_NS,
+    "edam": "http://edamontology.org/",
+    "iana": "https://www.iana.org/assignments/media-types/",
+}
+
+# a CWL parameter reference: $(inputs.x), $(runtime.cores), $(self[0].contents), ...
+_PARAM_REF = re.compile(
+    r"^(inputs|self|runtime)(\.[A-Za-z_][A-Za-z0-9_]*|\['[^']*'\]|\[\"[^\"]*\"\]|\[[0-9]+\])*$"
+)
+
+
+def needs_javascript(text: str | None) -> bool:
+    """Whether a CWL string uses `${...}` or a `$(...)` that is not a plain parameter reference."""
+    if not text:
+        return False
+    if re.search(r"(?<!\\)\$\{", text):
+        return True
+    for m in re.finditer(r"(?<!\\)\$\(", text):
+        depth, i = 1, m.end()
+        while i < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[i], 0)
+            i += 1
+        if not _PARAM_REF.match(text[m.end() : i - 1].strip()):
+            return True
+    return False
+
+
+def escape_literal(text: str) -> str:
+    """Make text survive CWL interpolation unchanged (InitialWorkDir entries, valueFrom)."""
+    return text.replace("\\", "\\\\").replace("$(", "\\$(").replace("${", "\\${")
+
+
+def binding_dict(b: Binding) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if b.position is not None:
+        out["position"] = b.position
+    if b.prefix is not None:
+        out["prefix"] = b.prefix
+    if not b.separate:
+        out["separate"] = False
+    if b.item_separator is not None:
+        out["itemSeparator"] = b.item_separator
+    if not b.shell_quote:
+        out["shellQuote"] = False
+    if b.value_from is not None:
+        out["valueFrom"] = b.value_from
+    return out
+
+
+def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": cwl_type(port.type)}
+    if port.label:
+        out["label"] = port.label
+    if port.doc:
+        out["doc"] = port.doc
+    if port.format:
+        out["format"] = port.format
+    if port.secondary_files:
+        out["secondaryFiles"] = list(port.secondary_files)
+    if port.load_listing:
+        out["loadListing"] = port.load_listing
+    if port.load_contents:
+        out["loadContents"] = True
+    if port.default is not NO_DEFAULT:
+        out["default"] = port.default
+    if tool and port.binding is not None:
+        out["inputBinding"] = binding_dict(port.binding)
+    return out
+
+
+def output_dict(port: OutputPort) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": cwl_type(port.type)}
+    if port.doc:
+        out["doc"] = port.doc
+    if port.format:
+        out["format"] = port.format
+    if port.secondary_files:
+        out["secondaryFiles"] = list(port.secondary_files)
+    binding: dict[str, Any] = {}
+    if port.glob is not None:
+        binding["glob"] = port.glob
+    if port.load_contents:
+        binding["loadContents"] = True
+    if port.output_eval is not None:
+        binding["outputEval"] = port.output_eval
+    if binding:
+        out["outputBinding"] = binding
+    return out
+
+
+def _uses_js(tool: Tool) -> bool:
+    texts: list[str | None] = [a.value for a in tool.arguments]
+    texts += [p.binding.value_from for p in tool.inputs if p.binding]
+    texts += [o.glob for o in tool.outputs] + [o.output_eval for o in tool.outputs]
+    texts += [content for _, content in tool.files] + [v for _, v in tool.env]
+    return any(needs_javascript(x) for x in texts)
+
+
+def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(requirements, hints) of a tool, in a fixed canonical order."""
+    reqs: list[dict[str, Any]] = []
+    hints: list[dict[str, Any]] = []
+    if _uses_js(tool):
+        reqs.append({"class": "InlineJavascriptRequirement"})
+    if tool.container is not None:
+        (reqs if tool.container.required else hints).append(
+            {"class": "DockerRequirement", "dockerPull": tool.container.image}
+        )
+    if tool.packages:
+        hints.append({
+            "class": "SoftwareRequirement",
+            "packages": [
+                {"package": p.name, **({"version": list(p.versions)} if p.versions else {})}
+                for p in tool.packages
+            ],
+        })
+    listing: list[Any] = []
+    for name, content in tool.files:
+        listing.append({"entryname": name, "entry": content})
+    for port in tool.inputs:
+        if port.staging is not None:
+            entry: dict[str, Any] = {"entry": f"$(inputs.{port.name})"}
+            if port.staging.writable:
+                entry["writable"] = True
+            listing.append(entry)
+    if listing:
+        reqs.append({"class": "InitialWorkDirRequirement", "listing": listing})
+    if tool.env:
+        reqs.append({
+            "class": "EnvVarRequirement",
+            "envDef": [{"envName": k, "envValue": v} for k, v in tool.env],
+        })
+    if any(p.binding is not None and not p.binding.shell_quote for p in tool.inputs) or any(
+        a.binding is not None and not a.binding.shell_quote for a in tool.arguments
+    ):
+        reqs.append({"class": "ShellCommandRequirement"})
+    res = tool.resources
+    if res is not None:
+        rr: dict[str, Any] = {"class": "ResourceRequirement"}
+        if res.cores is not None:
+            rr["coresMin"] = res.cores
+        if res.ram_mib is not None:
+            rr["ramMin"] = res.ram_mib
+        if res.tmpdir_mib is not None:
+            rr["tmpdirMin"] = res.tmpdir_mib
+        if res.outdir_mib is not None:
+            rr["outdirMin"] = res.outdir_mib
+        if len(rr) > 1:
+            reqs.append(rr)
+    if not tool.deterministic:
+        reqs.append({"class": "WorkReuse", "enableReuse": False})
+    if tool.network:
+        reqs.append({"class": "NetworkAccess", "networkAccess": True})
+    if any(p.staging is not None and p.staging.inplace for p in tool.inputs):
+        reqs.append({"class": "InplaceUpdateRequirement", "inplaceUpdate": True})
+    if res is not None and res.time_limit_s is not None:
+        reqs.append({"class": "ToolTimeLimit", "timelimit": res.time_limit_s})
+    if res is not None and res.gpus > 0:
+        reqs.append({
+            "class": "cwltool:CUDARequirement",
+            "cudaVersionMin": res.cuda_version,
+            "cudaComputeCapability": res.cuda_compute_capability,
+            "cudaDeviceCountMin": res.gpus,
+        })
+    reqs += [dict(r) for r in tool.extra_requirements]
+    hints += [dict(h) for h in tool.extra_hints]
+    return reqs, hints
+
+
+def emit_tool(tool: Tool) -> dict[str, Any]:
+    if tool.python is not None:
+        from cwlgen.backend.python_task import emit_python_tool
+
+        return emit_python_tool(tool)
+    doc: dict[str, Any] = {"class": "CommandLineTool"}
+    if tool.label:
+        doc["label"] = tool.label
+    if tool.doc:
+        doc["doc"] = tool.doc
+    reqs, hints = tool_requirements(tool)
+    if reqs:
+        doc["requirements"] = reqs
+    if hints:
+        doc["hints"] = hints
+    doc["baseCommand"] = list(tool.base_command)
+    if tool.arguments:
+        args: list[Any] = []
+        for a in tool.arguments:
+            if a.binding is None:
+                args.append(a.value)
+            else:
+                args.append({**binding_dict(a.binding), "valueFrom": a.value})
+        doc["arguments"] = args
+    doc["inputs"] = {p.name: input_dict(p, tool=True) for p in tool.inputs}
+    doc["outputs"] = {o.name: output_dict(o) for o in tool.outputs}
+    if tool.stdout_name:
+        doc["stdout"] = tool.stdout_name
+    if tool.stderr_name:
+        doc["stderr"] = tool.stderr_name
+    if tool.success_codes:
+        doc["successCodes"] = list(tool.success_codes)
+    return doc
+
+
+def source_id(source: Source) -> str:
+    if isinstance(source, WorkflowInputRef):
+        return source.name
+    return f"{source.step}/{source.output}"
+
+
+def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
+    reqs = []
+    if any(isinstance(s.process, Workflow) for s in wf.steps):
+        reqs.append({"class": "SubworkflowFeatureRequirement"})
+    if any(s.scatter for s in wf.steps):
+        reqs.append({"class": "ScatterFeatureRequirement"})
+    if any(i.merge for s in wf.steps for i in s.inputs):
+        reqs.append({"class": "MultipleInputFeatureRequirement"})
+    return reqs
+
+
+def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
+    given = {i.name: i for i in step.inputs}
+    ins: dict[str, Any] = {}
+    order = [p.name for p in step.process.inputs]
+    for name in order + sorted(set(given) - set(order)):
+        step_input = given.get(name)
+        if step_input is None:
+            continue
+        if step_input.sources:
+            ids = [source_id(s) for s in step_input.sources]
+            if step_input.merge:
+                ins[name] = {"source": ids, "linkMerge": "merge_nested"}
+            else:
+                ins[name] = ids[0]
+        else:
+            ins[name] = {"default": step_input.default}
+    out: dict[str, Any] = {"run": run_ref(step.process), "in": ins}
+    scatter = [n for n in order if n in given and given[n].scattered]
+    if scatter:
+        out["scatter"] = scatter[0] if len(scatter) == 1 else scatter
+        if len(scatter) > 1 or (step.scatter_method or "dotproduct") != "dotproduct":
+            out["scatterMethod"] = step.scatter_method
+    out["out"] = [o.name for o in step.process.outputs]
+    return out
+
+
+def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, Any]:
+    doc: dict[str, Any] = {"class": "Workflow"}
+    if wf.label:
+        doc["label"] = wf.label
+    if wf.doc:
+        doc["doc"] = wf.doc
+    reqs = workflow_requirements(wf)
+    if reqs:
+        doc["requirements"] = reqs
+    doc["inputs"] = {p.name: input_dict(p, tool=False) for p in wf.inputs}
+    outputs: dict[str, Any] = {}
+    for o in wf.outputs:
+        entry: dict[str, Any] = {"type": cwl_type(o.type)}
+        if o.source is not None:
+            entry["outputSource"] = source_id(o.source)
+        outputs[o.name] = entry
+    doc["outputs"] = outputs
+    doc["steps"] = {s.id: step_dict(s, run_ref) for s in wf.steps}
+    return doc
+
+
+def namespaces_used(docs: list[dict[str, Any]]) -> dict[str, str]:
+    """The `$namespaces` a set of documents needs (prefixes of classes and formats)."""
+    used: set[str] = set()
+
+    def visit(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("class", "format") and isinstance(value, str) and ":" in value:
+                    prefix = value.split(":", 1)[0]
+                    if prefix in KNOWN_NAMESPACES:
+                        used.add(prefix)
+                visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    for d in docs:
+        visit({k: v for k, v in d.items() if k in ("requirements", "hints", "inputs", "outputs")})
+    return {p: KNOWN_NAMESPACES[p] for p in sorted(used)}

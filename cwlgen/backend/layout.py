@@ -1,0 +1,94 @@
+"""Documents on disk: the folder layout (one `.cwl` per process, relative `run:`) and the
+packed layout (one file with `$graph`). Names are derived from function names, in the order
+processes are first met, so output is the same on every run and machine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cwlgen.backend.emit import CWL_VERSION, emit_tool, emit_workflow, namespaces_used
+from cwlgen.ir import Process, Tool, Workflow
+
+
+def processes_in_order(root: Process) -> list[Process]:
+    """`root`, then every process it uses, depth-first in step order, each once."""
+    order: list[Process] = []
+    seen: set[str] = set()
+
+    def visit(p: Process) -> None:
+        if p.key in seen:
+            return
+        seen.add(p.key)
+        order.append(p)
+        if isinstance(p, Workflow):
+            for step in p.steps:
+                visit(step.process)
+
+    visit(root)
+    return order
+
+
+def document_names(processes: list[Process]) -> dict[str, str]:
+    """process key -> unique document stem."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for p in processes:
+        stem, n = p.name, 1
+        while stem in taken:
+            n += 1
+            stem = f"{p.name}_{n}"
+        taken.add(stem)
+        names[p.key] = stem
+    return names
+
+
+def document_sources(root: Process) -> dict[str, str]:
+    """folder-layout file name -> `module:qualname` of the Python object it came from."""
+    processes = processes_in_order(root)
+    names = document_names(processes)
+    return {f"{names[p.key]}.cwl": p.key for p in processes}
+
+
+def _emit(p: Process, run_ref: Any) -> dict[str, Any]:
+    return emit_tool(p) if isinstance(p, Tool) else emit_workflow(p, run_ref)
+
+
+def folder_documents(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
+    """(main file name, {file name: document}) for the folder layout."""
+    processes = processes_in_order(root)
+    names = document_names(processes)
+
+    def run_ref(p: Process) -> str:
+        return f"{names[p.key]}.cwl"
+
+    docs: dict[str, dict[str, Any]] = {}
+    for p in processes:
+        body = _emit(p, run_ref)
+        ns = namespaces_used([body])
+        doc: dict[str, Any] = {"cwlVersion": CWL_VERSION}
+        if ns:
+            doc["$namespaces"] = ns
+        doc.update(body)
+        docs[run_ref(p)] = doc
+    return run_ref(root), docs
+
+
+def packed_document(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
+    """(file name, {file name: document}) for the packed layout: `$graph`, root id `main`."""
+    processes = processes_in_order(root)
+    names = document_names(processes)
+    names[root.key] = "main"
+
+    def run_ref(p: Process) -> str:
+        return f"#{names[p.key]}"
+
+    graph = []
+    for p in processes:
+        graph.append({"id": names[p.key], **_emit(p, run_ref)})
+    doc: dict[str, Any] = {"cwlVersion": CWL_VERSION}
+    ns = namespaces_used(graph)
+    if ns:
+        doc["$namespaces"] = ns
+    doc["$graph"] = graph
+    return f"{root.name}.cwl", {f"{root.name}.cwl": doc}

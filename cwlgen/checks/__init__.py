@@ -1,0 +1,39 @@
+"""Check passes: pure functions from IR to diagnostics. `run_checks` runs them all over a
+process and everything it calls, and returns every problem, sorted by location.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cwlgen.checks.connections import check_connections
+from cwlgen.checks.graph import check_graph
+from cwlgen.ir import Process, Workflow
+from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
+
+
+def all_processes(root: Process) -> Iterator[Process]:
+    """`root` and every tool and workflow reachable from it, each once (by key)."""
+    seen: set[str] = set()
+    stack = [root]
+    while stack:
+        process = stack.pop()
+        if process.key in seen:
+            continue
+        seen.add(process.key)
+        yield process
+        if isinstance(process, Workflow):
+            stack.extend(reversed([s.process for s in process.steps]))
+
+
+def run_checks(root: Process) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for process in all_processes(root):
+        problems += process.diagnostics
+        if isinstance(process, Workflow):
+            problems += check_connections(process)
+            problems += check_graph(process)
+    return sorted_diagnostics(problems)
+
+
+__all__ = ["all_processes", "run_checks"]

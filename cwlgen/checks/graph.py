@@ -1,0 +1,67 @@
+"""Graph checks over the networkx view: cycles, unused step outputs, and conflicting
+in-place updates (one step modifies a File/Directory that another step also reads).
+"""
+
+from __future__ import annotations
+
+from cwlgen.ir import Step, StepOutputRef, Workflow, WorkflowInputRef
+from cwlgen.ir.diagnostics import Diagnostic, Note, diag
+from cwlgen.ir.graph import workflow_graph
+
+
+def check_graph(wf: Workflow) -> list[Diagnostic]:
+    import networkx as nx
+
+    problems: list[Diagnostic] = []
+    g = workflow_graph(wf)
+    if not nx.is_directed_acyclic_graph(g):
+        cycle = nx.find_cycle(g)
+        path = " -> ".join(str(u).split("/", 1)[-1] for u, *_ in cycle)
+        first = g.nodes[cycle[0][0]].get("step")
+        problems.append(diag("CG304", first.src if first else wf.src, path=path))
+    used: set[tuple[str, str]] = set()
+    for step in wf.steps:
+        for step_input in step.inputs:
+            for source in step_input.sources:
+                if isinstance(source, StepOutputRef):
+                    used.add((source.step, source.output))
+    for out in wf.outputs:
+        if isinstance(out.source, StepOutputRef):
+            used.add((out.source.step, out.source.output))
+    for step in wf.steps:
+        for port in step.process.outputs:
+            if (step.id, port.name) not in used:
+                problems.append(diag("CG302", step.src, output=port.name, step=step.id))
+    problems += _inplace_conflicts(wf)
+    return problems
+
+
+def _source_key(source: WorkflowInputRef | StepOutputRef) -> tuple[str, ...]:
+    if isinstance(source, WorkflowInputRef):
+        return ("input", source.name)
+    return ("step", source.step, source.output)
+
+
+def _inplace_conflicts(wf: Workflow) -> list[Diagnostic]:
+    readers: dict[tuple[str, ...], list[Step]] = {}
+    for step in wf.steps:
+        for step_input in step.inputs:
+            for source in step_input.sources:
+                readers.setdefault(_source_key(source), []).append(step)
+    problems = []
+    for step in wf.steps:
+        for step_input in step.inputs:
+            param = step.process.input(step_input.name)
+            if param is None or param.staging is None or not param.staging.inplace:
+                continue
+            for source in step_input.sources:
+                for other in readers.get(_source_key(source), []):
+                    if other.id == step.id:
+                        continue
+                    what = (f"workflow input '{source.name}'"
+                            if isinstance(source, WorkflowInputRef)
+                            else f"output '{source.output}' of step '{source.step}'")
+                    problems.append(diag(
+                        "CG303", step.src, step=step.id, what=what, other=other.id,
+                        notes=(Note(message=f"step '{other.id}' reads it here", src=other.src),)))
+    return problems

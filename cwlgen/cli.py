@@ -1,0 +1,53 @@
+"""The `cwlgen` command: a thin argparse layer; each subcommand lives in cwlgen.commands.
+
+Exit codes: 0 success, 1 problems found (errors, stale output, failed run), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from cwlgen.errors import CwlgenError
+
+# subcommand name -> module in cwlgen.commands providing add_arguments(parser) and run(args)
+COMMANDS = {
+    "build": "Compile a workflow or tool to CWL v1.2 files.",
+    "check": "Type-check every workflow and tool in files, folders or modules.",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="cwlgen", description="Typed Python in, standards-compliant CWL v1.2 out."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    modules = {}
+    for name, help_text in COMMANDS.items():
+        module = importlib.import_module(f"cwlgen.commands.{name}")
+        modules[name] = module
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(p)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        code: int = modules[args.command].run(args)
+        return code
+    except CwlgenError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

@@ -1,0 +1,421 @@
+"""Signature -> interface: read a decorated function's parameters and return annotation into
+IR ports, collecting every problem as a diagnostic that points at the user's own line.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import textwrap
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, get_args, get_origin
+
+import attrs
+
+from cwlgen.dsl.docstrings import ParsedDoc, parse_docstring
+from cwlgen.dsl.spec import Arg, Out, Resources, parse_seconds, parse_size_mib
+from cwlgen.dsl.typemap import NotAValue, UnsupportedType, to_cwl_type, to_cwl_value, type_name
+from cwlgen.ir import NO_DEFAULT, Binding, InputPort, OutputPort, Package, ResourceSpec, Staging
+from cwlgen.ir import types as t
+from cwlgen.ir.diagnostics import Diagnostic, Note, diag
+from cwlgen.ir.location import SourceLocation, display_path
+
+IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+
+@attrs.frozen
+class FunctionSite:
+    """Where a function and each of its parameters are written in the user's file."""
+
+    path: str
+    def_line: int
+    param_lines: Mapping[str, int]
+    return_line: int
+
+    def at(self, line: int | None = None) -> SourceLocation:
+        return SourceLocation(path=self.path, line=line or self.def_line)
+
+    def param(self, name: str) -> SourceLocation:
+        return self.at(self.param_lines.get(name))
+
+    def returns(self) -> SourceLocation:
+        return self.at(self.return_line)
+
+
+def function_site(func: Callable[..., Any]) -> FunctionSite:
+    """Locate `func`'s `def` line and its parameters with `ast` (falls back to the code object)."""
+    code = func.__code__
+    path = display_path(code.co_filename)
+    first = code.co_firstlineno
+    try:
+        lines, start = inspect.getsourcelines(func)
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError):
+        return FunctionSite(path, first, {}, first)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == func.__name__:
+            offset = start - 1
+            args = node.args
+            params = {
+                a.arg: a.lineno + offset
+                for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
+            }
+            if args.vararg:
+                params[args.vararg.arg] = args.vararg.lineno + offset
+            if args.kwarg:
+                params[args.kwarg.arg] = args.kwarg.lineno + offset
+            ret = (node.returns.lineno if node.returns else node.lineno) + offset
+            return FunctionSite(path, node.lineno + offset, params, ret)
+    return FunctionSite(path, first, {}, first)
+
+
+def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
+    """(base type, metadata) of a possibly Annotated annotation; nested Annotated flattened."""
+    extras: list[Any] = []
+    while get_origin(tp) is typing.Annotated:
+        args = get_args(tp)
+        tp, extras = args[0], [*extras, *args[1:]]
+    # Annotated inside Optional: `Annotated[File, Arg()] | None`
+    return tp, extras
+
+
+def resolve_hints(func: Callable[..., Any]) -> tuple[dict[str, Any], str | None]:
+    """Type hints with Annotated extras kept; on failure, the error text."""
+    try:
+        return typing.get_type_hints(func, include_extras=True), None
+    except Exception as exc:  # NameError for an undefined forward reference, etc.
+        return {}, f"{type(exc).__name__}: {exc}"
+
+
+def _first(extras: Iterable[Any], cls: type) -> Any:
+    for e in extras:
+        if isinstance(e, cls):
+            return e
+    return None
+
+
+@attrs.frozen
+class Interface:
+    inputs: tuple[InputPort, ...]
+    outputs: tuple[OutputPort, ...]
+    output_names: tuple[str, ...]
+    return_class: type | None  # the NamedTuple class of multiple outputs
+    doc: ParsedDoc
+    site: FunctionSite
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def read_interface(
+    func: Callable[..., Any], *, kind: str, display: str
+) -> Interface:
+    """Read inputs and outputs of `func`. `kind` is "tool", "task" or "workflow"."""
+    site = function_site(func)
+    doc = parse_docstring(func.__doc__)
+    hints, hint_error = resolve_hints(func)
+    problems: list[Diagnostic] = []
+    if hint_error:
+        problems.append(
+            diag("CG112", site.at(), problem=f"cannot resolve the annotations of '{display}': "
+                 f"{hint_error}")
+        )
+    sig = inspect.signature(func)
+    inputs: list[InputPort] = []
+    for index, param in enumerate(sig.parameters.values()):
+        port = _read_param(param, index, hints, kind, display, site, doc, problems)
+        if port is not None:
+            inputs.append(port)
+    outputs, names, return_class = _read_returns(func, hints, kind, display, site, doc, problems)
+    _check_ids(inputs, outputs, display, site, problems)
+    return Interface(tuple(inputs), tuple(outputs), names, return_class, doc, site,
+                     tuple(problems))
+
+
+def _read_param(
+    param: inspect.Parameter,
+    index: int,
+    hints: Mapping[str, Any],
+    kind: str,
+    display: str,
+    site: FunctionSite,
+    doc: ParsedDoc,
+    problems: list[Diagnostic],
+) -> InputPort | None:
+    name = param.name
+    where = site.param(name)
+    if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
+        kinds = {
+            param.VAR_POSITIONAL: "*args",
+            param.VAR_KEYWORD: "**kwargs",
+            param.POSITIONAL_ONLY: "positional-only",
+        }
+        problems.append(diag("CG110", where, param=name, func=display, kind=kinds[param.kind]))
+        return None
+    if name not in hints:
+        problems.append(diag("CG101", where, param=name, func=display))
+        return None
+    base, extras = split_annotated(hints[name])
+    arg: Arg | None = _first(extras, Arg)
+    if _first(extras, Out) is not None:
+        problems.append(diag("CG112", where, problem=f"parameter '{name}' of '{display}' is "
+                             "annotated with Out(...); Out describes outputs, use Arg(...)"))
+    try:
+        cwl_type = to_cwl_type(base, hint_name=name)
+    except UnsupportedType as exc:
+        problems.append(diag("CG102", where, what=f"parameter '{name}'", func=display,
+                             pytype=str(exc)))
+        return None
+    default: Any = NO_DEFAULT
+    if param.default is not param.empty:
+        try:
+            default = to_cwl_value(param.default)
+        except NotAValue:
+            default = NO_DEFAULT
+            problems.append(diag("CG106", where, value=repr(param.default), param=name,
+                                 func=display, type=cwl_type))
+        else:
+            if not t.check_value(default, cwl_type):
+                hint = f"; annotate it '{type_name(base)} | None'" if default is None else ""
+                problems.append(diag("CG106", where, value=repr(param.default) + hint,
+                                     param=name, func=display, type=cwl_type))
+                default = NO_DEFAULT
+    arg = arg or Arg()
+    binding = None
+    staging = None
+    if kind == "tool":
+        binding = _binding(name, index, cwl_type, arg, display, where, problems)
+        if arg.stage or arg.writable or arg.inplace:
+            if not isinstance(t.strip_optional(cwl_type), t.Prim) or t.strip_optional(
+                cwl_type
+            ).name not in ("File", "Directory"):
+                how = "in place" if arg.inplace else "writable" if arg.writable else "staged"
+                problems.append(diag("CG114", where, param=name, func=display, how=how,
+                                     type=cwl_type))
+            else:
+                staging = Staging(writable=arg.writable or arg.inplace, inplace=arg.inplace)
+    return InputPort(
+        name=name,
+        type=cwl_type,
+        default=default,
+        doc=arg.doc or doc.params.get(name),
+        binding=binding,
+        format=arg.format,
+        secondary_files=arg.secondary_files,
+        load_listing=arg.load_listing,
+        load_contents=arg.load_contents,
+        staging=staging,
+        src=where,
+    )
+
+
+def _binding(
+    name: str,
+    index: int,
+    cwl_type: t.CwlType,
+    arg: Arg,
+    display: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> Binding | None:
+    if not arg.bind:
+        return None
+    base = t.strip_optional(cwl_type)
+    if base == t.BOOLEAN and arg.prefix is None and arg.value_from is None:
+        problems.append(diag("CG105", where, param=name, func=display))
+        return None
+    return Binding(
+        position=arg.position if arg.position is not None else index + 1,
+        prefix=arg.prefix,
+        separate=arg.separate,
+        item_separator=arg.item_separator,
+        shell_quote=arg.shell_quote,
+        value_from=arg.value_from,
+    )
+
+
+def _is_namedtuple(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields")
+
+
+def _read_returns(
+    func: Callable[..., Any],
+    hints: Mapping[str, Any],
+    kind: str,
+    display: str,
+    site: FunctionSite,
+    doc: ParsedDoc,
+    problems: list[Diagnostic],
+) -> tuple[list[OutputPort], tuple[str, ...], type | None]:
+    where = site.returns()
+    if "return" not in hints:
+        if inspect.signature(func).return_annotation is inspect.Signature.empty:
+            problems.append(diag("CG103", where, func=display))
+        return [], (), None
+    ret = hints["return"]
+    if ret is None or ret is type(None):
+        return [], (), None
+    base, extras = split_annotated(ret)
+    if _is_namedtuple(base):
+        field_hints, err = resolve_hints(base)
+        if err:
+            problems.append(diag("CG112", where, problem=f"cannot resolve the fields of "
+                                 f"{base.__qualname__}: {err}"))
+            return [], (), base
+        outputs = []
+        for field in base._fields:
+            if field not in field_hints:
+                problems.append(diag("CG101", where, param=field, func=base.__qualname__))
+                continue
+            port = _read_output(field, field_hints[field], kind, display, where, doc, problems)
+            if port is not None:
+                outputs.append(port)
+        return outputs, tuple(base._fields), base
+    port = _read_output("out", ret, kind, display, where, doc, problems)
+    return ([port] if port else []), ("out",), None
+
+
+def _read_output(
+    name: str,
+    annotation: Any,
+    kind: str,
+    display: str,
+    where: SourceLocation,
+    doc: ParsedDoc,
+    problems: list[Diagnostic],
+) -> OutputPort | None:
+    base, extras = split_annotated(annotation)
+    out: Out = _first(extras, Out) or Out()
+    if _first(extras, Arg) is not None:
+        problems.append(diag("CG112", where, problem=f"output '{name}' of '{display}' is "
+                             "annotated with Arg(...); Arg describes inputs, use Out(...)"))
+    try:
+        cwl_type = to_cwl_type(base, hint_name=name)
+    except UnsupportedType as exc:
+        problems.append(diag("CG102", where, what=f"output '{name}'", func=display,
+                             pytype=str(exc)))
+        return None
+    if kind == "tool":
+        if out.stream is not None:
+            if cwl_type != t.FILE:
+                problems.append(diag("CG111", where, output=name, func=display,
+                                     stream=out.stream, type=cwl_type))
+        elif out.glob is None and out.output_eval is None:
+            problems.append(diag("CG104", where, output=name, func=display, type=cwl_type))
+    elif out.glob is not None or out.stream is not None:
+        problems.append(diag("CG112", where, problem=f"output '{name}' of {kind} '{display}' "
+                             "has Out(glob=...)/stdout(); only @tool outputs are collected "
+                             "that way (a task returns its values)"))
+    return OutputPort(
+        name=name,
+        type=cwl_type,
+        glob=out.filename if out.stream else out.glob,
+        load_contents=out.load_contents,
+        output_eval=out.output_eval,
+        stream=out.stream,
+        format=out.format,
+        secondary_files=out.secondary_files,
+        doc=out.doc or doc.returns.get(name),
+        src=where,
+    )
+
+
+def _check_ids(
+    inputs: list[InputPort],
+    outputs: list[OutputPort],
+    display: str,
+    site: FunctionSite,
+    problems: list[Diagnostic],
+) -> None:
+    seen: dict[str, str] = {}
+    for what, ports in (("input", inputs), ("output", outputs)):
+        for port in ports:
+            if not IDENTIFIER.match(port.name):
+                problems.append(diag("CG107", port.src, name=port.name, what=what,
+                                     func=display))
+            if port.name in seen:
+                problems.append(diag("CG108", port.src, name=port.name, first=seen[port.name],
+                                     second=what, func=display))
+            seen[port.name] = what
+
+
+def read_resources(
+    resources: Resources | None, display: str, where: SourceLocation, problems: list[Diagnostic]
+) -> ResourceSpec | None:
+    if resources is None:
+        return None
+    if not isinstance(resources, Resources):
+        problems.append(diag("CG109", where, func=display,
+                             problem=f"expected Resources(...), got {type(resources).__name__}"))
+        return None
+    values: dict[str, Any] = {}
+    try:
+        if resources.cores is not None:
+            if isinstance(resources.cores, bool) or not isinstance(resources.cores, (int, float)) \
+                    or resources.cores <= 0:
+                raise ValueError(f"cores must be a positive number, not {resources.cores!r}")
+            values["cores"] = resources.cores
+        for field, key in (("ram", "ram_mib"), ("tmpdir", "tmpdir_mib"),
+                           ("outdir", "outdir_mib")):
+            raw = getattr(resources, field)
+            if raw is not None:
+                values[key] = parse_size_mib(raw, field)
+        if resources.time_limit is not None:
+            values["time_limit_s"] = parse_seconds(resources.time_limit, "time_limit")
+        if isinstance(resources.gpus, bool) or not isinstance(resources.gpus, int) \
+                or resources.gpus < 0:
+            raise ValueError(f"gpus must be a whole number >= 0, not {resources.gpus!r}")
+        values["gpus"] = resources.gpus
+    except ValueError as exc:
+        problems.append(diag("CG109", where, func=display, problem=str(exc)))
+        return None
+    return ResourceSpec(
+        cuda_version=resources.cuda_version,
+        cuda_compute_capability=resources.cuda_compute_capability,
+        **values,
+    )
+
+
+def read_packages(
+    packages: Iterable[str | Mapping[str, Any]], display: str, where: SourceLocation,
+    problems: list[Diagnostic],
+) -> tuple[Package, ...]:
+    """'numpy', 'losoto==2.7' or {'name': ..., 'versions': [...]} -> Package."""
+    out = []
+    if isinstance(packages, str):
+        packages = [packages]
+    for spec in packages:
+        if isinstance(spec, str):
+            name, _, version = spec.partition("==")
+            name = name.strip()
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]*", name):
+                problems.append(diag("CG112", where, problem=f"package {spec!r} of '{display}' "
+                                     "is not 'name' or 'name==version'"))
+                continue
+            out.append(Package(name=name, versions=(version.strip(),) if version else ()))
+        elif isinstance(spec, Mapping) and "name" in spec:
+            out.append(Package(name=str(spec["name"]),
+                               versions=tuple(str(v) for v in spec.get("versions", ()))))
+        else:
+            problems.append(diag("CG112", where, problem=f"package {spec!r} of '{display}' is "
+                                 "not 'name', 'name==version' or {'name':..., 'versions':[...]}"))
+    return tuple(out)
+
+
+def read_env(
+    env: Mapping[str, Any] | None, display: str, where: SourceLocation, problems: list[Diagnostic]
+) -> tuple[tuple[str, str], ...]:
+    if not env:
+        return ()
+    out = []
+    for key, value in env.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(key)):
+            problems.append(diag("CG112", where, problem=f"environment variable name {key!r} of "
+                                 f"'{display}' is not valid"))
+            continue
+        out.append((str(key), str(value)))
+    return tuple(sorted(out))
+
+
+def note_at(message: str, src: SourceLocation | None) -> Note:
+    return Note(message=message, src=src)

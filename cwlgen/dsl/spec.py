@@ -1,0 +1,138 @@
+"""The metadata users attach to parameters and tools: Arg, Out, stdout/stderr, Resources.
+
+These ride in `Annotated[...]` or in decorator arguments; they hold what the user wrote and
+are turned into IR by `cwlgen.dsl.interface`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import attrs
+
+
+@attrs.frozen(kw_only=True)
+class Arg:
+    """How an input appears on the command line, and how it is staged.
+
+    position/prefix/separate/item_separator/shell_quote/value_from follow CWL's
+    CommandLineBinding. `bind=False` keeps the input off the command line (it can still be
+    used from `value_from` expressions, `files=` templates or `arguments`).
+    `stage=True` copies the File/Directory into the working directory; `writable=True` lets
+    the tool modify that copy; `inplace=True` modifies the original (a Measurement Set) in
+    place without copying it (InplaceUpdateRequirement).
+    """
+
+    position: int | None = None
+    prefix: str | None = None
+    separate: bool = True
+    item_separator: str | None = None
+    shell_quote: bool = True
+    value_from: str | None = None
+    bind: bool = True
+    doc: str | None = None
+    format: str | None = None
+    secondary_files: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    load_listing: Literal["no_listing", "shallow_listing", "deep_listing"] | None = None
+    load_contents: bool = False
+    stage: bool = False
+    writable: bool = False
+    inplace: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Out:
+    """Where an output comes from: a glob in the working directory, optionally loaded.
+
+    `glob` may use CWL parameter references, e.g. ``Out(glob="$(inputs.ms.basename)")`` for
+    a Directory updated in place. `output_eval` is CWL's outputEval.
+    """
+
+    glob: str | None = None
+    load_contents: bool = False
+    output_eval: str | None = None
+    format: str | None = None
+    secondary_files: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    doc: str | None = None
+    stream: Literal["stdout", "stderr"] | None = None
+    filename: str | None = None
+
+
+def stdout(filename: str | None = None) -> Out:
+    """Capture the tool's standard output as a File output (named `filename`)."""
+    return Out(stream="stdout", filename=filename)
+
+
+def stderr(filename: str | None = None) -> Out:
+    """Capture the tool's standard error as a File output (named `filename`)."""
+    return Out(stream="stderr", filename=filename)
+
+
+_SIZE_UNITS = {
+    "b": 1 / 2**20,
+    "k": 1 / 1024, "kb": 1000 / 2**20, "kib": 1 / 1024,
+    "m": 1, "mb": 10**6 / 2**20, "mib": 1,
+    "g": 1024, "gb": 10**9 / 2**20, "gib": 1024,
+    "t": 1024**2, "tb": 10**12 / 2**20, "tib": 1024**2,
+}
+_TIME_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
+
+
+def parse_size_mib(value: int | float | str, what: str) -> int:
+    """'8 GiB' -> 8192 (MiB, CWL's unit); a bare number is already MiB."""
+    if isinstance(value, bool):
+        raise ValueError(f"{what} must be a size such as '8 GiB', not {value!r}")
+    if isinstance(value, (int, float)):
+        mib = float(value)
+    else:
+        m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([A-Za-z]*)\s*", value)
+        unit = m.group(2).lower() if m else ""
+        if not m or unit not in _SIZE_UNITS:
+            raise ValueError(
+                f"{what}={value!r} is not a size; write e.g. '512 MiB', '8 GiB' or '2 GB'"
+            )
+        mib = float(m.group(1)) * _SIZE_UNITS[unit]
+    if mib <= 0:
+        raise ValueError(f"{what} must be positive, not {value!r}")
+    return max(1, int(-(-mib // 1)))
+
+
+def parse_seconds(value: int | float | str, what: str) -> int:
+    """'2h' / '90 min' / '1h30m' / 3600 -> seconds."""
+    if isinstance(value, bool):
+        raise ValueError(f"{what} must be a duration such as '2h', not {value!r}")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    else:
+        parts = re.findall(r"([0-9]*\.?[0-9]+)\s*([A-Za-z]+)", value)
+        rebuilt = "".join(f"{n}{u}" for n, u in parts)
+        if not parts or rebuilt != re.sub(r"\s+", "", value) or any(
+            u.lower() not in _TIME_UNITS for _, u in parts
+        ):
+            raise ValueError(
+                f"{what}={value!r} is not a duration; write e.g. '90s', '30 min', '2h' or "
+                "'1h30m'"
+            )
+        seconds = sum(float(n) * _TIME_UNITS[u.lower()] for n, u in parts)
+    if seconds <= 0:
+        raise ValueError(f"{what} must be positive, not {value!r}")
+    return int(-(-seconds // 1))
+
+
+@attrs.frozen(kw_only=True)
+class Resources:
+    """What one job of a step needs; runners (cwltool, Toil, Slurm) honour it.
+
+    Sizes take human units ("8 GiB", "500 MB"; a bare number means MiB), time takes
+    "2h", "30 min" or seconds. `gpus > 0` emits cwltool's CUDARequirement.
+    """
+
+    cores: int | float | None = None
+    ram: int | float | str | None = None
+    tmpdir: int | float | str | None = None
+    outdir: int | float | str | None = None
+    gpus: int = 0
+    time_limit: int | float | str | None = None
+    cuda_version: str = "11.0"
+    cuda_compute_capability: str = "3.0"

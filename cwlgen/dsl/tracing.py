@@ -1,0 +1,218 @@
+"""Tracing: while a workflow body runs under a `Builder`, calls record steps and return
+inert, typed `Promise`s instead of doing any work.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from cwlgen.dsl.typemap import NotAValue, to_cwl_value
+from cwlgen.errors import UsageError
+from cwlgen.ir import NO_DEFAULT, Source, Step, StepInput, StepOutputRef
+from cwlgen.ir import types as t
+from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.location import SourceLocation, caller_location
+
+if TYPE_CHECKING:
+    from cwlgen.dsl.definition import Definition
+
+SCATTER_METHODS = ("dotproduct", "nested_crossproduct", "flat_crossproduct")
+
+
+class Promise:
+    """The future value of a workflow input or step output, seen while tracing.
+
+    It has a CWL type and a source; it cannot be inspected, only passed to other calls.
+    """
+
+    __slots__ = ("source", "type", "src", "label")
+
+    def __init__(self, source: Source, type: t.CwlType, src: SourceLocation | None, label: str):
+        self.source = source
+        self.type = type
+        self.src = src
+        self.label = label
+
+    def __repr__(self) -> str:
+        return f"<promise {self.label}: {self.type}>"
+
+    def _refuse(self, what: str, instead: str) -> NoReturn:
+        raise UsageError(
+            f"{self.label} is only known when the workflow runs, so it cannot be {what} while "
+            f"the workflow is compiled; {instead}"
+        )
+
+    def __bool__(self) -> bool:
+        self._refuse("tested with if/and/or/not", "branching on values is not supported in "
+                     "CWL workflows built by cwlgen: compute the decision inside a task")
+
+    def __iter__(self) -> Iterator[Any]:
+        self._refuse("iterated", "use task.map(param=...) to run a task once per item")
+
+    def __len__(self) -> int:
+        self._refuse("measured with len()", "pass the list to a task that needs its length")
+
+    def __getitem__(self, key: Any) -> Any:
+        self._refuse("indexed", "pass the whole list on, or pick items inside a task")
+
+    def __fspath__(self) -> str:
+        self._refuse("used as a path", "pass it to a task or tool, which gets a real path")
+
+    def __index__(self) -> int:
+        self._refuse("used as a number", "pass it to a task that does the arithmetic")
+
+    def __format__(self, spec: str) -> str:
+        self._refuse("formatted into a string", "pass it to a task, or use Arg(prefix=...)")
+
+
+class Builder:
+    """Collects the steps and diagnostics of one workflow being traced."""
+
+    def __init__(self, name: str, reserved: set[str]) -> None:
+        self.name = name
+        self.steps: list[Step] = []
+        self.diagnostics: list[Diagnostic] = []
+        self._taken = set(reserved)
+        self._counts: dict[str, int] = {}
+
+    def new_step_id(self, base: str) -> str:
+        n = self._counts.get(base, 0)
+        while True:
+            n += 1
+            candidate = base if n == 1 else f"{base}_{n}"
+            if candidate not in self._taken:
+                self._counts[base] = n
+                self._taken.add(candidate)
+                return candidate
+
+
+_current: contextvars.ContextVar[Builder | None] = contextvars.ContextVar(
+    "cwlgen_builder", default=None
+)
+_tracing_stack: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "cwlgen_tracing_stack", default=()
+)
+
+
+def current_builder() -> Builder | None:
+    return _current.get()
+
+
+def _arg_depth(value: Any) -> int:
+    """Array depth of a literal value (lists of lists ...)."""
+    d = 0
+    while isinstance(value, (list, tuple)) and value:
+        d += 1
+        value = value[0]
+    return d
+
+
+def record_call(
+    defn: Definition,
+    args: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+    *,
+    scatter: bool = False,
+    method: str = "dotproduct",
+    batch: int | None = None,
+) -> Any:
+    """Record one call of `defn` in the current workflow and return promises for its outputs."""
+    builder = _current.get()
+    src = caller_location()
+    if builder is None:
+        raise UsageError(
+            f"'{defn.name}' was called outside a @workflow; tools and workflows only describe "
+            "work. Use cwlgen.compile(...) to get CWL, or cwlgen.run(...) to run it"
+        )
+    process = defn.process_ir()
+    step_id = builder.new_step_id(defn.name)
+    problems = builder.diagnostics
+    if args:
+        first = process.inputs[0].name if process.inputs else "name"
+        problems.append(diag("CG205", src, callee=defn.name, count=len(args), example=first))
+    if scatter and method not in SCATTER_METHODS:
+        problems.append(diag("CG210", src, method=method, callee=defn.name,
+                             choices=", ".join(SCATTER_METHODS)))
+        method = "dotproduct"
+    step_inputs: list[StepInput] = []
+    for name, value in kwargs.items():
+        param = process.input(name)
+        step_input = _step_input(defn.name, name, value, param.type if param else None, scatter,
+                                 src, problems)
+        if step_input is not None:
+            step_inputs.append(step_input)
+    n_scattered = sum(1 for s in step_inputs if s.scattered)
+    if scatter and n_scattered == 0:
+        problems.append(diag("CG209", src, callee=defn.name))
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
+        problems.append(diag("CG212", src, problem=f"batch={batch!r} for '{defn.name}.map' must "
+                             "be a whole number >= 1"))
+        batch = None
+    step = Step(
+        id=step_id,
+        process=process,
+        inputs=tuple(step_inputs),
+        scatter_method=method if n_scattered > 1 or (n_scattered and method != "dotproduct")
+        else ("dotproduct" if n_scattered else None),
+        positional_args=len(args),
+        batch=batch if n_scattered else None,
+        src=src,
+    )
+    builder.steps.append(step)
+    levels = 0
+    if n_scattered:
+        levels = n_scattered if method == "nested_crossproduct" else 1
+    promises = []
+    for port in process.outputs:
+        out_type: t.CwlType = port.type
+        for _ in range(levels):
+            out_type = t.Array(out_type)
+        ref = StepOutputRef(step=step_id, output=port.name, type=out_type, src=src)
+        promises.append(Promise(ref, out_type, src, f"output '{port.name}' of step '{step_id}'"))
+    return defn.shape_result(promises)
+
+
+def _step_input(
+    callee: str,
+    name: str,
+    value: Any,
+    param_type: t.CwlType | None,
+    scatter: bool,
+    src: SourceLocation | None,
+    problems: list[Diagnostic],
+) -> StepInput | None:
+    param_depth = t.depth(param_type) if param_type is not None else 0
+    can_scatter = scatter and param_type is not None and t.strip_optional(param_type) != t.ANY
+    if isinstance(value, Promise):
+        scattered = (
+            can_scatter
+            and isinstance(value.type, t.Array)
+            and t.depth(value.type) > param_depth
+        )
+        return StepInput(name=name, sources=(value.source,), scattered=scattered, src=src)
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Promise) for v in value):
+        if not all(isinstance(v, Promise) for v in value):
+            problems.append(diag("CG211", src, param=name, callee=callee,
+                                 what="step results and literal values",
+                                 expected=param_type if param_type is not None else "?"))
+            return None
+        item_depth = max(t.depth(v.type) for v in value)
+        scattered = can_scatter and item_depth + 1 > param_depth
+        return StepInput(name=name, sources=tuple(v.source for v in value), merge=True,
+                         scattered=scattered, src=src)
+    try:
+        literal = to_cwl_value(value)
+    except NotAValue as exc:
+        problems.append(diag("CG206", src, param=name, callee=callee,
+                             expected=param_type if param_type is not None else "a value",
+                             value=f"of type {exc} (not a CWL value)"))
+        return None
+    scattered = can_scatter and _arg_depth(literal) > param_depth and isinstance(literal, list)
+    return StepInput(name=name, default=literal if literal is not None else None,
+                     scattered=scattered, src=src)
+
+
+def no_default_marker() -> Any:
+    return NO_DEFAULT

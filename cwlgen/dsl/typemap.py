@@ -1,0 +1,136 @@
+"""Python annotations -> CWL types, and Python values -> CWL (JSON-like) values."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import os
+import types
+import typing
+from typing import Any, Literal, Union, get_args, get_origin
+
+import attrs
+
+from cwlgen.ir import types as t
+from cwlgen.runtime.paths import Directory, File
+
+
+class UnsupportedType(Exception):
+    """Raised with a readable rendering of the offending annotation."""
+
+
+def type_name(tp: Any) -> str:
+    if isinstance(tp, type):
+        return tp.__qualname__
+    return repr(tp).replace("typing.", "")
+
+
+def is_record_class(tp: Any) -> bool:
+    return isinstance(tp, type) and (attrs.has(tp) or dataclasses.is_dataclass(tp))
+
+
+def to_cwl_type(tp: Any, *, hint_name: str = "value") -> t.CwlType:
+    """The CWL type of a (non-Annotated) Python annotation; raises UnsupportedType."""
+    origin = get_origin(tp)
+    if origin is typing.Annotated:
+        return to_cwl_type(get_args(tp)[0], hint_name=hint_name)
+    if tp is Any:
+        return t.ANY
+    if tp is File:
+        return t.FILE
+    if tp is Directory:
+        return t.DIRECTORY
+    if tp is bool:
+        return t.BOOLEAN
+    if tp is int:
+        return t.INT
+    if tp is float:
+        return t.FLOAT
+    if tp is str:
+        return t.STRING
+    if origin in (Union, types.UnionType):
+        members = get_args(tp)
+        non_null = [m for m in members if m is not type(None)]
+        if len(non_null) == 1 and len(members) == 2:
+            inner = to_cwl_type(non_null[0], hint_name=hint_name)
+            if isinstance(inner, t.Optional):
+                return inner
+            return t.Optional(inner)
+        raise UnsupportedType(type_name(tp))
+    if origin is list:
+        (item,) = get_args(tp) or (None,)
+        if item is None:
+            raise UnsupportedType("list without an item type (write list[T])")
+        return t.Array(to_cwl_type(item, hint_name=hint_name))
+    if origin is Literal:
+        symbols = get_args(tp)
+        if not symbols or not all(isinstance(s, str) for s in symbols):
+            raise UnsupportedType(f"{type_name(tp)} (Literal choices must be strings)")
+        return t.Enum(name=hint_name, symbols=tuple(symbols))
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return t.Enum(name=tp.__name__, symbols=enum_symbols(tp))
+    if is_record_class(tp):
+        return record_type(tp)
+    if tp is list:
+        raise UnsupportedType("list without an item type (write list[T])")
+    raise UnsupportedType(type_name(tp))
+
+
+def enum_symbols(cls: type[enum.Enum]) -> tuple[str, ...]:
+    """String values if every member has one, else member names."""
+    members = list(cls)
+    if all(isinstance(m.value, str) for m in members):
+        return tuple(m.value for m in members)
+    return tuple(m.name for m in members)
+
+
+def record_fields(cls: type) -> list[tuple[str, Any]]:
+    """(name, annotation) of each field of an attrs class or dataclass, in order."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    if attrs.has(cls):
+        names = [a.name for a in attrs.fields(cls)]
+    else:
+        names = [f.name for f in dataclasses.fields(cls)]
+    missing = [n for n in names if n not in hints]
+    if missing:
+        raise UnsupportedType(f"record {cls.__qualname__} (field '{missing[0]}' has no annotation)")
+    return [(n, hints[n]) for n in names]
+
+
+def record_type(cls: type) -> t.Record:
+    fields = tuple(
+        t.Field(name=name, type=to_cwl_type(tp, hint_name=name)) for name, tp in record_fields(cls)
+    )
+    return t.Record(name=cls.__name__, fields=fields)
+
+
+class NotAValue(Exception):
+    """The object cannot be written into CWL as a literal value."""
+
+
+def to_cwl_value(value: Any) -> Any:
+    """A Python value as CWL sees it (JSON-like): Files become File objects, etc."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, (File, Directory)):
+        return value.to_cwl()
+    if isinstance(value, enum.Enum):
+        cls = type(value)
+        symbols = enum_symbols(cls)
+        return value.value if symbols and value.value in symbols else value.name
+    if isinstance(value, (list, tuple)):
+        return [to_cwl_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_cwl_value(v) for k, v in value.items()}
+    if is_record_class(type(value)):
+        names = (
+            [a.name for a in attrs.fields(type(value))]
+            if attrs.has(type(value))
+            else [f.name for f in dataclasses.fields(value)]
+        )
+        return {n: to_cwl_value(getattr(value, n)) for n in names}
+    if isinstance(value, os.PathLike):
+        return File(value).to_cwl()
+    raise NotAValue(type_name(type(value)))

@@ -1,0 +1,132 @@
+"""`@workflow`: a typed function whose body wires calls together; tracing it yields the IR."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from cwlgen.dsl.definition import Definition
+from cwlgen.dsl.tracing import Builder, Promise, _current, _tracing_stack
+from cwlgen.errors import CwlgenError
+from cwlgen.ir import Workflow, WorkflowInputRef, WorkflowOutput
+from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.location import SourceLocation, caller_location, display_path
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+class WorkflowDef(Definition[P, R]):
+    """A workflow: calling it inside another workflow adds it as a subworkflow step."""
+
+    kind = "workflow"
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        stack = _tracing_stack.get()
+        if self.key in stack and _current.get() is not None:
+            builder = _current.get()
+            assert builder is not None
+            path = " -> ".join([k.rsplit(":", 1)[-1] for k in stack] + [self.name])
+            builder.diagnostics.append(diag("CG301", caller_location(), func=self.name,
+                                            path=path))
+            return self.shape_result([])  # type: ignore[no-any-return]
+        return super().__call__(*args, **kwargs)
+
+    def _build_ir(self) -> Workflow:
+        iface = self.interface
+        builder = Builder(self.name, {p.name for p in iface.inputs} | set(iface.output_names))
+        problems: list[Diagnostic] = list(iface.diagnostics)
+        promises = {
+            port.name: Promise(WorkflowInputRef(name=port.name, type=port.type), port.type,
+                               port.src, f"workflow input '{port.name}'")
+            for port in iface.inputs
+        }
+        result: Any = None
+        traced = False
+        if not any(d.severity == "error" for d in iface.diagnostics):
+            token = _current.set(builder)
+            stack_token = _tracing_stack.set((*_tracing_stack.get(), self.key))
+            try:
+                result = self.func(**promises)  # type: ignore[call-arg]
+                traced = True
+            except CwlgenError as exc:
+                problems.append(diag("CG113", _user_frame(exc) or iface.site.at(),
+                                     func=self.name, exc=str(exc)))
+            except Exception as exc:  # user code failed while tracing
+                problems.append(diag("CG113", _user_frame(exc) or iface.site.at(),
+                                     func=self.name, exc=f"{type(exc).__name__}: {exc}"))
+            finally:
+                _tracing_stack.reset(stack_token)
+                _current.reset(token)
+        outputs = self._outputs(result, problems) if traced else ()
+        return Workflow(
+            key=self.key,
+            name=self.name,
+            label=iface.doc.label,
+            doc=iface.doc.doc,
+            inputs=iface.inputs,
+            outputs=outputs,
+            steps=tuple(builder.steps),
+            src=iface.site.at(),
+            diagnostics=tuple(problems + builder.diagnostics),
+        )
+
+    def _outputs(self, result: Any, problems: list[Diagnostic]) -> tuple[WorkflowOutput, ...]:
+        iface = self.interface
+        where = iface.site.returns()
+        declared = {o.name: o for o in iface.outputs}
+        if not iface.output_names:
+            if result is not None:
+                problems.append(diag("CG208", where, func=self.name, expected="None "
+                                     "(it declares no outputs)", got=_describe(result)))
+            return ()
+        if iface.return_class is not None:
+            cls = iface.return_class
+            if not isinstance(result, tuple) or len(result) != len(iface.output_names):
+                problems.append(diag("CG208", where, func=self.name,
+                                     expected=f"{cls.__name__}(...)", got=_describe(result)))
+                return ()
+            values = dict(zip(iface.output_names, result))
+        else:
+            values = {"out": result}
+        outputs = []
+        for name in iface.output_names:
+            if name not in declared:
+                continue
+            value = values[name]
+            port = declared[name]
+            if not isinstance(value, Promise):
+                problems.append(diag("CG208", where, func=self.name,
+                                     expected=f"a step result or workflow input for '{name}'",
+                                     got=_describe(value)))
+                continue
+            outputs.append(WorkflowOutput(name=name, type=port.type, source=value.source,
+                                          src=where))
+        return tuple(outputs)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Promise):
+        return value.label
+    text = repr(value)
+    return text if len(text) < 60 else text[:57] + "..."
+
+
+def _user_frame(exc: BaseException) -> SourceLocation | None:
+    """The innermost traceback frame in the user's code (outside the cwlgen package)."""
+    found = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        filename = frame.f_code.co_filename
+        if not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<frozen"):
+            found = SourceLocation(path=display_path(filename), line=line)
+    return found
+
+
+def workflow(func: Callable[P, R]) -> WorkflowDef[P, R]:
+    """Declare a workflow from a typed function whose body calls tools, tasks and workflows
+    with keyword arguments. The body runs once, at compile time, on promises."""
+    return WorkflowDef(func)

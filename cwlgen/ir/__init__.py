@@ -1,0 +1,47 @@
+"""The intermediate representation: pure data shared by the front end, checks and backend."""
+
+from cwlgen.ir.location import SourceLocation
+from cwlgen.ir.nodes import (
+    NO_DEFAULT,
+    Argument,
+    Binding,
+    Container,
+    InputPort,
+    OutputPort,
+    Package,
+    Process,
+    PythonCode,
+    ResourceSpec,
+    Source,
+    Staging,
+    Step,
+    StepInput,
+    StepOutputRef,
+    Tool,
+    Workflow,
+    WorkflowInputRef,
+    WorkflowOutput,
+)
+
+__all__ = [
+    "NO_DEFAULT",
+    "Argument",
+    "Binding",
+    "Container",
+    "InputPort",
+    "OutputPort",
+    "Package",
+    "Process",
+    "PythonCode",
+    "ResourceSpec",
+    "Source",
+    "SourceLocation",
+    "Staging",
+    "Step",
+    "StepInput",
+    "StepOutputRef",
+    "Tool",
+    "Workflow",
+    "WorkflowInputRef",
+    "WorkflowOutput",
+]

@@ -1,0 +1,255 @@
+"""The IR: frozen, plain data describing tools, workflows, steps and the edges between them.
+
+Front ends build it, check passes read it, the backend turns it into CWL. Nothing here knows
+about Python decorators or YAML. Every node carries the user's `SourceLocation`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Union
+
+import attrs
+
+from cwlgen.ir.diagnostics import Diagnostic
+from cwlgen.ir.location import SourceLocation
+from cwlgen.ir.types import CwlType
+
+
+class _NoDefault:
+    """Marks a parameter without a default (None is a real default: CWL null)."""
+
+    _instance: _NoDefault | None = None
+
+    def __new__(cls) -> _NoDefault:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+    def __reduce__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
+
+
+@attrs.frozen(kw_only=True)
+class Binding:
+    """CWL CommandLineBinding of one input (or one constant argument)."""
+
+    position: int | None = None
+    prefix: str | None = None
+    separate: bool = True
+    item_separator: str | None = None
+    shell_quote: bool = True
+    value_from: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Staging:
+    """Stage an input into the working directory (InitialWorkDirRequirement)."""
+
+    writable: bool = False
+    inplace: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class InputPort:
+    name: str
+    type: CwlType
+    default: Any = NO_DEFAULT
+    label: str | None = None
+    doc: str | None = None
+    binding: Binding | None = None
+    format: str | None = None
+    secondary_files: tuple[str, ...] = ()
+    load_listing: str | None = None
+    load_contents: bool = False
+    staging: Staging | None = None
+    src: SourceLocation | None = None
+
+    @property
+    def required(self) -> bool:
+        from cwlgen.ir.types import Optional
+
+        return self.default is NO_DEFAULT and not isinstance(self.type, Optional)
+
+
+@attrs.frozen(kw_only=True)
+class OutputPort:
+    name: str
+    type: CwlType
+    glob: str | None = None
+    load_contents: bool = False
+    output_eval: str | None = None
+    stream: Literal["stdout", "stderr"] | None = None
+    format: str | None = None
+    secondary_files: tuple[str, ...] = ()
+    doc: str | None = None
+    src: SourceLocation | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Argument:
+    """A constant command-line argument (CWL `arguments`)."""
+
+    value: str
+    binding: Binding | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Container:
+    image: str
+    required: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Package:
+    name: str
+    versions: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class ResourceSpec:
+    """Normalised resources: MiB for sizes, seconds for time."""
+
+    cores: float | None = None
+    ram_mib: int | None = None
+    tmpdir_mib: int | None = None
+    outdir_mib: int | None = None
+    gpus: int = 0
+    time_limit_s: int | None = None
+    cuda_version: str = "11.0"
+    cuda_compute_capability: str = "3.0"
+
+
+@attrs.frozen(kw_only=True)
+class PythonCode:
+    """How a Python task runs: its module's source and the function to call."""
+
+    module_name: str
+    module_source: str
+    function: str
+
+
+@attrs.frozen(kw_only=True)
+class Tool:
+    """A CommandLineTool: a command-line tool or a Python task."""
+
+    key: str
+    name: str
+    label: str | None = None
+    doc: str | None = None
+    base_command: tuple[str, ...] = ()
+    arguments: tuple[Argument, ...] = ()
+    inputs: tuple[InputPort, ...] = ()
+    outputs: tuple[OutputPort, ...] = ()
+    stdout_name: str | None = None
+    stderr_name: str | None = None
+    container: Container | None = None
+    packages: tuple[Package, ...] = ()
+    resources: ResourceSpec | None = None
+    env: tuple[tuple[str, str], ...] = ()
+    files: tuple[tuple[str, str], ...] = ()
+    network: bool = False
+    deterministic: bool = True
+    success_codes: tuple[int, ...] = ()
+    python: PythonCode | None = None
+    extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()
+    extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
+    src: SourceLocation | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    kind: Literal["tool"] = "tool"
+
+    def input(self, name: str) -> InputPort | None:
+        for port in self.inputs:
+            if port.name == name:
+                return port
+        return None
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowInputRef:
+    name: str
+    type: CwlType
+
+
+@attrs.frozen(kw_only=True)
+class StepOutputRef:
+    step: str
+    output: str
+    type: CwlType
+    src: SourceLocation | None = None
+
+
+Source = Union[WorkflowInputRef, StepOutputRef]
+
+
+@attrs.frozen(kw_only=True)
+class StepInput:
+    """What one keyword argument of a call received: sources, or a literal default.
+
+    `name` may not exist on the called process; the connection checks report that.
+    """
+
+    name: str
+    sources: tuple[Source, ...] = ()
+    default: Any = NO_DEFAULT
+    merge: bool = False
+    scattered: bool = False
+    src: SourceLocation | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Step:
+    id: str
+    process: Process
+    inputs: tuple[StepInput, ...] = ()
+    scatter_method: str | None = None
+    positional_args: int = 0
+    batch: int | None = None
+    src: SourceLocation | None = None
+
+    @property
+    def scatter(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.inputs if i.scattered)
+
+
+@attrs.frozen(kw_only=True)
+class WorkflowOutput:
+    name: str
+    type: CwlType
+    source: Source | None
+    src: SourceLocation | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Workflow:
+    key: str
+    name: str
+    label: str | None = None
+    doc: str | None = None
+    inputs: tuple[InputPort, ...] = ()
+    outputs: tuple[WorkflowOutput, ...] = ()
+    steps: tuple[Step, ...] = ()
+    src: SourceLocation | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    kind: Literal["workflow"] = "workflow"
+
+    def input(self, name: str) -> InputPort | None:
+        for port in self.inputs:
+            if port.name == name:
+                return port
+        return None
+
+
+Process = Union[Tool, Workflow]
+
+
+def output_ports(process: Process) -> tuple[tuple[str, CwlType], ...]:
+    """(name, type) of each output of a tool or workflow."""
+    return tuple((o.name, o.type) for o in process.outputs)

@@ -1,0 +1,189 @@
+"""The CWL type algebra: types as frozen values, CWL's assignability rules, value checks.
+
+cwlgen is deliberately a little stricter than cwltool's static checker (which only *warns*):
+an optional source never feeds a required sink, an enum only feeds an enum with all of its
+symbols, and a File only feeds a File whose required secondary files it provides.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Union
+
+import attrs
+
+PRIMITIVES = ("File", "Directory", "string", "int", "long", "float", "double", "boolean", "Any")
+
+
+@attrs.frozen
+class Prim:
+    """A primitive CWL type, including File, Directory and Any."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@attrs.frozen
+class Array:
+    items: CwlType
+
+    def __str__(self) -> str:
+        inner = str(self.items)
+        return f"({inner})[]" if isinstance(self.items, Optional) else f"{inner}[]"
+
+
+@attrs.frozen
+class Optional:
+    """`T?` in CWL: the union of null and `inner`."""
+
+    inner: CwlType
+
+    def __str__(self) -> str:
+        return f"{self.inner}?"
+
+
+@attrs.frozen
+class Enum:
+    name: str
+    symbols: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"enum {self.name}"
+
+
+@attrs.frozen
+class Field:
+    name: str
+    type: CwlType
+    doc: str | None = None
+
+
+@attrs.frozen
+class Record:
+    name: str
+    fields: tuple[Field, ...]
+
+    def __str__(self) -> str:
+        return f"record {self.name}"
+
+
+CwlType = Union[Prim, Array, Optional, Enum, Record]
+
+FILE = Prim("File")
+DIRECTORY = Prim("Directory")
+STRING = Prim("string")
+INT = Prim("int")
+FLOAT = Prim("float")
+BOOLEAN = Prim("boolean")
+ANY = Prim("Any")
+
+
+def is_optional(t: CwlType) -> bool:
+    return isinstance(t, Optional)
+
+
+def strip_optional(t: CwlType) -> CwlType:
+    return t.inner if isinstance(t, Optional) else t
+
+
+def assignable(src: CwlType, dst: CwlType) -> bool:
+    """Whether a value of type `src` may flow into a parameter of type `dst`."""
+    if isinstance(dst, Optional):
+        return assignable(strip_optional(src), dst.inner)
+    if isinstance(src, Optional):
+        return False
+    if isinstance(src, Prim) and src.name == "Any":
+        return True
+    if isinstance(dst, Prim):
+        if dst.name == "Any":
+            return True
+        return isinstance(src, Prim) and src.name == dst.name
+    if isinstance(dst, Array):
+        return isinstance(src, Array) and assignable(src.items, dst.items)
+    if isinstance(dst, Enum):
+        return isinstance(src, Enum) and set(src.symbols) <= set(dst.symbols)
+    if isinstance(dst, Record):
+        if not isinstance(src, Record):
+            return False
+        have = {f.name: f.type for f in src.fields}
+        for field in dst.fields:
+            if field.name in have:
+                if not assignable(have[field.name], field.type):
+                    return False
+            elif not isinstance(field.type, Optional):
+                return False
+        return True
+    return False  # pragma: no cover - the union above is exhaustive
+
+
+def nullable_mismatch(src: CwlType, dst: CwlType) -> bool:
+    """True when `src` would fit `dst` but for being optional (a distinct, clearer error)."""
+    return isinstance(src, Optional) and not isinstance(dst, Optional) and assignable(
+        src.inner, dst
+    )
+
+
+def depth(t: CwlType) -> int:
+    """How many array levels wrap `t` (through optionals)."""
+    t = strip_optional(t)
+    return 1 + depth(t.items) if isinstance(t, Array) else 0
+
+
+def check_value(value: Any, t: CwlType) -> bool:
+    """Whether a plain JSON-like Python value (as CWL would see it) is a valid `t`."""
+    if isinstance(t, Optional):
+        return value is None or check_value(value, t.inner)
+    if value is None:
+        return False  # null is valid only where the type is optional, even for Any
+    if isinstance(t, Prim):
+        name = t.name
+        if name == "Any":
+            return True
+        if name == "string":
+            return isinstance(value, str)
+        if name == "boolean":
+            return isinstance(value, bool)
+        if name in ("int", "long"):
+            return isinstance(value, int) and not isinstance(value, bool)
+        if name in ("float", "double"):
+            return (
+                isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and math.isfinite(float(value))
+            )
+        if name in ("File", "Directory"):
+            return isinstance(value, Mapping) and value.get("class") == name
+        return False
+    if isinstance(t, Array):
+        return isinstance(value, (list, tuple)) and all(check_value(v, t.items) for v in value)
+    if isinstance(t, Enum):
+        return isinstance(value, str) and value in t.symbols
+    if isinstance(t, Record):
+        if not isinstance(value, Mapping):
+            return False
+        names = {f.name for f in t.fields}
+        if set(value) - names:
+            return False
+        return all(check_value(value.get(f.name), f.type) for f in t.fields)
+    return False  # pragma: no cover
+
+
+def walk(t: CwlType) -> list[CwlType]:
+    """`t` and every type nested in it, outermost first."""
+    out: list[CwlType] = [t]
+    if isinstance(t, (Optional,)):
+        out += walk(t.inner)
+    elif isinstance(t, Array):
+        out += walk(t.items)
+    elif isinstance(t, Record):
+        for f in t.fields:
+            out += walk(f.type)
+    return out
+
+
+def mentions(t: CwlType, name: str) -> bool:
+    """Whether the primitive `name` (e.g. "File") occurs anywhere inside `t`."""
+    return any(isinstance(x, Prim) and x.name == name for x in walk(t))

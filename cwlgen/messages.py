@@ -1,0 +1,150 @@
+"""The message registry: every diagnostic cwlgen can print, under a stable code.
+
+Codes never change meaning once released; new problems get new codes. Ranges:
+CG1xx definitions (signatures, annotations, metadata), CG2xx connections between steps,
+CG3xx workflow graph, CG4xx determinism. `docs/diagnostics.md` explains each one.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import attrs
+
+
+@attrs.frozen
+class Message:
+    severity: Literal["error", "warning"]
+    template: str
+
+
+MESSAGES: dict[str, Message] = {
+    # --- definitions -------------------------------------------------------------------
+    "CG101": Message(
+        "error",
+        "parameter '{param}' of '{func}' has no type annotation; annotate it, e.g. "
+        "'{param}: File'",
+    ),
+    "CG102": Message(
+        "error",
+        "{what} of '{func}' has type {pytype}, which has no CWL equivalent; use File, "
+        "Directory, str, int, float, bool, list[T], T | None, an Enum or Literal, an attrs or "
+        "dataclass record, or typing.Any",
+    ),
+    "CG103": Message(
+        "error",
+        "'{func}' has no return annotation; annotate it (use '-> None' for no outputs)",
+    ),
+    "CG104": Message(
+        "error",
+        "output '{output}' of tool '{func}' ({type}) does not say where it comes from; "
+        "annotate it with Out(glob=...), stdout() or stderr()",
+    ),
+    "CG105": Message(
+        "error",
+        "boolean parameter '{param}' of tool '{func}' needs a flag name: annotate it "
+        "Annotated[bool, Arg(prefix=\"--{param}\")]",
+    ),
+    "CG106": Message(
+        "error",
+        "default {value} of parameter '{param}' of '{func}' is not a valid {type}",
+    ),
+    "CG107": Message(
+        "error",
+        "'{name}' ({what} of '{func}') is not a valid CWL identifier; use letters, digits and "
+        "underscores, not starting with a digit or underscore",
+    ),
+    "CG108": Message(
+        "error",
+        "'{name}' names both {first} and {second} of '{func}'; CWL ids share one namespace, "
+        "rename one of them",
+    ),
+    "CG109": Message("error", "resources of '{func}': {problem}"),
+    "CG110": Message(
+        "error",
+        "parameter '{param}' of '{func}' is {kind}; cwlgen needs ordinary named parameters",
+    ),
+    "CG111": Message(
+        "error",
+        "output '{output}' of tool '{func}' captures {stream}, so its type must be File, "
+        "not {type}",
+    ),
+    "CG112": Message("error", "{problem}"),
+    "CG113": Message(
+        "error",
+        "tracing workflow '{func}' raised {exc}; a workflow body may only call tasks, tools "
+        "and workflows and pass their results on",
+    ),
+    "CG114": Message(
+        "error",
+        "parameter '{param}' of tool '{func}' is staged {how}, which needs a File or "
+        "Directory, not {type}",
+    ),
+    # --- connections -------------------------------------------------------------------
+    "CG201": Message(
+        "error",
+        "argument '{param}' of '{callee}' expects {expected}, but {source} is {actual}",
+    ),
+    "CG202": Message(
+        "error",
+        "argument '{param}' of '{callee}' is required ({expected}), but {source} may be "
+        "null ({actual}); give a default, make the parameter '{expected} | None', or pass "
+        "a value that cannot be null",
+    ),
+    "CG203": Message("error", "'{callee}' has no parameter '{param}'{suggestion}"),
+    "CG204": Message(
+        "error", "call to '{callee}' is missing required argument '{param}' ({type})"
+    ),
+    "CG205": Message(
+        "error",
+        "'{callee}' was called with {count} positional argument(s); calls inside a workflow "
+        "take keyword arguments only, e.g. {callee}({example}=...)",
+    ),
+    "CG206": Message(
+        "error", "argument '{param}' of '{callee}' expects {expected}, got the value {value}"
+    ),
+    "CG207": Message(
+        "error",
+        "output '{output}' of workflow '{func}' is declared {expected}, but {source} is "
+        "{actual}",
+    ),
+    "CG208": Message(
+        "error", "workflow '{func}' must return {expected}, but its body returned {got}"
+    ),
+    "CG209": Message(
+        "error",
+        "'{callee}.map(...)' scatters nothing: no argument is a list of what its parameter "
+        "takes; call '{callee}(...)' instead, or pass a list",
+    ),
+    "CG210": Message(
+        "error",
+        "unknown scatter method '{method}' for '{callee}.map'; use one of {choices}",
+    ),
+    "CG211": Message(
+        "error",
+        "argument '{param}' of '{callee}' is a list mixing {what}; pass step results or "
+        "literal values, each of type {expected}",
+    ),
+    "CG212": Message("error", "{problem}"),
+    # --- graph -------------------------------------------------------------------------
+    "CG301": Message(
+        "error",
+        "workflow '{func}' calls itself through {path}; CWL workflows must be acyclic",
+    ),
+    "CG302": Message(
+        "warning",
+        "output '{output}' of step '{step}' is never used; return it from the workflow or "
+        "drop it",
+    ),
+    "CG303": Message(
+        "error",
+        "step '{step}' updates {what} in place, but step '{other}' also reads it, so the "
+        "result depends on which runs first; pass '{step}''s output to '{other}' instead",
+    ),
+    "CG304": Message("error", "the workflow graph has a cycle through steps {path}"),
+    # --- determinism -------------------------------------------------------------------
+    "CG401": Message(
+        "error",
+        "task '{func}' {hazard}, so its outputs depend on more than its inputs; {fix}",
+    ),
+}

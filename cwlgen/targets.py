@@ -1,0 +1,138 @@
+"""Loading `FILE_OR_MODULE[:OBJECT]` targets and finding the definitions in a module.
+
+Import failures become a `TargetError` naming the user's file and line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+
+from cwlgen.dsl.definition import Definition
+from cwlgen.errors import TargetError
+from cwlgen.ir.location import display_path
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _module_name_for(path: Path) -> tuple[str, Path]:
+    """(dotted module name, sys.path root) for a .py file: relative to the working directory
+    when inside it (so `pipelines/lofar.py` is `pipelines.lofar`), else its bare stem."""
+    path = path.resolve()
+    cwd = Path.cwd().resolve()
+    try:
+        rel = path.relative_to(cwd)
+    except ValueError:
+        return path.stem, path.parent
+    parts = list(rel.with_suffix("").parts)
+    if all(p.isidentifier() for p in parts):
+        return ".".join(parts), cwd
+    return path.stem, path.parent
+
+
+def _import_failure(exc: BaseException, what: str) -> TargetError:
+    if isinstance(exc, SyntaxError):
+        where = f"{display_path(exc.filename or what)}:{exc.lineno or 0}"
+        return TargetError(f"{where}: error[CG001]: cannot import {what}: syntax error: "
+                           f"{exc.msg}")
+    where = what
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        name = frame.f_code.co_filename
+        if not name.startswith(_PACKAGE_DIR) and not name.startswith("<frozen"):
+            where = f"{display_path(name)}:{line}"
+    hint = ""
+    if isinstance(exc, ModuleNotFoundError):
+        hint = f"; install the module '{exc.name}' or fix the import"
+    return TargetError(f"{where}: error[CG001]: cannot import {what}: "
+                       f"{type(exc).__name__}: {exc}{hint}")
+
+
+def load_module(spec: str) -> ModuleType:
+    """Import a module given as a file path or a dotted name."""
+    looks_like_file = spec.endswith(".py") or os.sep in spec or os.path.exists(spec)
+    if looks_like_file:
+        path = Path(spec)
+        if not path.is_file():
+            raise TargetError(f"error[CG002]: no such file: {spec}")
+        name, root = _module_name_for(path)
+        if str(root) not in sys.path:
+            sys.path.insert(0, str(root))
+        if name in sys.modules and getattr(sys.modules[name], "__file__", None) and Path(
+            sys.modules[name].__file__ or ""
+        ).resolve() == path.resolve():
+            return sys.modules[name]
+        try:
+            if "." in name:
+                return importlib.import_module(name)
+            module_spec = importlib.util.spec_from_file_location(name, path)
+            assert module_spec is not None and module_spec.loader is not None
+            module = importlib.util.module_from_spec(module_spec)
+            sys.modules[name] = module
+            module_spec.loader.exec_module(module)
+            return module
+        except Exception as exc:
+            sys.modules.pop(name, None)
+            raise _import_failure(exc, spec) from None
+    if str(Path.cwd()) not in sys.path:
+        sys.path.insert(0, str(Path.cwd()))
+    try:
+        return importlib.import_module(spec)
+    except ModuleNotFoundError as exc:
+        if exc.name == spec or spec.startswith(f"{exc.name}."):
+            raise TargetError(f"error[CG002]: no module or file named '{spec}'") from None
+        raise _import_failure(exc, spec) from None
+    except Exception as exc:
+        raise _import_failure(exc, spec) from None
+
+
+def definitions_in(module: ModuleType) -> list[Definition]:  # type: ignore[type-arg]
+    """Tools, tasks and workflows defined (not merely imported) in `module`, in file order."""
+    found = []
+    for value in vars(module).values():
+        if isinstance(value, Definition) and value.func.__module__ == module.__name__:
+            found.append(value)
+    found.sort(key=lambda d: d.func.__code__.co_firstlineno)
+    return found
+
+
+def split_target(target: str) -> tuple[str, str | None]:
+    """'pipelines/x.py:wf' -> ('pipelines/x.py', 'wf'); a Windows drive colon is kept."""
+    head, sep, tail = target.rpartition(":")
+    if sep and tail.isidentifier() and head and not (len(head) == 1 and head.isalpha()):
+        return head, tail
+    return target, None
+
+
+def load_target(target: str, *, kinds: tuple[str, ...] = ("workflow", "tool", "task")) -> list[
+    Definition  # type: ignore[type-arg]
+]:
+    """The definitions a target names: one object, or every workflow of a module (every tool
+    or task if it has no workflow)."""
+    spec, obj_name = split_target(target)
+    module = load_module(spec)
+    if obj_name is not None:
+        obj = getattr(module, obj_name, None)
+        if obj is None:
+            names = [d.name for d in definitions_in(module)]
+            import difflib
+
+            close = difflib.get_close_matches(obj_name, names, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else (
+                f"; it defines {', '.join(names)}" if names else "")
+            raise TargetError(f"error[CG002]: {spec} has no object '{obj_name}'{hint}")
+        if not isinstance(obj, Definition) or obj.kind not in kinds:
+            raise TargetError(f"error[CG003]: {spec}:{obj_name} is not a cwlgen "
+                              f"{' / '.join('@' + k for k in kinds)}")
+        return [obj]
+    found = definitions_in(module)
+    workflows = [d for d in found if d.kind == "workflow" and "workflow" in kinds]
+    chosen = workflows or [d for d in found if d.kind in kinds]
+    if not chosen:
+        raise TargetError(f"error[CG003]: {spec} defines no cwlgen "
+                          f"{' / '.join('@' + k for k in kinds)}")
+    return chosen
