@@ -200,7 +200,8 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
     if tool.python is not None:
         from cwlgen.backend.python_task import emit_python_tool
 
-        return emit_python_tool(tool)
+        python_doc: dict[str, Any] = emit_python_tool(tool)
+        return python_doc
     doc: dict[str, Any] = {"class": "CommandLineTool"}
     if tool.label:
         doc["label"] = tool.label

@@ -12,10 +12,9 @@ def validate_file(path: str | Path) -> None:
     """Load `path` with cwltool as `cwltool --validate` does; raise ValidationError if it
     is not valid CWL. Imports cwltool lazily (it is slow to import)."""
     from cwltool.context import LoadingContext
+    from cwltool.errors import WorkflowException
     from cwltool.load_tool import load_tool
     from schema_salad.exceptions import ValidationException
-
-    from cwltool.errors import WorkflowException
 
     logging.getLogger("cwltool").setLevel(logging.ERROR)
     logging.getLogger("salad").setLevel(logging.ERROR)

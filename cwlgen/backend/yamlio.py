@@ -48,7 +48,7 @@ _YAML = _dumper()
 def dump(doc: Any, header: str | None = None) -> str:
     """`doc` as YAML text, preceded by `header` as comment lines."""
     stream = io.StringIO()
-    _YAML.representer.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    _YAML.representer.sort_base_mapping_type_on_output = False
     _YAML.dump(doc, stream)
     text = stream.getvalue()
     if header:

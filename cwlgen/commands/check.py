@@ -50,9 +50,9 @@ def run(args: argparse.Namespace) -> int:
         except TargetError as exc:
             failures.append(str(exc))
             continue
-        for d in defs:
+        for definition in defs:
             checked += 1
-            diagnostics += check(d)
+            diagnostics += check(definition)
     diagnostics = sorted_diagnostics(diagnostics)
     errors = sum(1 for d in diagnostics if d.severity == "error") + len(failures)
     warnings = sum(1 for d in diagnostics if d.severity == "warning")

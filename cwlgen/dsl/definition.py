@@ -26,7 +26,7 @@ class Definition(Generic[P, R]):
         self.func = func
         self.name: str = func.__name__
         self.key = f"{func.__module__}:{func.__qualname__}"
-        functools.update_wrapper(self, func)  # type: ignore[arg-type]
+        functools.update_wrapper(self, func)
         self._interface: Interface | None = None
         self._ir: Process | None = None
 

@@ -7,7 +7,9 @@ import re
 
 import attrs
 
-_SECTION = re.compile(r"^(Args|Arguments|Parameters|Returns|Outputs|Raises|Yields|Notes?|Examples?):\s*$")
+_SECTION = re.compile(
+    r"^(Args|Arguments|Parameters|Returns|Outputs|Raises|Yields|Notes?|Examples?):\s*$"
+)
 _ITEM = re.compile(r"^(\*{0,2}\w+)\s*(\([^)]*\))?\s*:\s*(.*)$")
 
 

@@ -186,9 +186,10 @@ def _read_param(
     if kind == "tool":
         binding = _binding(name, index, cwl_type, arg, display, where, problems)
         if arg.stage or arg.writable or arg.inplace:
-            if not isinstance(t.strip_optional(cwl_type), t.Prim) or t.strip_optional(
-                cwl_type
-            ).name not in ("File", "Directory"):
+            staged_type = t.strip_optional(cwl_type)
+            if not isinstance(staged_type, t.Prim) or staged_type.name not in (
+                "File", "Directory"
+            ):
                 how = "in place" if arg.inplace else "writable" if arg.writable else "staged"
                 problems.append(diag("CG114", where, param=name, func=display, how=how,
                                      type=cwl_type))

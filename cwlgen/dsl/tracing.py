@@ -110,7 +110,7 @@ def _arg_depth(value: Any) -> int:
 
 
 def record_call(
-    defn: Definition,
+    defn: Definition[Any, Any],
     args: tuple[Any, ...],
     kwargs: Mapping[str, Any],
     *,

@@ -51,7 +51,7 @@ class WorkflowDef(Definition[P, R]):
             token = _current.set(builder)
             stack_token = _tracing_stack.set((*_tracing_stack.get(), self.key))
             try:
-                result = self.func(**promises)  # type: ignore[call-arg]
+                result = self.func(**promises)  # type: ignore[arg-type,call-arg]
                 traced = True
             except CwlgenError as exc:
                 problems.append(diag("CG113", _user_frame(exc) or iface.site.at(),
@@ -90,7 +90,7 @@ class WorkflowDef(Definition[P, R]):
                 problems.append(diag("CG208", where, func=self.name,
                                      expected=f"{cls.__name__}(...)", got=_describe(result)))
                 return ()
-            values = dict(zip(iface.output_names, result))
+            values = dict(zip(iface.output_names, result, strict=True))
         else:
             values = {"out": result}
         outputs = []

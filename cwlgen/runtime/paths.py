@@ -52,8 +52,8 @@ class _PathValue(os.PathLike):  # type: ignore[type-arg]
     def __eq__(self, other: object) -> bool:
         return (
             type(other) is type(self)
-            and self.path == other.path  # type: ignore[attr-defined]
-            and self.secondary_files == other.secondary_files  # type: ignore[attr-defined]
+            and self.path == other.path
+            and self.secondary_files == other.secondary_files
         )
 
     def __hash__(self) -> int:
