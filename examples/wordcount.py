@@ -9,7 +9,7 @@ from cwlgen import Arg, File, Out, Resources, stdout, tool, workflow
 
 
 @tool("wc -w", resources=Resources(cores=1, ram="64 MiB"))
-def count_words(text: Annotated[File, Arg(position=1)]) -> Annotated[File, stdout("count.txt")]:
+def count_words(text: Annotated[File, Arg(stdin=True)]) -> Annotated[File, stdout("count.txt")]:
     """Count the words of one file."""
 
 

@@ -223,6 +223,8 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
         doc["arguments"] = args
     doc["inputs"] = {p.name: input_dict(p, tool=True) for p in tool.inputs}
     doc["outputs"] = {o.name: output_dict(o) for o in tool.outputs}
+    if tool.stdin_input:
+        doc["stdin"] = f"$(inputs.{tool.stdin_input}.path)"
     if tool.stdout_name:
         doc["stdout"] = tool.stdout_name
     if tool.stderr_name:

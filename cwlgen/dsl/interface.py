@@ -219,7 +219,11 @@ def _binding(
     where: SourceLocation,
     problems: list[Diagnostic],
 ) -> Binding | None:
-    if not arg.bind:
+    if not arg.bind or arg.stdin:
+        if arg.stdin and t.strip_optional(cwl_type) != t.FILE:
+            problems.append(diag("CG112", where, problem=f"parameter '{name}' of tool "
+                                 f"'{display}' has Arg(stdin=True), which needs a File, not "
+                                 f"{cwl_type}"))
         return None
     base = t.strip_optional(cwl_type)
     if base == t.BOOLEAN and arg.prefix is None and arg.value_from is None:

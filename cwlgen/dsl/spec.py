@@ -17,7 +17,8 @@ class Arg:
     """How an input appears on the command line, and how it is staged.
 
     position/prefix/separate/item_separator/shell_quote/value_from follow CWL's
-    CommandLineBinding. `bind=False` keeps the input off the command line (it can still be
+    CommandLineBinding. `stdin=True` feeds a File input to the tool's standard input.
+    `bind=False` keeps the input off the command line (it can still be
     used from `value_from` expressions, `files=` templates or `arguments`).
     `stage=True` copies the File/Directory into the working directory; `writable=True` lets
     the tool modify that copy; `inplace=True` modifies the original (a Measurement Set) in
@@ -31,6 +32,7 @@ class Arg:
     shell_quote: bool = True
     value_from: str | None = None
     bind: bool = True
+    stdin: bool = False
     doc: str | None = None
     format: str | None = None
     secondary_files: tuple[str, ...] = attrs.field(default=(), converter=tuple)

@@ -92,8 +92,15 @@ class ToolDef(Definition[P, R]):
                                      f"'{self.name}' must map a plain file name to text"))
                 continue
             files.append((name, content))
+        stdin_inputs = [
+            name for name, arg in _stdin_params(self.func) if arg.stdin
+        ]
+        if len(stdin_inputs) > 1:
+            problems.append(diag("CG112", where, problem=f"tool '{self.name}' reads standard "
+                                 f"input from more than one parameter: {stdin_inputs}"))
         return Tool(
             key=self.key,
+            stdin_input=stdin_inputs[0] if stdin_inputs else None,
             name=self.name,
             label=iface.doc.label,
             doc=iface.doc.doc,
@@ -114,6 +121,21 @@ class ToolDef(Definition[P, R]):
             src=where,
             diagnostics=tuple(problems),
         )
+
+
+def _stdin_params(func: Callable[..., Any]) -> list[tuple[str, Arg]]:
+    """(name, Arg) of each parameter annotated with an Arg."""
+    from cwlgen.dsl.interface import resolve_hints, split_annotated
+
+    hints, _ = resolve_hints(func)
+    found = []
+    for name, hint in hints.items():
+        if name == "return":
+            continue
+        for extra in split_annotated(hint)[1]:
+            if isinstance(extra, Arg):
+                found.append((name, extra))
+    return found
 
 
 def tool(

@@ -146,6 +146,7 @@ class Tool:
     arguments: tuple[Argument, ...] = ()
     inputs: tuple[InputPort, ...] = ()
     outputs: tuple[OutputPort, ...] = ()
+    stdin_input: str | None = None
     stdout_name: str | None = None
     stderr_name: str | None = None
     container: Container | None = None
