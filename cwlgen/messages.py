@@ -47,7 +47,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "CG106": Message(
         "error",
-        "default {value} of parameter '{param}' of '{func}' is not a valid {type}",
+        "default {value} of parameter '{param}' of '{func}' is not a valid {type}{hint}",
     ),
     "CG107": Message(
         "error",

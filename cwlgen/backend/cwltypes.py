@@ -1,4 +1,8 @@
-"""IR types -> CWL type syntax (shorthand `File[]?` where CWL allows it)."""
+"""IR types -> CWL type syntax.
+
+CWL's shorthand (`File[]`, `File?`, `File[]?`) is only expanded in a `type` field, not inside
+`items`, so nested types are written out in full there.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,18 @@ from typing import Any
 from cwlgen.ir import types as t
 
 
-def cwl_type(tp: t.CwlType) -> Any:
+def cwl_type(tp: t.CwlType, *, shorthand: bool = True) -> Any:
     if isinstance(tp, t.Prim):
         return tp.name
     if isinstance(tp, t.Optional):
-        inner = cwl_type(tp.inner)
-        if isinstance(inner, str):
+        inner = cwl_type(tp.inner, shorthand=shorthand)
+        if shorthand and isinstance(inner, str):
             return inner + "?"
         return ["null", inner]
     if isinstance(tp, t.Array):
-        items = cwl_type(tp.items)
-        if isinstance(items, str) and not items.endswith("?"):
-            return items + "[]"
-        return {"type": "array", "items": items}
+        if shorthand and isinstance(tp.items, t.Prim):
+            return tp.items.name + "[]"
+        return {"type": "array", "items": cwl_type(tp.items, shorthand=False)}
     if isinstance(tp, t.Enum):
         return {"type": "enum", "symbols": list(tp.symbols)}
     if isinstance(tp, t.Record):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from cwlgen.backend.cwltypes import cwl_type
+from cwlgen.ir.types import Optional
 from cwlgen.ir import (
     NO_DEFAULT,
     Binding,
@@ -90,7 +91,9 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
         out["loadListing"] = port.load_listing
     if port.load_contents:
         out["loadContents"] = True
-    if port.default is not NO_DEFAULT:
+    if port.default is not NO_DEFAULT and not (
+        port.default is None and isinstance(port.type, Optional)
+    ):
         out["default"] = port.default
     if tool and port.binding is not None:
         out["inputBinding"] = binding_dict(port.binding)

@@ -171,15 +171,14 @@ def _read_param(
         try:
             default = to_cwl_value(param.default)
         except NotAValue:
-            default = NO_DEFAULT
+            default = None  # keep the parameter optional: one error, not a cascade
             problems.append(diag("CG106", where, value=repr(param.default), param=name,
-                                 func=display, type=cwl_type))
+                                 func=display, type=cwl_type, hint=""))
         else:
             if not t.check_value(default, cwl_type):
                 hint = f"; annotate it '{type_name(base)} | None'" if default is None else ""
-                problems.append(diag("CG106", where, value=repr(param.default) + hint,
+                problems.append(diag("CG106", where, value=repr(param.default), hint=hint,
                                      param=name, func=display, type=cwl_type))
-                default = NO_DEFAULT
     arg = arg or Arg()
     binding = None
     staging = None
