@@ -14,11 +14,13 @@ def validate_file(path: str | Path) -> None:
     from cwltool.context import LoadingContext
     from cwltool.errors import WorkflowException
     from cwltool.load_tool import load_tool
+    from cwltool.workflow import default_make_tool
     from schema_salad.exceptions import ValidationException
 
     logging.getLogger("cwltool").setLevel(logging.ERROR)
     logging.getLogger("salad").setLevel(logging.ERROR)
     ctx = LoadingContext({"strict": True, "do_validate": True})
+    ctx.construct_tool_object = default_make_tool
     try:
         load_tool(Path(path).resolve().as_uri(), ctx)
     except (ValidationException, WorkflowException) as exc:
