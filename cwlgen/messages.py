@@ -2,7 +2,7 @@
 
 Codes never change meaning once released; new problems get new codes. Ranges:
 CG1xx definitions (signatures, annotations, metadata), CG2xx connections between steps,
-CG3xx workflow graph, CG4xx determinism. `docs/diagnostics.md` explains each one.
+CG3xx workflow graph, CG4xx determinism, CG5xx running. `docs/diagnostics.md` explains each one.
 """
 
 from __future__ import annotations
@@ -147,4 +147,15 @@ MESSAGES: dict[str, Message] = {
         "error",
         "task '{func}' {hazard}, so its outputs depend on more than its inputs; {fix}",
     ),
+    # --- running (cwlgen run, cwlgen.run) ----------------------------------------------
+    "CG501": Message("error", "'{func}' has no input '{name}'{suggestion}"),
+    "CG502": Message(
+        "error",
+        "input '{name}' of '{func}' is required ({type}) but no value was given; {how}",
+    ),
+    "CG503": Message("error", "input '{name}' of '{func}' expects {expected}, but {got}"),
+    "CG504": Message("error", "input '{name}' of '{func}': {what} not found: {path}"),
+    "CG505": Message("error", "cannot read the input file {path}: {problem}"),
+    "CG506": Message("error", "{problem}"),
+    "CG507": Message("error", "step '{step}' failed{detail}"),
 }
