@@ -188,7 +188,9 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
     if res is not None and res.time_limit_s is not None:
         reqs.append({"class": "ToolTimeLimit", "timelimit": res.time_limit_s})
     if res is not None and res.gpus > 0:
-        reqs.append({
+        # a hint: cwltool honours it there, but rejects it under `requirements` unless run
+        # with --enable-ext
+        hints.append({
             "class": "cwltool:CUDARequirement",
             "cudaVersionMin": res.cuda_version,
             "cudaComputeCapability": res.cuda_compute_capability,

@@ -8,6 +8,7 @@ import ast
 import inspect
 import re
 import textwrap
+import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, get_args, get_origin
@@ -77,7 +78,13 @@ def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
     while get_origin(tp) is typing.Annotated:
         args = get_args(tp)
         tp, extras = args[0], [*extras, *args[1:]]
-    # Annotated inside Optional: `Annotated[File, Arg()] | None`
+    # Annotated inside Optional: `Annotated[File, Arg()] | None` keeps its Arg/Out
+    if get_origin(tp) in (typing.Union, types.UnionType):
+        members = get_args(tp)
+        inner = [m for m in members if m is not type(None)]
+        if len(members) == 2 and len(inner) == 1 and get_origin(inner[0]) is typing.Annotated:
+            base, more = split_annotated(inner[0])
+            return typing.Optional[base], [*extras, *more]  # noqa: UP007 - a runtime value
     return tp, extras
 
 

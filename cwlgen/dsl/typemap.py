@@ -130,7 +130,8 @@ def to_cwl_value(value: Any) -> Any:
             if attrs.has(type(value))
             else [f.name for f in dataclasses.fields(value)]
         )
-        return {n: to_cwl_value(getattr(value, n)) for n in names}
+        # an absent optional field is null; writing `name: null` would also trip schema-salad
+        return {n: to_cwl_value(v) for n in names if (v := getattr(value, n)) is not None}
     if isinstance(value, os.PathLike):
         return File(value).to_cwl()
     raise NotAValue(type_name(type(value)))
