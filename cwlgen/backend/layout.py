@@ -85,7 +85,9 @@ def packed_document(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
 
     graph = []
     for p in processes:
-        graph.append({"id": names[p.key], **_emit(p, run_ref)})
+        body = _emit(p, run_ref)
+        # canonical order: class, then id
+        graph.append({"class": body.pop("class"), "id": names[p.key], **body})
     doc: dict[str, Any] = {"cwlVersion": CWL_VERSION}
     ns = namespaces_used(graph)
     if ns:
