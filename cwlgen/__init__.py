@@ -6,9 +6,11 @@ Declare command-line tools with `@tool`, Python functions with `@task`, and work
 
 from cwlgen.compiler import Compiled, check, compile
 from cwlgen.dsl.spec import Arg, Out, Resources, stderr, stdout
+from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
 from cwlgen.errors import CompileError, CwlgenError, InputError, RunError, UsageError
+from cwlgen.local import run_local
 from cwlgen.runtime.paths import Directory, File
 
 __all__ = [
@@ -25,8 +27,10 @@ __all__ = [
     "UsageError",
     "check",
     "compile",
+    "run_local",
     "stderr",
     "stdout",
+    "task",
     "tool",
     "workflow",
 ]

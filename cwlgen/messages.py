@@ -147,6 +147,46 @@ MESSAGES: dict[str, Message] = {
         "error",
         "task '{func}' {hazard}, so its outputs depend on more than its inputs; {fix}",
     ),
+    "CG402": Message(
+        "error",
+        "task '{func}' {hazard}, so its outputs depend on when it runs; {fix}",
+    ),
+    "CG403": Message(
+        "error",
+        "task '{func}' {hazard}, so its outputs differ on every run; {fix}",
+    ),
+    "CG404": Message(
+        "error",
+        "task '{func}' {hazard}, so its outputs differ on every run; {fix}",
+    ),
+    "CG405": Message(
+        "error",
+        "task '{func}' {hazard}, so it needs network access and its outputs depend on more "
+        "than its inputs; {fix}",
+    ),
+    "CG406": Message(
+        "error",
+        "task '{func}' {hazard}, whose order changes from run to run (PYTHONHASHSEED); {fix}",
+    ),
+    "CG407": Message(
+        "error",
+        "task '{func}' {hazard}, so its outputs depend on the machine it runs on; {fix}",
+    ),
+    "CG410": Message(
+        "error",
+        "step '{step}' produced a different '{output}' in two runs with the same inputs "
+        "({first} != {second}); make it deterministic, or declare @task(deterministic=False)",
+    ),
+    "CG411": Message(
+        "warning",
+        "step '{step}' produced a different '{output}' in two runs, because its input "
+        "'{input}' differed",
+    ),
+    "CG412": Message(
+        "warning",
+        "step '{step}' produced a different '{output}' in two runs, as its declaration "
+        "deterministic=False allows",
+    ),
     # --- running (cwlgen run, cwlgen.run) ----------------------------------------------
     "CG501": Message("error", "'{func}' has no input '{name}'{suggestion}"),
     "CG502": Message(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cwlgen.checks.connections import check_connections
+from cwlgen.checks.determinism import check_determinism
 from cwlgen.checks.graph import check_graph
 from cwlgen.ir import Process, Workflow
 from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
@@ -33,6 +34,8 @@ def run_checks(root: Process) -> list[Diagnostic]:
         if isinstance(process, Workflow):
             problems += check_connections(process)
             problems += check_graph(process)
+        else:
+            problems += check_determinism(process)
     return sorted_diagnostics(problems)
 
 

@@ -1,0 +1,197 @@
+"""`@task`: a typed Python function with a body, compiled to a CommandLineTool that runs the
+function inside the CWL job (see `cwlgen.backend.python_task` and `cwlgen.runtime.shim`).
+
+Calling a task inside a workflow being traced records a step; calling it anywhere else simply
+calls the function, so tasks stay ordinary, unit-testable Python.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ParamSpec, TypeVar, overload
+
+from cwlgen.dsl.definition import Definition
+from cwlgen.dsl.interface import read_env, read_packages, read_resources
+from cwlgen.dsl.spec import Resources
+from cwlgen.dsl.tracing import current_builder, record_call
+from cwlgen.ir import Container, PythonCode, Tool
+from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.location import SourceLocation
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# every task ever defined, by key ("module:qualname"): how local execution finds the function
+# behind a Tool of the IR (the IR itself is plain data)
+_TASKS: dict[str, TaskDef[Any, Any]] = {}
+
+
+def task_by_key(key: str) -> TaskDef[Any, Any] | None:
+    """The task definition whose IR has this key (None if unknown)."""
+    found = _TASKS.get(key)
+    if found is None:
+        module_name, _, qualname = key.partition(":")
+        candidate = getattr(sys.modules.get(module_name), qualname, None)
+        if isinstance(candidate, TaskDef):
+            found = candidate
+    return found
+
+
+class TaskDef(Definition[P, R]):
+    """A Python task: a step inside a workflow, the plain function everywhere else."""
+
+    kind = "task"
+
+    def __init__(
+        self,
+        func: Callable[P, R],
+        *,
+        container: str | None = None,
+        container_required: bool = False,
+        packages: tuple[str | Mapping[str, Any], ...] = (),
+        resources: Resources | None = None,
+        env: Mapping[str, str] | None = None,
+        deterministic: bool = True,
+        network: bool = False,
+    ) -> None:
+        super().__init__(func)
+        self.container = container
+        self.container_required = container_required
+        self.packages = packages
+        self.resources = resources
+        self.env = dict(env) if env else None
+        self.deterministic = deterministic
+        self.network = network
+        _TASKS[self.key] = self
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        if current_builder() is None:
+            return self.func(*args, **kwargs)
+        result: R = record_call(self, args, kwargs)
+        return result
+
+    def _build_ir(self) -> Tool:
+        iface = self.interface
+        where = iface.site.at()
+        problems: list[Diagnostic] = list(iface.diagnostics)
+        source = _module_source(self.func)
+        if source is None:
+            problems.append(diag("CG112", where, problem=f"cannot read the source of the module "
+                                 f"defining task '{self.name}'; a task must live in a .py file "
+                                 "(its module is shipped inside the CWL)"))
+            source = ""
+        else:
+            problems += _module_problems(self.func, source, iface.site.path)
+        return Tool(
+            key=self.key,
+            name=self.name,
+            label=iface.doc.label,
+            doc=iface.doc.doc,
+            base_command=("python3",),
+            inputs=iface.inputs,
+            outputs=iface.outputs,
+            container=(Container(image=self.container, required=self.container_required)
+                       if self.container else None),
+            packages=read_packages(self.packages, self.name, where, problems),
+            resources=read_resources(self.resources, self.name, where, problems),
+            env=read_env(self.env, self.name, where, problems),
+            network=self.network,
+            deterministic=self.deterministic,
+            python=PythonCode(module_name=self.func.__module__, module_source=source,
+                              function=self.func.__name__),
+            src=where,
+            diagnostics=tuple(problems),
+        )
+
+
+def _module_source(func: Callable[..., Any]) -> str | None:
+    try:
+        path = inspect.getsourcefile(func)
+        if path is not None and path.endswith(".py"):
+            with open(path, encoding="utf-8") as fh:
+                return fh.read().replace("\r\n", "\n")
+        module = inspect.getmodule(func)
+        return inspect.getsource(module) if module is not None else None
+    except (OSError, TypeError):
+        return None
+
+
+def _module_problems(func: Callable[..., Any], source: str, path: str) -> list[Diagnostic]:
+    """What would stop the job from finding the function in a copy of its module."""
+    name = func.__name__
+    where = SourceLocation(path=path, line=func.__code__.co_firstlineno)
+    if func.__qualname__ != name:
+        return [diag("CG112", where, problem=f"task '{name}' is defined inside "
+                     f"'{func.__qualname__.rsplit('.', 1)[0]}'; define tasks at module level "
+                     "(the job imports the function by name from a copy of its module)")]
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    problems = []
+    if not any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name
+               for node in tree.body):
+        problems.append(diag("CG112", where, problem=f"task '{name}' is not a module-level "
+                             "'def' of its module, so its job could not import it"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            problems.append(diag("CG112", SourceLocation(path=path, line=node.lineno),
+                                 problem=f"the module of task '{name}' uses a relative import; "
+                                 "a task's job receives only this module's source, so import "
+                                 "installed packages by absolute name"))
+    return problems
+
+
+@overload
+def task(func: Callable[P, R], /) -> TaskDef[P, R]: ...
+
+
+@overload
+def task(
+    func: None = None,
+    /,
+    *,
+    container: str | None = None,
+    container_required: bool = False,
+    packages: Iterable[str | Mapping[str, Any]] = (),
+    resources: Resources | None = None,
+    env: Mapping[str, str] | None = None,
+    deterministic: bool = True,
+    network: bool = False,
+) -> Callable[[Callable[P, R]], TaskDef[P, R]]: ...
+
+
+def task(
+    func: Callable[P, R] | None = None,
+    /,
+    *,
+    container: str | None = None,
+    container_required: bool = False,
+    packages: Iterable[str | Mapping[str, Any]] = (),
+    resources: Resources | None = None,
+    env: Mapping[str, str] | None = None,
+    deterministic: bool = True,
+    network: bool = False,
+) -> TaskDef[P, R] | Callable[[Callable[P, R]], TaskDef[P, R]]:
+    """Declare a Python task: a typed function whose body runs inside the CWL job.
+
+    Usable as `@task` and `@task(...)`. The job needs only `python3` and the declared
+    `packages` ("numpy", "scipy==1.11"; a SoftwareRequirement hint); cwlgen itself need not be
+    installed there. `container` is a DockerRequirement hint (a requirement with
+    container_required), `resources` a ResourceRequirement, `env` an EnvVarRequirement.
+    `deterministic=False` admits that outputs vary between runs (WorkReuse disabled, the
+    determinism checks stay quiet); `network=True` grants NetworkAccess.
+    """
+    pkgs = (packages,) if isinstance(packages, str) else tuple(packages)
+
+    def decorate(f: Callable[P, R]) -> TaskDef[P, R]:
+        return TaskDef(f, container=container, container_required=container_required,
+                       packages=pkgs, resources=resources, env=env,
+                       deterministic=deterministic, network=network)
+
+    if func is not None:
+        return decorate(func)
+    return decorate
