@@ -11,6 +11,7 @@ from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
 from cwlgen.errors import CompileError, CwlgenError, InputError, RunError, UsageError
 from cwlgen.local import run_local
+from cwlgen.run import run
 from cwlgen.runtime.paths import Directory, File
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "UsageError",
     "check",
     "compile",
+    "run",
     "run_local",
     "stderr",
     "stdout",

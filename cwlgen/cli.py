@@ -16,6 +16,8 @@ from cwlgen.errors import CwlgenError
 COMMANDS = {
     "build": "Compile a workflow or tool to CWL v1.2 files.",
     "check": "Type-check every workflow and tool in files, folders or modules.",
+    "run": "Compile and run a workflow with cwltool or Toil (resumable with --cache).",
+    "resources": "Show each step's cores/RAM/GPUs/time and what the workflow needs in total.",
 }
 
 
@@ -30,7 +32,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         modules[name] = module
         p = sub.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(p)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    passthrough: list[str] = []
+    if "--" in argv:  # `cwlgen run ... -- ARGS`: ARGS go to the runner untouched
+        cut = argv.index("--")
+        argv, passthrough = argv[:cut], argv[cut + 1:]
     args = parser.parse_args(argv)
+    args.passthrough = passthrough
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2

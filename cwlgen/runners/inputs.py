@@ -1,0 +1,418 @@
+"""Input values for a run: check them against the workflow's CWL types *before* anything runs,
+and turn them into a CWL job (a JSON-like dict).
+
+Values come from three places, merged in this order (later wins): a YAML/JSON job file
+(CWL syntax, paths relative to the file), `--input name=value` pairs on the command line
+(parsed according to the input's type), and Python keyword arguments (`File`, `pathlib.Path`,
+enums, attrs/dataclass records, lists...). Every problem becomes an `InputError` whose lines are
+`error[CG5xx]` diagnostics naming the input.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import enum
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import attrs
+
+from cwlgen.errors import InputError
+from cwlgen.ir import NO_DEFAULT, InputPort, Process
+from cwlgen.ir import types as t
+from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.location import SourceLocation, display_path
+from cwlgen.runtime.paths import Directory, File
+
+
+class _Mismatch(Exception):
+    """A value does not fit a type; `where` is the path inside the value (`[2].name`)."""
+
+    def __init__(self, where: str, expected: t.CwlType, value: Any) -> None:
+        super().__init__(where)
+        self.where = where
+        self.expected = expected
+        self.value = value
+
+
+class _Missing(Exception):
+    """A File or Directory does not exist."""
+
+    def __init__(self, where: str, what: str, path: str) -> None:
+        super().__init__(path)
+        self.where = where
+        self.what = what
+        self.path = path
+
+
+def describe(value: Any) -> str:
+    """A short rendering of a value for messages: `'abc' (str)`."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def _is_remote(location: str) -> bool:
+    scheme = urlparse(location).scheme
+    return len(scheme) > 1 and scheme != "file"
+
+
+def _local_path(location: str, base_dir: Path) -> str:
+    if location.startswith("file://"):
+        return unquote(urlparse(location).path)
+    path = Path(os.path.expanduser(location))
+    return str(path if path.is_absolute() else (base_dir / path).absolute())
+
+
+def _path_object(value: Any, cls: str, base_dir: Path, where: str, check: bool) -> dict[str, Any]:
+    """A CWL File/Directory object with an absolute local path (or a remote location)."""
+    expected = t.FILE if cls == "File" else t.DIRECTORY
+    obj: dict[str, Any]
+    if isinstance(value, (File, Directory)):
+        if value.cwl_class != cls:
+            raise _Mismatch(where, expected, value)
+        obj = value.to_cwl()
+    elif isinstance(value, (str, os.PathLike)) and not isinstance(value, bool):
+        obj = {"class": cls, "location": os.fspath(value)}
+    elif isinstance(value, Mapping) and value.get("class") in ("File", "Directory"):
+        if value.get("class") != cls:
+            raise _Mismatch(where, expected, value)
+        obj = dict(value)
+    else:
+        raise _Mismatch(where, expected, value)
+    location = obj.pop("path", None) or obj.pop("location", None)
+    if location is None:
+        if cls == "File" and "contents" in obj:
+            return obj  # a file literal
+        if cls == "Directory" and "listing" in obj:
+            return obj
+        raise _Mismatch(where, expected, value)
+    if not isinstance(location, str):
+        raise _Mismatch(where, expected, value)
+    if _is_remote(location):
+        obj["location"] = location
+    else:
+        path = _local_path(location, base_dir)
+        if check:
+            kind_ok = os.path.isfile(path) if cls == "File" else os.path.isdir(path)
+            if not kind_ok:
+                what = "file" if cls == "File" else "directory"
+                if os.path.exists(path):
+                    what += f" (it is a {'directory' if os.path.isdir(path) else 'file'})"
+                raise _Missing(where, what, display_path(path))
+        obj["path"] = path
+    secondary = obj.get("secondaryFiles")
+    if secondary:
+        obj["secondaryFiles"] = [
+            _path_object(sf, sf.get("class", "File") if isinstance(sf, Mapping) else
+                         (sf.cwl_class if isinstance(sf, (File, Directory)) else "File"),
+                         base_dir, f"{where}.secondaryFiles[{i}]", check)
+            for i, sf in enumerate(secondary)
+        ]
+    return obj
+
+
+def _record_items(value: Any) -> Mapping[str, Any] | None:
+    if isinstance(value, Mapping):
+        return value
+    cls = type(value)
+    if attrs.has(cls):
+        return {a.name: getattr(value, a.name) for a in attrs.fields(cls)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return value._asdict()  # type: ignore[no-any-return]
+    return None
+
+
+def convert(value: Any, typ: t.CwlType, *, base_dir: Path, where: str = "",
+            check_paths: bool = True) -> Any:
+    """`value` (Python or CWL-style) as the CWL value of type `typ`; raises on mismatch."""
+    if isinstance(typ, t.Optional):
+        if value is None:
+            return None
+        return convert(value, typ.inner, base_dir=base_dir, where=where, check_paths=check_paths)
+    if value is None:
+        raise _Mismatch(where, typ, value)
+    if isinstance(typ, t.Prim):
+        name = typ.name
+        if name in ("File", "Directory"):
+            return _path_object(value, name, base_dir, where, check_paths)
+        if name == "Any":
+            return _any_value(value, base_dir, where, check_paths)
+        if name == "string" and isinstance(value, str):
+            return value
+        if name == "string" and isinstance(value, enum.Enum) and isinstance(value.value, str):
+            return value.value
+        if name in ("int", "long") and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if name in ("float", "double") and isinstance(value, (int, float)) and not isinstance(
+            value, bool
+        ) and math.isfinite(float(value)):
+            return value
+        if name == "boolean" and isinstance(value, bool):
+            return value
+        raise _Mismatch(where, typ, value)
+    if isinstance(typ, t.Array):
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+            raise _Mismatch(where, typ, value)
+        return [
+            convert(v, typ.items, base_dir=base_dir, where=f"{where}[{i}]",
+                    check_paths=check_paths)
+            for i, v in enumerate(value)
+        ]
+    if isinstance(typ, t.Enum):
+        symbol = value
+        if isinstance(value, enum.Enum):
+            symbol = value.value if value.value in typ.symbols else value.name
+        if isinstance(symbol, str) and symbol in typ.symbols:
+            return symbol
+        raise _Mismatch(where, typ, value)
+    if isinstance(typ, t.Record):
+        items = _record_items(value)
+        if items is None:
+            raise _Mismatch(where, typ, value)
+        names = {f.name for f in typ.fields}
+        extra = sorted(set(items) - names)
+        if extra:
+            raise _Mismatch(f"{where}.{extra[0]}", typ, value)
+        out = {}
+        for field in typ.fields:
+            if field.name in items:
+                out[field.name] = convert(items[field.name], field.type, base_dir=base_dir,
+                                          where=f"{where}.{field.name}",
+                                          check_paths=check_paths)
+            elif not isinstance(field.type, t.Optional):
+                raise _Mismatch(f"{where}.{field.name}", field.type, None)
+        return out
+    raise _Mismatch(where, typ, value)  # pragma: no cover - the union is exhaustive
+
+
+def _any_value(value: Any, base_dir: Path, where: str, check: bool) -> Any:
+    if isinstance(value, (File, Directory)):
+        return _path_object(value, value.cwl_class, base_dir, where, check)
+    if isinstance(value, Mapping) and value.get("class") in ("File", "Directory"):
+        return _path_object(value, str(value["class"]), base_dir, where, check)
+    if isinstance(value, enum.Enum):
+        return value.value if isinstance(value.value, (str, int, float)) else value.name
+    if isinstance(value, (list, tuple)):
+        return [_any_value(v, base_dir, f"{where}[{i}]", check) for i, v in enumerate(value)]
+    items = _record_items(value) if not isinstance(value, (str, int, float, bool)) else None
+    if items is not None:
+        return {str(k): _any_value(v, base_dir, f"{where}.{k}", check) for k, v in items.items()}
+    if isinstance(value, os.PathLike):
+        return _path_object(value, "File", base_dir, where, check)
+    return value
+
+
+def make_job(
+    process: Process,
+    values: Mapping[str, Any],
+    *,
+    base_dirs: Mapping[str, Path] | None = None,
+    origins: Mapping[str, SourceLocation | str] | None = None,
+    check_paths: bool = True,
+) -> dict[str, Any]:
+    """The CWL job for `process` from Python/CWL values; raise InputError listing every problem.
+
+    `base_dirs` maps an input to the folder its relative paths are relative to (default: the
+    working directory); `origins` says where a value was given (a job file line, `--input`)."""
+    problems: list[Diagnostic] = []
+    base_dirs = base_dirs or {}
+    origins = origins or {}
+    ports = {p.name: p for p in process.inputs}
+    func = process.name
+    job: dict[str, Any] = {}
+
+    def where(name: str) -> SourceLocation | None:
+        origin = origins.get(name)
+        return origin if isinstance(origin, SourceLocation) else None
+
+    for name, value in values.items():
+        port = ports.get(name)
+        if port is None:
+            close = difflib.get_close_matches(name, list(ports), n=1)
+            suggestion = f"; did you mean '{close[0]}'?" if close else (
+                f"; its inputs are {', '.join(ports)}" if ports else "; it takes no inputs")
+            problems.append(diag("CG501", where(name), func=func, name=name,
+                                 suggestion=suggestion))
+            continue
+        base = base_dirs.get(name, Path.cwd())
+        try:
+            job[name] = convert(value, port.type, base_dir=base, check_paths=check_paths)
+        except _Mismatch as exc:
+            problems.append(_mismatch_diag(exc, port, func, value, where(name)))
+        except _Missing as exc:
+            label = f"{name}{exc.where}" if exc.where else name
+            problems.append(diag("CG504", where(name), name=label, func=func, what=exc.what,
+                                 path=exc.path))
+    for port in process.inputs:
+        if port.name not in values and port.required:
+            problems.append(diag("CG502", None, name=port.name, func=func, type=port.type,
+                                 how=_how_to_give(port)))
+    if problems:
+        raise InputError("\n".join(d.render() for d in problems))
+    return job
+
+
+def _how_to_give(port: InputPort) -> str:
+    return (f"pass {port.name}=... to cwlgen.run, '--input {port.name}=VALUE', or put "
+            f"'{port.name}:' in the inputs file")
+
+
+def _mismatch_diag(exc: _Mismatch, port: InputPort, func: str, value: Any,
+                   src: SourceLocation | None) -> Diagnostic:
+    if exc.where:
+        got = f"{port.name}{exc.where} is {describe(exc.value)}, not {exc.expected}"
+    else:
+        got = f"got {describe(value)}"
+    return diag("CG503", src, name=port.name, func=func, expected=port.type, got=got)
+
+
+# --- job files and --input pairs ----------------------------------------------------------
+
+def load_job_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, SourceLocation]]:
+    """(values, where each was written) from a YAML or JSON job file; relative paths in it are
+    resolved against the file's folder by `make_job` (pass `base_dirs`)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    shown = display_path(os.fspath(path))
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(diag("CG505", None, path=shown, problem=exc.strerror or str(exc))
+                         .render()) from None
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(text)
+    except YAMLError as exc:
+        raise InputError(diag("CG505", None, path=shown, problem=f"invalid YAML: {exc}")
+                         .render()) from None
+    if data is None:
+        return {}, {}
+    if not isinstance(data, Mapping):
+        raise InputError(diag("CG505", None, path=shown, problem="it must map input names to "
+                              f"values, not hold a {type(data).__name__}").render())
+    values = {str(k): _plain(v) for k, v in data.items()}
+    lines: dict[str, SourceLocation] = {}
+    lc = getattr(data, "lc", None)
+    for key in data:
+        try:
+            line = lc.key(key)[0] + 1 if lc is not None else 0
+        except (KeyError, TypeError, AttributeError):
+            line = 0
+        lines[str(key)] = SourceLocation(path=shown, line=line)
+    return values, lines
+
+
+def _plain(value: Any) -> Any:
+    """ruamel's round-trip containers as plain dicts/lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return value
+
+
+_TRUE = {"true", "yes", "on", "1"}
+_FALSE = {"false", "no", "off", "0"}
+
+
+def parse_pairs(pairs: Sequence[str], process: Process) -> dict[str, Any]:
+    """`--input name=value` pairs as Python values of each input's type. A list input may be
+    given several times (`--input f=a.txt --input f=b.txt`) or as YAML (`f=[a.txt, b.txt]`)."""
+    ports = {p.name: p for p in process.inputs}
+    problems: list[str] = []
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            problems.append(diag("CG506", None, problem=f"--input '{pair}' must be NAME=VALUE")
+                            .render())
+            continue
+        port = ports.get(name)
+        if port is None:
+            out[name] = text  # make_job reports the unknown name with a suggestion
+            continue
+        try:
+            value = _parse_text(text, port.type)
+        except ValueError as exc:
+            problems.append(diag("CG503", None, name=name, func=process.name,
+                                 expected=port.type, got=f"--input {pair}: {exc}").render())
+            continue
+        base = t.strip_optional(port.type)
+        if isinstance(base, t.Array) and not text.lstrip().startswith("["):
+            out.setdefault(name, [])
+            if isinstance(out[name], list):
+                out[name].extend(value if isinstance(value, list) else [value])
+        else:
+            out[name] = value
+    if problems:
+        raise InputError("\n".join(problems))
+    return out
+
+
+def _parse_text(text: str, typ: t.CwlType) -> Any:
+    if isinstance(typ, t.Optional):
+        if text.strip().lower() in ("null", "none", "~"):
+            return None
+        return _parse_text(text, typ.inner)
+    if isinstance(typ, t.Prim):
+        name = typ.name
+        if name in ("File", "Directory", "string"):
+            return text
+        if name in ("int", "long"):
+            try:
+                return int(text)
+            except ValueError:
+                raise ValueError(f"'{text}' is not a whole number") from None
+        if name in ("float", "double"):
+            try:
+                return float(text)
+            except ValueError:
+                raise ValueError(f"'{text}' is not a number") from None
+        if name == "boolean":
+            low = text.strip().lower()
+            if low in _TRUE:
+                return True
+            if low in _FALSE:
+                return False
+            raise ValueError(f"'{text}' is not true or false")
+        return _yaml_value(text)
+    if isinstance(typ, t.Array):
+        if text.lstrip().startswith("["):
+            return _yaml_value(text)
+        return _parse_text(text, typ.items)
+    if isinstance(typ, t.Enum):
+        return text
+    return _yaml_value(text)
+
+
+def _yaml_value(text: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return _plain(YAML(typ="safe").load(text))
+    except YAMLError as exc:
+        raise ValueError(f"'{text}' is not valid YAML: {exc}") from None
+
+
+def required_inputs(process: Process) -> list[InputPort]:
+    return [p for p in process.inputs if p.default is NO_DEFAULT and p.required]

@@ -1,0 +1,88 @@
+"""Toil (`toil-cwl-runner`): the same CWL on one machine (`single_machine`) or a cluster
+(`slurm`, `kubernetes`, ...), installed with `pip install 'cwlgen[toil]'`.
+
+Toil keeps its state in a job store. With a cache folder the job store lives at
+`<cache>/toil/<workflow>.jobstore`, next to a key file holding a hash of the compiled CWL and
+the inputs: a rerun with the same key adds `--restart`, so Toil re-executes only the jobs that
+did not finish; a different key (changed workflow or inputs) starts afresh. Toil deletes the
+job store when the run succeeds. Without a cache folder the job store lives in the build
+folder and is always deleted. Either way it is on the same filesystem as the build folder,
+which on a cluster must be one that every node sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from cwlgen.runners import RunRequest, tool_path
+from cwlgen.runners.progress import RunState, ToilLogParser
+
+BATCH_SYSTEMS = ("single_machine", "slurm", "lsf", "grid_engine", "htcondor", "torque",
+                 "kubernetes", "aws_batch", "mesos")
+
+
+def job_store(req: RunRequest) -> Path:
+    if req.cache is not None:
+        return req.cache / "toil" / f"{req.process.name}.jobstore"
+    return req.build_dir / "toil.jobstore"
+
+
+def run_key(req: RunRequest) -> str:
+    """A hash of everything that decides what the jobs do: the CWL documents and the job."""
+    h = hashlib.sha256()
+    for f in sorted(req.workflow.parent.glob("*.cwl")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    h.update(req.job.read_bytes())
+    h.update((req.batch_system or "single_machine").encode())
+    return h.hexdigest()
+
+
+class ToilEngine:
+    name = "toil"
+
+    def __init__(self) -> None:
+        self.restart = False
+
+    def prepare(self, req: RunRequest) -> None:
+        store = job_store(req)
+        key_file = store.with_suffix(".key")
+        key = run_key(req)
+        self.restart = False
+        if store.exists():
+            same = req.cache is not None and key_file.exists() and key_file.read_text() == key
+            if same:
+                self.restart = True
+            else:
+                shutil.rmtree(store, ignore_errors=True)
+        store.parent.mkdir(parents=True, exist_ok=True)
+        if req.cache is not None:
+            key_file.write_text(key)
+
+    def argv(self, req: RunRequest) -> list[str]:
+        store = job_store(req)
+        argv = [tool_path("toil-cwl-runner"),
+                "--batchSystem", req.batch_system or "single_machine",
+                "--jobStore", str(store),
+                "--outdir", str(req.outdir),
+                "--clean", "onSuccess" if req.cache is not None else "always",
+                "--disableProgress"]
+        if req.container is None:
+            argv.append("--no-container")
+        elif req.container != "docker":
+            argv.append(f"--{req.container}")
+        if self.restart:
+            argv.append("--restart")
+        argv += list(req.extra_args)
+        argv += [str(req.workflow), str(req.job)]
+        return argv
+
+    def parser(self, state: RunState) -> ToilLogParser:
+        return ToilLogParser(state)
+
+    def cleanup(self, req: RunRequest, success: bool) -> None:
+        store = job_store(req)
+        if success or req.cache is None:
+            shutil.rmtree(store, ignore_errors=True)
+            store.with_suffix(".key").unlink(missing_ok=True)
