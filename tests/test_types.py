@@ -69,7 +69,7 @@ TYPE_TABLE: list[tuple[str, Any, Any]] = [
     ("bool", Annotated[bool, FLAG], "boolean"),
     ("Any", Any, "Any"),
     ("optional", int | None, "int?"),
-    ("typing.Optional", typing.Optional[str], "string?"),  # noqa: UP007
+    ("typing.Optional", typing.Optional[str], "string?"),  # noqa: UP045
     ("optional bool", Annotated[bool, FLAG] | None, "boolean?"),
     ("list", list[File], "File[]"),
     ("optional list", list[Directory] | None, "Directory[]?"),

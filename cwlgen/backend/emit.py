@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from cwlgen.backend.cwltypes import cwl_type
-from cwlgen.ir.types import Optional
 from cwlgen.ir import (
     NO_DEFAULT,
     Binding,
@@ -24,6 +23,7 @@ from cwlgen.ir import (
     Workflow,
     WorkflowInputRef,
 )
+from cwlgen.ir.types import Optional
 
 CWL_VERSION = "v1.2"
 CWLTOOL_NS = "http://commonwl.org/cwltool#"

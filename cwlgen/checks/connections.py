@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 
-from cwlgen.ir import InputPort, Source, Step, StepInput, Workflow, WorkflowInputRef
+from cwlgen.ir import NO_DEFAULT, InputPort, Source, Step, StepInput, Workflow, WorkflowInputRef
 from cwlgen.ir import types as t
 from cwlgen.ir.diagnostics import Diagnostic, Note, diag
 from cwlgen.ir.location import SourceLocation
@@ -86,6 +86,8 @@ def _check_input(
     where: SourceLocation | None = step_input.src or step.src
     expected: t.CwlType = param.type
     if not step_input.sources:
+        if step_input.default is NO_DEFAULT:
+            return []  # an argument already reported while tracing (CG206, CG211)
         value = step_input.default
         want = t.Array(expected) if step_input.scattered else expected
         if not t.check_value(value, want):

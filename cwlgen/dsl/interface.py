@@ -84,7 +84,7 @@ def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
         inner = [m for m in members if m is not type(None)]
         if len(members) == 2 and len(inner) == 1 and get_origin(inner[0]) is typing.Annotated:
             base, more = split_annotated(inner[0])
-            return typing.Optional[base], [*extras, *more]  # noqa: UP007 - a runtime value
+            return typing.Optional[base], [*extras, *more]  # noqa: UP045 - a runtime value
     return tp, extras
 
 
@@ -179,7 +179,10 @@ def _read_param(
             default = to_cwl_value(param.default)
         except NotAValue:
             default = None  # keep the parameter optional: one error, not a cascade
-            problems.append(diag("CG106", where, value=repr(param.default), param=name,
+            shown = repr(param.default)
+            if " at 0x" in shown:  # no memory addresses: messages are stable across runs
+                shown = f"<{type(param.default).__qualname__} object>"
+            problems.append(diag("CG106", where, value=shown, param=name,
                                  func=display, type=cwl_type, hint=""))
         else:
             if not t.check_value(default, cwl_type):
@@ -196,7 +199,8 @@ def _read_param(
             if not isinstance(staged_type, t.Prim) or staged_type.name not in (
                 "File", "Directory"
             ):
-                how = "in place" if arg.inplace else "writable" if arg.writable else "staged"
+                how = ("in place" if arg.inplace else "writable" if arg.writable
+                       else "into the working directory")
                 problems.append(diag("CG114", where, param=name, func=display, how=how,
                                      type=cwl_type))
             else:

@@ -13,6 +13,7 @@ from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.spec import Arg, Resources
 from cwlgen.ir import Argument, Binding, Container, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.location import SourceLocation, caller_location
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,6 +32,7 @@ class ToolOptions:
     success_codes: tuple[int, ...] = ()
     requirements: tuple[Mapping[str, Any], ...] = ()
     hints: tuple[Mapping[str, Any], ...] = ()
+    src: SourceLocation | None = None  # the decorator call: where options are written
 
 
 def freeze_mapping(m: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -51,8 +53,9 @@ class ToolDef(Definition[P, R]):
         where = iface.site.at()
         problems: list[Diagnostic] = list(iface.diagnostics)
         opts = self.options
+        said = opts.src or where  # problems with decorator options point at the decorator
         if not opts.base_command:
-            problems.append(diag("CG112", where, problem=f"tool '{self.name}' has an empty "
+            problems.append(diag("CG112", said, problem=f"tool '{self.name}' has an empty "
                                  "base command"))
         arguments = []
         for item in opts.arguments:
@@ -63,7 +66,7 @@ class ToolDef(Definition[P, R]):
                     position=item.position, prefix=item.prefix, separate=item.separate,
                     shell_quote=item.shell_quote)))
             else:
-                problems.append(diag("CG112", where, problem=f"argument {item!r} of tool "
+                problems.append(diag("CG112", said, problem=f"argument {item!r} of tool "
                                      f"'{self.name}' must be a string or Arg(value_from=...)"))
         if sum(1 for o in iface.outputs if o.stream == "stdout") > 1 or sum(
             1 for o in iface.outputs if o.stream == "stderr"
@@ -88,7 +91,7 @@ class ToolDef(Definition[P, R]):
         files = []
         for name, content in (opts.files or {}).items():
             if not isinstance(content, str) or not name or "/" in name:
-                problems.append(diag("CG112", where, problem=f"files entry {name!r} of tool "
+                problems.append(diag("CG112", said, problem=f"files entry {name!r} of tool "
                                      f"'{self.name}' must map a plain file name to text"))
                 continue
             files.append((name, content))
@@ -111,9 +114,9 @@ class ToolDef(Definition[P, R]):
             stdout_name=stdout_name,
             stderr_name=stderr_name,
             container=container,
-            packages=read_packages(opts.packages, self.name, where, problems),
-            resources=read_resources(opts.resources, self.name, where, problems),
-            env=read_env(opts.env, self.name, where, problems),
+            packages=read_packages(opts.packages, self.name, said, problems),
+            resources=read_resources(opts.resources, self.name, said, problems),
+            env=read_env(opts.env, self.name, said, problems),
             files=tuple(files),
             success_codes=opts.success_codes,
             extra_requirements=tuple(freeze_mapping(r) for r in opts.requirements),
@@ -176,6 +179,7 @@ def tool(
         success_codes=tuple(success_codes),
         requirements=tuple(requirements),
         hints=tuple(hints),
+        src=caller_location(),
     )
 
     def decorate(func: Callable[P, R]) -> ToolDef[P, R]:

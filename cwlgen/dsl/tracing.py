@@ -194,10 +194,12 @@ def _step_input(
         return StepInput(name=name, sources=(value.source,), scattered=scattered, src=src)
     if isinstance(value, (list, tuple)) and any(isinstance(v, Promise) for v in value):
         if not all(isinstance(v, Promise) for v in value):
+            base = t.strip_optional(param_type) if param_type is not None else None
             problems.append(diag("CG211", src, param=name, callee=callee,
                                  what="step results and literal values",
-                                 expected=param_type if param_type is not None else "?"))
-            return None
+                                 expected=base.items if isinstance(base, t.Array) else
+                                 (param_type if param_type is not None else "?")))
+            return StepInput(name=name, src=src)  # given (no CG204), already reported
         item_depth = max(t.depth(v.type) for v in value)
         scattered = can_scatter and item_depth + 1 > param_depth
         return StepInput(name=name, sources=tuple(v.source for v in value), merge=True,
@@ -208,7 +210,7 @@ def _step_input(
         problems.append(diag("CG206", src, param=name, callee=callee,
                              expected=param_type if param_type is not None else "a value",
                              value=f"of type {exc} (not a CWL value)"))
-        return None
+        return StepInput(name=name, src=src)  # given (no CG204), already reported
     scattered = can_scatter and _arg_depth(literal) > param_depth and isinstance(literal, list)
     return StepInput(name=name, default=literal if literal is not None else None,
                      scattered=scattered, src=src)

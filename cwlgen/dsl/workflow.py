@@ -10,7 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.tracing import Builder, Promise, _current, _tracing_stack
 from cwlgen.errors import CwlgenError
-from cwlgen.ir import Workflow, WorkflowInputRef, WorkflowOutput
+from cwlgen.ir import StepOutputRef, Workflow, WorkflowInputRef, WorkflowOutput
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation, caller_location, display_path
 
@@ -31,9 +31,15 @@ class WorkflowDef(Definition[P, R]):
             builder = _current.get()
             assert builder is not None
             path = " -> ".join([k.rsplit(":", 1)[-1] for k in stack] + [self.name])
-            builder.diagnostics.append(diag("CG301", caller_location(), func=self.name,
-                                            path=path))
-            return self.shape_result([])  # type: ignore[no-any-return]
+            src = caller_location()
+            builder.diagnostics.append(diag("CG301", src, func=self.name, path=path))
+            # typed placeholders, so the rest of the body traces without follow-on errors
+            placeholders = [
+                Promise(StepOutputRef(step=self.name, output=o.name, type=o.type, src=src),
+                        o.type, src, f"output '{o.name}' of '{self.name}'")
+                for o in self.interface.outputs
+            ]
+            return self.shape_result(placeholders)  # type: ignore[no-any-return]
         return super().__call__(*args, **kwargs)
 
     def _build_ir(self) -> Workflow:
