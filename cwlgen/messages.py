@@ -180,7 +180,7 @@ MESSAGES: dict[str, Message] = {
     "CG411": Message(
         "warning",
         "step '{step}' produced a different '{output}' in two runs, because its input "
-        "'{input}' differed",
+        "'{input}' differed ({cause} differed)",
     ),
     "CG412": Message(
         "warning",

@@ -9,8 +9,10 @@ InitialWorkDirRequirement:
 - `_cwlgen_task.py` is the user's module source, verbatim, as a literal entry.
 
 Literal entries are interpolated by CWL runners (`$(`, `${` and `\\`), so their text is escaped
-with `escape_literal`. Outputs come back through `cwl.output.json`; output ports therefore need
-no glob. Container, packages, resources and env are emitted as for any tool.
+with `escape_literal` and ends with a marker line that makes every runner interpolate it
+(cwltool leaves text without `$(`/`${` alone, backslashes and all). Outputs come back through
+`cwl.output.json`; output ports therefore need no glob. Container, packages, resources and env
+are emitted as for any tool.
 """
 
 from __future__ import annotations
@@ -32,6 +34,20 @@ PATHS_FILE = "_cwlgen_paths.py"
 MODULE_FILE = "_cwlgen_task.py"
 
 
+# cwltool interpolates a literal entry (so `\\` becomes `\`) only when the text contains
+# `$(` or `${`; a runner following the spec to the letter always does. A last line carrying an
+# escaped `$(` makes every runner interpolate, so the escaped text comes out the same everywhere.
+MARKER_LINE = "# (cwlgen: the escaped \\$( on this line makes CWL runners unescape this file)\n"
+
+
+def literal_entry(text: str) -> str:
+    """`text` as a literal InitialWorkDir entry: escaped, plus a final marker comment line
+    (Python and shell comment syntax) so that it is always interpolated, hence unescaped."""
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return escape_literal(text) + MARKER_LINE
+
+
 @functools.cache
 def runtime_source(name: str) -> str:
     """Text of a runtime module shipped into jobs (`shim` or `paths`), newlines normalised."""
@@ -43,9 +59,9 @@ def shipped_files(tool: Tool) -> tuple[tuple[str, str], ...]:
     assert tool.python is not None
     return (
         (INPUTS_FILE, "$(inputs)"),
-        (SHIM_FILE, escape_literal(runtime_source("shim"))),
-        (PATHS_FILE, escape_literal(runtime_source("paths"))),
-        (MODULE_FILE, escape_literal(tool.python.module_source.replace("\r\n", "\n"))),
+        (SHIM_FILE, literal_entry(runtime_source("shim"))),
+        (PATHS_FILE, literal_entry(runtime_source("paths"))),
+        (MODULE_FILE, literal_entry(tool.python.module_source.replace("\r\n", "\n"))),
     )
 
 

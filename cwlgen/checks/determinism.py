@@ -22,6 +22,7 @@ travels in `Tool.python`).
 from __future__ import annotations
 
 import ast
+import warnings
 import re
 from collections.abc import Iterator
 
@@ -88,7 +89,7 @@ def check_determinism(tool: Tool) -> list[Diagnostic]:
     if tool.python is None or tool.src is None:
         return []
     try:
-        tree = ast.parse(tool.python.module_source)
+        tree = _parse(tool.python.module_source)
     except SyntaxError:
         return []
     lines = tool.python.module_source.splitlines()
@@ -347,3 +348,10 @@ def _is_set_annotation(node: ast.expr) -> bool:
 
 def _is_network(name: str) -> bool:
     return any(name == p or name.startswith(p + ".") for p in _NETWORK_PREFIXES)
+
+
+def _parse(source: str) -> ast.Module:
+    """Parse without the SyntaxWarnings (invalid escapes, ...) Python already showed once."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)

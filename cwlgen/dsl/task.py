@@ -8,6 +8,7 @@ calls the function, so tasks stay ordinary, unit-testable Python.
 from __future__ import annotations
 
 import ast
+import warnings
 import inspect
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -128,7 +129,7 @@ def _module_problems(func: Callable[..., Any], source: str, path: str) -> list[D
                      f"'{func.__qualname__.rsplit('.', 1)[0]}'; define tasks at module level "
                      "(the job imports the function by name from a copy of its module)")]
     try:
-        tree = ast.parse(source)
+        tree = _parse(source)
     except SyntaxError:
         return []
     problems = []
@@ -195,3 +196,10 @@ def task(
     if func is not None:
         return decorate(func)
     return decorate
+
+
+def _parse(source: str) -> ast.Module:
+    """Parse without the SyntaxWarnings (invalid escapes, ...) Python already showed once."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)

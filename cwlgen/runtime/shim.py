@@ -36,12 +36,10 @@ import typing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-if typing.TYPE_CHECKING:
+if typing.TYPE_CHECKING or __name__ == "cwlgen.runtime.shim":
     from cwlgen.runtime.paths import Directory, File
-elif __name__ == "__main__":  # inside a CWL job: the copy shipped beside this file
+else:  # a shipped copy, inside a CWL job: the copy of paths.py beside this file
     from _cwlgen_paths import Directory, File
-else:
-    from cwlgen.runtime.paths import Directory, File
 
 INPUTS_FILE = "_cwlgen_inputs.json"
 SHIM_FILE = "_cwlgen_shim.py"
@@ -51,6 +49,9 @@ MODULE_FILE = MODULE_NAME + ".py"
 OUTPUT_FILE = "cwl.output.json"
 
 _NONE_TYPES = (type(None), None)
+# written to run on the python3 of older job images too (no 3.10-only syntax or names)
+_UNION_TYPES = (typing.Union, getattr(types, "UnionType", typing.Union))
+_ANNOTATED = getattr(typing, "Annotated", object())
 
 
 class TaskValueError(TypeError):
@@ -93,18 +94,26 @@ class CwlgenStandInError(Exception):
     """Base of the stand-in exception classes (CompileError, UsageError, ...)."""
 
 
-def _stub_getattr(name: str) -> Any:
-    if name.startswith("__"):
-        raise AttributeError(name)
-    if name.endswith("Error"):
-        return type(name, (CwlgenStandInError,), {})
-    return _Inert()
-
-
 def make_stub_module(name: str) -> types.ModuleType:
-    """A tolerant stand-in for `cwlgen` or any of its submodules."""
+    """A tolerant stand-in for `cwlgen` or any of its submodules: File and Directory are the
+    real classes, decorators return the function unchanged, names ending in "Error" are
+    exception classes, anything else is an inert object."""
     mod = types.ModuleType(name, "stand-in for cwlgen inside a CWL job (cwlgen need not be "
                            "installed where tasks run)")
+
+    def stub_getattr(attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        value: Any
+        if attr == "CwlgenError":
+            value = CwlgenStandInError
+        elif attr.endswith("Error"):
+            value = type(attr, (CwlgenStandInError,), {"__module__": name})
+        else:
+            value = _Inert()
+        setattr(mod, attr, value)  # the same object on every access
+        return value
+
     mod.__path__ = []  # a package, so `import cwlgen.x.y` reaches the finder below
     mod.__dict__.update(
         File=File,
@@ -112,7 +121,7 @@ def make_stub_module(name: str) -> types.ModuleType:
         task=_passthrough_decorator,
         tool=_passthrough_decorator,
         workflow=_passthrough_decorator,
-        __getattr__=_stub_getattr,
+        __getattr__=stub_getattr,
     )
     return mod
 
@@ -146,14 +155,14 @@ def install_stub() -> None:
 
 
 def _strip(tp: Any) -> Any:
-    while typing.get_origin(tp) is typing.Annotated:
+    while typing.get_origin(tp) is _ANNOTATED:
         tp = typing.get_args(tp)[0]
     return tp
 
 
 def _optional_inner(tp: Any) -> Any:
     """`T` for `T | None` / `Optional[T]`, else None."""
-    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+    if typing.get_origin(tp) in _UNION_TYPES:
         members = [m for m in typing.get_args(tp) if m not in _NONE_TYPES]
         if len(members) == 1:
             return members[0]
@@ -381,7 +390,7 @@ def call_task(
                                  f"({', '.join(n for n, _ in outputs)}), got {result!r}")
         values = result
     out: dict[str, Any] = {}
-    for (name, hint), value in zip(outputs, values, strict=True):
+    for (name, hint), value in zip(outputs, values):  # noqa: B905 - lengths checked above
         try:
             out[name] = to_json(value, hint)
         except TaskValueError as exc:
