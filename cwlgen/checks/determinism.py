@@ -22,8 +22,8 @@ travels in `Tool.python`).
 from __future__ import annotations
 
 import ast
-import warnings
 import re
+import warnings
 from collections.abc import Iterator
 
 from cwlgen.ir import Tool

@@ -8,9 +8,9 @@ calls the function, so tasks stay ordinary, unit-testable Python.
 from __future__ import annotations
 
 import ast
-import warnings
 import inspect
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar, overload
 
