@@ -12,6 +12,8 @@ listing of an MS is hundreds of File objects nobody needs. The 2018 steps that s
 `python -c "..."` with JavaScript-interpolated Python are Python tasks here.
 """
 # mypy: disable-error-code="empty-body"
+# The tasks' third-party packages (numpy, casacore, losoto, matplotlib) live in their containers:
+# mypy: disable-error-code="import-not-found,import-untyped"
 
 from __future__ import annotations
 
@@ -394,7 +396,7 @@ def skymodel_position(path: str) -> tuple[float, float] | None:
             if not line or line.startswith("#") or "ra" not in columns or "dec" not in columns:
                 continue
             fields = split_fields(line) + [""] * len(columns)
-            row = dict(zip(columns, fields))
+            row = dict(zip(columns, fields, strict=False))
             if not row["ra"] or not row["dec"] or not row.get("name"):
                 continue  # a patch line, or no position
             try:

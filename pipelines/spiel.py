@@ -23,6 +23,7 @@ from typing import Annotated, NamedTuple
 from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
 FITS = "iana:image/fits"
+PYTHON = "python:3.12-slim"  # the tasks need only the standard library
 
 
 # --- parameters and sky model (Python tasks) -----------------------------------------------------
@@ -37,7 +38,7 @@ class Parameters(NamedTuple):
     settings: File
 
 
-@task(resources=Resources(cores=1, ram="128 MiB", time_limit="5 min"))
+@task(container=PYTHON, resources=Resources(cores=1, ram="128 MiB", time_limit="5 min"))
 def random_parameters(
     random_seed: int,
     telescope: str,
@@ -92,7 +93,7 @@ def random_parameters(
                       settings=File(f"{name}-settings.json"))
 
 
-@task(resources=Resources(cores=1, ram="256 MiB", time_limit="5 min"))
+@task(container=PYTHON, resources=Resources(cores=1, ram="256 MiB", time_limit="5 min"))
 def make_skymodel(
     name: str,
     random_seed: int,
