@@ -66,6 +66,9 @@ requirements:
       OUTPUT_FILE = "cwl.output.json"
 
       _NONE_TYPES = (type(None), None)
+      # written to run on the python3 of older job images too (no 3.10-only syntax or names)
+      _UNION_TYPES = (typing.Union, getattr(types, "UnionType", typing.Union))
+      _ANNOTATED = getattr(typing, "Annotated", object())
 
 
       class TaskValueError(TypeError):
@@ -169,14 +172,14 @@ requirements:
 
 
       def _strip(tp: Any) -> Any:
-          while typing.get_origin(tp) is typing.Annotated:
+          while typing.get_origin(tp) is _ANNOTATED:
               tp = typing.get_args(tp)[0]
           return tp
 
 
       def _optional_inner(tp: Any) -> Any:
           """`T` for `T | None` / `Optional[T]`, else None."""
-          if typing.get_origin(tp) in (typing.Union, types.UnionType):
+          if typing.get_origin(tp) in _UNION_TYPES:
               members = [m for m in typing.get_args(tp) if m not in _NONE_TYPES]
               if len(members) == 1:
                   return members[0]
@@ -404,7 +407,7 @@ requirements:
                                        f"({', '.join(n for n, _ in outputs)}), got {result!r}")
               values = result
           out: dict[str, Any] = {}
-          for (name, hint), value in zip(outputs, values, strict=True):
+          for (name, hint), value in zip(outputs, values):  # noqa: B905 - lengths checked above
               try:
                   out[name] = to_json(value, hint)
               except TaskValueError as exc:
@@ -492,6 +495,7 @@ requirements:
 
       if __name__ == "__main__":
           sys.exit(main())
+      # (cwlgen: the escaped \$( on this line makes CWL runners unescape this file)
   - entryname: _cwlgen_paths.py
     entry: |
       """`File` and `Directory`: the path-like values tasks receive and return.
@@ -605,6 +609,7 @@ requirements:
 
           def listdir(self) -> list[str]:
               return sorted(os.listdir(self.path))
+      # (cwlgen: the escaped \$( on this line makes CWL runners unescape this file)
   - entryname: _cwlgen_task.py
     entry: |
       """Prefactor, calibrator part: the LOFAR pre-facet calibration pipeline as the EOSC LOFAR pilot
@@ -621,6 +626,8 @@ requirements:
       `python -c "..."` with JavaScript-interpolated Python are Python tasks here.
       """
       # mypy: disable-error-code="empty-body"
+      # The tasks' third-party packages (numpy, casacore, losoto, matplotlib) live in their containers:
+      # mypy: disable-error-code="import-not-found,import-untyped"
 
       from __future__ import annotations
 
@@ -1003,7 +1010,7 @@ requirements:
                   if not line or line.startswith("#") or "ra" not in columns or "dec" not in columns:
                       continue
                   fields = split_fields(line) + [""] * len(columns)
-                  row = dict(zip(columns, fields))
+                  row = dict(zip(columns, fields, strict=False))
                   if not row["ra"] or not row["dec"] or not row.get("name"):
                       continue  # a patch line, or no position
                   try:
@@ -1302,6 +1309,7 @@ requirements:
               residual=image.residual,
               model=image.model,
           )
+      # (cwlgen: the escaped \$( on this line makes CWL runners unescape this file)
 - class: ResourceRequirement
   coresMin: 1
   ramMin: 2048

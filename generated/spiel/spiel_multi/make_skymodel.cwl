@@ -65,6 +65,9 @@ requirements:
       OUTPUT_FILE = "cwl.output.json"
 
       _NONE_TYPES = (type(None), None)
+      # written to run on the python3 of older job images too (no 3.10-only syntax or names)
+      _UNION_TYPES = (typing.Union, getattr(types, "UnionType", typing.Union))
+      _ANNOTATED = getattr(typing, "Annotated", object())
 
 
       class TaskValueError(TypeError):
@@ -168,14 +171,14 @@ requirements:
 
 
       def _strip(tp: Any) -> Any:
-          while typing.get_origin(tp) is typing.Annotated:
+          while typing.get_origin(tp) is _ANNOTATED:
               tp = typing.get_args(tp)[0]
           return tp
 
 
       def _optional_inner(tp: Any) -> Any:
           """`T` for `T | None` / `Optional[T]`, else None."""
-          if typing.get_origin(tp) in (typing.Union, types.UnionType):
+          if typing.get_origin(tp) in _UNION_TYPES:
               members = [m for m in typing.get_args(tp) if m not in _NONE_TYPES]
               if len(members) == 1:
                   return members[0]
@@ -403,7 +406,7 @@ requirements:
                                        f"({', '.join(n for n, _ in outputs)}), got {result!r}")
               values = result
           out: dict[str, Any] = {}
-          for (name, hint), value in zip(outputs, values, strict=True):
+          for (name, hint), value in zip(outputs, values):  # noqa: B905 - lengths checked above
               try:
                   out[name] = to_json(value, hint)
               except TaskValueError as exc:
@@ -491,6 +494,7 @@ requirements:
 
       if __name__ == "__main__":
           sys.exit(main())
+      # (cwlgen: the escaped \$( on this line makes CWL runners unescape this file)
   - entryname: _cwlgen_paths.py
     entry: |
       """`File` and `Directory`: the path-like values tasks receive and return.
@@ -604,6 +608,7 @@ requirements:
 
           def listdir(self) -> list[str]:
               return sorted(os.listdir(self.path))
+      # (cwlgen: the escaped \$( on this line makes CWL runners unescape this file)
   - entryname: _cwlgen_task.py
     entry: |
       """Spiel: simulate a radio-telescope observation and image it, as the EOSC LOFAR pilot did in
@@ -631,6 +636,7 @@ requirements:
       from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
       FITS = "iana:image/fits"
+      PYTHON = "python:3.12-slim"  # the tasks need only the standard library
 
 
       # --- parameters and sky model (Python tasks) -----------------------------------------------------
@@ -645,7 +651,7 @@ requirements:
           settings: File
 
 
-      @task(resources=Resources(cores=1, ram="128 MiB", time_limit="5 min"))
+      @task(container=PYTHON, resources=Resources(cores=1, ram="128 MiB", time_limit="5 min"))
       def random_parameters(
           random_seed: int,
           telescope: str,
@@ -700,7 +706,7 @@ requirements:
                             settings=File(f"{name}-settings.json"))
 
 
-      @task(resources=Resources(cores=1, ram="256 MiB", time_limit="5 min"))
+      @task(container=PYTHON, resources=Resources(cores=1, ram="256 MiB", time_limit="5 min"))
       def make_skymodel(
           name: str,
           random_seed: int,
@@ -1063,11 +1069,15 @@ requirements:
                              visibilities=runs.visibilities, dirty=runs.dirty,
                              restored=runs.restored, model=runs.model, residual=runs.residual,
                              psf=runs.psf, true_sky=runs.true_sky)
+      # (cwlgen: the escaped \$( on this line makes CWL runners unescape this file)
 - class: ResourceRequirement
   coresMin: 1
   ramMin: 256
 - class: ToolTimeLimit
   timelimit: 300
+hints:
+- class: DockerRequirement
+  dockerPull: python:3.12-slim
 baseCommand:
 - python3
 - -B
