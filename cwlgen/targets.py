@@ -9,6 +9,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import sysconfig
 import traceback
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +19,11 @@ from cwlgen.errors import TargetError
 from cwlgen.ir.location import display_path
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# the standard library and installed packages: never the user's line in an import error
+_LIBRARY_DIRS = tuple(sorted({
+    os.path.join(p, "") for key in ("stdlib", "platstdlib", "purelib", "platlib")
+    if (p := sysconfig.get_paths().get(key))
+}))
 
 
 def _module_name_for(path: Path) -> tuple[str, Path]:
@@ -43,13 +49,27 @@ def _import_failure(exc: BaseException, what: str) -> TargetError:
     where = what
     for frame, line in traceback.walk_tb(exc.__traceback__):
         name = frame.f_code.co_filename
-        if not name.startswith(_PACKAGE_DIR) and not name.startswith("<frozen"):
+        if not name.startswith((_PACKAGE_DIR, "<frozen", *_LIBRARY_DIRS)):
             where = f"{display_path(name)}:{line}"
     hint = ""
     if isinstance(exc, ModuleNotFoundError):
         hint = f"; install the module '{exc.name}' or fix the import"
     return TargetError(f"{where}: error[CG001]: cannot import {what}: "
                        f"{type(exc).__name__}: {exc}{hint}")
+
+
+def _import_dotted(name: str, path: Path) -> ModuleType | None:
+    """Import `pkg.mod` normally; None when that finds something else than `path` (a folder
+    named like a standard module, e.g. `pipes/`), so the caller loads the file directly."""
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not (name == exc.name or name.startswith(f"{exc.name}.")):
+            raise
+        return None
+    if Path(getattr(module, "__file__", None) or "").resolve() == path.resolve():
+        return module
+    return None
 
 
 def load_module(spec: str) -> ModuleType:
@@ -68,7 +88,9 @@ def load_module(spec: str) -> ModuleType:
             return sys.modules[name]
         try:
             if "." in name:
-                return importlib.import_module(name)
+                module = _import_dotted(name, path)
+                if module is not None:
+                    return module
             module_spec = importlib.util.spec_from_file_location(name, path)
             assert module_spec is not None and module_spec.loader is not None
             module = importlib.util.module_from_spec(module_spec)
