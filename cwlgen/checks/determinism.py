@@ -273,15 +273,15 @@ class _Scan:
         func = node.func
         callee = func.id if isinstance(func, ast.Name) else None
         if callee in _ORDER_SENSITIVE and any(self._is_set(a) for a in node.args):
-            yield line, "CG406", f"passes a set to {callee}(), which sees its arbitrary order"
+            yield line, "CG406", f"passes a set to {callee}()"
         elif isinstance(func, ast.Attribute) and func.attr == "join" and node.args and (
             self._is_set(node.args[0])
         ):
-            yield line, "CG406", "joins the items of a set in their arbitrary order"
+            yield line, "CG406", "joins the items of a set"
         elif isinstance(func, ast.Attribute) and func.attr == "pop" and not node.args and (
             self._is_set(func.value)
         ):
-            yield line, "CG406", "pops an arbitrary item of a set"
+            yield line, "CG406", "pops an item of a set"
 
     def _set_variables(self) -> set[str]:
         """Local names bound to sets (assigned a set expression or annotated as one)."""
