@@ -194,6 +194,9 @@ def raise_for_failure(result: RunResult, runner: str) -> None:
     head = diag("CG507", None, step=step, detail=f" under {runner}").render()
     if not failed:
         head = f"error[CG507]: the {runner} run failed (exit code {result.returncode})"
+        if not result.state.errors:
+            tail = result.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+            report = "\n".join(["  " + line for line in tail[-10:]] + [report])
     err = RunError(f"{head}\n{report}")
     err.result = result  # type: ignore[attr-defined]
     raise err

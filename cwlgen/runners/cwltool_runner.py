@@ -18,8 +18,9 @@ class CwltoolEngine:
 
     def argv(self, req: RunRequest) -> list[str]:
         # not `python -m cwltool`: its __main__ drops the exit status (a failed run exits 0)
+        # the user's arguments first, so an option taking several values cannot swallow ours
         argv = [sys.executable, "-c", "import sys; from cwltool.main import run; sys.exit(run())",
-                "--disable-color", "--outdir", str(req.outdir)]
+                *req.extra_args, "--disable-color", "--outdir", str(req.outdir)]
         if req.container is None:
             argv.append("--no-container")
         elif req.container != "docker":
@@ -28,7 +29,6 @@ class CwltoolEngine:
             argv += ["--cachedir", str(req.cache / "cwltool")]
         if req.parallel:
             argv.append("--parallel")
-        argv += list(req.extra_args)
         argv += [str(req.workflow), str(req.job)]
         return argv
 

@@ -124,6 +124,7 @@ class JobRecord:
     ended: float | None = None
     command: list[str] = field(default_factory=list)
     stderr: deque[str] = field(default_factory=lambda: deque(maxlen=STDERR_TAIL))
+    errors: list[str] = field(default_factory=list)  # what the runner said about the job
     exit_code: int | None = None
 
 
@@ -317,7 +318,10 @@ class CwltoolLogParser:
             self.state.errors.append(msg)
 
     def _tool_output(self, line: str) -> None:
-        target = self._error_job or self._running_job()
+        if self._error_job is not None:
+            self.state.jobs[self._error_job].errors.append(line)
+            return
+        target = self._running_job()
         if target is not None:
             self.state.jobs[target].stderr.append(line)
         elif line.strip():
@@ -389,7 +393,6 @@ class CwltoolLogParser:
         elif rest.startswith(("Job error", "Exception while running job")):
             self._job(job)
             self._error_job = job
-            self.state.jobs[job].stderr.append(rest)
         else:
             return False
         return True
@@ -425,13 +428,17 @@ class ToilLogParser:
             self._block, self._block_head, self._expect_block = [], self._expect_block, ""
             return
         m = _TOIL_LINE.match(line)
-        msg = m["msg"] if m else line
+        if m is None:
+            if line.strip():  # usage errors, tracebacks: not Toil log records
+                self.state.errors.append(line)
+            return
+        msg = m["msg"]
         head = re.search(r"Log from job \"(?P<what>[^\"]+)\" follows:|"
                          r"(?P<name>\S+)\.(?P<stream>stderr|stdout) follows:", msg)
         if head:
             self._expect_block = msg
             return
-        self._message(msg, m["lvl"] if m else "")
+        self._message(msg, m["lvl"])
 
     def _job_for(self, name: str, job_id: str | None = None) -> str:
         key = job_id or self._by_name.get(name) or name
@@ -653,6 +660,10 @@ def failure_report(state: RunState, log_path: str | None = None) -> str:
         if tail:
             lines.append("  stderr (last lines):")
             lines += [f"    {s}" for s in tail]
+        said = [s for s in job.errors if s.strip()]
+        if said:
+            lines.append(f"  {state.runner} says:")
+            lines += [f"    {s}" for s in said[:8]] + (["    ..."] if len(said) > 8 else [])
     if not lines:
         failed = state.failed_steps()
         if failed:

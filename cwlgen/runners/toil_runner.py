@@ -62,7 +62,9 @@ class ToilEngine:
 
     def argv(self, req: RunRequest) -> list[str]:
         store = job_store(req)
-        argv = [tool_path("toil-cwl-runner"),
+        # the user's arguments first: an option taking several values (--preserve-environment
+        # A B) would otherwise swallow ours and the workflow path
+        argv = [tool_path("toil-cwl-runner"), *req.extra_args,
                 "--batchSystem", req.batch_system or "single_machine",
                 "--jobStore", str(store),
                 "--outdir", str(req.outdir),
@@ -74,7 +76,6 @@ class ToilEngine:
             argv.append(f"--{req.container}")
         if self.restart:
             argv.append("--restart")
-        argv += list(req.extra_args)
         argv += [str(req.workflow), str(req.job)]
         return argv
 
