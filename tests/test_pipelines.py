@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -91,11 +92,10 @@ def test_generated_is_byte_identical_under_another_hash_seed(tmp_path: Path) -> 
 
 
 def test_staleness_is_reported_as_a_diff(capsys: pytest.CaptureFixture[str]) -> None:
-    sys.path.insert(0, str(SCRIPT.parent))
-    try:
-        import generated as script  # scripts/generated.py
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
+    spec = importlib.util.spec_from_file_location("generated_script", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
     expected = script.expected_files()
     existing = script.existing_files()
     assert set(expected) == set(existing)
