@@ -714,7 +714,9 @@ def lofar_ms(tmp_path: Path) -> Path:
 def casacore_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bin_dir = tmp_path / "pybin"
     bin_dir.mkdir()
-    (bin_dir / "python3").symlink_to(casacore_python())
+    wrapper = bin_dir / "python3"  # a wrapper, not a symlink: a venv's python needs its path
+    wrapper.write_text(f'#!/bin/sh\nexec "{casacore_python()}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
     on_path(monkeypatch, bin_dir)
 
 
