@@ -1,8 +1,9 @@
 """The message registry: every diagnostic cwlgen can print, under a stable code.
 
 Codes never change meaning once released; new problems get new codes. Ranges:
-CG1xx definitions (signatures, annotations, metadata), CG2xx connections between steps,
-CG3xx workflow graph, CG4xx determinism, CG5xx running. `docs/diagnostics.md` explains each one.
+CG0xx loading a target, CG1xx definitions (signatures, annotations, metadata), CG2xx
+connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running.
+`docs/diagnostics.md` explains each one.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ class Message:
 
 
 MESSAGES: dict[str, Message] = {
+    # --- loading targets (files, modules, FILE:OBJECT) ---------------------------------
+    "CG001": Message("error", "cannot import {what}: {problem}"),
+    "CG002": Message("error", "{problem}"),
+    "CG003": Message("error", "{problem}"),
     # --- definitions -------------------------------------------------------------------
     "CG101": Message(
         "error",
