@@ -5,8 +5,8 @@ folder, `generated/<name>/<workflow>/` (the workflow's `.cwl` plus one document 
 and subworkflow it uses). `generated/` is committed so that readers (and CWL runners) get the
 CWL without installing cwlgen; this script keeps it honest.
 
-    python scripts/generated.py           # rewrite generated/ (`make generated`)
-    python scripts/generated.py --check   # exit 1 with a unified diff if stale (`make check-generated`)
+    python scripts/generated.py          # rewrite generated/           (make generated)
+    python scripts/generated.py --check  # exit 1 with a diff if stale  (make check-generated)
 
 Files under `generated/` that the sources no longer produce are deleted (or, with --check,
 reported). Output is byte-identical across runs, machines and PYTHONHASHSEED values.
@@ -29,6 +29,7 @@ if str(REPO) not in sys.path:
 
 import cwlgen  # noqa: E402  (needs the repository on sys.path when run from a checkout)
 from cwlgen.errors import CompileError  # noqa: E402
+from cwlgen.ir.diagnostics import Diagnostic  # noqa: E402
 from cwlgen.targets import definitions_in  # noqa: E402
 
 
@@ -42,7 +43,7 @@ def expected_files() -> dict[Path, str]:
 
     Raises CompileError (listing every problem) if a pipeline does not compile."""
     files: dict[Path, str] = {}
-    problems = []
+    problems: list[Diagnostic] = []
     for name in pipeline_modules():
         module = importlib.import_module(f"pipelines.{name}")
         for definition in definitions_in(module):
