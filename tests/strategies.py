@@ -86,7 +86,7 @@ def _mutate(tp: t.CwlType, draw: Callable[[st.SearchStrategy[Any]], Any]) -> t.C
                 fields.append(t.Field(unused[0], draw(cwl_types(3))))
         return t.Record("R", tuple(fields)) if fields else tp
     if choice == 7 and isinstance(tp, t.Optional):
-        return t.Optional(_mutate(tp.inner, draw))
+        return _optional(_mutate(tp.inner, draw))
     if choice == 8:
         return draw(cwl_types(3))
     return tp

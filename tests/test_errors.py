@@ -121,6 +121,13 @@ def test_fixtures_cover_the_registry() -> None:
     assert wanted - covered == set()
 
 
+def test_every_code_is_explained_in_docs_diagnostics() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md").read_text()
+    headings = set(re.findall(r"^### (CG\d{3}):", doc, flags=re.MULTILINE))
+    assert set(MESSAGES) - headings == set(), "undocumented codes"
+    assert headings - set(MESSAGES) == set(), "documented codes that do not exist"
+
+
 def test_compile_raises_one_error_listing_every_problem() -> None:
     from fixtures.errors import connections
 
