@@ -7,7 +7,16 @@ from __future__ import annotations
 
 import difflib
 
-from cwlgen.ir import NO_DEFAULT, InputPort, Source, Step, StepInput, Workflow, WorkflowInputRef
+from cwlgen.ir import (
+    NO_DEFAULT,
+    InputPort,
+    Source,
+    Step,
+    StepInput,
+    Workflow,
+    WorkflowInputRef,
+    WorkflowOutput,
+)
 from cwlgen.ir import types as t
 from cwlgen.ir.diagnostics import Diagnostic, Note, diag
 from cwlgen.ir.location import SourceLocation
@@ -38,6 +47,9 @@ def check_connections(wf: Workflow) -> list[Diagnostic]:
     for step in wf.steps:
         problems += _check_step(wf, step)
     for out in wf.outputs:
+        if out.merged:
+            problems += _check_merged_output(wf, out)
+            continue
         if out.source is None:
             continue
         if not t.assignable(out.source.type, out.type):
@@ -45,6 +57,22 @@ def check_connections(wf: Workflow) -> list[Diagnostic]:
                                  expected=out.type, source=describe_source(out.source),
                                  actual=out.source.type,
                                  notes=_notes(_source_note(wf, out.source))))
+    return problems
+
+
+def _check_merged_output(wf: Workflow, out: WorkflowOutput) -> list[Diagnostic]:
+    """A workflow output returned as a list of several results: each must fit an item."""
+    base = t.strip_optional(out.type)
+    if not isinstance(base, t.Array):
+        return [diag("CG207", out.src, output=out.name, func=wf.name, expected=out.type,
+                     source=f"a list of {len(out.merged)} results", actual="a list")]
+    problems = []
+    for source in out.merged:
+        if not t.assignable(source.type, base.items):
+            problems.append(diag("CG207", out.src, output=out.name, func=wf.name,
+                                 expected=f"{out.type} (items {base.items})",
+                                 source=describe_source(source), actual=source.type,
+                                 notes=_notes(_source_note(wf, source))))
     return problems
 
 
@@ -115,6 +143,8 @@ def _check_input(
     (source,) = step_input.sources
     actual = source.type
     if step_input.scattered:
+        if isinstance(actual, t.Optional):  # scattering over a list that may be null: CG202
+            return _edge(wf, callee, param, source, actual, t.Array(expected), where)
         if isinstance(actual, t.Array):
             actual = actual.items
         return _edge(wf, callee, param, source, actual, expected, where, scattered=True)

@@ -186,9 +186,9 @@ def _step_input(
     param_depth = t.depth(param_type) if param_type is not None else 0
     can_scatter = scatter and param_type is not None and t.strip_optional(param_type) != t.ANY
     if isinstance(value, Promise):
-        scattered = (
+        scattered = (  # a list that may be null is scattered too; the checks report it
             can_scatter
-            and isinstance(value.type, t.Array)
+            and isinstance(t.strip_optional(value.type), t.Array)
             and t.depth(value.type) > param_depth
         )
         return StepInput(name=name, sources=(value.source,), scattered=scattered, src=src)
