@@ -325,7 +325,11 @@ class _Runner:
             results[step.id] = self._run_step(step, job, f"{where}/{step.id}")
         outputs: dict[str, Any] = {}
         for out in wf.outputs:
-            value = value_of(out.source) if out.source is not None else None
+            value: Any
+            if out.merged:
+                value = [value_of(s) for s in out.merged]
+            else:
+                value = value_of(out.source) if out.source is not None else None
             if not _valid(value, out.type):
                 raise RunError(f"{where}: workflow output '{out.name}' should be {out.type}, "
                                f"got {_short(value)}")

@@ -131,6 +131,10 @@ MESSAGES: dict[str, Message] = {
         "literal values, each of type {expected}",
     ),
     "CG212": Message("error", "{problem}"),
+    "CG213": Message(
+        "warning",
+        "'{callee}.map(batch={k})' runs one job per item: {reason}",
+    ),
     # --- graph -------------------------------------------------------------------------
     "CG301": Message(
         "error",
@@ -144,7 +148,7 @@ MESSAGES: dict[str, Message] = {
     "CG303": Message(
         "error",
         "step '{step}' updates {what} in place, but step '{other}' also reads it, so the "
-        "result depends on which runs first; pass '{step}''s output to '{other}' instead",
+        "result depends on which runs first; pass the output of '{step}' to '{other}' instead",
     ),
     "CG304": Message("error", "the workflow graph has a cycle through steps {path}"),
     # --- determinism -------------------------------------------------------------------

@@ -251,7 +251,7 @@ def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
         reqs.append({"class": "SubworkflowFeatureRequirement"})
     if any(s.scatter for s in wf.steps):
         reqs.append({"class": "ScatterFeatureRequirement"})
-    if any(i.merge for s in wf.steps for i in s.inputs):
+    if any(i.merge for s in wf.steps for i in s.inputs) or any(o.merged for o in wf.outputs):
         reqs.append({"class": "MultipleInputFeatureRequirement"})
     return reqs
 
@@ -295,7 +295,10 @@ def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, 
     outputs: dict[str, Any] = {}
     for o in wf.outputs:
         entry: dict[str, Any] = {"type": cwl_type(o.type)}
-        if o.source is not None:
+        if o.merged:
+            entry["outputSource"] = [source_id(s) for s in o.merged]
+            entry["linkMerge"] = "merge_nested"
+        elif o.source is not None:
             entry["outputSource"] = source_id(o.source)
         outputs[o.name] = entry
     doc["outputs"] = outputs

@@ -4,9 +4,22 @@ in-place updates (one step modifies a File/Directory that another step also read
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from cwlgen.ir import Step, StepOutputRef, Workflow, WorkflowInputRef
 from cwlgen.ir.diagnostics import Diagnostic, Note, diag
-from cwlgen.ir.graph import workflow_graph
+from cwlgen.ir.graph import step_node, workflow_graph
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def _ordered(g: nx.MultiDiGraph, a: str, b: str, nx_module: Any) -> bool:
+    """Whether the data flow forces steps `a` and `b` to run one after the other."""
+    na, nb = step_node(a), step_node(b)
+    if not nx_module.is_directed_acyclic_graph(g):
+        return False
+    return bool(nx_module.has_path(g, na, nb) or nx_module.has_path(g, nb, na))
 
 
 def check_graph(wf: Workflow) -> list[Diagnostic]:
@@ -26,13 +39,14 @@ def check_graph(wf: Workflow) -> list[Diagnostic]:
                 if isinstance(source, StepOutputRef):
                     used.add((source.step, source.output))
     for out in wf.outputs:
-        if isinstance(out.source, StepOutputRef):
-            used.add((out.source.step, out.source.output))
+        for source in out.sources:
+            if isinstance(source, StepOutputRef):
+                used.add((source.step, source.output))
     for step in wf.steps:
         for port in step.process.outputs:
             if (step.id, port.name) not in used:
                 problems.append(diag("CG302", step.src, output=port.name, step=step.id))
-    problems += _inplace_conflicts(wf)
+    problems += _inplace_conflicts(wf, g)
     return problems
 
 
@@ -42,7 +56,11 @@ def _source_key(source: WorkflowInputRef | StepOutputRef) -> tuple[str, ...]:
     return ("step", source.step, source.output)
 
 
-def _inplace_conflicts(wf: Workflow) -> list[Diagnostic]:
+def _inplace_conflicts(wf: Workflow, g: nx.MultiDiGraph) -> list[Diagnostic]:
+    """A step updating a value in place conflicts with another step reading the same value
+    unless the data flow already orders the two (one is an ancestor of the other)."""
+    import networkx as nx
+
     readers: dict[tuple[str, ...], list[Step]] = {}
     for step in wf.steps:
         for step_input in step.inputs:
@@ -56,7 +74,7 @@ def _inplace_conflicts(wf: Workflow) -> list[Diagnostic]:
                 continue
             for source in step_input.sources:
                 for other in readers.get(_source_key(source), []):
-                    if other.id == step.id:
+                    if other.id == step.id or _ordered(g, step.id, other.id, nx):
                         continue
                     what = (f"workflow input '{source.name}'"
                             if isinstance(source, WorkflowInputRef)

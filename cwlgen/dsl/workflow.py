@@ -105,6 +105,14 @@ class WorkflowDef(Definition[P, R]):
                 continue
             value = values[name]
             port = declared[name]
+            if (
+                isinstance(value, (list, tuple))
+                and value
+                and all(isinstance(v, Promise) for v in value)
+            ):
+                outputs.append(WorkflowOutput(name=name, type=port.type, source=None,
+                                              merged=tuple(v.source for v in value), src=where))
+                continue
             if not isinstance(value, Promise):
                 problems.append(diag("CG208", where, func=self.name,
                                      expected=f"a step result or workflow input for '{name}'",

@@ -50,7 +50,7 @@ def workflow_graph(wf: Workflow) -> nx.MultiDiGraph:
                     src=step_input.src,
                 )
     for out in wf.outputs:
-        if out.source is not None:
-            g.add_edge(source_node(out.source), output_node(out.name), sink=out.name,
-                       source=out.source, src=out.src)
+        for source in out.sources:
+            g.add_edge(source_node(source), output_node(out.name), sink=out.name,
+                       source=source, src=out.src)
     return g

@@ -221,10 +221,17 @@ class Step:
 
 @attrs.frozen(kw_only=True)
 class WorkflowOutput:
+    """A workflow output: one `source`, or several `merged` into a list (linkMerge)."""
+
     name: str
     type: CwlType
     source: Source | None
+    merged: tuple[Source, ...] = ()
     src: SourceLocation | None = None
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.merged if self.merged else ((self.source,) if self.source else ())
 
 
 @attrs.frozen(kw_only=True)
