@@ -98,10 +98,20 @@ def record_fields(cls: type) -> list[tuple[str, Any]]:
 
 
 def record_type(cls: type) -> t.Record:
-    fields = tuple(
-        t.Field(name=name, type=to_cwl_type(tp, hint_name=name)) for name, tp in record_fields(cls)
-    )
-    return t.Record(name=cls.__name__, fields=fields)
+    fields = []
+    for name, tp in record_fields(cls):
+        if get_origin(tp) is typing.Annotated and any(
+            type(extra).__name__ in ("Arg", "Out") for extra in get_args(tp)[1:]
+        ):
+            # CWL record fields cannot carry bindings, secondary files or formats here;
+            # refuse rather than drop the metadata silently
+            raise UnsupportedType(
+                f"record {cls.__qualname__} (field '{name}' carries Arg/Out metadata, which "
+                "record fields cannot hold; put secondary files on the File parameter or "
+                "output that carries the record, or pass the File on its own)"
+            )
+        fields.append(t.Field(name=name, type=to_cwl_type(tp, hint_name=name)))
+    return t.Record(name=cls.__name__, fields=tuple(fields))
 
 
 class NotAValue(Exception):
