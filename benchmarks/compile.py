@@ -15,7 +15,7 @@ One run measures, for a chain and a wide fan of N steps:
       a miswired one (a File wired into an int), asserting both tools give the same verdict.
 
 Targets (from the issue) are printed as PASS/FAIL at the end. Timings are wall clock
-(`time.perf_counter`), best of k repeats. `--quick` runs smaller sizes in well under a minute.
+(`time.perf_counter`), best of k repeats. `--quick` runs smaller sizes in under a minute.
 
 Usage:  .venv/bin/python benchmarks/compile.py [--quick] [--no-cwltool] [--json FILE]
 """
@@ -241,14 +241,17 @@ def same_documents(shape: str, n: int = 3) -> None:
 # timing helpers
 
 
-def best_of(k: int, fn: Callable[[], Any]) -> float:
-    times = []
+def best_of(k: int, fns: dict[str, Callable[[], Any]]) -> dict[str, float]:
+    """Best of k wall-clock times of each function. The functions take turns within every
+    round, so a burst of load from other processes hits all of them, not one column."""
+    best = {name: float("inf") for name in fns}
     for _ in range(k):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in fns.items():
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
 
 
 def run_cmd(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
@@ -478,13 +481,13 @@ def main() -> int:
     for shape in SHAPES:
         for n in sizes:
             k = repeats[n]
-            row: dict[str, float] = {}
-            row["a"] = best_of(k, functools.partial(cwlgen_compile, shape, n))
             docs = cwlgen.compile(fresh_workflow(shape, n)).documents
-            row["b"] = best_of(k, functools.partial(floor_dump, docs))
-            kp = max(1, k - 1)
-            row["c_rt"] = best_of(kp, functools.partial(peer_roundtrip, shape, n))
-            row["c_fast"] = best_of(kp, functools.partial(peer_fast, shape, n))
+            row = best_of(k, {
+                "a": functools.partial(cwlgen_compile, shape, n),
+                "b": functools.partial(floor_dump, docs),
+                "c_rt": functools.partial(peer_roundtrip, shape, n),
+                "c_fast": functools.partial(peer_fast, shape, n),
+            })
             row.update(measure_memory(shape, n))
             rows[shape, n] = row
             print(f"  measured {shape} N={n} ({time.perf_counter() - started:.0f} s)",
@@ -492,7 +495,8 @@ def main() -> int:
 
     sys.stderr.flush()
     print(f"\ncwlgen compile benchmark (python {sys.version.split()[0]}, ruamel.yaml "
-          f"{ruamel.yaml.__version__}, {os.cpu_count()} cpus); seconds, best of k\n")
+          f"{ruamel.yaml.__version__}, {os.cpu_count()} cpus, load average "
+          f"{os.getloadavg()[0]:.1f}); seconds, best of k\n")
     head = (f"{'shape':6} {'N':>5} {'(a) cwlgen':>10} {'(b) floor':>10} {'(c) peer':>9} "
             f"{'(c) fast':>9} {'a/b':>5} {'c/a':>5} {'cfast/a':>7} {'RSS MB':>7} "
             f"{'traced MB':>9}")
