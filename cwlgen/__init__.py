@@ -4,15 +4,33 @@ Declare command-line tools with `@tool`, Python functions with `@task`, and work
 `@workflow`; compile them with `cwlgen.compile` or the `cwlgen` command.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from cwlgen.compiler import Compiled, check, compile
 from cwlgen.dsl.spec import Arg, Out, Resources, stderr, stdout
 from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
 from cwlgen.errors import CompileError, CwlgenError, InputError, RunError, UsageError
-from cwlgen.local import run_local
-from cwlgen.run import run
 from cwlgen.runtime.paths import Directory, File
+
+if TYPE_CHECKING:
+    from cwlgen.local import run_local
+    from cwlgen.run import run
+
+# Runners are imported on first use, so that `cwlgen check` and importing a pipeline module
+# stay fast.
+_LAZY = {"run": "cwlgen.run", "run_local": "cwlgen.local"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'cwlgen' has no attribute {name!r}")
 
 __all__ = [
     "Arg",

@@ -26,13 +26,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="cwlgen", description="Typed Python in, standards-compliant CWL v1.2 out."
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # import only the command asked for (each pulls in different, sometimes heavy, modules)
+    wanted = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
     modules = {}
     for name, help_text in COMMANDS.items():
-        module = importlib.import_module(f"cwlgen.commands.{name}")
-        modules[name] = module
         p = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(p)
-    argv = list(sys.argv[1:] if argv is None else argv)
+        if name in wanted:
+            module = importlib.import_module(f"cwlgen.commands.{name}")
+            modules[name] = module
+            module.add_arguments(p)
     passthrough: list[str] = []
     if "--" in argv:  # `cwlgen run ... -- ARGS`: ARGS go to the runner untouched
         cut = argv.index("--")

@@ -22,7 +22,29 @@ def _ordered(g: nx.MultiDiGraph, a: str, b: str, nx_module: Any) -> bool:
     return bool(nx_module.has_path(g, na, nb) or nx_module.has_path(g, nb, na))
 
 
+def _sources_precede(wf: Workflow) -> bool:
+    """True when every step only reads steps recorded before it: then the graph is acyclic
+    (always so for traced workflows), checked in O(edges) without building a graph."""
+    seen: set[str] = set()
+    for step in wf.steps:
+        for step_input in step.inputs:
+            for source in step_input.sources:
+                if isinstance(source, StepOutputRef) and source.step not in seen:
+                    return False
+        seen.add(step.id)
+    return True
+
+
 def check_graph(wf: Workflow) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    if not _sources_precede(wf):
+        problems += _cycles(wf)
+    problems += _unused_outputs(wf)
+    problems += _inplace_conflicts(wf)
+    return problems
+
+
+def _cycles(wf: Workflow) -> list[Diagnostic]:
     import networkx as nx
 
     problems: list[Diagnostic] = []
@@ -32,6 +54,11 @@ def check_graph(wf: Workflow) -> list[Diagnostic]:
         path = " -> ".join(str(u).split("/", 1)[-1] for u, *_ in cycle)
         first = g.nodes[cycle[0][0]].get("step")
         problems.append(diag("CG304", first.src if first else wf.src, path=path))
+    return problems
+
+
+def _unused_outputs(wf: Workflow) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
     used: set[tuple[str, str]] = set()
     for step in wf.steps:
         for step_input in step.inputs:
@@ -46,7 +73,6 @@ def check_graph(wf: Workflow) -> list[Diagnostic]:
         for port in step.process.outputs:
             if (step.id, port.name) not in used:
                 problems.append(diag("CG302", step.src, output=port.name, step=step.id))
-    problems += _inplace_conflicts(wf, g)
     return problems
 
 
@@ -56,10 +82,17 @@ def _source_key(source: WorkflowInputRef | StepOutputRef) -> tuple[str, ...]:
     return ("step", source.step, source.output)
 
 
-def _inplace_conflicts(wf: Workflow, g: nx.MultiDiGraph) -> list[Diagnostic]:
+def _inplace_conflicts(wf: Workflow) -> list[Diagnostic]:
     """A step updating a value in place conflicts with another step reading the same value
     unless the data flow already orders the two (one is an ancestor of the other)."""
-    import networkx as nx
+    graph: list[nx.MultiDiGraph] = []  # built only if a candidate conflict shows up
+
+    def ordered(a: str, b: str) -> bool:
+        import networkx as nx
+
+        if not graph:
+            graph.append(workflow_graph(wf))
+        return _ordered(graph[0], a, b, nx)
 
     readers: dict[tuple[str, ...], list[Step]] = {}
     for step in wf.steps:
@@ -74,7 +107,7 @@ def _inplace_conflicts(wf: Workflow, g: nx.MultiDiGraph) -> list[Diagnostic]:
                 continue
             for source in step_input.sources:
                 for other in readers.get(_source_key(source), []):
-                    if other.id == step.id or _ordered(g, step.id, other.id, nx):
+                    if other.id == step.id or ordered(step.id, other.id):
                         continue
                     what = (f"workflow input '{source.name}'"
                             if isinstance(source, WorkflowInputRef)
