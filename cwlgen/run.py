@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import json
 import os
+import sys
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -21,6 +22,7 @@ from typing import IO, Any, Literal, Union, get_args, get_origin
 
 import attrs
 
+from cwlgen.backend.batching import batch_steps
 from cwlgen.compiler import Compiled, compile
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.typemap import is_record_class, record_fields
@@ -109,7 +111,7 @@ def run_workflow(
     main, job_path = prepare_build(compiled, folder, job)
     stream = progress if not isinstance(progress, bool) else None
     request = RunRequest(
-        process=root,
+        process=batch_steps(root)[0],  # the steps as emitted: what the engine reports on
         workflow=main,
         job=job_path,
         outdir=(Path(outdir) if outdir is not None else OUT_ROOT / root.name).absolute(),
@@ -230,3 +232,14 @@ def _generic(value: Any) -> Any:
     if isinstance(value, list):
         return [_generic(v) for v in value]
     return value
+
+
+class _CallableModule(types.ModuleType):
+    """`cwlgen.run` is imported lazily, and importing the submodule `cwlgen.run` makes the
+    package attribute the module; calling it still runs a workflow."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return run(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
