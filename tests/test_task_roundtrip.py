@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CWLTOOL, build_definition, run_cwl
+from conftest import CWLTOOL, VENV_BIN, build_definition, run_cwl
 from fixtures.tasks import roundtrip
+from needs import missing
 
 import cwlgen
 from cwlgen.local import run_job
@@ -105,6 +107,28 @@ def test_run_job_matches_cwltool(cwltool_run: tuple[dict[str, Any], Path],
     local = run_job(roundtrip.roundtrip, job, workdir=tmp_path / "jobs")
     assert set(local) == set(out)
     assert normalise(local) == normalise(out)
+
+
+@pytest.mark.slow
+@pytest.mark.toil
+def test_toil_runs_the_same_tasks(cwltool_run: tuple[dict[str, Any], Path],
+                                  tmp_path: Path) -> None:
+    """Another CWL runner gets the same outputs from the same documents."""
+    runner = VENV_BIN / "toil-cwl-runner"
+    if not runner.exists():
+        missing("toil-cwl-runner is not installed (pip install 'cwlgen[toil]')")
+    out, _ = cwltool_run
+    built = build_definition(roundtrip.roundtrip, tmp_path / "cwl", validate=False)
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps(make_inputs(tmp_path / "data")))
+    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run([str(runner), "--batchSystem", "single_machine", "--no-container",
+                           "--jobStore", str(tmp_path / "store"), "--outdir",
+                           str(tmp_path / "out"), "--workDir", str(tmp_path),
+                           str(built.main), str(job)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert normalise(json.loads(proc.stdout)) == normalise(out)
 
 
 def test_run_local_returns_python_values(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ travels in `Tool.python`).
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import warnings
 from collections.abc import Iterator
@@ -350,8 +351,10 @@ def _is_network(name: str) -> bool:
     return any(name == p or name.startswith(p + ".") for p in _NETWORK_PREFIXES)
 
 
+@functools.lru_cache(maxsize=64)
 def _parse(source: str) -> ast.Module:
-    """Parse without the SyntaxWarnings (invalid escapes, ...) Python already showed once."""
+    """Parse without the SyntaxWarnings (invalid escapes, ...) Python already showed once;
+    cached, as every task of a module ships (and is checked against) the same source."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(source)
