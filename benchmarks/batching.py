@@ -9,7 +9,7 @@ The trivial step is a command-line tool (`--kind tool`, default: `echo` into a f
 Python task (`--kind task`), or both.
 
 Usage:  .venv/bin/python benchmarks/batching.py [--n 200] [--batch 50]
-            [--runners toil,cwltool] [--kind tool|task|both] [--json FILE]
+            [--runners toil,cwltool,slurm] [--kind tool|task|both] [--json FILE]
 """
 
 # mypy: disable-error-code="empty-body"
@@ -69,13 +69,21 @@ def _fingerprint(value: Any) -> Any:
     return value
 
 
+RUNNERS = {  # name -> (runner, Toil batch system)
+    "toil": ("toil", "single_machine"),
+    "slurm": ("toil", "slurm"),
+    "cwltool": ("cwltool", None),
+}
+
+
 def _run(wf: Any, runner: str, inputs: dict[str, Any], work: Path) -> tuple[float, Any]:
     from cwlgen.run import run_workflow
 
+    engine, batch_system = RUNNERS[runner]
     start = time.perf_counter()
-    outcome = run_workflow(wf, runner=runner, inputs=inputs, progress=False,
-                           outdir=work / "out", build_dir=work / "build",
-                           runner_args=["--retryCount", "0"] if runner == "toil" else ())
+    outcome = run_workflow(wf, runner=engine, batch_system=batch_system, inputs=inputs,
+                           progress=False, outdir=work / "out", build_dir=work / "build",
+                           runner_args=["--retryCount", "0"] if engine == "toil" else ())
     return time.perf_counter() - start, _fingerprint(outcome.value)
 
 
@@ -84,7 +92,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--batch", type=int, default=50)
-    ap.add_argument("--runners", default="toil,cwltool")
+    ap.add_argument("--runners", default="toil,cwltool",
+                    help="comma-separated: toil (single_machine), cwltool, slurm (Toil on a "
+                    "running Slurm cluster)")
     ap.add_argument("--kind", choices=("tool", "task", "both"), default="tool")
     ap.add_argument("--json", metavar="FILE")
     args = ap.parse_args()

@@ -226,9 +226,18 @@ def test_batched_under_toil(in_tmp_cwd: Path) -> None:
 
     if not (Path(sys.executable).parent / "toil-cwl-runner").exists():
         missing("toil-cwl-runner is not installed (pip install 'cwlgen[toil]')")
-    inputs = {"xs": [1, 2, 3, 4, 5], "letters": ["a"]}
-    plain = run_workflow(_task_flow(None), inputs=inputs, outdir="plain", progress=False)
-    batched = run_workflow(_task_flow(2), runner="toil", inputs=inputs, outdir="toil",
+
+    def flow(k: int | None) -> Any:
+        @workflow
+        def described(xs: list[int]) -> list[Info]:
+            return describe.map(x=xs, batch=k)
+
+        return described
+
+    inputs = {"xs": [1, 2, 3, 4, 5]}
+    plain = run_workflow(flow(None), inputs=inputs, outdir="plain", progress=False)
+    batched = run_workflow(flow(2), runner="toil", inputs=inputs, outdir="toil",
                            runner_args=["--retryCount", "0"], progress=False)
     assert _value(batched.value) == _value(plain.value)
+    assert batched.value[2] == Info(value=9, parity=Parity.ODD, label=None)
     assert batched.result.state.steps["describe"].jobs == 3
