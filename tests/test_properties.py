@@ -18,7 +18,7 @@ import itertools
 import json
 import logging
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +126,7 @@ DEVIATIONS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def cwltool_type(syntax_json: str) -> Any:
     """cwltool's normalised form of a type written in CWL syntax (as a tool input type)."""
     from cwltool.context import LoadingContext

@@ -13,7 +13,7 @@ from cwlgen.errors import UsageError
 from cwlgen.ir import NO_DEFAULT, Source, Step, StepInput, StepOutputRef
 from cwlgen.ir import types as t
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.location import SourceLocation, caller_location
+from cwlgen.ir.location import SourceLocation, caller_frame, keyword_lines, location_of_frame
 
 if TYPE_CHECKING:
     from cwlgen.dsl.definition import Definition
@@ -120,7 +120,8 @@ def record_call(
 ) -> Any:
     """Record one call of `defn` in the current workflow and return promises for its outputs."""
     builder = _current.get()
-    src = caller_location()
+    frame = caller_frame()
+    src = location_of_frame(frame) if frame is not None else None
     if builder is None:
         raise UsageError(
             f"'{defn.name}' was called outside a @workflow; tools and workflows only describe "
@@ -139,8 +140,11 @@ def record_call(
     step_inputs: list[StepInput] = []
     for name, value in kwargs.items():
         param = process.input(name)
+        arg_src = src
+        if src is not None and frame is not None and (lines := keyword_lines(frame)):
+            arg_src = SourceLocation(path=src.path, line=lines.get(name, src.line))
         step_input = _step_input(defn.name, name, value, param.type if param else None, scatter,
-                                 src, problems)
+                                 arg_src, problems)
         if step_input is not None:
             step_inputs.append(step_input)
     n_scattered = sum(1 for s in step_inputs if s.scattered)
