@@ -230,7 +230,7 @@ def _binding(
     problems: list[Diagnostic],
 ) -> Binding | None:
     if not arg.bind or arg.stdin:
-        if arg.stdin and t.strip_optional(cwl_type) != t.FILE:
+        if arg.stdin and cwl_type != t.FILE:  # not File?: `$(inputs.x.path)` fails on null
             problems.append(diag("CG112", where, problem=f"parameter '{name}' of tool "
                                  f"'{display}' has Arg(stdin=True), which needs a File, not "
                                  f"{cwl_type}"))
