@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed
 # Jobs run `python3` and tools such as DP3.py from PATH: let them find the project's venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup demo test check-generated generated lint typecheck bench clean
+.PHONY: setup demo demo-lofar test check-generated generated lint typecheck bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,toil,radio]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -19,6 +19,11 @@ setup: $(STAMP)
 ## demo: compile the example workflow, validate it, run it with cwltool
 demo: $(STAMP)
 	$(BIN)/python examples/demo.py
+
+## demo-lofar: the tiny LOFAR pipeline (synthesise -> aoflagger -> DP3 -> wsclean -> source
+## check over 3 subbands, plus the real DP3 test MS); needs Debian's wsclean and aoflagger
+demo-lofar: $(STAMP)
+	$(BIN)/python scripts/demo_lofar.py
 
 ## test: the full test suite (what CI runs)
 test: $(STAMP)
@@ -33,13 +38,18 @@ generated: $(STAMP)
 	$(BIN)/python scripts/generated.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check cwlgen tests
+	$(BIN)/ruff check cwlgen tests pipelines scripts benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy --strict pipelines scripts
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/compile.py
+	$(BIN)/python benchmarks/batching.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/compile.py --quick
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache
