@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any, Protocol
 
@@ -225,5 +225,3 @@ class _NullDisplay:
     def update(self, state: RunState) -> None:
         return None
 
-
-Hook = Callable[[RunRequest], None]

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlparse
 import attrs
 
 from cwlgen.errors import InputError
-from cwlgen.ir import NO_DEFAULT, InputPort, Process
+from cwlgen.ir import InputPort, Process
 from cwlgen.ir import types as t
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation, display_path
@@ -412,7 +412,3 @@ def _yaml_value(text: str) -> Any:
         return _plain(YAML(typ="safe").load(text))
     except YAMLError as exc:
         raise ValueError(f"'{text}' is not valid YAML: {exc}") from None
-
-
-def required_inputs(process: Process) -> list[InputPort]:
-    return [p for p in process.inputs if p.default is NO_DEFAULT and p.required]

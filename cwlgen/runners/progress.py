@@ -15,7 +15,6 @@ import re
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -673,5 +672,3 @@ def failure_report(state: RunState, log_path: str | None = None) -> str:
         lines.append(f"full log: {log_path}")
     return "\n".join(lines)
 
-
-Feed = Callable[[str], None]
