@@ -123,7 +123,20 @@ DEVIATIONS = {
     "enum-symbols": lambda src, sink: t.assignable(same_enums(src), same_enums(sink)),
     "both": lambda src, sink: t.assignable(deep_strip_optional(same_enums(src)),
                                            same_enums(sink)),
+    # cwltool treats a record field the source lacks as null and lets it into an Any field;
+    # null is not a valid Any at run time, so cwlgen requires the field (or `Any | None`).
+    "missing-field-into-any": lambda src, sink: _missing_field_into_any(src, sink),
 }
+
+
+def _missing_field_into_any(src: t.CwlType, sink: t.CwlType) -> bool:
+    src, sink = t.strip_optional(src), t.strip_optional(sink)
+    while isinstance(src, t.Array) and isinstance(sink, t.Array):
+        src, sink = t.strip_optional(src.items), t.strip_optional(sink.items)
+    if not (isinstance(src, t.Record) and isinstance(sink, t.Record)):
+        return False
+    have = {f.name for f in src.fields}
+    return any(f.name not in have and f.type == t.ANY for f in sink.fields)
 
 
 @cache

@@ -147,7 +147,12 @@ def check_value(value: Any, t: CwlType) -> bool:
         if name == "boolean":
             return isinstance(value, bool)
         if name in ("int", "long"):
-            return isinstance(value, int) and not isinstance(value, bool)
+            bits = 31 if name == "int" else 63  # CWL int is 32-bit, long 64-bit
+            return (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and -(2**bits) <= value < 2**bits
+            )
         if name in ("float", "double"):
             return (
                 isinstance(value, (int, float))
