@@ -16,11 +16,11 @@ from cwlgen.runtime.paths import Directory, File
 
 if TYPE_CHECKING:
     from cwlgen.local import run_local
-    from cwlgen.run import run
+    from cwlgen.running import run
 
 # Runners are imported on first use, so that `cwlgen check` and importing a pipeline module
 # stay fast.
-_LAZY = {"run": "cwlgen.run", "run_local": "cwlgen.local"}
+_LAZY = {"run": "cwlgen.running", "run_local": "cwlgen.local"}
 
 
 def __getattr__(name: str) -> Any:

@@ -44,7 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cwlgen.run import run_workflow
+    from cwlgen.running import run_workflow
 
     defs = load_target(args.target)
     if len(defs) > 1:

@@ -16,6 +16,8 @@ import hashlib
 import shutil
 from pathlib import Path
 
+from cwlgen.checks import all_processes
+from cwlgen.ir import Process, Tool
 from cwlgen.runners import RunRequest, tool_path
 from cwlgen.runners.progress import RunState, ToilLogParser
 
@@ -37,6 +39,19 @@ def run_key(req: RunRequest) -> str:
     h.update(req.job.read_bytes())
     h.update((req.batch_system or "single_machine").encode())
     return h.hexdigest()
+
+
+def needs_bypass(process: Process) -> bool:
+    """Toil runs InplaceUpdateRequirement only with --bypass-file-store (jobs then share
+    the filesystem instead of Toil's file store); add it when some tool updates in place.
+
+    Caveat measured with Toil 9.6: in that mode scattered jobs whose outputs have the same
+    file name overwrite each other in the output folder, so such steps must name their
+    outputs after an input (docs/running.md)."""
+    return any(
+        isinstance(p, Tool) and any(i.staging is not None and i.staging.inplace for i in p.inputs)
+        for p in all_processes(process)
+    )
 
 
 class ToilEngine:
@@ -76,6 +91,8 @@ class ToilEngine:
             argv.append(f"--{req.container}")
         if self.restart:
             argv.append("--restart")
+        if needs_bypass(req.process) and "--bypass-file-store" not in req.extra_args:
+            argv.append("--bypass-file-store")
         argv += [str(req.workflow), str(req.job)]
         return argv
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import enum
 import json
 import os
-import sys
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -232,14 +231,3 @@ def _generic(value: Any) -> Any:
     if isinstance(value, list):
         return [_generic(v) for v in value]
     return value
-
-
-class _CallableModule(types.ModuleType):
-    """`cwlgen.run` is imported lazily, and importing the submodule `cwlgen.run` makes the
-    package attribute the module; calling it still runs a workflow."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return run(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
