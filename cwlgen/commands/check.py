@@ -118,22 +118,12 @@ def run(args: argparse.Namespace) -> int:
             checked += 1
             diagnostics += check(definition)
     diagnostics = sorted_diagnostics(diagnostics)
-    errors = sum(1 for d in diagnostics if d.severity == "error") + len(failures)
-    warnings = sum(1 for d in diagnostics if d.severity == "warning")
-    if args.format == "json":
-        json.dump({"checked": checked, "errors": errors, "warnings": warnings,
-                   "import_errors": failures,
-                   "diagnostics": [d.to_json() for d in diagnostics]}, sys.stdout, indent=2)
-        print()
-    else:
-        for f in failures:
-            print(f)
-        for d in diagnostics:
-            print(d.render())
+    code = _report(args, diagnostics, checked, failures)
+    if args.format == "text":
+        errors = sum(1 for d in diagnostics if d.severity == "error") + len(failures)
+        warnings = sum(1 for d in diagnostics if d.severity == "warning")
         print(f"checked {checked} definition(s): {errors} error(s), {warnings} warning(s)",
               file=sys.stderr)
     if failures and not checked and all("CG002" in f for f in failures):
         return 2
-    if errors or (args.strict and warnings):
-        return 1
-    return 0
+    return code
