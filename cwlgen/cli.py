@@ -22,6 +22,10 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # User modules are imported to be traced: write no __pycache__ next to them. Python's
+    # bytecode cache also trusts a file rewritten within the same second with the same size,
+    # which would make `cwlgen build --check` compare against stale code.
+    sys.dont_write_bytecode = True
     parser = argparse.ArgumentParser(
         prog="cwlgen", description="Typed Python in, standards-compliant CWL v1.2 out."
     )
