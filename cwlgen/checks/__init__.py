@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cwlgen.checks.connections import check_connections
-from cwlgen.checks.determinism import check_determinism
 from cwlgen.checks.graph import check_graph
-from cwlgen.ir import Process, Workflow
+from cwlgen.ir import Process, Tool, Workflow
 from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
 
 
@@ -34,7 +33,10 @@ def run_checks(root: Process) -> list[Diagnostic]:
         if isinstance(process, Workflow):
             problems += check_connections(process)
             problems += check_graph(process)
-        else:
+        elif isinstance(process, Tool) and process.python is not None:
+            # the ast-based pass is only needed (and imported) for Python tasks
+            from cwlgen.checks.determinism import check_determinism
+
             problems += check_determinism(process)
     return sorted_diagnostics(problems)
 
