@@ -85,6 +85,12 @@ MESSAGES: dict[str, Message] = {
         "parameter '{param}' of tool '{func}' is staged {how}, which needs a File or "
         "Directory, not {type}",
     ),
+    "CG115": Message(
+        "warning",
+        "parameter '{param}' of '{func}' is {type}{what}; cwltool 3.3 fails on such inputs "
+        "at run time (cwltool issues #1285/#1908), Toil too; prefer a list of strings or "
+        "of records without a default, or a non-optional list",
+    ),
     # --- connections -------------------------------------------------------------------
     "CG201": Message(
         "error",

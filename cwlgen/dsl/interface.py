@@ -189,6 +189,7 @@ def _read_param(
                 hint = f"; annotate it '{type_name(base)} | None'" if default is None else ""
                 problems.append(diag("CG106", where, value=repr(param.default), hint=hint,
                                      param=name, func=display, type=cwl_type))
+    _warn_cwltool_list_bugs(name, cwl_type, default, display, where, problems)
     arg = arg or Arg()
     binding = None
     staging = None
@@ -218,6 +219,26 @@ def _read_param(
         staging=staging,
         src=where,
     )
+
+
+def _warn_cwltool_list_bugs(
+    name: str,
+    cwl_type: t.CwlType,
+    default: Any,
+    display: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> None:
+    """cwltool mishandles lists of enums/records given a default, or declared optional."""
+    base = t.strip_optional(cwl_type)
+    if not (isinstance(base, t.Array) and isinstance(base.items, (t.Enum, t.Record))):
+        return
+    if default is not NO_DEFAULT and default is not None:
+        problems.append(diag("CG115", where, param=name, func=display, type=cwl_type,
+                             what=" with a default"))
+    elif isinstance(cwl_type, t.Optional):
+        problems.append(diag("CG115", where, param=name, func=display, type=cwl_type,
+                             what=" (optional)"))
 
 
 def _binding(
