@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import sys
 from pathlib import Path
 
 from cwlgen.checks import all_processes
-from cwlgen.ir import Process, Tool
+from cwlgen.ir import Process, Tool, Workflow
 from cwlgen.runners import RunRequest, tool_path
 from cwlgen.runners.progress import RunState, ToilLogParser
 
@@ -54,6 +55,29 @@ def needs_bypass(process: Process) -> bool:
     )
 
 
+def bypass_collisions(process: Process) -> list[str]:
+    """Scattered command-line steps whose outputs have a fixed file name: with
+    --bypass-file-store Toil 9.6 lets the copies overwrite each other."""
+    found = []
+    for p in all_processes(process):
+        if not isinstance(p, Workflow):
+            continue
+        for step in p.steps:
+            tool = step.process
+            if not step.scatter or not isinstance(tool, Tool) or tool.python is not None:
+                continue
+            fixed = [o.name for o in tool.outputs
+                     if o.glob and "$(" not in o.glob and "${" not in o.glob]
+            if fixed:
+                found.append(
+                    f"step '{p.name}/{step.id}' is scattered and its output(s) "
+                    f"{', '.join(fixed)} have a fixed file name; under Toil's "
+                    "--bypass-file-store (needed for in-place updates) the jobs overwrite "
+                    "each other's files: name them after an input, e.g. "
+                    "Out(glob=\"$(inputs.ms.nameroot).fits\")")
+    return found
+
+
 class ToilEngine:
     name = "toil"
 
@@ -61,6 +85,9 @@ class ToilEngine:
         self.restart = False
 
     def prepare(self, req: RunRequest) -> None:
+        if needs_bypass(req.process) and not req.quiet:
+            for warning in bypass_collisions(req.process):
+                print(f"[cwlgen] warning: {warning}", file=req.stream or sys.stderr)
         store = job_store(req)
         key_file = store.with_suffix(".key")
         key = run_key(req)
