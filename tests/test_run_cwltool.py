@@ -20,32 +20,11 @@ import attrs
 import pytest
 
 import cwlgen
-from cwlgen import Arg, File, InputError, Out, RunError, stdout, task, tool, workflow
+from cwlgen import Arg, File, InputError, RunError, stdout, task, tool, workflow
 from cwlgen.running import run_workflow
 
 CWLGEN = [sys.executable, "-m", "cwlgen"]
 ANSI = re.compile("\x1b" + r"\[[0-9;?]*[A-Za-z]")
-
-
-# --- a workflow that fails midway unless a marker file exists --------------------------------
-
-@tool("sh", arguments=["-c", 'echo "mark $1" >> "$0"; echo "$1" > out.txt'])
-def mark(counter: Annotated[str, Arg(position=1)], item: Annotated[str, Arg(position=2)]
-         ) -> Annotated[File, Out(glob="out.txt")]:
-    """Record one item (and count the invocation in a file outside the job)."""
-
-
-@tool("sh", arguments=["-c", 'test -e "$0" || { echo "marker missing: $0" >&2; exit 3; }; '
-                       'echo gate >> "$1"; shift; cat "$@" > all.txt'])
-def gate(marker: Annotated[str, Arg(position=1)], counter: Annotated[str, Arg(position=2)],
-         parts: Annotated[list[File], Arg(position=3)]) -> Annotated[File, Out(glob="all.txt")]:
-    """Concatenate the parts; fails unless the marker file exists."""
-
-
-@workflow
-def resumable(items: list[str], counter: str, marker: str) -> File:
-    parts = mark.map(item=items, counter=counter)
-    return gate(marker=marker, counter=counter, parts=parts)
 
 
 # --- typed outputs through Python tasks and a tool ----------------------------------------
@@ -126,6 +105,7 @@ def _counter_lines(path: Path) -> list[str]:
 
 
 def test_failure_names_the_step_and_resume_skips_finished_jobs(in_tmp_cwd: Path) -> None:
+    from fixtures.examples.resumable import resumable  # not in job sources
     counter, marker, cache = in_tmp_cwd / "counter.txt", in_tmp_cwd / "marker", "cache"
     inputs = dict(items=["a", "b", "c"], counter=str(counter), marker=str(marker))
     with pytest.raises(RunError) as err:
@@ -150,6 +130,7 @@ def test_failure_names_the_step_and_resume_skips_finished_jobs(in_tmp_cwd: Path)
 
 
 def test_without_cache_everything_runs_again(in_tmp_cwd: Path) -> None:
+    from fixtures.examples.resumable import resumable  # not in job sources
     counter, marker = in_tmp_cwd / "counter.txt", in_tmp_cwd / "marker"
     marker.touch()
     inputs = dict(items=["a"], counter=str(counter), marker=str(marker))

@@ -14,7 +14,7 @@ from typing import Annotated
 import pytest
 
 import cwlgen
-from cwlgen import Arg, File, Out, Resources, RunError, stdout, task, tool, workflow
+from cwlgen import Arg, File, Resources, RunError, stdout, task, tool, workflow
 from cwlgen.running import run_workflow
 
 pytestmark = [pytest.mark.toil, pytest.mark.slow]
@@ -45,23 +45,6 @@ def word_total(texts: list[File]) -> int:
     return total(counts=count_words.map(text=texts))
 
 
-@tool("sh", arguments=["-c", 'echo "mark $1" >> "$0"; echo "$1" > out.txt'])
-def mark(counter: Annotated[str, Arg(position=1)], item: Annotated[str, Arg(position=2)]
-         ) -> Annotated[File, Out(glob="out.txt")]:
-    """Record one item (and count the invocation in a file outside the job)."""
-
-
-@tool("sh", arguments=["-c", 'test -e "$0" || { echo "marker missing: $0" >&2; exit 3; }; '
-                       'echo gate >> "$1"; shift; cat "$@" > all.txt'])
-def gate(marker: Annotated[str, Arg(position=1)], counter: Annotated[str, Arg(position=2)],
-         parts: Annotated[list[File], Arg(position=3)]) -> Annotated[File, Out(glob="all.txt")]:
-    """Concatenate the parts; fails unless the marker file exists."""
-
-
-@workflow
-def resumable(items: list[str], counter: str, marker: str) -> File:
-    parts = mark.map(item=items, counter=counter)
-    return gate(marker=marker, counter=counter, parts=parts)
 
 
 # every process this job runs under, innermost first (under Slurm: `slurmstepd: [ID.batch]`)
@@ -99,6 +82,7 @@ def test_single_machine_gives_the_same_outputs_as_cwltool(in_tmp_cwd: Path) -> N
 
 
 def test_resume_restarts_the_job_store(in_tmp_cwd: Path) -> None:
+    from fixtures.examples.resumable import resumable  # not in job sources
     counter, marker = in_tmp_cwd / "counter.txt", in_tmp_cwd / "marker"
     inputs = dict(items=["a", "b", "c"], counter=str(counter), marker=str(marker))
     with pytest.raises(RunError) as err:
@@ -126,6 +110,7 @@ def test_resume_restarts_the_job_store(in_tmp_cwd: Path) -> None:
 
 
 def test_changed_inputs_start_a_fresh_job_store(in_tmp_cwd: Path) -> None:
+    from fixtures.examples.resumable import resumable  # not in job sources
     counter, marker = in_tmp_cwd / "counter.txt", in_tmp_cwd / "marker"
     with pytest.raises(RunError):
         run_workflow(resumable, runner="toil", cache="cache", runner_args=NO_RETRY,
