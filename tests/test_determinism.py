@@ -16,11 +16,11 @@ import json
 import re
 import subprocess
 import sys
-import tokenize
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from markers import Expectations
 
 import cwlgen
 from cwlgen.determinism_run import check_determinism_run, instrument
@@ -32,30 +32,6 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures" / "tasks"
 CWLGEN = str(Path(sys.executable).parent / "cwlgen")
-_MARK = re.compile(r"(?<![A-Za-z])([EWN]):\s*")
-
-
-def markers(path: Path) -> tuple[Counter[tuple[int, str, str]], list[tuple[int, str]]]:
-    """(line, code, severity) expected, and (line, note text) expected, from comments."""
-    codes: Counter[tuple[int, str, str]] = Counter()
-    notes: list[tuple[int, str]] = []
-    with path.open("rb") as fh:
-        comments = [(t.start[0], t.string) for t in tokenize.tokenize(fh.readline)
-                    if t.type == tokenize.COMMENT]
-    for line, comment in comments:
-        found = list(_MARK.finditer(comment))
-        for i, mark in enumerate(found):
-            end = found[i + 1].start() if i + 1 < len(found) else len(comment)
-            body = comment[mark.end():end].strip()
-            if mark.group(1) == "N":
-                notes.append((line, body))
-            else:
-                severity = "error" if mark.group(1) == "E" else "warning"
-                for code in body.split():
-                    codes[(line, code, severity)] += 1
-    return codes, notes
-
-
 def module_diagnostics(stem: str) -> list[Diagnostic]:
     module = __import__(f"fixtures.tasks.{stem}", fromlist=["_"])
     found: dict[Diagnostic, None] = {}
@@ -68,7 +44,8 @@ def module_diagnostics(stem: str) -> list[Diagnostic]:
 @pytest.mark.parametrize("stem", ["hazards", "allowed"])
 def test_static_determinism_fixture(stem: str) -> None:
     path = FIXTURES / f"{stem}.py"
-    expected, notes = markers(path)
+    marks = Expectations(path)
+    expected, notes = marks.codes, marks.notes
     diagnostics = module_diagnostics(stem)
     for d in diagnostics:
         assert d.src is not None and Path(d.src.path).resolve() == path, d.render()
@@ -81,7 +58,7 @@ def test_static_determinism_fixture(stem: str) -> None:
 
 
 def test_every_static_rule_has_a_negative_fixture() -> None:
-    expected, _ = markers(FIXTURES / "hazards.py")
+    expected = Expectations(FIXTURES / "hazards.py").codes
     assert {code for _, code, _ in expected} >= {f"CG40{i}" for i in range(1, 8)}
 
 
