@@ -97,6 +97,10 @@ def load_module(spec: str) -> ModuleType:
                 module = _import_dotted(name, path)
                 if module is not None:
                     return module
+            if name in sys.modules:
+                # another module already has this name (a file called json.py, say): load
+                # the user's file beside it instead of replacing it for the whole process
+                name = f"cwlgen_target_{name}"
             module_spec = importlib.util.spec_from_file_location(name, path)
             assert module_spec is not None and module_spec.loader is not None
             module = importlib.util.module_from_spec(module_spec)

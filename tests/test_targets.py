@@ -1,0 +1,41 @@
+"""Loading targets: a user file named like a module that is already imported (the standard
+library's json) is loaded beside it, never in its place."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from cwlgen.targets import load_target
+
+SOURCE = textwrap.dedent('''\
+    # mypy: disable-error-code="empty-body"
+    from typing import Annotated
+    from cwlgen import Arg, File, stdout, tool, workflow
+
+    @tool("cat")
+    def show(text: Annotated[File, Arg(position=1)]) -> Annotated[File, stdout("out.txt")]:
+        """Show a file."""
+
+    @workflow
+    def wf(text: File) -> File:
+        return show(text=text)
+''')
+
+
+def test_a_file_named_like_an_imported_module_does_not_replace_it(tmp_path: Path) -> None:
+    (tmp_path / "json.py").write_text(SOURCE)
+    (definition,) = load_target(str(tmp_path / "json.py") + ":wf")
+    assert definition.name == "wf"
+    assert sys.modules["json"] is json and json.dumps([1]) == "[1]"
+
+
+def test_cli_checks_such_a_file(tmp_path: Path) -> None:
+    (tmp_path / "json.py").write_text(SOURCE)
+    proc = subprocess.run([sys.executable, "-m", "cwlgen", "check", "json.py"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "checked 2 definition(s): 0 error(s)" in proc.stderr
