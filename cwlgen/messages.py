@@ -91,6 +91,13 @@ MESSAGES: dict[str, Message] = {
         "at run time (cwltool issues #1285/#1908), Toil too; prefer a list of strings or "
         "of records without a default, or a non-optional list",
     ),
+    "CG116": Message(
+        "error",
+        "the value written for '{param}' of '{func}' holds a field '{field}', which cwltool "
+        "rewrites into a URI when it loads the document (\"3C48\" would arrive as "
+        "\"file://...#3C48\"); pass this value as a workflow input (a job file) instead, or "
+        "rename the field",
+    ),
     # --- connections -------------------------------------------------------------------
     "CG201": Message(
         "error",

@@ -17,7 +17,14 @@ import attrs
 
 from cwlgen.dsl.docstrings import ParsedDoc, parse_docstring
 from cwlgen.dsl.spec import Arg, Out, Resources, parse_seconds, parse_size_mib
-from cwlgen.dsl.typemap import NotAValue, UnsupportedType, to_cwl_type, to_cwl_value, type_name
+from cwlgen.dsl.typemap import (
+    NotAValue,
+    UnsupportedType,
+    identifier_field,
+    to_cwl_type,
+    to_cwl_value,
+    type_name,
+)
 from cwlgen.ir import NO_DEFAULT, Binding, InputPort, OutputPort, Package, ResourceSpec, Staging
 from cwlgen.ir import types as t
 from cwlgen.ir.diagnostics import Diagnostic, Note, diag
@@ -189,6 +196,9 @@ def _read_param(
                 hint = f"; annotate it '{type_name(base)} | None'" if default is None else ""
                 problems.append(diag("CG106", where, value=repr(param.default), hint=hint,
                                      param=name, func=display, type=cwl_type))
+    field = identifier_field(default) if default is not NO_DEFAULT else None
+    if field:
+        problems.append(diag("CG116", where, param=name, func=display, field=field))
     _warn_cwltool_list_bugs(name, cwl_type, default, display, where, problems)
     arg = arg or Arg()
     binding = None

@@ -8,7 +8,7 @@ import contextvars
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from cwlgen.dsl.typemap import NotAValue, to_cwl_value
+from cwlgen.dsl.typemap import NotAValue, identifier_field, to_cwl_value
 from cwlgen.errors import UsageError
 from cwlgen.ir import NO_DEFAULT, Source, Step, StepInput, StepOutputRef
 from cwlgen.ir import types as t
@@ -215,6 +215,9 @@ def _step_input(
                              expected=param_type if param_type is not None else "a value",
                              value=f"of type {exc} (not a CWL value)"))
         return StepInput(name=name, src=src)  # given (no CG204), already reported
+    field = identifier_field(literal)
+    if field:
+        problems.append(diag("CG116", src, param=name, func=callee, field=field))
     scattered = can_scatter and _arg_depth(literal) > param_depth and isinstance(literal, list)
     return StepInput(name=name, default=literal if literal is not None else None,
                      scattered=scattered, src=src)

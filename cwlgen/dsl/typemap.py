@@ -114,6 +114,29 @@ def record_type(cls: type) -> t.Record:
     return t.Record(name=cls.__name__, fields=tuple(fields))
 
 
+_IDENTIFIER_FIELDS = ("id", "name")
+
+
+def identifier_field(value: Any) -> str | None:
+    """A mapping key inside a literal CWL value that schema-salad treats as an identifier
+    (and so silently turns into a URI when it loads a document holding the value)."""
+    if isinstance(value, dict):
+        if value.get("class") not in ("File", "Directory"):
+            for key in _IDENTIFIER_FIELDS:
+                if key in value:
+                    return key
+        for item in value.values():
+            found = identifier_field(item)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for item in value:
+            found = identifier_field(item)
+            if found:
+                return found
+    return None
+
+
 class NotAValue(Exception):
     """The object cannot be written into CWL as a literal value."""
 
