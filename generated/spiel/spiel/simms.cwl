@@ -23,9 +23,17 @@ arguments:
 - prefix: --name
   valueFrom: $(inputs.name).MS
 - prefix: --ra
-  valueFrom: $(inputs.ra)deg
+  valueFrom: $(inputs.observation.ra)deg
 - prefix: --dec
   valueFrom: $(inputs.dec)deg
+- prefix: --tel
+  valueFrom: $(inputs.observation.telescope)
+- prefix: --dtime
+  valueFrom: $(inputs.observation.dtime)
+- prefix: --freq0
+  valueFrom: $(inputs.observation.freq0)
+- prefix: --nchan
+  valueFrom: $(inputs.observation.nchan)
 inputs:
   antennas:
     type: Directory
@@ -36,9 +44,6 @@ inputs:
   name:
     type: string
     doc: name of the Measurement Set (without `.MS`).
-  ra:
-    type: float
-    doc: right ascension of the phase centre (deg).
   dec:
     type: float
     doc: declination of the phase centre (deg).
@@ -46,48 +51,51 @@ inputs:
     type: float
     doc: synthesis time (h).
     inputBinding:
-      position: 5
+      position: 4
       prefix: --synthesis-time
   dfreq:
     type: float
     doc: channel width (Hz).
     inputBinding:
-      position: 6
+      position: 5
       prefix: --dfreq
-  telescope:
-    type: string
-    doc: telescope name.
-    default: meerkat
-    inputBinding:
-      position: 7
-      prefix: --tel
-  dtime:
-    type: float
-    doc: integration time (s).
-    default: 10.0
-    inputBinding:
-      position: 8
-      prefix: --dtime
-  freq0:
-    type: float
-    doc: frequency of the first channel (Hz).
-    default: 1285000000.0
-    inputBinding:
-      position: 9
-      prefix: --freq0
-  nchan:
-    type: int
-    doc: number of channels.
-    default: 1
-    inputBinding:
-      position: 10
-      prefix: --nchan
+  observation:
+    type:
+      type: record
+      fields:
+      - name: telescope
+        type: string
+      - name: nant
+        type: int
+      - name: ra
+        type: float
+      - name: dec_min
+        type: float
+      - name: dec_max
+        type: float
+      - name: synthesis_min
+        type: float
+      - name: synthesis_max
+        type: float
+      - name: dtime
+        type: float
+      - name: freq0
+        type: float
+      - name: dfreq_min
+        type: float
+      - name: dfreq_max
+        type: float
+      - name: nchan
+        type: int
+      - name: sefd
+        type: float
+    doc: telescope, right ascension, integration time, first frequency, channels.
   table_type:
     type: string
     doc: format of the antenna table.
     default: casa
     inputBinding:
-      position: 11
+      position: 7
       prefix: --type
 outputs:
   out:

@@ -37,9 +37,27 @@ arguments:
 - position: 3
   valueFrom: me.use_smearing=0
 - position: 3
+  valueFrom: me.g_enable=$(inputs.gains.gain_errors)
+- position: 3
   valueFrom: oms_gain_models.err-gain.error_model=SineError
 - position: 3
+  valueFrom: oms_gain_models.err-gain.max_period=$(inputs.gains.gainamp_max_period)
+- position: 3
+  valueFrom: oms_gain_models.err-gain.min_period=$(inputs.gains.gainamp_min_period)
+- position: 3
+  valueFrom: oms_gain_models.err-gain.maxval=$(inputs.gains.gainamp_max_error)
+- position: 3
+  valueFrom: oms_gain_models.err-gain.minval=$(inputs.gains.gainamp_min_error)
+- position: 3
   valueFrom: oms_gain_models.err-phase.error_model=SineError
+- position: 3
+  valueFrom: oms_gain_models.err-phase.max_period=$(inputs.gains.gainphase_max_period)
+- position: 3
+  valueFrom: oms_gain_models.err-phase.min_period=$(inputs.gains.gainphase_min_period)
+- position: 3
+  valueFrom: oms_gain_models.err-phase.maxval=$(inputs.gains.gainphase_max_error)
+- position: 3
+  valueFrom: oms_gain_models.err-phase.minval=$(inputs.gains.gainphase_min_error)
 - position: 5
   valueFrom: =_simulate_MS
 inputs:
@@ -71,6 +89,39 @@ inputs:
       position: 3
       prefix: noise_stddev=
       separate: false
+  gains:
+    type:
+      type: record
+      fields:
+      - name: gain_errors
+        type: int
+      - name: gainamp_min_error
+        type: float
+      - name: gainamp_max_error
+        type: float
+      - name: gainphase_min_error
+        type: float
+      - name: gainphase_max_error
+        type: float
+      - name: gainamp_min_period
+        type: float
+      - name: gainamp_max_period
+        type: float
+      - name: gainphase_min_period
+        type: float
+      - name: gainphase_max_period
+        type: float
+    doc: whether and how large the sinusoidal gain errors are, and their periods.
+    default:
+      gain_errors: 0
+      gainamp_min_error: 1.0
+      gainamp_max_error: 1.0
+      gainphase_min_error: 2.0
+      gainphase_max_error: 10.0
+      gainamp_min_period: 1.0
+      gainamp_max_period: 2.0
+      gainphase_min_period: 1.0
+      gainphase_max_period: 2.0
   output_column:
     type: string
     doc: column the visibilities are written to.
@@ -78,46 +129,6 @@ inputs:
     inputBinding:
       position: 3
       prefix: ms_sel.output_column=
-      separate: false
-  gain_errors:
-    type: int
-    doc: 1 to apply time-variable gain errors, 0 not to.
-    default: 1
-    inputBinding:
-      position: 3
-      prefix: me.g_enable=
-      separate: false
-  gainamp_min_error:
-    type: float
-    doc: smallest gain amplitude (1 is no error).
-    default: 0.9
-    inputBinding:
-      position: 3
-      prefix: oms_gain_models.err-gain.minval=
-      separate: false
-  gainamp_max_error:
-    type: float
-    doc: largest gain amplitude.
-    default: 1.2
-    inputBinding:
-      position: 3
-      prefix: oms_gain_models.err-gain.maxval=
-      separate: false
-  gainphase_min_error:
-    type: float
-    doc: smallest gain phase error (deg).
-    default: 2.0
-    inputBinding:
-      position: 3
-      prefix: oms_gain_models.err-phase.minval=
-      separate: false
-  gainphase_max_error:
-    type: float
-    doc: largest gain phase error (deg).
-    default: 10.0
-    inputBinding:
-      position: 3
-      prefix: oms_gain_models.err-phase.maxval=
       separate: false
   script:
     type: string

@@ -24,6 +24,29 @@ arguments:
   valueFrom: $(runtime.tmpdir)
 - prefix: -j
   valueFrom: $(runtime.cores)
+- position: 1
+  prefix: -size
+  valueFrom: $(inputs.imaging.size_x)
+- position: 2
+  valueFrom: $(inputs.imaging.size_y)
+- position: 3
+  prefix: -scale
+  valueFrom: $(inputs.imaging.scale)
+- position: 3
+  prefix: -niter
+  valueFrom: $(inputs.imaging.niter)
+- position: 3
+  prefix: -mgain
+  valueFrom: $(inputs.imaging.mgain)
+- position: 3
+  prefix: -weight
+  valueFrom: $(inputs.imaging.weight)
+- position: 3
+  prefix: -auto-mask
+  valueFrom: $(inputs.imaging.auto_mask)
+- position: 3
+  prefix: -auto-threshold
+  valueFrom: $(inputs.imaging.auto_threshold)
 inputs:
   ms:
     type: Directory
@@ -35,63 +58,45 @@ inputs:
     type: string
     doc: prefix of the image files.
     inputBinding:
-      position: 2
-      prefix: -name
-  size:
-    type: int[]
-    doc: image width and height in pixels.
-    inputBinding:
       position: 3
-      prefix: -size
-  scale:
-    type: string
-    doc: pixel size, with unit.
-    default: 1.6asec
-    inputBinding:
-      position: 4
-      prefix: -scale
-  niter:
-    type: int
-    doc: maximum clean iterations.
-    default: 100000
-    inputBinding:
-      position: 5
-      prefix: -niter
-  mgain:
-    type: float
-    doc: major-cycle gain.
-    default: 1.0
-    inputBinding:
-      position: 6
-      prefix: -mgain
+      prefix: -name
+  imaging:
+    type:
+      type: record
+      fields:
+      - name: size_x
+        type: int
+      - name: size_y
+        type: int
+      - name: scale
+        type: string
+      - name: niter
+        type: int
+      - name: mgain
+        type: float
+      - name: weight
+        type: string
+      - name: auto_mask
+        type: float
+      - name: auto_threshold
+        type: float
+    doc: size, pixel scale, clean and weighting settings.
+    default:
+      size_x: 256
+      size_y: 256
+      scale: 1.6asec
+      niter: 100000000
+      mgain: 1.0
+      weight: uniform
+      auto_mask: 5.0
+      auto_threshold: 0.125
   column:
     type: string
     doc: data column imaged.
     default: DATA
     inputBinding:
-      position: 7
+      position: 3
       prefix: -data-column
-  weight:
-    type: string
-    doc: visibility weighting.
-    default: uniform
-    inputBinding:
-      position: 8
-      prefix: -weight
-  auto_mask:
-    type: float
-    doc: sigma level of the automatic clean mask.
-    default: 5.0
-    inputBinding:
-      position: 9
-      prefix: -auto-mask
-  auto_threshold:
-    type: float
-    doc: sigma level cleaning stops at.
-    default: 0.125
-    inputBinding:
-      position: 10
-      prefix: -auto-threshold
 outputs:
   dirty:
     type: File

@@ -3,8 +3,6 @@
 cwlVersion: v1.2
 class: Workflow
 label: Simulate and image one random observation; every output is named after the seed.
-requirements:
-- class: MultipleInputFeatureRequirement
 inputs:
   random_seed:
     type: int
@@ -16,94 +14,142 @@ inputs:
   config:
     type: File
     doc: MeqTrees TDL configuration profiles.
-  telescope:
+  column:
     type: string
-    doc: telescope name known to simms.
-    default: meerkat
-  nant:
-    type: int
-    doc: number of antennas.
-    default: 16
-  ra:
-    type: float
-    doc: right ascension of the phase centre (deg).
-    default: 266.363244382
-  dec_min:
-    type: float
-    doc: lowest declination drawn (deg).
-    default: -60.0
-  dec_max:
-    type: float
-    doc: highest declination drawn (deg).
-    default: 0.0
-  synthesis_min:
-    type: float
-    doc: shortest synthesis time drawn (h).
-    default: 2.0
-  synthesis_max:
-    type: float
-    doc: longest synthesis time drawn (h).
-    default: 12.0
-  dtime:
-    type: float
-    doc: integration time (s).
-    default: 10.0
-  freq0:
-    type: float
-    doc: frequency of the first channel (Hz).
-    default: 1285000000.0
-  dfreq_min:
-    type: float
-    doc: narrowest channel drawn (Hz).
-    default: 800000.0
-  dfreq_max:
-    type: float
-    doc: widest channel drawn (Hz).
-    default: 8500000.0
-  nchan:
-    type: int
-    doc: number of channels.
-    default: 1
-  sefd:
-    type: float
-    doc: system equivalent flux density (Jy).
-    default: 520.0
-  flux_scale_min:
-    type: float
-    doc: log10 of the faintest flux scale drawn.
-    default: -5.0
-  flux_scale_max:
-    type: float
-    doc: log10 of the brightest flux scale drawn.
-    default: 0.5
-  nsrc:
-    type: int
-    doc: sources in the sky model.
-    default: 100
-  pb_fwhm:
-    type: float
-    doc: primary beam FWHM (deg).
-    default: 0.25
-  gain_errors:
-    type: int
-    doc: 1 to simulate gain errors, 0 not to.
-    default: 1
-  size_x:
-    type: int
-    doc: image width (pixels).
-    default: 256
-  size_y:
-    type: int
-    doc: image height (pixels).
-    default: 256
-  scale:
-    type: string
-    doc: pixel size, with unit.
-    default: 1.6asec
-  niter:
-    type: int
-    doc: maximum clean iterations.
-    default: 100000
+    doc: data column the simulation writes and wsclean images.
+    default: DATA
+  observation:
+    type:
+      type: record
+      fields:
+      - name: telescope
+        type: string
+      - name: nant
+        type: int
+      - name: ra
+        type: float
+      - name: dec_min
+        type: float
+      - name: dec_max
+        type: float
+      - name: synthesis_min
+        type: float
+      - name: synthesis_max
+        type: float
+      - name: dtime
+        type: float
+      - name: freq0
+        type: float
+      - name: dfreq_min
+        type: float
+      - name: dfreq_max
+        type: float
+      - name: nchan
+        type: int
+      - name: sefd
+        type: float
+    doc: array, pointing, time and frequency setup, and their random ranges.
+    default:
+      telescope: meerkat
+      nant: 16
+      ra: 63.36
+      dec_min: -55.0
+      dec_max: -65.0
+      synthesis_min: 7.5
+      synthesis_max: 8.0
+      dtime: 10.0
+      freq0: 1049833007.8125
+      dfreq_min: 200000000.0
+      dfreq_max: 300000000.0
+      nchan: 1
+      sefd: 520.0
+  sky:
+    type:
+      type: record
+      fields:
+      - name: nsrc
+        type: int
+      - name: fov
+        type: float
+      - name: pb_fwhm
+        type: float
+      - name: randomise_pos
+        type: boolean
+      - name: flux_scale_min
+        type: float
+      - name: flux_scale_max
+        type: float
+    doc: the random sky model's settings.
+    default:
+      nsrc: 100
+      fov: 1.0
+      pb_fwhm: 0.25
+      randomise_pos: true
+      flux_scale_min: 100.0
+      flux_scale_max: 100.0
+  gains:
+    type:
+      type: record
+      fields:
+      - name: gain_errors
+        type: int
+      - name: gainamp_min_error
+        type: float
+      - name: gainamp_max_error
+        type: float
+      - name: gainphase_min_error
+        type: float
+      - name: gainphase_max_error
+        type: float
+      - name: gainamp_min_period
+        type: float
+      - name: gainamp_max_period
+        type: float
+      - name: gainphase_min_period
+        type: float
+      - name: gainphase_max_period
+        type: float
+    doc: the simulated gain errors.
+    default:
+      gain_errors: 0
+      gainamp_min_error: 1.0
+      gainamp_max_error: 1.0
+      gainphase_min_error: 2.0
+      gainphase_max_error: 10.0
+      gainamp_min_period: 1.0
+      gainamp_max_period: 2.0
+      gainphase_min_period: 1.0
+      gainphase_max_period: 2.0
+  imaging:
+    type:
+      type: record
+      fields:
+      - name: size_x
+        type: int
+      - name: size_y
+        type: int
+      - name: scale
+        type: string
+      - name: niter
+        type: int
+      - name: mgain
+        type: float
+      - name: weight
+        type: string
+      - name: auto_mask
+        type: float
+      - name: auto_threshold
+        type: float
+    doc: wsclean's settings.
+    default:
+      size_x: 256
+      size_y: 256
+      scale: 1.6asec
+      niter: 100000000
+      mgain: 1.0
+      weight: uniform
+      auto_mask: 5.0
+      auto_threshold: 0.125
 outputs:
   settings:
     type: File
@@ -129,6 +175,9 @@ outputs:
   psf:
     type: File
     outputSource: wsclean/psf
+  bigpsf:
+    type: File
+    outputSource: make_bigpsf/out
   true_sky:
     type: File
     outputSource: restore/out
@@ -137,18 +186,9 @@ steps:
     run: random_parameters.cwl
     in:
       random_seed: random_seed
-      telescope: telescope
-      ra: ra
-      dec_min: dec_min
-      dec_max: dec_max
-      synthesis_min: synthesis_min
-      synthesis_max: synthesis_max
-      dfreq_min: dfreq_min
-      dfreq_max: dfreq_max
-      flux_scale_min: flux_scale_min
-      flux_scale_max: flux_scale_max
-      sefd: sefd
-      dtime: dtime
+      observation: observation
+      sky: sky
+      imaging: imaging
     out:
     - name
     - dec
@@ -156,20 +196,17 @@ steps:
     - dfreq
     - flux_scale
     - noise_stddev
+    - bigpsf_size
     - settings
   simms:
     run: simms.cwl
     in:
       antennas: antennas
       name: random_parameters/name
-      ra: ra
       dec: random_parameters/dec
       synthesis: random_parameters/synthesis
       dfreq: random_parameters/dfreq
-      telescope: telescope
-      dtime: dtime
-      freq0: freq0
-      nchan: nchan
+      observation: observation
     out:
     - out
   make_skymodel:
@@ -177,16 +214,11 @@ steps:
     in:
       name: random_parameters/name
       random_seed: random_seed
-      ra: ra
       dec: random_parameters/dec
-      freq0: freq0
       dfreq: random_parameters/dfreq
       flux_scale: random_parameters/flux_scale
-      sefd: sefd
-      dtime: dtime
-      nant: nant
-      nsrc: nsrc
-      pb_fwhm: pb_fwhm
+      observation: observation
+      sky: sky
     out:
     - out
   simulate:
@@ -196,7 +228,8 @@ steps:
       config: config
       skymodel: make_skymodel/out
       noise_stddev: random_parameters/noise_stddev
-      gain_errors: gain_errors
+      gains: gains
+      output_column: column
     out:
     - out
   wsclean:
@@ -204,19 +237,23 @@ steps:
     in:
       ms: simulate/out
       name: random_parameters/name
-      size:
-        source:
-        - size_x
-        - size_y
-        linkMerge: merge_nested
-      scale: scale
-      niter: niter
+      imaging: imaging
+      column: column
     out:
     - dirty
     - restored
     - model
     - residual
     - psf
+  make_bigpsf:
+    run: make_bigpsf.cwl
+    in:
+      ms: simulate/out
+      name: random_parameters/name
+      size: random_parameters/bigpsf_size
+      imaging: imaging
+    out:
+    - out
   restore:
     run: restore.cwl
     in:

@@ -3,6 +3,9 @@
 cwlVersion: v1.2
 class: Workflow
 label: 'A training set: the whole `spiel` workflow scattered over a list of seeds.'
+doc: |-
+  Every setting of 2018's multi.cwl is here, grouped: `observation`, `sky`, `gains`,
+  `imaging`, plus `random_seeds`, `antennas`, `config` and `column`.
 requirements:
 - class: SubworkflowFeatureRequirement
 - class: ScatterFeatureRequirement
@@ -17,38 +20,142 @@ inputs:
   config:
     type: File
     doc: MeqTrees TDL configuration profiles.
-  telescope:
+  column:
     type: string
-    doc: telescope name known to simms.
-    default: meerkat
-  nant:
-    type: int
-    doc: number of antennas.
-    default: 16
-  ra:
-    type: float
-    doc: right ascension of the phase centre (deg).
-    default: 266.363244382
-  nsrc:
-    type: int
-    doc: sources per sky model.
-    default: 100
-  size_x:
-    type: int
-    doc: image width (pixels).
-    default: 256
-  size_y:
-    type: int
-    doc: image height (pixels).
-    default: 256
-  scale:
-    type: string
-    doc: pixel size, with unit.
-    default: 1.6asec
-  niter:
-    type: int
-    doc: maximum clean iterations.
-    default: 100000
+    doc: data column the simulation writes and wsclean images.
+    default: DATA
+  observation:
+    type:
+      type: record
+      fields:
+      - name: telescope
+        type: string
+      - name: nant
+        type: int
+      - name: ra
+        type: float
+      - name: dec_min
+        type: float
+      - name: dec_max
+        type: float
+      - name: synthesis_min
+        type: float
+      - name: synthesis_max
+        type: float
+      - name: dtime
+        type: float
+      - name: freq0
+        type: float
+      - name: dfreq_min
+        type: float
+      - name: dfreq_max
+        type: float
+      - name: nchan
+        type: int
+      - name: sefd
+        type: float
+    doc: array, pointing, time and frequency setup, and their random ranges.
+    default:
+      telescope: meerkat
+      nant: 16
+      ra: 63.36
+      dec_min: -55.0
+      dec_max: -65.0
+      synthesis_min: 7.5
+      synthesis_max: 8.0
+      dtime: 10.0
+      freq0: 1049833007.8125
+      dfreq_min: 200000000.0
+      dfreq_max: 300000000.0
+      nchan: 1
+      sefd: 520.0
+  sky:
+    type:
+      type: record
+      fields:
+      - name: nsrc
+        type: int
+      - name: fov
+        type: float
+      - name: pb_fwhm
+        type: float
+      - name: randomise_pos
+        type: boolean
+      - name: flux_scale_min
+        type: float
+      - name: flux_scale_max
+        type: float
+    doc: the random sky model's settings.
+    default:
+      nsrc: 100
+      fov: 1.0
+      pb_fwhm: 0.25
+      randomise_pos: true
+      flux_scale_min: 100.0
+      flux_scale_max: 100.0
+  gains:
+    type:
+      type: record
+      fields:
+      - name: gain_errors
+        type: int
+      - name: gainamp_min_error
+        type: float
+      - name: gainamp_max_error
+        type: float
+      - name: gainphase_min_error
+        type: float
+      - name: gainphase_max_error
+        type: float
+      - name: gainamp_min_period
+        type: float
+      - name: gainamp_max_period
+        type: float
+      - name: gainphase_min_period
+        type: float
+      - name: gainphase_max_period
+        type: float
+    doc: the simulated gain errors.
+    default:
+      gain_errors: 0
+      gainamp_min_error: 1.0
+      gainamp_max_error: 1.0
+      gainphase_min_error: 2.0
+      gainphase_max_error: 10.0
+      gainamp_min_period: 1.0
+      gainamp_max_period: 2.0
+      gainphase_min_period: 1.0
+      gainphase_max_period: 2.0
+  imaging:
+    type:
+      type: record
+      fields:
+      - name: size_x
+        type: int
+      - name: size_y
+        type: int
+      - name: scale
+        type: string
+      - name: niter
+        type: int
+      - name: mgain
+        type: float
+      - name: weight
+        type: string
+      - name: auto_mask
+        type: float
+      - name: auto_threshold
+        type: float
+    doc: wsclean's settings.
+    default:
+      size_x: 256
+      size_y: 256
+      scale: 1.6asec
+      niter: 100000000
+      mgain: 1.0
+      weight: uniform
+      auto_mask: 5.0
+      auto_threshold: 0.125
 outputs:
   settings:
     type: File[]
@@ -74,6 +181,9 @@ outputs:
   psf:
     type: File[]
     outputSource: spiel/psf
+  bigpsf:
+    type: File[]
+    outputSource: spiel/bigpsf
   true_sky:
     type: File[]
     outputSource: spiel/true_sky
@@ -84,14 +194,11 @@ steps:
       random_seed: random_seeds
       antennas: antennas
       config: config
-      telescope: telescope
-      nant: nant
-      ra: ra
-      nsrc: nsrc
-      size_x: size_x
-      size_y: size_y
-      scale: scale
-      niter: niter
+      column: column
+      observation: observation
+      sky: sky
+      gains: gains
+      imaging: imaging
     scatter: random_seed
     out:
     - settings
@@ -102,4 +209,5 @@ steps:
     - model
     - residual
     - psf
+    - bigpsf
     - true_sky
