@@ -24,7 +24,10 @@ from typing import Annotated, NamedTuple
 
 from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
-PREFACTOR = "kernsuite/prefactor"
+PREFACTOR = "kernsuite/prefactor"   # BBS and prefactor's 2018 scripts (Python 2.7)
+# The Python tasks (Python 3.11 code, LoSoTo 2 API) and LoSoTo 2 itself:
+# built from pipelines/containers/prefactor-tasks/Dockerfile
+TASKS = "cwlgen/prefactor-tasks"
 SCRIPTS = "/usr/lib/prefactor/scripts"
 PNG = "iana:image/png"
 FITS = "iana:image/fits"
@@ -108,7 +111,7 @@ def calib_cal(
 # --- gather and solutions ---------------------------------------------------------------------
 
 @tool(
-    ["python3", f"{SCRIPTS}/losotoImporter.py", "losoto.h5"],
+    ["python2", f"{SCRIPTS}/losotoImporter.py", "losoto.h5"],
     container=PREFACTOR,
     resources=Resources(cores=1, ram="2 GiB", time_limit="1h"),
 )
@@ -136,7 +139,7 @@ class ClockTec(NamedTuple):
 
 
 @tool(
-    ["python3", f"{SCRIPTS}/fit_clocktec_initialguess_losoto.py"],
+    ["python2", f"{SCRIPTS}/fit_clocktec_initialguess_losoto.py"],
     arguments=[
         Arg(position=2, value_from="fitclock"),
         Arg(position=3, value_from="$(runtime.cores)"),
@@ -153,7 +156,7 @@ def fitclock(globaldbname: Annotated[File, Arg(position=1)]) -> ClockTec:
 
 
 @tool(
-    ["python3", f"{SCRIPTS}/amplitudes_losoto_3.py"],
+    ["python2", f"{SCRIPTS}/amplitudes_losoto_3.py"],
     arguments=[Arg(position=2, value_from="fitclock")],
     container=PREFACTOR,
     resources=Resources(cores=1, ram="2 GiB", time_limit="1h"),
@@ -190,7 +193,7 @@ prefix = cal_phases_
     "losoto",
     arguments=[Arg(position=2, value_from="losoto.parset")],
     files={"losoto.parset": PHASE_PLOT_PARSET},
-    container="kernsuite/losoto",
+    container=TASKS,
     resources=Resources(cores=1, ram="2 GiB", time_limit="1h"),
 )
 def plot_cal_phases(
@@ -213,7 +216,7 @@ class GlobalPhase(NamedTuple):
 
 
 @task(
-    container=PREFACTOR,
+    container=TASKS,
     packages=("numpy", "matplotlib", "losoto"),
     resources=Resources(cores=1, ram="2 GiB", time_limit="30 min"),
 )
@@ -279,7 +282,7 @@ class SolutionPlots(NamedTuple):
 
 
 @task(
-    container=PREFACTOR,
+    container=TASKS,
     packages=("numpy", "matplotlib"),
     resources=Resources(cores=1, ram="1 GiB", time_limit="15 min"),
 )
@@ -417,7 +420,7 @@ def angular_distance(ra1: float, dec1: float, ra2: float, dec2: float) -> float:
 
 
 @task(
-    container=PREFACTOR,
+    container=TASKS,
     packages=("python-casacore",),
     resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"),
 )
@@ -468,7 +471,7 @@ class ImagingParameters(NamedTuple):
 
 
 @task(
-    container=PREFACTOR,
+    container=TASKS,
     packages=("python-casacore", "numpy"),
     resources=Resources(cores=1, ram="1 GiB", time_limit="10 min"),
 )

@@ -23,6 +23,7 @@ from typing import Annotated, NamedTuple
 from cwlgen import Arg, File, Out, Resources, stdout, task, tool, workflow
 
 PRESTO = "kernsuite/presto"
+PYTHON = "python:3.12-slim"  # the sifting task needs only the standard library
 INF = ("^.inf",)  # X.dat / X.fft -> X.inf: PRESTO's metadata file for a time series
 
 
@@ -213,7 +214,7 @@ def is_harmonic(period: float, of: float, tolerance: float) -> bool:
     return 2 <= nearest <= 16 and abs(ratio - nearest) < tolerance * nearest
 
 
-@task(container=PRESTO, resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"))
+@task(container=PYTHON, resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"))
 def sift_candidates(
     accel: Annotated[list[File], Arg(secondary_files=(".cand",))],
     min_sigma: float = 4.0,

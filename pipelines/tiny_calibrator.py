@@ -41,7 +41,9 @@ from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
 FITS = "iana:image/fits"
 PNG = "iana:image/png"
-TASK_IMAGE = "kernsuite/python3-casacore"
+# DP3.py (PyPI dp3), LoSoTo 2 and a python3 with numpy, python-casacore, losoto and matplotlib:
+# built from pipelines/containers/tiny-radio/Dockerfile (kernsuite/dp3 has `DP3`, not `DP3.py`)
+RADIO_IMAGE = "cwlgen/tiny-radio"
 SPEED_OF_LIGHT = 299_792_458.0
 TEC_PHASE = -8.44797245e9  # phase (rad) = TEC_PHASE * TEC (TECU) / frequency (Hz), as DP3/LoSoTo
 
@@ -414,7 +416,7 @@ TASK_PACKAGES = ("numpy", "python-casacore")
 
 
 @task(
-    container=TASK_IMAGE,
+    container=RADIO_IMAGE,
     resources=Resources(cores=1, ram="256 MiB", outdir="1 MiB", time_limit="2 min"),
 )
 def calibrator_skymodel() -> File:
@@ -436,7 +438,7 @@ def calibrator_skymodel() -> File:
 
 
 @task(
-    container=TASK_IMAGE,
+    container=RADIO_IMAGE,
     packages=TASK_PACKAGES,
     resources=Resources(cores=1, ram="512 MiB", outdir="64 MiB", time_limit="10 min"),
 )
@@ -582,7 +584,7 @@ def fit_clock_tec(freqs: Any, phases: Any, clock_range_ns: float = 50.0,
 
 
 @task(
-    container=TASK_IMAGE,
+    container=RADIO_IMAGE,
     packages=(*TASK_PACKAGES, "losoto"),
     resources=Resources(cores=1, ram="512 MiB", outdir="16 MiB", time_limit="5 min"),
 )
@@ -670,7 +672,7 @@ def aoflagger(
     "DP3.py",
     arguments=["steps=[avg]", "avg.type=averager", "msout=$(inputs.msin.nameroot)_avg.MS",
                "msout.overwrite=true", "numthreads=$(runtime.cores)"],
-    container="kernsuite/dp3",
+    container=RADIO_IMAGE,
     env={"OPENBLAS_NUM_THREADS": "1"},  # DP3.py aborts if OpenBLAS starts its own threads
     resources=Resources(cores=1, ram="1 GiB", outdir="256 MiB", time_limit="10 min"),
 )
@@ -690,7 +692,7 @@ def dp3_average(
     "DP3.py",
     arguments=["msout=", "steps=[cal]", "cal.type=gaincal", "cal.caltype=diagonal",
                "cal.parmdb=$(inputs.msin.nameroot).h5", "numthreads=$(runtime.cores)"],
-    container="kernsuite/dp3",
+    container=RADIO_IMAGE,
     env={"OPENBLAS_NUM_THREADS": "1"},
     resources=Resources(cores=1, ram="1 GiB", outdir="16 MiB", time_limit="10 min"),
 )
@@ -717,7 +719,7 @@ def dp3_gaincal(
 @tool(
     "H5parm_collector.py",
     arguments=[Arg(prefix="-o", value_from="gathered.h5", position=0)],
-    container="kernsuite/losoto",
+    container=RADIO_IMAGE,
     resources=Resources(cores=1, ram="512 MiB", outdir="16 MiB", time_limit="5 min"),
 )
 def gather_solutions(
@@ -744,7 +746,7 @@ mode = median
     "losoto",
     arguments=[Arg(position=2, value_from="smooth.parset")],
     files={"smooth.parset": SMOOTH_PARSET},
-    container="kernsuite/losoto",
+    container=RADIO_IMAGE,
     env={"MPLBACKEND": "Agg"},
     resources=Resources(cores=1, ram="512 MiB", time_limit="5 min"),
 )
@@ -765,7 +767,7 @@ def smooth_amplitudes(
                "apply.type=applycal", "apply.steps=[amplitude,clock,tec]",
                "apply.amplitude.correction=amplitude000", "apply.clock.correction=clock000",
                "apply.tec.correction=tec000", "numthreads=$(runtime.cores)"],
-    container="kernsuite/dp3",
+    container=RADIO_IMAGE,
     env={"OPENBLAS_NUM_THREADS": "1"},
     resources=Resources(cores=1, ram="1 GiB", outdir="256 MiB", time_limit="10 min"),
 )
@@ -851,7 +853,7 @@ def soltab_median(h5: Any, name: str) -> Any:
 
 
 @task(
-    container=TASK_IMAGE,
+    container=RADIO_IMAGE,
     packages=(*TASK_PACKAGES, "losoto", "matplotlib"),
     env={"MPLBACKEND": "Agg"},
     resources=Resources(cores=1, ram="512 MiB", outdir="16 MiB", time_limit="5 min"),
@@ -968,7 +970,7 @@ def format_check(check: CalibrationCheck) -> str:
 
 
 @task(
-    container=TASK_IMAGE,
+    container=RADIO_IMAGE,
     packages=(*TASK_PACKAGES, "losoto"),
     resources=Resources(cores=1, ram="512 MiB", time_limit="5 min"),
 )

@@ -29,6 +29,9 @@ from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
 FITS = "iana:image/fits"
 PYTHON_CASACORE = "kernsuite/python3-casacore"
+# DP3.py (PyPI dp3): built from pipelines/containers/tiny-radio/Dockerfile (kernsuite/dp3 has
+# `DP3`, not `DP3.py`)
+RADIO_IMAGE = "cwlgen/tiny-radio"
 SPEED_OF_LIGHT = 299_792_458.0
 
 # --- what is injected into every synthetic subband ---------------------------------------------
@@ -468,7 +471,7 @@ def aoflagger(
         "msout.overwrite=true",
         "numthreads=$(runtime.cores)",
     ],
-    container="kernsuite/dp3",
+    container=RADIO_IMAGE,
     env={"OPENBLAS_NUM_THREADS": "1"},  # DP3.py aborts if OpenBLAS starts its own threads
     resources=Resources(cores=1, ram="1 GiB", outdir="256 MiB", time_limit="10 min"),
 )

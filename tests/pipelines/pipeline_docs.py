@@ -16,6 +16,7 @@ if str(REPO) not in sys.path:  # `pipelines` is a top-level package of the repos
     sys.path.insert(0, str(REPO))
 
 GENERATED = REPO / "generated"
+CONTAINERS = REPO / "pipelines" / "containers"
 SCRIPT = REPO / "scripts" / "generated.py"
 OURS = ("prefactor", "presto", "spiel")
 SHARED_DATA = REPO.parent / "shared" / "data"

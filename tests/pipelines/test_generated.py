@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from pipeline_docs import (
+    CONTAINERS,
     GENERATED,
     SCRIPT,
     all_docs,
@@ -118,8 +119,23 @@ def test_containers_are_hints_and_tools_use_kernsuite() -> None:
         assert "DockerRequirement" not in classes(d.get("requirements")), path
         docker = classes(d.get("hints")).get("DockerRequirement")
         assert docker is not None, f"{path}: no container hint"
-        if not is_task(d):
-            assert docker["dockerPull"].startswith("kernsuite/"), path
+        image = docker["dockerPull"]
+        if image.startswith("cwlgen/"):   # ours: built from pipelines/containers/<name>/
+            assert (CONTAINERS / image.removeprefix("cwlgen/") / "Dockerfile").is_file(), path
+        elif not is_task(d):
+            assert image.startswith("kernsuite/"), path
+
+
+def test_prefactor_scripts_run_with_python_2_and_its_tasks_with_python_3() -> None:
+    """The 2018 scripts in kernsuite/prefactor are Python 2; the tasks (Python 3.10+ code,
+    LoSoTo 2 API) run in cwlgen/prefactor-tasks."""
+    for path, d in tools(("prefactor",)):
+        image = classes(d.get("hints"))["DockerRequirement"]["dockerPull"]
+        command = d["baseCommand"]
+        if any("/usr/lib/prefactor/scripts/" in part for part in command):
+            assert command[0] == "python2" and image == "kernsuite/prefactor", path
+        if is_task(d) or command == ["losoto"]:
+            assert image == "cwlgen/prefactor-tasks", path
 
 
 def test_directories_are_never_listed() -> None:

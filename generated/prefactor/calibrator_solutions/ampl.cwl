@@ -13,7 +13,7 @@ hints:
 - class: DockerRequirement
   dockerPull: kernsuite/prefactor
 baseCommand:
-- python3
+- python2
 - /usr/lib/prefactor/scripts/amplitudes_losoto_3.py
 arguments:
 - position: 2

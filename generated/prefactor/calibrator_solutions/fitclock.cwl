@@ -13,7 +13,7 @@ hints:
 - class: DockerRequirement
   dockerPull: kernsuite/prefactor
 baseCommand:
-- python3
+- python2
 - /usr/lib/prefactor/scripts/fit_clocktec_initialguess_losoto.py
 arguments:
 - position: 2

@@ -27,7 +27,7 @@ requirements:
   timelimit: 3600
 hints:
 - class: DockerRequirement
-  dockerPull: kernsuite/losoto
+  dockerPull: cwlgen/prefactor-tasks
 baseCommand:
 - losoto
 arguments:

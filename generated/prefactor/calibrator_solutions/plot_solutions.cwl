@@ -635,7 +635,10 @@ requirements:
 
       from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
-      PREFACTOR = "kernsuite/prefactor"
+      PREFACTOR = "kernsuite/prefactor"   # BBS and prefactor's 2018 scripts (Python 2.7)
+      # The Python tasks (Python 3.11 code, LoSoTo 2 API) and LoSoTo 2 itself:
+      # built from pipelines/containers/prefactor-tasks/Dockerfile
+      TASKS = "cwlgen/prefactor-tasks"
       SCRIPTS = "/usr/lib/prefactor/scripts"
       PNG = "iana:image/png"
       FITS = "iana:image/fits"
@@ -719,7 +722,7 @@ requirements:
       # --- gather and solutions ---------------------------------------------------------------------
 
       @tool(
-          ["python3", f"{SCRIPTS}/losotoImporter.py", "losoto.h5"],
+          ["python2", f"{SCRIPTS}/losotoImporter.py", "losoto.h5"],
           container=PREFACTOR,
           resources=Resources(cores=1, ram="2 GiB", time_limit="1h"),
       )
@@ -747,7 +750,7 @@ requirements:
 
 
       @tool(
-          ["python3", f"{SCRIPTS}/fit_clocktec_initialguess_losoto.py"],
+          ["python2", f"{SCRIPTS}/fit_clocktec_initialguess_losoto.py"],
           arguments=[
               Arg(position=2, value_from="fitclock"),
               Arg(position=3, value_from="\$(runtime.cores)"),
@@ -764,7 +767,7 @@ requirements:
 
 
       @tool(
-          ["python3", f"{SCRIPTS}/amplitudes_losoto_3.py"],
+          ["python2", f"{SCRIPTS}/amplitudes_losoto_3.py"],
           arguments=[Arg(position=2, value_from="fitclock")],
           container=PREFACTOR,
           resources=Resources(cores=1, ram="2 GiB", time_limit="1h"),
@@ -801,7 +804,7 @@ requirements:
           "losoto",
           arguments=[Arg(position=2, value_from="losoto.parset")],
           files={"losoto.parset": PHASE_PLOT_PARSET},
-          container="kernsuite/losoto",
+          container=TASKS,
           resources=Resources(cores=1, ram="2 GiB", time_limit="1h"),
       )
       def plot_cal_phases(
@@ -824,7 +827,7 @@ requirements:
 
 
       @task(
-          container=PREFACTOR,
+          container=TASKS,
           packages=("numpy", "matplotlib", "losoto"),
           resources=Resources(cores=1, ram="2 GiB", time_limit="30 min"),
       )
@@ -890,7 +893,7 @@ requirements:
 
 
       @task(
-          container=PREFACTOR,
+          container=TASKS,
           packages=("numpy", "matplotlib"),
           resources=Resources(cores=1, ram="1 GiB", time_limit="15 min"),
       )
@@ -1028,7 +1031,7 @@ requirements:
 
 
       @task(
-          container=PREFACTOR,
+          container=TASKS,
           packages=("python-casacore",),
           resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"),
       )
@@ -1079,7 +1082,7 @@ requirements:
 
 
       @task(
-          container=PREFACTOR,
+          container=TASKS,
           packages=("python-casacore", "numpy"),
           resources=Resources(cores=1, ram="1 GiB", time_limit="10 min"),
       )
@@ -1314,7 +1317,7 @@ requirements:
   timelimit: 900
 hints:
 - class: DockerRequirement
-  dockerPull: kernsuite/prefactor
+  dockerPull: cwlgen/prefactor-tasks
 - class: SoftwareRequirement
   packages:
   - package: numpy

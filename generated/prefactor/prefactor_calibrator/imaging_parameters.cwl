@@ -639,7 +639,10 @@ requirements:
 
       from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
-      PREFACTOR = "kernsuite/prefactor"
+      PREFACTOR = "kernsuite/prefactor"   # BBS and prefactor's 2018 scripts (Python 2.7)
+      # The Python tasks (Python 3.11 code, LoSoTo 2 API) and LoSoTo 2 itself:
+      # built from pipelines/containers/prefactor-tasks/Dockerfile
+      TASKS = "cwlgen/prefactor-tasks"
       SCRIPTS = "/usr/lib/prefactor/scripts"
       PNG = "iana:image/png"
       FITS = "iana:image/fits"
@@ -723,7 +726,7 @@ requirements:
       # --- gather and solutions ---------------------------------------------------------------------
 
       @tool(
-          ["python3", f"{SCRIPTS}/losotoImporter.py", "losoto.h5"],
+          ["python2", f"{SCRIPTS}/losotoImporter.py", "losoto.h5"],
           container=PREFACTOR,
           resources=Resources(cores=1, ram="2 GiB", time_limit="1h"),
       )
@@ -751,7 +754,7 @@ requirements:
 
 
       @tool(
-          ["python3", f"{SCRIPTS}/fit_clocktec_initialguess_losoto.py"],
+          ["python2", f"{SCRIPTS}/fit_clocktec_initialguess_losoto.py"],
           arguments=[
               Arg(position=2, value_from="fitclock"),
               Arg(position=3, value_from="\$(runtime.cores)"),
@@ -768,7 +771,7 @@ requirements:
 
 
       @tool(
-          ["python3", f"{SCRIPTS}/amplitudes_losoto_3.py"],
+          ["python2", f"{SCRIPTS}/amplitudes_losoto_3.py"],
           arguments=[Arg(position=2, value_from="fitclock")],
           container=PREFACTOR,
           resources=Resources(cores=1, ram="2 GiB", time_limit="1h"),
@@ -805,7 +808,7 @@ requirements:
           "losoto",
           arguments=[Arg(position=2, value_from="losoto.parset")],
           files={"losoto.parset": PHASE_PLOT_PARSET},
-          container="kernsuite/losoto",
+          container=TASKS,
           resources=Resources(cores=1, ram="2 GiB", time_limit="1h"),
       )
       def plot_cal_phases(
@@ -828,7 +831,7 @@ requirements:
 
 
       @task(
-          container=PREFACTOR,
+          container=TASKS,
           packages=("numpy", "matplotlib", "losoto"),
           resources=Resources(cores=1, ram="2 GiB", time_limit="30 min"),
       )
@@ -894,7 +897,7 @@ requirements:
 
 
       @task(
-          container=PREFACTOR,
+          container=TASKS,
           packages=("numpy", "matplotlib"),
           resources=Resources(cores=1, ram="1 GiB", time_limit="15 min"),
       )
@@ -1032,7 +1035,7 @@ requirements:
 
 
       @task(
-          container=PREFACTOR,
+          container=TASKS,
           packages=("python-casacore",),
           resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"),
       )
@@ -1083,7 +1086,7 @@ requirements:
 
 
       @task(
-          container=PREFACTOR,
+          container=TASKS,
           packages=("python-casacore", "numpy"),
           resources=Resources(cores=1, ram="1 GiB", time_limit="10 min"),
       )
@@ -1318,7 +1321,7 @@ requirements:
   timelimit: 600
 hints:
 - class: DockerRequirement
-  dockerPull: kernsuite/prefactor
+  dockerPull: cwlgen/prefactor-tasks
 - class: SoftwareRequirement
   packages:
   - package: python-casacore

@@ -636,6 +636,7 @@ requirements:
       from cwlgen import Arg, File, Out, Resources, stdout, task, tool, workflow
 
       PRESTO = "kernsuite/presto"
+      PYTHON = "python:3.12-slim"  # the sifting task needs only the standard library
       INF = ("^.inf",)  # X.dat / X.fft -> X.inf: PRESTO's metadata file for a time series
 
 
@@ -826,7 +827,7 @@ requirements:
           return 2 <= nearest <= 16 and abs(ratio - nearest) < tolerance * nearest
 
 
-      @task(container=PRESTO, resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"))
+      @task(container=PYTHON, resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"))
       def sift_candidates(
           accel: Annotated[list[File], Arg(secondary_files=(".cand",))],
           min_sigma: float = 4.0,
@@ -1055,7 +1056,7 @@ requirements:
   timelimit: 600
 hints:
 - class: DockerRequirement
-  dockerPull: kernsuite/presto
+  dockerPull: python:3.12-slim
 baseCommand:
 - python3
 - -B

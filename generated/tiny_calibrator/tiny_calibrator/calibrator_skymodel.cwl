@@ -653,7 +653,9 @@ requirements:
 
       FITS = "iana:image/fits"
       PNG = "iana:image/png"
-      TASK_IMAGE = "kernsuite/python3-casacore"
+      # DP3.py (PyPI dp3), LoSoTo 2 and a python3 with numpy, python-casacore, losoto and matplotlib:
+      # built from pipelines/containers/tiny-radio/Dockerfile (kernsuite/dp3 has `DP3`, not `DP3.py`)
+      RADIO_IMAGE = "cwlgen/tiny-radio"
       SPEED_OF_LIGHT = 299_792_458.0
       TEC_PHASE = -8.44797245e9  # phase (rad) = TEC_PHASE * TEC (TECU) / frequency (Hz), as DP3/LoSoTo
 
@@ -1026,7 +1028,7 @@ requirements:
 
 
       @task(
-          container=TASK_IMAGE,
+          container=RADIO_IMAGE,
           resources=Resources(cores=1, ram="256 MiB", outdir="1 MiB", time_limit="2 min"),
       )
       def calibrator_skymodel() -> File:
@@ -1048,7 +1050,7 @@ requirements:
 
 
       @task(
-          container=TASK_IMAGE,
+          container=RADIO_IMAGE,
           packages=TASK_PACKAGES,
           resources=Resources(cores=1, ram="512 MiB", outdir="64 MiB", time_limit="10 min"),
       )
@@ -1194,7 +1196,7 @@ requirements:
 
 
       @task(
-          container=TASK_IMAGE,
+          container=RADIO_IMAGE,
           packages=(*TASK_PACKAGES, "losoto"),
           resources=Resources(cores=1, ram="512 MiB", outdir="16 MiB", time_limit="5 min"),
       )
@@ -1282,7 +1284,7 @@ requirements:
           "DP3.py",
           arguments=["steps=[avg]", "avg.type=averager", "msout=\$(inputs.msin.nameroot)_avg.MS",
                      "msout.overwrite=true", "numthreads=\$(runtime.cores)"],
-          container="kernsuite/dp3",
+          container=RADIO_IMAGE,
           env={"OPENBLAS_NUM_THREADS": "1"},  # DP3.py aborts if OpenBLAS starts its own threads
           resources=Resources(cores=1, ram="1 GiB", outdir="256 MiB", time_limit="10 min"),
       )
@@ -1302,7 +1304,7 @@ requirements:
           "DP3.py",
           arguments=["msout=", "steps=[cal]", "cal.type=gaincal", "cal.caltype=diagonal",
                      "cal.parmdb=\$(inputs.msin.nameroot).h5", "numthreads=\$(runtime.cores)"],
-          container="kernsuite/dp3",
+          container=RADIO_IMAGE,
           env={"OPENBLAS_NUM_THREADS": "1"},
           resources=Resources(cores=1, ram="1 GiB", outdir="16 MiB", time_limit="10 min"),
       )
@@ -1329,7 +1331,7 @@ requirements:
       @tool(
           "H5parm_collector.py",
           arguments=[Arg(prefix="-o", value_from="gathered.h5", position=0)],
-          container="kernsuite/losoto",
+          container=RADIO_IMAGE,
           resources=Resources(cores=1, ram="512 MiB", outdir="16 MiB", time_limit="5 min"),
       )
       def gather_solutions(
@@ -1356,7 +1358,7 @@ requirements:
           "losoto",
           arguments=[Arg(position=2, value_from="smooth.parset")],
           files={"smooth.parset": SMOOTH_PARSET},
-          container="kernsuite/losoto",
+          container=RADIO_IMAGE,
           env={"MPLBACKEND": "Agg"},
           resources=Resources(cores=1, ram="512 MiB", time_limit="5 min"),
       )
@@ -1377,7 +1379,7 @@ requirements:
                      "apply.type=applycal", "apply.steps=[amplitude,clock,tec]",
                      "apply.amplitude.correction=amplitude000", "apply.clock.correction=clock000",
                      "apply.tec.correction=tec000", "numthreads=\$(runtime.cores)"],
-          container="kernsuite/dp3",
+          container=RADIO_IMAGE,
           env={"OPENBLAS_NUM_THREADS": "1"},
           resources=Resources(cores=1, ram="1 GiB", outdir="256 MiB", time_limit="10 min"),
       )
@@ -1463,7 +1465,7 @@ requirements:
 
 
       @task(
-          container=TASK_IMAGE,
+          container=RADIO_IMAGE,
           packages=(*TASK_PACKAGES, "losoto", "matplotlib"),
           env={"MPLBACKEND": "Agg"},
           resources=Resources(cores=1, ram="512 MiB", outdir="16 MiB", time_limit="5 min"),
@@ -1580,7 +1582,7 @@ requirements:
 
 
       @task(
-          container=TASK_IMAGE,
+          container=RADIO_IMAGE,
           packages=(*TASK_PACKAGES, "losoto"),
           resources=Resources(cores=1, ram="512 MiB", time_limit="5 min"),
       )
@@ -1757,7 +1759,7 @@ requirements:
   timelimit: 120
 hints:
 - class: DockerRequirement
-  dockerPull: kernsuite/python3-casacore
+  dockerPull: cwlgen/tiny-radio
 baseCommand:
 - python3
 - -B

@@ -658,7 +658,9 @@ requirements:
 
       FITS = "iana:image/fits"
       PNG = "iana:image/png"
-      TASK_IMAGE = "kernsuite/python3-casacore"
+      # DP3.py (PyPI dp3), LoSoTo 2 and a python3 with numpy, python-casacore, losoto and matplotlib:
+      # built from pipelines/containers/tiny-radio/Dockerfile (kernsuite/dp3 has `DP3`, not `DP3.py`)
+      RADIO_IMAGE = "cwlgen/tiny-radio"
       SPEED_OF_LIGHT = 299_792_458.0
       TEC_PHASE = -8.44797245e9  # phase (rad) = TEC_PHASE * TEC (TECU) / frequency (Hz), as DP3/LoSoTo
 
@@ -1031,7 +1033,7 @@ requirements:
 
 
       @task(
-          container=TASK_IMAGE,
+          container=RADIO_IMAGE,
           resources=Resources(cores=1, ram="256 MiB", outdir="1 MiB", time_limit="2 min"),
       )
       def calibrator_skymodel() -> File:
@@ -1053,7 +1055,7 @@ requirements:
 
 
       @task(
-          container=TASK_IMAGE,
+          container=RADIO_IMAGE,
           packages=TASK_PACKAGES,
           resources=Resources(cores=1, ram="512 MiB", outdir="64 MiB", time_limit="10 min"),
       )
@@ -1199,7 +1201,7 @@ requirements:
 
 
       @task(
-          container=TASK_IMAGE,
+          container=RADIO_IMAGE,
           packages=(*TASK_PACKAGES, "losoto"),
           resources=Resources(cores=1, ram="512 MiB", outdir="16 MiB", time_limit="5 min"),
       )
@@ -1287,7 +1289,7 @@ requirements:
           "DP3.py",
           arguments=["steps=[avg]", "avg.type=averager", "msout=\$(inputs.msin.nameroot)_avg.MS",
                      "msout.overwrite=true", "numthreads=\$(runtime.cores)"],
-          container="kernsuite/dp3",
+          container=RADIO_IMAGE,
           env={"OPENBLAS_NUM_THREADS": "1"},  # DP3.py aborts if OpenBLAS starts its own threads
           resources=Resources(cores=1, ram="1 GiB", outdir="256 MiB", time_limit="10 min"),
       )
@@ -1307,7 +1309,7 @@ requirements:
           "DP3.py",
           arguments=["msout=", "steps=[cal]", "cal.type=gaincal", "cal.caltype=diagonal",
                      "cal.parmdb=\$(inputs.msin.nameroot).h5", "numthreads=\$(runtime.cores)"],
-          container="kernsuite/dp3",
+          container=RADIO_IMAGE,
           env={"OPENBLAS_NUM_THREADS": "1"},
           resources=Resources(cores=1, ram="1 GiB", outdir="16 MiB", time_limit="10 min"),
       )
@@ -1334,7 +1336,7 @@ requirements:
       @tool(
           "H5parm_collector.py",
           arguments=[Arg(prefix="-o", value_from="gathered.h5", position=0)],
-          container="kernsuite/losoto",
+          container=RADIO_IMAGE,
           resources=Resources(cores=1, ram="512 MiB", outdir="16 MiB", time_limit="5 min"),
       )
       def gather_solutions(
@@ -1361,7 +1363,7 @@ requirements:
           "losoto",
           arguments=[Arg(position=2, value_from="smooth.parset")],
           files={"smooth.parset": SMOOTH_PARSET},
-          container="kernsuite/losoto",
+          container=RADIO_IMAGE,
           env={"MPLBACKEND": "Agg"},
           resources=Resources(cores=1, ram="512 MiB", time_limit="5 min"),
       )
@@ -1382,7 +1384,7 @@ requirements:
                      "apply.type=applycal", "apply.steps=[amplitude,clock,tec]",
                      "apply.amplitude.correction=amplitude000", "apply.clock.correction=clock000",
                      "apply.tec.correction=tec000", "numthreads=\$(runtime.cores)"],
-          container="kernsuite/dp3",
+          container=RADIO_IMAGE,
           env={"OPENBLAS_NUM_THREADS": "1"},
           resources=Resources(cores=1, ram="1 GiB", outdir="256 MiB", time_limit="10 min"),
       )
@@ -1468,7 +1470,7 @@ requirements:
 
 
       @task(
-          container=TASK_IMAGE,
+          container=RADIO_IMAGE,
           packages=(*TASK_PACKAGES, "losoto", "matplotlib"),
           env={"MPLBACKEND": "Agg"},
           resources=Resources(cores=1, ram="512 MiB", outdir="16 MiB", time_limit="5 min"),
@@ -1585,7 +1587,7 @@ requirements:
 
 
       @task(
-          container=TASK_IMAGE,
+          container=RADIO_IMAGE,
           packages=(*TASK_PACKAGES, "losoto"),
           resources=Resources(cores=1, ram="512 MiB", time_limit="5 min"),
       )
@@ -1761,7 +1763,7 @@ requirements:
   timelimit: 300
 hints:
 - class: DockerRequirement
-  dockerPull: kernsuite/python3-casacore
+  dockerPull: cwlgen/tiny-radio
 - class: SoftwareRequirement
   packages:
   - package: numpy

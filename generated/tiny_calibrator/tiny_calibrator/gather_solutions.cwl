@@ -13,7 +13,7 @@ requirements:
   timelimit: 300
 hints:
 - class: DockerRequirement
-  dockerPull: kernsuite/losoto
+  dockerPull: cwlgen/tiny-radio
 baseCommand:
 - H5parm_collector.py
 arguments:

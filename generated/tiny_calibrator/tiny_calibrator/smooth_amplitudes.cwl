@@ -29,7 +29,7 @@ requirements:
   timelimit: 300
 hints:
 - class: DockerRequirement
-  dockerPull: kernsuite/losoto
+  dockerPull: cwlgen/tiny-radio
 baseCommand:
 - losoto
 arguments:

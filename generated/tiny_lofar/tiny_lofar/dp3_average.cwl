@@ -17,7 +17,7 @@ requirements:
   timelimit: 600
 hints:
 - class: DockerRequirement
-  dockerPull: kernsuite/dp3
+  dockerPull: cwlgen/tiny-radio
 baseCommand:
 - DP3.py
 arguments:
