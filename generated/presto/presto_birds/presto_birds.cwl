@@ -33,6 +33,10 @@ inputs:
     type: int
     doc: acceleration search range (Fourier bins).
     default: 0
+  dm:
+    type: float
+    doc: 'dispersion measure searched (0: topocentric interference, as birds are).'
+    default: 0.0
 outputs:
   header:
     type: File
@@ -70,8 +74,7 @@ steps:
     in:
       filterbank: filterbank
       mask: rfifind/mask
-      dm:
-        default: 0.0
+      dm: dm
       numout: numout
       nobary: nobary
     out:

@@ -1024,6 +1024,7 @@ requirements:
           numout: int = 530000,
           numharm: int = 4,
           zmax: int = 0,
+          dm: float = 0.0,
       ) -> Birds:
           """Find periodic interference: search the topocentric, undispersed (DM 0) time series.
 
@@ -1038,10 +1039,11 @@ requirements:
               numout: output samples of the DM 0 time series.
               numharm: harmonics summed by accelsearch.
               zmax: acceleration search range (Fourier bins).
+              dm: dispersion measure searched (0: topocentric interference, as birds are).
           """
           header = readfile(filterbank=filterbank)
           rfi = rfifind(filterbank=filterbank, time=rfi_time)
-          topocentric = prepdata(filterbank=filterbank, mask=rfi.mask, dm=0.0, numout=numout,
+          topocentric = prepdata(filterbank=filterbank, mask=rfi.mask, dm=dm, numout=numout,
                                  nobary=nobary)
           spectrum = realfft(dat=topocentric)
           candidates = accelsearch(fft=spectrum, numharm=numharm, zmax=zmax)
