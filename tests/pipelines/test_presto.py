@@ -104,7 +104,9 @@ def test_presto_staging_and_birds() -> None:
     birds = doc("presto", "presto_birds")
     assert list(birds["steps"]) == ["readfile", "rfifind", "prepdata", "realfft", "accelsearch",
                                     "makezaplist"]
-    assert birds["steps"]["prepdata"]["in"]["dm"] == {"default": 0.0}
+    assert birds["steps"]["prepdata"]["in"]["dm"] == "dm"      # 2018's birds.cwl input
+    assert birds["inputs"]["dm"] == {"type": "float", "default": 0.0,
+                                     "doc": birds["inputs"]["dm"]["doc"]}
     assert "requirements" not in birds  # no scatter, no subworkflow
     mask = doc("presto", "presto_birds", "rfifind")["outputs"]["mask"]
     assert mask["secondaryFiles"] == ["^.stats", "^.bytemask", "^.rfi"]
