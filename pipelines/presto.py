@@ -24,6 +24,7 @@ from cwlgen import Arg, File, Out, Resources, stdout, task, tool, workflow
 
 PRESTO = "kernsuite/presto"
 PYTHON = "python:3.12-slim"  # the sifting task needs only the standard library
+CWLGEN_PYTHON = "3.12"  # the python3 of that image, for every task here
 INF = ("^.inf",)  # X.dat / X.fft -> X.inf: PRESTO's metadata file for a time series
 
 

@@ -28,6 +28,7 @@ from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
 FITS = "iana:image/fits"
 PYTHON = "python:3.12-slim"  # the tasks need only the standard library
+CWLGEN_PYTHON = "3.12"  # the python3 of that image, for every task here
 
 
 # --- settings: the 36 inputs of 2018's multi.cwl, grouped --------------------------------------

@@ -28,10 +28,10 @@ from typing import Annotated, Any, NamedTuple
 from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
 FITS = "iana:image/fits"
-PYTHON_CASACORE = "kernsuite/python3-casacore"
-# DP3.py (PyPI dp3): built from pipelines/containers/tiny-radio/Dockerfile (kernsuite/dp3 has
-# `DP3`, not `DP3.py`)
+# DP3.py (PyPI dp3) and a python3 (3.11) with numpy and python-casacore for the tasks: built
+# from pipelines/containers/tiny-radio/Dockerfile (kernsuite/dp3 has `DP3`, not `DP3.py`)
 RADIO_IMAGE = "cwlgen/tiny-radio"
+CWLGEN_PYTHON = "3.11"  # the python3 of cwlgen/tiny-radio, for every task here
 SPEED_OF_LIGHT = 299_792_458.0
 
 # --- what is injected into every synthetic subband ---------------------------------------------
@@ -339,7 +339,7 @@ def flag_summary(ms_path: str, rfi_timesteps: tuple[int, ...] = (),
 # --- tasks and tools ----------------------------------------------------------------------------
 
 @task(
-    container=PYTHON_CASACORE,
+    container=RADIO_IMAGE,
     packages=("numpy", "python-casacore"),
     resources=Resources(cores=1, ram="512 MiB", outdir="64 MiB", time_limit="10 min"),
 )
@@ -529,7 +529,7 @@ def wsclean(
 
 
 @task(
-    container=PYTHON_CASACORE,
+    container=RADIO_IMAGE,
     packages=("numpy", "python-casacore"),
     resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"),
 )
@@ -613,7 +613,7 @@ def check_sources(
 
 
 @task(
-    container=PYTHON_CASACORE,
+    container=RADIO_IMAGE,
     packages=("numpy", "python-casacore"),
     resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"),
 )

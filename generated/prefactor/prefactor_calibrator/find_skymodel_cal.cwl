@@ -638,6 +638,7 @@ requirements:
       # The Python tasks (Python 3.11 code, LoSoTo 2 API) and LoSoTo 2 itself:
       # built from pipelines/containers/prefactor-tasks/Dockerfile
       TASKS = "cwlgen/prefactor-tasks"
+      CWLGEN_PYTHON = "3.11"  # the python3 of cwlgen/prefactor-tasks, for every task here
       SCRIPTS = "/usr/lib/prefactor/scripts"
       PNG = "iana:image/png"
       FITS = "iana:image/fits"

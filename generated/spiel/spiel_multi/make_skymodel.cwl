@@ -642,6 +642,7 @@ requirements:
 
       FITS = "iana:image/fits"
       PYTHON = "python:3.12-slim"  # the tasks need only the standard library
+      CWLGEN_PYTHON = "3.12"  # the python3 of that image, for every task here
 
 
       # --- settings: the 36 inputs of 2018's multi.cwl, grouped --------------------------------------

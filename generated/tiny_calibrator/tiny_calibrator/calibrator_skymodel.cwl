@@ -656,6 +656,7 @@ requirements:
       # DP3.py (PyPI dp3), LoSoTo 2 and a python3 with numpy, python-casacore, losoto and matplotlib:
       # built from pipelines/containers/tiny-radio/Dockerfile (kernsuite/dp3 has `DP3`, not `DP3.py`)
       RADIO_IMAGE = "cwlgen/tiny-radio"
+      CWLGEN_PYTHON = "3.11"  # the python3 of cwlgen/tiny-radio (Debian 12), for every task here
       SPEED_OF_LIGHT = 299_792_458.0
       TEC_PHASE = -8.44797245e9  # phase (rad) = TEC_PHASE * TEC (TECU) / frequency (Hz), as DP3/LoSoTo
 

@@ -643,10 +643,10 @@ requirements:
       from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
       FITS = "iana:image/fits"
-      PYTHON_CASACORE = "kernsuite/python3-casacore"
-      # DP3.py (PyPI dp3): built from pipelines/containers/tiny-radio/Dockerfile (kernsuite/dp3 has
-      # `DP3`, not `DP3.py`)
+      # DP3.py (PyPI dp3) and a python3 (3.11) with numpy and python-casacore for the tasks: built
+      # from pipelines/containers/tiny-radio/Dockerfile (kernsuite/dp3 has `DP3`, not `DP3.py`)
       RADIO_IMAGE = "cwlgen/tiny-radio"
+      CWLGEN_PYTHON = "3.11"  # the python3 of cwlgen/tiny-radio, for every task here
       SPEED_OF_LIGHT = 299_792_458.0
 
       # --- what is injected into every synthetic subband ---------------------------------------------
@@ -954,7 +954,7 @@ requirements:
       # --- tasks and tools ----------------------------------------------------------------------------
 
       @task(
-          container=PYTHON_CASACORE,
+          container=RADIO_IMAGE,
           packages=("numpy", "python-casacore"),
           resources=Resources(cores=1, ram="512 MiB", outdir="64 MiB", time_limit="10 min"),
       )
@@ -1144,7 +1144,7 @@ requirements:
 
 
       @task(
-          container=PYTHON_CASACORE,
+          container=RADIO_IMAGE,
           packages=("numpy", "python-casacore"),
           resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"),
       )
@@ -1228,7 +1228,7 @@ requirements:
 
 
       @task(
-          container=PYTHON_CASACORE,
+          container=RADIO_IMAGE,
           packages=("numpy", "python-casacore"),
           resources=Resources(cores=1, ram="512 MiB", time_limit="10 min"),
       )
@@ -1338,7 +1338,7 @@ requirements:
   timelimit: 600
 hints:
 - class: DockerRequirement
-  dockerPull: kernsuite/python3-casacore
+  dockerPull: cwlgen/tiny-radio
 - class: SoftwareRequirement
   packages:
   - package: numpy
