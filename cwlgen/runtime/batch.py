@@ -21,8 +21,6 @@ Files pass between these jobs as CWL File objects, so the outputs are the files 
 steps would make, in the same order.
 """
 
-from __future__ import annotations
-
 import glob
 import importlib
 import itertools
@@ -60,7 +58,7 @@ def item_dir(i: int) -> str:
 
 # --- chunk and flatten --------------------------------------------------------------------
 
-def combinations(lists: Sequence[Sequence[Any]], method: str) -> list[tuple[Any, ...]]:
+def combinations(lists: "Sequence[Sequence[Any]]", method: str) -> "list[tuple[Any, ...]]":
     """The items a scatter runs, in CWL's order."""
     if method == "dotproduct":
         lengths = {len(v) for v in lists}
@@ -71,7 +69,9 @@ def combinations(lists: Sequence[Sequence[Any]], method: str) -> list[tuple[Any,
     return list(itertools.product(*lists))
 
 
-def chunk(job: Mapping[str, Any], size: int, method: str, names: Sequence[str]) -> dict[str, Any]:
+def chunk(
+    job: "Mapping[str, Any]", size: int, method: str, names: "Sequence[str]"
+) -> "dict[str, Any]":
     lists = [job[n] for n in names]
     combos = combinations(lists, method)
     out: dict[str, Any] = {
@@ -83,7 +83,7 @@ def chunk(job: Mapping[str, Any], size: int, method: str, names: Sequence[str]) 
     return out
 
 
-def reshape(flat: list[Any], shape: Sequence[int]) -> list[Any]:
+def reshape(flat: "list[Any]", shape: "Sequence[int]") -> "list[Any]":
     """`flat` (row-major) as nested lists of the given shape."""
     if len(shape) <= 1:
         return list(flat)
@@ -91,7 +91,7 @@ def reshape(flat: list[Any], shape: Sequence[int]) -> list[Any]:
     return [reshape(flat[i * stride:(i + 1) * stride], shape[1:]) for i in range(shape[0])]
 
 
-def flatten(job: Mapping[str, Any], method: str, names: Sequence[str]) -> dict[str, Any]:
+def flatten(job: "Mapping[str, Any]", method: str, names: "Sequence[str]") -> "dict[str, Any]":
     out: dict[str, Any] = {}
     for name in names:
         flat = [item for batch in (job[name] or []) for item in batch]
@@ -102,7 +102,7 @@ def flatten(job: Mapping[str, Any], method: str, names: Sequence[str]) -> dict[s
 
 # --- items --------------------------------------------------------------------------------
 
-def item_jobs(job: Mapping[str, Any], names: Sequence[str]) -> list[dict[str, Any]]:
+def item_jobs(job: "Mapping[str, Any]", names: "Sequence[str]") -> "list[dict[str, Any]]":
     """One input object per item: the scattered inputs' i-th values, the rest unchanged."""
     count = len(job[names[0]]) if names else 0
     items = []
@@ -114,8 +114,8 @@ def item_jobs(job: Mapping[str, Any], names: Sequence[str]) -> list[dict[str, An
     return items
 
 
-def run_tasks(job: Mapping[str, Any], function: str, names: Sequence[str],
-              workdir: str) -> dict[str, Any]:
+def run_tasks(job: "Mapping[str, Any]", function: str, names: "Sequence[str]",
+              workdir: str) -> "dict[str, Any]":
     shim = _shim()
     shim.install_stub()
     if workdir not in sys.path:
@@ -156,7 +156,7 @@ def _file_fields(value: Any) -> Any:
     return value
 
 
-def resolve(ref: str, context: Mapping[str, Any]) -> Any:
+def resolve(ref: str, context: "Mapping[str, Any]") -> Any:
     m = _REF.match(ref.strip())
     if m is None:
         raise BatchError(f"cannot evaluate '$({ref})' without JavaScript")
@@ -175,7 +175,7 @@ def resolve(ref: str, context: Mapping[str, Any]) -> Any:
     return value
 
 
-def interpolate(text: str, context: Mapping[str, Any]) -> Any:
+def interpolate(text: str, context: "Mapping[str, Any]") -> Any:
     """A CWL string with parameter references, evaluated like a CWL runner does (text without
     `$(` or `${` is left untouched, escapes included)."""
     if "$(" not in text and "${" not in text:
@@ -212,7 +212,7 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def binding_args(value: Any, binding: Mapping[str, Any]) -> list[str]:
+def binding_args(value: Any, binding: "Mapping[str, Any]") -> "list[str]":
     """CWL's rules for turning one bound value into command-line words."""
     prefix = binding.get("prefix")
     separate = binding.get("separate", True)
@@ -242,8 +242,8 @@ def binding_args(value: Any, binding: Mapping[str, Any]) -> list[str]:
     return [prefix, word] if separate else [prefix + word]
 
 
-def command_line(spec: Mapping[str, Any], job: Mapping[str, Any],
-                 runtime: Mapping[str, Any]) -> tuple[list[str], list[bool]]:
+def command_line(spec: "Mapping[str, Any]", job: "Mapping[str, Any]",
+                 runtime: "Mapping[str, Any]") -> "tuple[list[str], list[bool]]":
     """(words, shell-quote flag of each word) of one item's command line."""
     context = {"inputs": {k: _file_fields(v) for k, v in job.items()}, "self": None,
                "runtime": runtime}
@@ -291,7 +291,9 @@ def _collect(pattern: str, folder: str, kind: str, many: bool, optional: bool,
     return found[0]
 
 
-def run_commands(job: Mapping[str, Any], names: Sequence[str], workdir: str) -> dict[str, Any]:
+def run_commands(
+    job: "Mapping[str, Any]", names: "Sequence[str]", workdir: str
+) -> "dict[str, Any]":
     with open(COMMAND_FILE, encoding="utf-8") as fh:
         # the JSON, then the comment line that makes runners unescape shipped files
         spec, _ = json.JSONDecoder().raw_decode(fh.read())
@@ -341,7 +343,7 @@ def run_commands(job: Mapping[str, Any], names: Sequence[str], workdir: str) -> 
 
 # --- entry point --------------------------------------------------------------------------
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: "Sequence[str] | None" = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         print("usage: python3 _cwlgen_batch.py chunk|flatten|task|command ...", file=sys.stderr)

@@ -4,8 +4,6 @@ Standard library only: this module is also shipped inside the CWL of Python task
 itself is not installed.
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,10 +16,10 @@ class _PathValue(os.PathLike):  # type: ignore[type-arg]
 
     def __init__(
         self,
-        path: str | os.PathLike[str],
+        path: "str | os.PathLike[str]",
         *,
-        secondary_files: Iterable[File | Directory] = (),
-        format: str | None = None,
+        secondary_files: "Iterable[File | Directory]" = (),
+        format: "str | None" = None,
     ) -> None:
         self.path = os.fspath(path)
         self.secondary_files = tuple(secondary_files)
@@ -63,7 +61,7 @@ class _PathValue(os.PathLike):  # type: ignore[type-arg]
         extra = f", secondary_files={list(self.secondary_files)!r}" if self.secondary_files else ""
         return f"{type(self).__name__}({self.path!r}{extra})"
 
-    def to_cwl(self) -> dict[str, Any]:
+    def to_cwl(self) -> "dict[str, Any]":
         """The CWL object for this value (location is the path as given)."""
         obj: dict[str, Any] = {"class": self.cwl_class, "location": self.path}
         if self.format:
@@ -73,7 +71,7 @@ class _PathValue(os.PathLike):  # type: ignore[type-arg]
         return obj
 
     @classmethod
-    def from_cwl(cls, obj: Mapping[str, Any]) -> File | Directory:
+    def from_cwl(cls, obj: "Mapping[str, Any]") -> "File | Directory":
         """Build from a CWL File/Directory object (as found in job or output JSON)."""
         path = obj.get("path") or obj.get("location", "")
         if isinstance(path, str) and path.startswith("file://"):
@@ -107,5 +105,5 @@ class Directory(_PathValue):
 
     cwl_class = "Directory"
 
-    def listdir(self) -> list[str]:
+    def listdir(self) -> "list[str]":
         return sorted(os.listdir(self.path))

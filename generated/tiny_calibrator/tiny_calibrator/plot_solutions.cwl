@@ -33,9 +33,6 @@ requirements:
       local runs and CWL runs see the same values.
       """
 
-      from __future__ import annotations
-
-      import dataclasses
       import enum
       import importlib
       import importlib.abc
@@ -51,6 +48,11 @@ requirements:
       from collections.abc import Callable, Iterator, Mapping, Sequence
       from typing import Any
 
+      try:
+          import dataclasses  # novermin (guarded: 3.7+)
+      except ImportError:  # Python 3.6: no dataclasses, so no dataclass records either
+          dataclasses = None  # type: ignore[assignment]
+
       if typing.TYPE_CHECKING or __name__ == "cwlgen.runtime.shim":
           from cwlgen.runtime.paths import Directory, File
       else:  # a shipped copy, inside a CWL job: the copy of paths.py beside this file
@@ -64,9 +66,28 @@ requirements:
       OUTPUT_FILE = "cwl.output.json"
 
       _NONE_TYPES = (type(None), None)
-      # written to run on the python3 of older job images too (no 3.10-only syntax or names)
+      # Written to run on the python3 of older job images too, from 3.6 on: no annotations evaluated
+      # at import time that need 3.9+ (they are strings), no dataclasses before 3.7, no
+      # typing.get_origin/get_args/Literal before 3.8, no Annotated before 3.9, no X | Y before 3.10.
       _UNION_TYPES = (typing.Union, getattr(types, "UnionType", typing.Union))
       _ANNOTATED = getattr(typing, "Annotated", object())
+      _LITERAL = getattr(typing, "Literal", object())
+
+
+      def _get_origin(tp: Any) -> Any:
+          """typing.get_origin, also before 3.8 (3.6 names the typing alias, e.g. typing.List, whose
+          __extra__ is the runtime class)."""
+          if hasattr(typing, "get_origin"):
+              return typing.get_origin(tp)  # novermin (guarded: 3.8+)
+          origin = getattr(tp, "__origin__", None)
+          return getattr(origin, "__extra__", None) or origin
+
+
+      def _get_args(tp: Any) -> "tuple[Any, ...]":
+          """typing.get_args, also before 3.8."""
+          if hasattr(typing, "get_args"):
+              return typing.get_args(tp)  # novermin (guarded: 3.8+)
+          return tuple(getattr(tp, "__args__", None) or ())
 
 
       class TaskValueError(TypeError):
@@ -83,7 +104,7 @@ requirements:
           def __init__(self, *args: Any, **kwargs: Any) -> None:
               pass
 
-          def __call__(self, *args: Any, **kwargs: Any) -> _Inert:
+          def __call__(self, *args: Any, **kwargs: Any) -> "_Inert":
               return _Inert()
 
           def __getattr__(self, name: str) -> Any:
@@ -91,7 +112,7 @@ requirements:
                   raise AttributeError(name)
               return _Inert()
 
-          def __getitem__(self, key: Any) -> _Inert:
+          def __getitem__(self, key: Any) -> "_Inert":
               return _Inert()
 
           def __repr__(self) -> str:
@@ -109,26 +130,30 @@ requirements:
           """Base of the stand-in exception classes (CompileError, UsageError, ...)."""
 
 
-      def make_stub_module(name: str) -> types.ModuleType:
-          """A tolerant stand-in for `cwlgen` or any of its submodules: File and Directory are the
-          real classes, decorators return the function unchanged, names ending in "Error" are
-          exception classes, anything else is an inert object."""
-          mod = types.ModuleType(name, "stand-in for cwlgen inside a CWL job (cwlgen need not be "
-                                 "installed where tasks run)")
+      class _StubModule(types.ModuleType):
+          """A module whose missing attributes are made on first use (a class-level __getattr__:
+          module-level __getattr__ functions need Python 3.7)."""
 
-          def stub_getattr(attr: str) -> Any:
+          def __getattr__(self, attr: str) -> Any:
               if attr.startswith("__"):
                   raise AttributeError(attr)
               value: Any
               if attr == "CwlgenError":
                   value = CwlgenStandInError
               elif attr.endswith("Error"):
-                  value = type(attr, (CwlgenStandInError,), {"__module__": name})
+                  value = type(attr, (CwlgenStandInError,), {"__module__": self.__name__})
               else:
                   value = _Inert()
-              setattr(mod, attr, value)  # the same object on every access
+              setattr(self, attr, value)  # the same object on every access
               return value
 
+
+      def make_stub_module(name: str) -> types.ModuleType:
+          """A tolerant stand-in for `cwlgen` or any of its submodules: File and Directory are the
+          real classes, decorators return the function unchanged, names ending in "Error" are
+          exception classes, anything else is an inert object."""
+          mod = _StubModule(name, "stand-in for cwlgen inside a CWL job (cwlgen need not be "
+                            "installed where tasks run)")
           mod.__path__ = []  # a package, so `import cwlgen.x.y` reaches the finder below
           mod.__dict__.update(
               File=File,
@@ -136,7 +161,6 @@ requirements:
               task=_passthrough_decorator,
               tool=_passthrough_decorator,
               workflow=_passthrough_decorator,
-              __getattr__=stub_getattr,
           )
           return mod
 
@@ -145,8 +169,8 @@ requirements:
           """Serves `cwlgen` and every `cwlgen.*` module as a stand-in."""
 
           def find_spec(
-              self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
-          ) -> importlib.machinery.ModuleSpec | None:
+              self, fullname: str, path: "Sequence[str] | None", target: "types.ModuleType | None" = None
+          ) -> "importlib.machinery.ModuleSpec | None":
               if fullname == "cwlgen" or fullname.startswith("cwlgen."):
                   return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
               return None
@@ -170,15 +194,15 @@ requirements:
 
 
       def _strip(tp: Any) -> Any:
-          while typing.get_origin(tp) is _ANNOTATED:
-              tp = typing.get_args(tp)[0]
+          while _get_origin(tp) is _ANNOTATED:
+              tp = _get_args(tp)[0]
           return tp
 
 
       def _optional_inner(tp: Any) -> Any:
           """`T` for `T | None` / `Optional[T]`, else None."""
-          if typing.get_origin(tp) in _UNION_TYPES:
-              members = [m for m in typing.get_args(tp) if m not in _NONE_TYPES]
+          if _get_origin(tp) in _UNION_TYPES:
+              members = [m for m in _get_args(tp) if m not in _NONE_TYPES]
               if len(members) == 1:
                   return members[0]
           return None
@@ -192,11 +216,12 @@ requirements:
 
       def _is_record(tp: Any) -> bool:
           return isinstance(tp, type) and (
-              dataclasses.is_dataclass(tp) or hasattr(tp, "__attrs_attrs__")
+              (dataclasses is not None and dataclasses.is_dataclass(tp))
+              or hasattr(tp, "__attrs_attrs__")
           )
 
 
-      def _record_fields(cls: type) -> list[tuple[str, Any]]:
+      def _record_fields(cls: type) -> "list[tuple[str, Any]]":
           hints = typing.get_type_hints(cls)
           if hasattr(cls, "__attrs_attrs__"):
               names = [a.name for a in cls.__attrs_attrs__]
@@ -205,11 +230,11 @@ requirements:
           return [(n, hints.get(n, Any)) for n in names]
 
 
-      def _enum_uses_values(cls: type[enum.Enum]) -> bool:
+      def _enum_uses_values(cls: "type[enum.Enum]") -> bool:
           return all(isinstance(m.value, str) for m in cls)
 
 
-      def _path_from_json(obj: Any, want: str | None) -> File | Directory:
+      def _path_from_json(obj: Any, want: "str | None") -> "File | Directory":
           if not isinstance(obj, Mapping) or obj.get("class") not in ("File", "Directory"):
               raise TaskValueError(f"expected a CWL {want or 'File or Directory'} object, got {obj!r}")
           return File.from_cwl(obj)
@@ -227,13 +252,13 @@ requirements:
               return _any_from_json(value)
           if _is_path_class(tp):
               return _path_from_json(value, tp.__name__)
-          origin = typing.get_origin(tp)
+          origin = _get_origin(tp)
           if origin in (list, Sequence) or tp is list:
-              args = typing.get_args(tp)
+              args = _get_args(tp)
               item = args[0] if args else Any
               return [from_json(v, item) for v in value]
           if origin is tuple:
-              args = typing.get_args(tp)
+              args = _get_args(tp)
               item = args[0] if args else Any
               return tuple(from_json(v, item) for v in value)
           if isinstance(tp, type) and issubclass(tp, enum.Enum):
@@ -255,7 +280,7 @@ requirements:
           return value
 
 
-      def _path_json(value: Any, cls_name: str) -> dict[str, Any]:
+      def _path_json(value: Any, cls_name: str) -> "dict[str, Any]":
           """A CWL File/Directory object with an absolute `path` (relative to the current directory)."""
           if isinstance(value, (File, Directory)):
               if type(value).__name__ != cls_name:
@@ -293,11 +318,11 @@ requirements:
                                    f"'{_describe(tp)} | None' if it may be missing)")
           if _is_path_class(tp):
               return _path_json(value, tp.__name__)
-          origin = typing.get_origin(tp)
+          origin = _get_origin(tp)
           if origin in (list, tuple, Sequence) or tp in (list, tuple):
               if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
                   raise TaskValueError(f"expected a list for {_describe(tp)}, got {value!r}")
-              args = typing.get_args(tp)
+              args = _get_args(tp)
               item = args[0] if args else Any
               return [to_json(v, item) for v in value]
           if isinstance(tp, type) and issubclass(tp, enum.Enum):
@@ -315,9 +340,9 @@ requirements:
               if not isinstance(value, tp):
                   raise TaskValueError(f"expected a {_describe(tp)} record, got {value!r}")
               return {name: to_json(getattr(value, name), hint) for name, hint in fields}
-          if typing.get_origin(tp) is typing.Literal:
-              if value not in typing.get_args(tp):
-                  raise TaskValueError(f"{value!r} is not one of {typing.get_args(tp)}")
+          if _get_origin(tp) is _LITERAL:
+              if value not in _get_args(tp):
+                  raise TaskValueError(f"{value!r} is not one of {_get_args(tp)}")
               return value
           if tp is bool:
               if not isinstance(value, bool):
@@ -360,7 +385,7 @@ requirements:
           return isinstance(tp, type) and issubclass(tp, tuple) and hasattr(tp, "_fields")
 
 
-      def output_annotations(func: Callable[..., Any]) -> list[tuple[str, Any]]:
+      def output_annotations(func: "Callable[..., Any]") -> "list[tuple[str, Any]]":
           """(output name, annotation) as cwlgen names them: the fields of a NamedTuple return
           annotation, else one output `out`; none for `-> None`."""
           ret = _strip(typing.get_type_hints(func).get("return", None))
@@ -373,11 +398,11 @@ requirements:
 
 
       def call_task(
-          func: Callable[..., Any],
-          job: Mapping[str, Any],
+          func: "Callable[..., Any]",
+          job: "Mapping[str, Any]",
           *,
-          signature_of: Callable[..., Any] | None = None,
-      ) -> dict[str, Any]:
+          signature_of: "Callable[..., Any] | None" = None,
+      ) -> "dict[str, Any]":
           """Call `func` with the CWL input object `job`; return its CWL output object.
 
           Parameters and outputs are read from `signature_of` when given (a stand-in function
@@ -416,7 +441,7 @@ requirements:
       # --- inside the CWL job -----------------------------------------------------------------------
 
 
-      def _walk_paths(node: Any) -> Iterator[dict[str, Any]]:
+      def _walk_paths(node: Any) -> "Iterator[dict[str, Any]]":
           """Every File/Directory object in a CWL value, secondary files and listings included."""
           if isinstance(node, dict):
               if node.get("class") in ("File", "Directory"):
@@ -432,7 +457,7 @@ requirements:
           return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
-      def place_outputs(outputs: Any, workdir: str, input_paths: set[str]) -> None:
+      def place_outputs(outputs: Any, workdir: str, input_paths: "set[str]") -> None:
           """Rewrite File/Directory objects for cwl.output.json: inside the job directory they
           become relative locations; an input passed through keeps its path (the runner maps it
           back); anything else (a temporary file) is copied into the job directory."""
@@ -461,7 +486,7 @@ requirements:
                   obj["location"] = name
 
 
-      def main(argv: Sequence[str] | None = None) -> int:
+      def main(argv: "Sequence[str] | None" = None) -> int:
           """Entry point inside the job: `python3 -B _cwlgen_shim.py FUNCTION`."""
           args = list(sys.argv[1:] if argv is None else argv)
           if len(args) != 1:
@@ -502,8 +527,6 @@ requirements:
       itself is not installed.
       """
 
-      from __future__ import annotations
-
       import os
       from collections.abc import Iterable, Mapping
       from typing import Any
@@ -516,10 +539,10 @@ requirements:
 
           def __init__(
               self,
-              path: str | os.PathLike[str],
+              path: "str | os.PathLike[str]",
               *,
-              secondary_files: Iterable[File | Directory] = (),
-              format: str | None = None,
+              secondary_files: "Iterable[File | Directory]" = (),
+              format: "str | None" = None,
           ) -> None:
               self.path = os.fspath(path)
               self.secondary_files = tuple(secondary_files)
@@ -561,7 +584,7 @@ requirements:
               extra = f", secondary_files={list(self.secondary_files)!r}" if self.secondary_files else ""
               return f"{type(self).__name__}({self.path!r}{extra})"
 
-          def to_cwl(self) -> dict[str, Any]:
+          def to_cwl(self) -> "dict[str, Any]":
               """The CWL object for this value (location is the path as given)."""
               obj: dict[str, Any] = {"class": self.cwl_class, "location": self.path}
               if self.format:
@@ -571,7 +594,7 @@ requirements:
               return obj
 
           @classmethod
-          def from_cwl(cls, obj: Mapping[str, Any]) -> File | Directory:
+          def from_cwl(cls, obj: "Mapping[str, Any]") -> "File | Directory":
               """Build from a CWL File/Directory object (as found in job or output JSON)."""
               path = obj.get("path") or obj.get("location", "")
               if isinstance(path, str) and path.startswith("file://"):
@@ -605,7 +628,7 @@ requirements:
 
           cwl_class = "Directory"
 
-          def listdir(self) -> list[str]:
+          def listdir(self) -> "list[str]":
               return sorted(os.listdir(self.path))
       # (cwlgen: the escaped \$( on this line makes CWL runners unescape this file)
   - entryname: _cwlgen_task.py
