@@ -9,6 +9,7 @@ that into one error per offending line (the newest feature on it), at compile ti
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 
@@ -42,17 +43,60 @@ def format_python(version: PythonVersion) -> str:
     return f"{version[0]}.{version[1]}"
 
 
+def _defers_annotations(tree: ast.Module) -> bool:
+    """`from __future__ import annotations`: annotations stay strings, never evaluated."""
+    return any(isinstance(node, ast.ImportFrom) and node.module == "__future__"
+               and any(alias.name == "annotations" for alias in node.names)
+               for node in tree.body)
+
+
+def _annotations(tree: ast.Module) -> list[ast.expr]:
+    """The annotations Python evaluates when the module is imported: of every function's
+    parameters and return, and of module- and class-level variables."""
+    found: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            a = node.args
+            params = [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+            found += [p.annotation for p in params if p is not None and p.annotation]
+            if node.returns is not None:
+                found.append(node.returns)
+            body = node.body
+        elif isinstance(node, (ast.Module, ast.ClassDef)):
+            body = node.body
+        else:
+            continue
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found += [b.annotation for b in body if isinstance(b, ast.AnnAssign)]
+    return found
+
+
+def _union_annotations(tree: ast.Module) -> list[VersionNeed]:
+    """`X | Y` in evaluated annotations (3.10; vermin cannot tell them from set or int `|`
+    elsewhere, so only annotations are looked at)."""
+    return [VersionNeed(node.lineno, "union types as `X | Y` in annotations", (3, 10))
+            for annotation in _annotations(tree) for node in ast.walk(annotation)
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr)]
+
+
 @functools.lru_cache(maxsize=64)
 def version_needs(source: str) -> tuple[VersionNeed, ...]:
     """Every line of `source` that needs more than Python 3.0, with the feature that does.
 
-    A source vermin cannot parse gives nothing here (the Python that compiles it already
-    reported the syntax error). Cached: a module with many tasks is analysed once.
+    Annotations count only where Python evaluates them (no `from __future__ import
+    annotations`). A source that does not parse gives nothing here (the Python that imported
+    it already reported the syntax error). Cached: a module with many tasks is analysed once.
     """
     import vermin  # type: ignore[import-untyped]  # needed only when a task is compiled
 
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ()
+    evaluated = not _defers_annotations(tree)
     config = vermin.Config()
     config.set_verbose(3)
+    config.set_eval_annotations(evaluated)
     try:
         visitor = vermin.visit(source, config)
     except SyntaxError:
@@ -60,6 +104,9 @@ def version_needs(source: str) -> tuple[VersionNeed, ...]:
     if not hasattr(visitor, "output_text"):   # vermin's answer for a source it cannot parse
         return ()
     newest: dict[int, VersionNeed] = {}
+    if evaluated:
+        for need in _union_annotations(tree):
+            newest.setdefault(need.line, need)
     for text in visitor.output_text().splitlines():
         found = _FINDING.match(text.strip())
         if found is None:

@@ -50,3 +50,13 @@ def test_versions_parse(text: str, version: tuple[int, int]) -> None:
 def test_bad_versions_are_rejected(text: str) -> None:
     with pytest.raises(ValueError, match="not a Python 3 version"):
         parse_python(text)
+
+
+def test_annotations_count_only_where_python_evaluates_them() -> None:
+    evaluated = "def f(x: list[int], y: int | None = None) -> None:\n    return None\n"
+    needs = {n.line: n.version for n in version_needs(evaluated)}
+    assert needs == {1: (3, 10)}          # list[int]: 3.9; `int | None`: 3.10
+    deferred = "from __future__ import annotations\n\n" + evaluated
+    assert [n.version for n in version_needs(deferred)] == [(3, 7)]   # the import itself
+    sets = "a = {1} | {2}\nflags = 1 | 4\n"    # `|` outside annotations: not a union type
+    assert version_needs(sets) == ()
