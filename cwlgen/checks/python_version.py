@@ -71,12 +71,43 @@ def _annotations(tree: ast.Module) -> list[ast.expr]:
     return found
 
 
-def _union_annotations(tree: ast.Module) -> list[VersionNeed]:
-    """`X | Y` in evaluated annotations (3.10; vermin cannot tell them from set or int `|`
-    elsewhere, so only annotations are looked at)."""
-    return [VersionNeed(node.lineno, "union types as `X | Y` in annotations", (3, 10))
-            for annotation in _annotations(tree) for node in ast.walk(annotation)
-            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr)]
+_BUILTIN_GENERICS = {"list", "dict", "tuple", "set", "frozenset", "type"}
+
+
+def _abc_names(tree: ast.Module) -> set[str]:
+    """Names the module imports from collections.abc (subscriptable only from 3.9)."""
+    return {alias.asname or alias.name for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module == "collections.abc"
+            for alias in node.names}
+
+
+def _annotation_need(node: ast.AST, abc: set[str]) -> VersionNeed | None:
+    """What one node of an evaluated annotation needs, if more than 3.0."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return VersionNeed(node.lineno, "union types as `X | Y` in annotations", (3, 10))
+    if not isinstance(node, ast.Subscript):
+        return None
+    base = node.value
+    if isinstance(base, ast.Name) and base.id in _BUILTIN_GENERICS:
+        return VersionNeed(node.lineno, f"builtin generic annotation ({base.id}[...])", (3, 9))
+    from_abc = (isinstance(base, ast.Name) and base.id in abc) or (
+        isinstance(base, ast.Attribute) and isinstance(base.value, ast.Attribute)
+        and base.value.attr == "abc")
+    if from_abc:
+        name = base.id if isinstance(base, ast.Name) else ast.unparse(base)
+        return VersionNeed(node.lineno, f"collections.abc generic annotation ({name}[...])",
+                           (3, 9))
+    return None
+
+
+def _annotation_needs(tree: ast.Module) -> list[VersionNeed]:
+    """What evaluated annotations need: `list[int]` and `collections.abc` generics 3.9,
+    `X | Y` 3.10. (vermin's own annotation mode also counts local variables' annotations,
+    which Python never evaluates; and it cannot tell a union type from a set or int `|`.)"""
+    abc = _abc_names(tree)
+    needs = [_annotation_need(node, abc) for annotation in _annotations(tree)
+             for node in ast.walk(annotation)]
+    return [need for need in needs if need is not None]
 
 
 @functools.lru_cache(maxsize=64)
@@ -93,10 +124,8 @@ def version_needs(source: str) -> tuple[VersionNeed, ...]:
         tree = ast.parse(source)
     except SyntaxError:
         return ()
-    evaluated = not _defers_annotations(tree)
     config = vermin.Config()
     config.set_verbose(3)
-    config.set_eval_annotations(evaluated)
     try:
         visitor = vermin.visit(source, config)
     except SyntaxError:
@@ -104,9 +133,11 @@ def version_needs(source: str) -> tuple[VersionNeed, ...]:
     if not hasattr(visitor, "output_text"):   # vermin's answer for a source it cannot parse
         return ()
     newest: dict[int, VersionNeed] = {}
-    if evaluated:
-        for need in _union_annotations(tree):
-            newest.setdefault(need.line, need)
+    if not _defers_annotations(tree):
+        for need in _annotation_needs(tree):
+            current = newest.get(need.line)
+            if current is None or need.version > current.version:
+                newest[need.line] = need
     for text in visitor.output_text().splitlines():
         found = _FINDING.match(text.strip())
         if found is None:

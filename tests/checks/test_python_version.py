@@ -60,3 +60,8 @@ def test_annotations_count_only_where_python_evaluates_them() -> None:
     assert [n.version for n in version_needs(deferred)] == [(3, 7)]   # the import itself
     sets = "a = {1} | {2}\nflags = 1 | 4\n"    # `|` outside annotations: not a union type
     assert version_needs(sets) == ()
+    local = "def f():\n    x: list[int] = []\n    return x\n"   # never evaluated
+    assert too_new(local, (3, 6)) == ()   # (variable annotations themselves: 3.6)
+    abc = ("from collections.abc import Mapping\n\ndef f(m: Mapping[str, int]) -> None:\n"
+           "    pass\n")
+    assert [(n.line, n.version) for n in too_new(abc, (3, 8))] == [(3, (3, 9))]
