@@ -26,7 +26,7 @@ import cwlgen
 from cwlgen.determinism_run import check_determinism_run, instrument
 from cwlgen.ir import Workflow
 from cwlgen.ir.diagnostics import Diagnostic
-from cwlgen.targets import definitions_in
+from cwlgen.cli.targets import definitions_in
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -1,4 +1,4 @@
-"""The `cwlgen` command: a thin argparse layer; each subcommand lives in cwlgen.commands.
+"""The `cwlgen` command: a thin argparse layer; each subcommand is a module of cwlgen.cli.
 
 Exit codes: 0 success, 1 problems found (errors, stale output, failed run), 2 usage errors.
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from cwlgen.errors import CwlgenError
 
-# subcommand name -> module in cwlgen.commands providing add_arguments(parser) and run(args)
+# subcommand name -> module in cwlgen.cli providing add_arguments(parser) and run(args)
 COMMANDS = {
     "build": "Compile a workflow or tool to CWL v1.2 files.",
     "check": "Type-check every workflow and tool in files, folders or modules.",
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, help_text in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         if name in wanted:
-            module = importlib.import_module(f"cwlgen.commands.{name}")
+            module = importlib.import_module(f"cwlgen.cli.{name}")
             modules[name] = module
             module.add_arguments(p)
     passthrough: list[str] = []

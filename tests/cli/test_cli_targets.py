@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from cwlgen.targets import load_target
+from cwlgen.cli.targets import load_target
 
 SOURCE = textwrap.dedent('''\
     # mypy: disable-error-code="empty-body"

@@ -16,7 +16,7 @@ from pathlib import Path
 from cwlgen.compiler import check
 from cwlgen.errors import TargetError
 from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
-from cwlgen.targets import definitions_in, load_module, load_target, split_target
+from cwlgen.cli.targets import definitions_in, load_module, load_target, split_target
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from cwlgen import Arg, File, Resources, stdout, tool, workflow
 from cwlgen.compiler import compile
-from cwlgen.resources_plan import plan
+from cwlgen.checks.planning import plan
 
 
 @tool("prep", resources=Resources(cores=2, ram="1 GiB", time_limit="10 min"))

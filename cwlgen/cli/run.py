@@ -16,7 +16,7 @@ from cwlgen.errors import TargetError
 from cwlgen.runners import RUNNERS
 from cwlgen.runners.inputs import parse_pairs
 from cwlgen.runners.toil_runner import BATCH_SYSTEMS
-from cwlgen.targets import load_target
+from cwlgen.cli.targets import load_target
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from cwlgen.errors import TargetError
-from cwlgen.resources_plan import (
+from cwlgen.checks.planning import (
     Plan,
     _cores,
     cores_text,
@@ -19,7 +19,7 @@ from cwlgen.resources_plan import (
     slurm_time,
 )
 from cwlgen.runners.inputs import load_job_file, parse_pairs
-from cwlgen.targets import load_target
+from cwlgen.cli.targets import load_target
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -19,7 +19,7 @@ from cwlgen.errors import TargetError
 from cwlgen.ir.location import display_path
 from cwlgen.messages import MESSAGES
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # the standard library and installed packages: never the user's line in an import error
 _LIBRARY_DIRS = tuple(sorted({
     os.path.join(p, "") for key in ("stdlib", "platstdlib", "purelib", "platlib")
