@@ -23,10 +23,10 @@ import pytest
 from markers import Expectations
 
 import cwlgen
+from cwlgen.cli.targets import definitions_in
 from cwlgen.determinism_run import check_determinism_run, instrument
 from cwlgen.ir import Workflow
 from cwlgen.ir.diagnostics import Diagnostic
-from cwlgen.cli.targets import definitions_in
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -1,7 +1,7 @@
 """`cwlgen check PATH...`: compile every workflow and tool found and print diagnostics.
 
 `cwlgen check --determinism TARGET --inputs job.yml` instead runs TARGET's compiled workflow
-twice with cwltool and reports each step whose outputs differ (see cwlgen.determinism_run).
+twice with cwltool and reports each step whose outputs differ (see cwlgen.cli.determinism).
 
 Exit 0 when clean (warnings allowed), 1 when any error was found, 2 on usage errors.
 """
@@ -12,14 +12,22 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
+from cwlgen.cli.targets import (
+    TargetLoadError,
+    definitions_in,
+    load_module,
+    load_target,
+    split_target,
+)
 from cwlgen.compiler import check
-from cwlgen.errors import TargetError
+from cwlgen.dsl.definition import Definition
 from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
-from cwlgen.cli.targets import definitions_in, load_module, load_target, split_target
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `cwlgen check`."""
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help=".py files, folders (searched recursively) or modules, "
                    "optionally FILE:OBJECT")
@@ -35,7 +43,44 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "--no-container)")
 
 
+def run(args: argparse.Namespace) -> int:
+    """Check every definition the paths name (or run the determinism check)."""
+    if args.determinism:
+        from cwlgen.cli.determinism import run_determinism
+
+        return run_determinism(args)
+    if not args.paths:
+        print("usage: cwlgen check PATH... (or --determinism TARGET --inputs JOB)",
+              file=sys.stderr)
+        return 2
+    diagnostics: list[Diagnostic] = []
+    failures: list[TargetLoadError] = []
+    checked = 0
+    for target in _expand(args.paths):
+        try:
+            defs = _definitions(target)
+        except TargetLoadError as exc:
+            failures.append(exc)
+            continue
+        for definition in defs:
+            checked += 1
+            diagnostics += check(definition)
+    code = report(args, sorted_diagnostics(diagnostics), checked, failures, summary=True)
+    if failures and not checked and all(f.code == "CG002" for f in failures):
+        return 2
+    return code
+
+
+def _definitions(target: str) -> list[Definition[..., Any]]:
+    """What `cwlgen check` checks in a target: the named object, else every definition."""
+    spec, obj = split_target(target)
+    if obj is not None:
+        return load_target(target)
+    return definitions_in(load_module(spec))
+
+
 def _expand(paths: list[str]) -> list[str]:
+    """Each path, with folders replaced by the .py files under them (hidden ones skipped)."""
     out = []
     for p in paths:
         path = Path(split_target(p)[0])
@@ -47,13 +92,15 @@ def _expand(paths: list[str]) -> list[str]:
     return out
 
 
-def _report(args: argparse.Namespace, diagnostics: list[Diagnostic], checked: int,
-            failures: list[str]) -> int:
+def report(args: argparse.Namespace, diagnostics: list[Diagnostic], checked: int,
+           failures: list[TargetLoadError], *, summary: bool) -> int:
+    """Print the diagnostics (text or JSON; in text, with a count of them on stderr when
+    `summary`) and return the exit status they call for."""
     errors = sum(1 for d in diagnostics if d.severity == "error") + len(failures)
     warnings = sum(1 for d in diagnostics if d.severity == "warning")
     if args.format == "json":
         json.dump({"checked": checked, "errors": errors, "warnings": warnings,
-                   "import_errors": failures,
+                   "import_errors": [str(f) for f in failures],
                    "diagnostics": [d.to_json() for d in diagnostics]}, sys.stdout, indent=2)
         print()
     else:
@@ -61,69 +108,7 @@ def _report(args: argparse.Namespace, diagnostics: list[Diagnostic], checked: in
             print(f)
         for d in diagnostics:
             print(d.render())
+        if summary:
+            print(f"checked {checked} definition(s): {errors} error(s), {warnings} warning(s)",
+                  file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
-
-
-def _run_determinism(args: argparse.Namespace) -> int:
-    from cwlgen.determinism_run import check_determinism_run
-
-    if args.paths or not args.inputs:
-        print("usage: cwlgen check --determinism FILE_OR_MODULE[:OBJECT] --inputs JOB",
-              file=sys.stderr)
-        return 2
-    if not Path(args.inputs).is_file():
-        print(f"error[CG002]: no such file: {args.inputs}", file=sys.stderr)
-        return 2
-    try:
-        defs = load_target(args.determinism, kinds=("workflow",))
-    except TargetError as exc:
-        print(str(exc), file=sys.stderr)
-        return 2 if "CG002" in str(exc) else 1
-    if len(defs) != 1:
-        names = ", ".join(d.name for d in defs)
-        print(f"error[CG003]: {args.determinism} defines several workflows ({names}); name "
-              "one as FILE:OBJECT", file=sys.stderr)
-        return 2
-    extra = () if args.container else ("--no-container",)
-    diagnostics = check_determinism_run(defs[0], args.inputs, cwltool_args=extra)
-    code = _report(args, diagnostics, 1, [])
-    if args.format == "text":
-        verdict = ("outputs identical in both runs" if not diagnostics else
-                   f"{len(diagnostics)} step output(s) differ")
-        print(f"ran '{defs[0].name}' twice: {verdict}", file=sys.stderr)
-    return code
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.determinism:
-        return _run_determinism(args)
-    if not args.paths:
-        print("usage: cwlgen check PATH... (or --determinism TARGET --inputs JOB)",
-              file=sys.stderr)
-        return 2
-    diagnostics: list[Diagnostic] = []
-    failures: list[str] = []
-    checked = 0
-    for target in _expand(args.paths):
-        spec, obj = split_target(target)
-        try:
-            if obj is not None:
-                defs = load_target(target)
-            else:
-                defs = definitions_in(load_module(spec))
-        except TargetError as exc:
-            failures.append(str(exc))
-            continue
-        for definition in defs:
-            checked += 1
-            diagnostics += check(definition)
-    diagnostics = sorted_diagnostics(diagnostics)
-    code = _report(args, diagnostics, checked, failures)
-    if args.format == "text":
-        errors = sum(1 for d in diagnostics if d.severity == "error") + len(failures)
-        warnings = sum(1 for d in diagnostics if d.severity == "warning")
-        print(f"checked {checked} definition(s): {errors} error(s), {warnings} warning(s)",
-              file=sys.stderr)
-    if failures and not checked and all("CG002" in f for f in failures):
-        return 2
-    return code

@@ -12,14 +12,14 @@ import argparse
 import json
 import sys
 
-from cwlgen.errors import TargetError
+from cwlgen.cli.targets import load_one
 from cwlgen.runners import RUNNERS
 from cwlgen.runners.inputs import parse_pairs
 from cwlgen.runners.toil_runner import BATCH_SYSTEMS
-from cwlgen.cli.targets import load_target
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `cwlgen run`."""
     p.add_argument("target", metavar="FILE_OR_MODULE[:OBJECT]",
                    help="a .py file or module, with the workflow/tool/task to run")
     p.add_argument("inputs", nargs="?", metavar="INPUTS.yml",
@@ -44,14 +44,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the target; its outputs go to stdout as JSON, a failed run raises RunError."""
     from cwlgen.running import run_workflow
 
-    defs = load_target(args.target)
-    if len(defs) > 1:
-        raise TargetError(f"error[CG003]: {args.target} defines several workflows "
-                          f"({', '.join(d.name for d in defs)}); name one as "
-                          f"{args.target}:{defs[0].name}")
-    target = defs[0]
+    target = load_one(args.target)
     if args.runner is None:
         args.runner = "toil" if args.batch_system else "cwltool"
     values = parse_pairs(args.input, target.process_ir()) if args.input else {}

@@ -13,11 +13,14 @@ import sysconfig
 import traceback
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import TargetError
 from cwlgen.ir.location import display_path
 from cwlgen.messages import MESSAGES
+
+ALL_KINDS = ("workflow", "tool", "task")
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # the standard library and installed packages: never the user's line in an import error
@@ -42,10 +45,22 @@ def _module_name_for(path: Path) -> tuple[str, Path]:
     return path.stem, path.parent
 
 
-def target_error(code: str, where: str | None = None, **fields: object) -> TargetError:
-    """A TargetError whose text comes from the message registry, like a diagnostic."""
+class TargetLoadError(TargetError):
+    """A target that cannot be loaded, with its registry code; `usage` marks a command line
+    that names something wrong (a missing file or object, several workflows where one is
+    needed), which `cwlgen check` reports with exit status 2."""
+
+    def __init__(self, code: str, text: str, *, usage: bool) -> None:
+        super().__init__(text)
+        self.code = code
+        self.usage = usage
+
+
+def target_error(code: str, where: str | None = None, **fields: object) -> TargetLoadError:
+    """A TargetLoadError whose text comes from the message registry, like a diagnostic."""
     text = MESSAGES[code].template.format(**fields)
-    return TargetError(f"{where + ': ' if where else ''}error[{code}]: {text}")
+    return TargetLoadError(code, f"{where + ': ' if where else ''}error[{code}]: {text}",
+                           usage=code == "CG002")
 
 
 def _import_failure(exc: BaseException, what: str) -> TargetError:
@@ -73,43 +88,14 @@ def _import_dotted(name: str, path: Path) -> ModuleType | None:
         if exc.name is None or not (name == exc.name or name.startswith(f"{exc.name}.")):
             raise
         return None
-    if Path(getattr(module, "__file__", None) or "").resolve() == path.resolve():
-        return module
-    return None
+    return module if _is_file_of(module, path) else None
 
 
 def load_module(spec: str) -> ModuleType:
     """Import a module given as a file path or a dotted name."""
     looks_like_file = spec.endswith(".py") or os.sep in spec or os.path.exists(spec)
     if looks_like_file:
-        path = Path(spec)
-        if not path.is_file():
-            raise target_error("CG002", problem=f"no such file: {spec}")
-        name, root = _module_name_for(path)
-        if str(root) not in sys.path:
-            sys.path.insert(0, str(root))
-        if name in sys.modules and getattr(sys.modules[name], "__file__", None) and Path(
-            sys.modules[name].__file__ or ""
-        ).resolve() == path.resolve():
-            return sys.modules[name]
-        try:
-            if "." in name:
-                module = _import_dotted(name, path)
-                if module is not None:
-                    return module
-            if name in sys.modules:
-                # another module already has this name (a file called json.py, say): load
-                # the user's file beside it instead of replacing it for the whole process
-                name = f"cwlgen_target_{name}"
-            module_spec = importlib.util.spec_from_file_location(name, path)
-            assert module_spec is not None and module_spec.loader is not None
-            module = importlib.util.module_from_spec(module_spec)
-            sys.modules[name] = module
-            module_spec.loader.exec_module(module)
-            return module
-        except Exception as exc:
-            sys.modules.pop(name, None)
-            raise _import_failure(exc, spec) from None
+        return _load_file(spec)
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
     try:
@@ -122,7 +108,44 @@ def load_module(spec: str) -> ModuleType:
         raise _import_failure(exc, spec) from None
 
 
-def definitions_in(module: ModuleType) -> list[Definition]:  # type: ignore[type-arg]
+def _load_file(spec: str) -> ModuleType:
+    """Import a .py file under the module name it has from the working directory."""
+    path = Path(spec)
+    if not path.is_file():
+        raise target_error("CG002", problem=f"no such file: {spec}")
+    name, root = _module_name_for(path)
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    loaded = sys.modules.get(name)
+    if loaded is not None and _is_file_of(loaded, path):
+        return loaded
+    try:
+        if "." in name:
+            module = _import_dotted(name, path)
+            if module is not None:
+                return module
+        if name in sys.modules:
+            # another module already has this name (a file called json.py, say): load
+            # the user's file beside it instead of replacing it for the whole process
+            name = f"cwlgen_target_{name}"
+        module_spec = importlib.util.spec_from_file_location(name, path)
+        assert module_spec is not None and module_spec.loader is not None
+        module = importlib.util.module_from_spec(module_spec)
+        sys.modules[name] = module
+        module_spec.loader.exec_module(module)
+        return module
+    except Exception as exc:
+        sys.modules.pop(name, None)
+        raise _import_failure(exc, spec) from None
+
+
+def _is_file_of(module: ModuleType, path: Path) -> bool:
+    """Whether `module` was loaded from the file `path`."""
+    filename = getattr(module, "__file__", None)
+    return bool(filename) and Path(filename or "").resolve() == path.resolve()
+
+
+def definitions_in(module: ModuleType) -> list[Definition[..., Any]]:
     """Tools, tasks and workflows defined (not merely imported) in `module`, in file order."""
     found = []
     for value in vars(module).values():
@@ -140,9 +163,8 @@ def split_target(target: str) -> tuple[str, str | None]:
     return target, None
 
 
-def load_target(target: str, *, kinds: tuple[str, ...] = ("workflow", "tool", "task")) -> list[
-    Definition  # type: ignore[type-arg]
-]:
+def load_target(target: str, *, kinds: tuple[str, ...] = ALL_KINDS
+                ) -> list[Definition[..., Any]]:
     """The definitions a target names: one object, or every workflow of a module (every tool
     or task if it has no workflow)."""
     spec, obj_name = split_target(target)
@@ -168,3 +190,16 @@ def load_target(target: str, *, kinds: tuple[str, ...] = ("workflow", "tool", "t
         raise target_error("CG003", problem=f"{spec} defines no cwlgen "
                            f"{' / '.join('@' + k for k in kinds)}")
     return chosen
+
+
+def load_one(target: str, *, kinds: tuple[str, ...] = ALL_KINDS) -> Definition[..., Any]:
+    """The one definition a command acts on (run, resources, a determinism run): CG003 when
+    the target is a module with several workflows, naming the first as an example."""
+    defs = load_target(target, kinds=kinds)
+    if len(defs) > 1:
+        names = ", ".join(d.name for d in defs)
+        error = target_error("CG003", problem=f"{target} defines several workflows ({names}); "
+                             f"name one as {target}:{defs[0].name}")
+        error.usage = True
+        raise error
+    return defs[0]
