@@ -245,12 +245,12 @@ def _compare(
                 continue
             if inputs_changed:
                 param, cause = sorted(inputs_changed.items())[0]
-                problems.append(diag("CG411", step.src, step=name, output=port.name,
+                problems.append(diag("CG411", step.loc, step=name, output=port.name,
                                      input=param, cause=cause))
             elif isinstance(step.process, Tool) and not step.process.deterministic:
-                problems.append(diag("CG412", step.src, step=name, output=port.name))
+                problems.append(diag("CG412", step.loc, step=name, output=port.name))
             else:
-                problems.append(diag("CG410", step.src, step=name, output=port.name,
+                problems.append(diag("CG410", step.loc, step=name, output=port.name,
                                      first=first, second=second))
 
 

@@ -98,7 +98,7 @@ def _rewrite(step: Step, visit: Any, notes: list[Diagnostic], taken: set[str]) -
         return [step]
     reason = unbatchable(process)
     if reason is not None:
-        notes.append(diag("CG213", step.src, callee=process.name, k=step.batch, reason=reason))
+        notes.append(diag("CG213", step.loc, callee=process.name, k=step.batch, reason=reason))
         return [step]
     assert isinstance(process, Tool)
     return _batched(step, process, step.batch, taken)
@@ -267,7 +267,7 @@ def _batched(step: Step, tool: Tool, k: int, taken: set[str]) -> list[Step]:
         extra_requirements=tool.extra_requirements,
         extra_hints=tool.extra_hints,
         files=_files(shipped),
-        src=tool.src,
+        loc=tool.loc,
     )
 
     final = {o.name: _nest(o.type, levels) for o in tool.outputs}
@@ -285,15 +285,15 @@ def _batched(step: Step, tool: Tool, k: int, taken: set[str]) -> list[Step]:
 
     chunk_id = _free_id(f"{step.id}_chunk", taken)
     flatten_id = _free_id(f"{step.id}_flatten", taken)
-    chunk_step = Step(id=chunk_id, process=chunk, src=step.src, inputs=tuple(
+    chunk_step = Step(id=chunk_id, process=chunk, loc=step.loc, inputs=tuple(
         attrs.evolve(given[n], scattered=False) for n in scattered))
-    run_step = Step(id=step.id, process=batch, src=step.src, scatter_method="dotproduct",
+    run_step = Step(id=step.id, process=batch, loc=step.loc, scatter_method="dotproduct",
                     inputs=tuple(
-        StepInput(name=si.name, scattered=True, src=si.src, sources=(StepOutputRef(
+        StepInput(name=si.name, scattered=True, loc=si.loc, sources=(StepOutputRef(
             step=chunk_id, output=si.name, type=t.Array(t.Array(item_types[si.name]))),))
         if si.name in item_types else si
         for si in step.inputs))
-    flatten_step = Step(id=flatten_id, process=flatten, src=step.src, inputs=(
+    flatten_step = Step(id=flatten_id, process=flatten, loc=step.loc, inputs=(
         *(StepInput(name=o.name, sources=(StepOutputRef(
             step=step.id, output=o.name, type=t.Array(t.Array(o.type))),))
           for o in tool.outputs),

@@ -24,6 +24,7 @@ from cwlgen.cli.targets import (
 from cwlgen.compiler import check
 from cwlgen.dsl.definition import Definition
 from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
+from cwlgen.messages import diagnostic_json, format_diagnostic
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -101,13 +102,13 @@ def report(args: argparse.Namespace, diagnostics: list[Diagnostic], checked: int
     if args.format == "json":
         json.dump({"checked": checked, "errors": errors, "warnings": warnings,
                    "import_errors": [str(f) for f in failures],
-                   "diagnostics": [d.to_json() for d in diagnostics]}, sys.stdout, indent=2)
+                   "diagnostics": [diagnostic_json(d) for d in diagnostics]}, sys.stdout, indent=2)
         print()
     else:
         for f in failures:
             print(f)
         for d in diagnostics:
-            print(d.render())
+            print(format_diagnostic(d))
         if summary:
             print(f"checked {checked} definition(s): {errors} error(s), {warnings} warning(s)",
                   file=sys.stderr)

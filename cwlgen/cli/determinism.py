@@ -21,7 +21,7 @@ def run_determinism(args: argparse.Namespace) -> int:
         return 2
     try:
         if not Path(args.inputs).is_file():
-            raise target_error("CG002", problem=f"no such file: {args.inputs}")
+            raise target_error("CG002", None, "no_file", path=args.inputs)
         definition = load_one(args.determinism, kinds=("workflow",))
     except TargetLoadError as exc:
         print(str(exc), file=sys.stderr)

@@ -18,7 +18,7 @@ from typing import Any
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import TargetError
 from cwlgen.ir.location import display_path
-from cwlgen.messages import MESSAGES
+from cwlgen.messages import format_message
 
 ALL_KINDS = ("workflow", "tool", "task")
 
@@ -56,17 +56,18 @@ class TargetLoadError(TargetError):
         self.usage = usage
 
 
-def target_error(code: str, where: str | None = None, **fields: object) -> TargetLoadError:
-    """A TargetLoadError whose text comes from the message registry, like a diagnostic."""
-    text = MESSAGES[code].template.format(**fields)
-    return TargetLoadError(code, f"{where + ': ' if where else ''}error[{code}]: {text}",
+def target_error(code: str, where: str | None = None, variant: str | None = None,
+                 **fields: object) -> TargetLoadError:
+    """A TargetLoadError whose text comes from the message registry, formatted like a
+    diagnostic (`path:line: error[CODE]: message`)."""
+    return TargetLoadError(code, format_message(code, where, variant, **fields),
                            usage=code == "CG002")
 
 
 def _import_failure(exc: BaseException, what: str) -> TargetError:
     if isinstance(exc, SyntaxError):
         where = f"{display_path(exc.filename or what)}:{exc.lineno or 0}"
-        return target_error("CG001", where, what=what, problem=f"syntax error: {exc.msg}")
+        return target_error("CG001", where, "syntax", what=what, detail=exc.msg)
     where = what
     for frame, line in traceback.walk_tb(exc.__traceback__):
         name = frame.f_code.co_filename
@@ -75,8 +76,8 @@ def _import_failure(exc: BaseException, what: str) -> TargetError:
     hint = ""
     if isinstance(exc, ModuleNotFoundError):
         hint = f"; install the module '{exc.name}' or fix the import"
-    return target_error("CG001", where, what=what,
-                        problem=f"{type(exc).__name__}: {exc}{hint}")
+    return target_error("CG001", where, "raised", what=what,
+                        exc_type=type(exc).__name__, exc=exc, hint=hint)
 
 
 def _import_dotted(name: str, path: Path) -> ModuleType | None:
@@ -102,7 +103,7 @@ def load_module(spec: str) -> ModuleType:
         return importlib.import_module(spec)
     except ModuleNotFoundError as exc:
         if exc.name == spec or spec.startswith(f"{exc.name}."):
-            raise target_error("CG002", problem=f"no module or file named '{spec}'") from None
+            raise target_error("CG002", None, "no_module", spec=spec) from None
         raise _import_failure(exc, spec) from None
     except Exception as exc:
         raise _import_failure(exc, spec) from None
@@ -112,7 +113,7 @@ def _load_file(spec: str) -> ModuleType:
     """Import a .py file under the module name it has from the working directory."""
     path = Path(spec)
     if not path.is_file():
-        raise target_error("CG002", problem=f"no such file: {spec}")
+        raise target_error("CG002", None, "no_file", path=spec)
     name, root = _module_name_for(path)
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
@@ -178,17 +179,17 @@ def load_target(target: str, *, kinds: tuple[str, ...] = ALL_KINDS
             close = difflib.get_close_matches(obj_name, names, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else (
                 f"; it defines {', '.join(names)}" if names else "")
-            raise target_error("CG002", problem=f"{spec} has no object '{obj_name}'{hint}")
+            raise target_error("CG002", None, "no_object", spec=spec, name=obj_name, hint=hint)
         if not isinstance(obj, Definition) or obj.kind not in kinds:
-            raise target_error("CG003", problem=f"{spec}:{obj_name} is not a cwlgen "
-                               f"{' / '.join('@' + k for k in kinds)}")
+            raise target_error("CG003", None, "not_definition", spec=spec, name=obj_name,
+                               kinds=" / ".join("@" + k for k in kinds))
         return [obj]
     found = definitions_in(module)
     workflows = [d for d in found if d.kind == "workflow" and "workflow" in kinds]
     chosen = workflows or [d for d in found if d.kind in kinds]
     if not chosen:
-        raise target_error("CG003", problem=f"{spec} defines no cwlgen "
-                           f"{' / '.join('@' + k for k in kinds)}")
+        raise target_error("CG003", None, "nothing_defined", spec=spec,
+                           kinds=" / ".join("@" + k for k in kinds))
     return chosen
 
 
@@ -198,8 +199,8 @@ def load_one(target: str, *, kinds: tuple[str, ...] = ALL_KINDS) -> Definition[.
     defs = load_target(target, kinds=kinds)
     if len(defs) > 1:
         names = ", ".join(d.name for d in defs)
-        error = target_error("CG003", problem=f"{target} defines several workflows ({names}); "
-                             f"name one as {target}:{defs[0].name}")
+        error = target_error("CG003", None, "several_workflows", spec=target, names=names,
+                             example=f"{target}:{defs[0].name}")
         error.usage = True
         raise error
     return defs[0]
