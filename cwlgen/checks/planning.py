@@ -124,6 +124,7 @@ class _Layout:
     unknown: list[str] = dataclasses.field(default_factory=list)
 
     def add(self, need: StepNeed) -> None:
+        """Record a tool step (and note it when it has no time limit)."""
         self.needs.append(need)
         if need.time_s is None:
             self.untimed.append(need.path)
