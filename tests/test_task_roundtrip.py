@@ -20,7 +20,7 @@ from fixtures.tasks import roundtrip
 from needs import missing
 
 import cwlgen
-from cwlgen.local import run_job
+from cwlgen.runners import run_job
 
 
 def make_inputs(folder: Path) -> dict[str, Any]:

@@ -4,32 +4,32 @@ The Python API and the `cwlgen run` command share `run_workflow`, which compiles
 folder it manages (`.cwlgen/build/<name>/` by default: the CWL documents, `job.json` and the
 runner's log), checks every input against the workflow's CWL types before anything starts,
 runs the engine and converts the output object back to Python values of the declared return
-type: `File`/`Directory` objects with local paths, records as instances of their class, enums
-as members, a `NamedTuple` for several outputs.
+type (see `outputs`).
 """
 
 from __future__ import annotations
 
-import enum
 import json
 import os
-import types
-import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal, Union, get_args, get_origin
+from typing import IO, Any
 
 import attrs
 
 from cwlgen.backend.batching import batch_steps
 from cwlgen.compiler import Compiled, compile
 from cwlgen.dsl.definition import Definition
-from cwlgen.dsl.typemap import is_record_class, record_fields
 from cwlgen.errors import UsageError
+from cwlgen.ir import Process
 from cwlgen.ir.location import SourceLocation
-from cwlgen.runners import RunRequest, RunResult, engine, execute, raise_for_failure
-from cwlgen.runners.inputs import load_job_file, make_job
-from cwlgen.runtime.paths import Directory, File
+from cwlgen.runners.engines import engine
+from cwlgen.runners.execute import execute
+from cwlgen.runners.inputs import make_job
+from cwlgen.runners.job_files import load_job_file
+from cwlgen.runners.outputs import typed_outputs
+from cwlgen.runners.report import raise_for_failure
+from cwlgen.runners.request import RunRequest, RunResult
 
 BUILD_ROOT = Path(".cwlgen") / "build"
 OUT_ROOT = Path("cwlgen-out")
@@ -57,6 +57,38 @@ def prepare_build(compiled: Compiled, build_dir: Path, job: Mapping[str, Any]) -
     job_path = build_dir / "job.json"
     job_path.write_text(json.dumps(job, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return build_dir / compiled.main, job_path
+
+
+def emitted_process(compiled: Compiled) -> Process:
+    """The process as emitted (Python tasks and batched maps lowered): what the engine
+    reports on, so what the progress display and failure report must name."""
+    return batch_steps(compiled.root)[0]
+
+
+def gather_inputs(
+    root: Process,
+    inputs: Mapping[str, Any] | None,
+    job_file: str | os.PathLike[str] | None,
+    input_origins: Mapping[str, SourceLocation | str] | None,
+) -> dict[str, Any]:
+    """The CWL job from a job file and keyword values (these win), checked against the
+    inputs' types; an InputError lists every problem, at the job file's lines."""
+    values: dict[str, Any] = {}
+    base_dirs: dict[str, Path] = {}
+    origins: dict[str, SourceLocation | str] = {}
+    if job_file is not None:
+        file_values, lines = load_job_file(job_file)
+        values.update(file_values)
+        base = Path(job_file).resolve().parent
+        base_dirs.update({k: base for k in file_values})
+        origins.update(lines)
+    for name, value in (inputs or {}).items():
+        values[name] = value
+        base_dirs.pop(name, None)
+        origins.pop(name, None)
+    if input_origins:
+        origins.update(input_origins)
+    return make_job(root, values, base_dirs=base_dirs, origins=origins)
 
 
 def run_workflow(
@@ -89,41 +121,16 @@ def run_workflow(
                          "only)")
     compiled = compile(target)
     root = compiled.root
-    values: dict[str, Any] = {}
-    base_dirs: dict[str, Path] = {}
-    origins: dict[str, SourceLocation | str] = {}
-    if job_file is not None:
-        file_values, lines = load_job_file(job_file)
-        values.update(file_values)
-        base = Path(job_file).resolve().parent
-        base_dirs.update({k: base for k in file_values})
-        origins.update(lines)
-    for name, value in (inputs or {}).items():
-        values[name] = value
-        base_dirs.pop(name, None)
-        origins.pop(name, None)
-    if input_origins:
-        origins.update(input_origins)
-    job = make_job(root, values, base_dirs=base_dirs, origins=origins)
-    folder = Path(build_dir) if build_dir is not None else BUILD_ROOT / root.name
-    folder = folder.absolute()
+    job = gather_inputs(root, inputs, job_file, input_origins)
+    folder = (Path(build_dir) if build_dir is not None else BUILD_ROOT / root.name).absolute()
     main, job_path = prepare_build(compiled, folder, job)
-    stream = progress if not isinstance(progress, bool) else None
     request = RunRequest(
-        process=batch_steps(root)[0],  # the steps as emitted: what the engine reports on
-        workflow=main,
-        job=job_path,
+        process=emitted_process(compiled), workflow=main, job=job_path,
         outdir=(Path(outdir) if outdir is not None else OUT_ROOT / root.name).absolute(),
-        build_dir=folder,
-        cache=Path(cache).absolute() if cache is not None else None,
-        parallel=parallel,
-        batch_system=batch_system,
-        container=container,
-        extra_args=tuple(runner_args),
-        stream=stream,
-        live=live,
-        quiet=progress is False,
-        env=env,
+        build_dir=folder, cache=Path(cache).absolute() if cache is not None else None,
+        parallel=parallel, batch_system=batch_system, container=container,
+        extra_args=tuple(runner_args), stream=progress if not isinstance(progress, bool) else None,
+        live=live, quiet=progress is False, env=env,
     )
     result = execute(eng, request)
     if check:
@@ -160,74 +167,3 @@ def run(
         batch_system=batch_system, parallel=parallel, container=container,
         runner_args=runner_args, progress=progress,
     ).value
-
-
-# --- CWL output object -> typed Python values ---------------------------------------------
-
-def typed_outputs(defn: Definition[Any, Any], outputs: Mapping[str, Any]) -> Any:
-    """The runner's output object as the value the function's return annotation promises."""
-    iface = defn.interface
-    if not iface.output_names:
-        return None
-    try:
-        hints = typing.get_type_hints(defn.func, include_extras=True)
-    except Exception:  # annotations that do not resolve were reported at compile time
-        hints = {}
-    if iface.return_class is not None:
-        try:
-            field_hints = typing.get_type_hints(iface.return_class, include_extras=True)
-        except Exception:
-            field_hints = {}
-        values = [from_cwl(outputs.get(n), field_hints.get(n, Any)) for n in iface.output_names]
-        return iface.return_class(*values)
-    return from_cwl(outputs.get(iface.output_names[0]), hints.get("return", Any))
-
-
-def from_cwl(value: Any, tp: Any) -> Any:
-    """One CWL value as a Python value of annotation `tp`."""
-    while get_origin(tp) is typing.Annotated:
-        tp = get_args(tp)[0]
-    if value is None:
-        return None
-    origin = get_origin(tp)
-    if origin in (Union, types.UnionType):
-        members = [m for m in get_args(tp) if m is not type(None)]
-        return from_cwl(value, members[0]) if len(members) == 1 else _generic(value)
-    if tp in (File, Directory):
-        return _path_value(value)
-    if origin is list:
-        (item,) = get_args(tp) or (Any,)
-        return [from_cwl(v, item) for v in value] if isinstance(value, list) else value
-    if origin is Literal or tp is str or tp is bool:
-        return value
-    if tp is int:
-        return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
-            else value
-    if tp is float:
-        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) \
-            else value
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        for member in tp:
-            if member.value == value or member.name == value:
-                return member
-        return value
-    if is_record_class(tp) and isinstance(value, Mapping):
-        kwargs = {name: from_cwl(value.get(name), ftp) for name, ftp in record_fields(tp)}
-        return tp(**kwargs)
-    return _generic(value)
-
-
-def _path_value(value: Any) -> Any:
-    if isinstance(value, Mapping) and value.get("class") in ("File", "Directory"):
-        return File.from_cwl(value)
-    return value
-
-
-def _generic(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        if value.get("class") in ("File", "Directory"):
-            return File.from_cwl(value)
-        return {k: _generic(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_generic(v) for v in value]
-    return value
