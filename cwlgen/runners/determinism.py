@@ -65,6 +65,7 @@ def fingerprint(value: Any) -> Any:
 
 
 def digest(value: Any) -> str:
+    """A short hash of `fingerprint(value)`, shown when two runs differ."""
     text = json.dumps(fingerprint(value), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
