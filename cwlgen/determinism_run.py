@@ -37,6 +37,7 @@ from cwlgen.errors import RunError, UsageError
 from cwlgen.ir import Process, Step, StepOutputRef, Tool, Workflow, WorkflowOutput
 from cwlgen.ir import types as t
 from cwlgen.ir.diagnostics import Diagnostic, diag, sorted_diagnostics
+from cwlgen.lower import lower_python_tasks
 
 PROBE_PREFIX = "cwlgen_probe_"
 CWLTOOL = "import sys; from cwltool.main import run; sys.exit(run())"
@@ -174,7 +175,7 @@ def run_twice(
     if not isinstance(root, Workflow):
         raise UsageError(f"--determinism needs a @workflow; '{defn.name}' is a {defn.kind}")
     probed, probes = instrument(root)
-    main_name, documents = folder_documents(probed)
+    main_name, documents = folder_documents(lower_python_tasks(probed))
     base = Path(workdir) if workdir is not None else Path(
         tempfile.mkdtemp(prefix="cwlgen-determinism-"))
     cwl_dir = base / "cwl"

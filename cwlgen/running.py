@@ -21,7 +21,6 @@ from typing import IO, Any, Literal, Union, get_args, get_origin
 
 import attrs
 
-from cwlgen.backend.batching import batch_steps
 from cwlgen.compiler import Compiled, compile
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.typemap import is_record_class, record_fields
@@ -110,7 +109,7 @@ def run_workflow(
     main, job_path = prepare_build(compiled, folder, job)
     stream = progress if not isinstance(progress, bool) else None
     request = RunRequest(
-        process=batch_steps(root)[0],  # the steps as emitted: what the engine reports on
+        process=compiled.lowered,  # the steps as emitted: what the engine reports on
         workflow=main,
         job=job_path,
         outdir=(Path(outdir) if outdir is not None else OUT_ROOT / root.name).absolute(),
