@@ -45,13 +45,13 @@ def test_static_determinism_fixture(stem: str) -> None:
     expected, notes = marks.codes, marks.notes
     diagnostics = module_diagnostics(stem)
     for d in diagnostics:
-        assert d.src is not None and Path(d.src.path).resolve() == path, d.render()
-    got = Counter((d.src.line, d.code, d.severity) for d in diagnostics if d.src)
+        assert d.loc is not None and Path(d.loc.path).resolve() == path, d.render()
+    got = Counter((d.loc.line, d.code, d.severity) for d in diagnostics if d.loc)
     assert sorted(got.elements()) == sorted(expected.elements()), "\n" + "\n".join(
         d.render() for d in sorted(diagnostics, key=Diagnostic.sort_key))
     for line, text in notes:
         assert any(text in n.message for d in diagnostics for n in d.notes
-                   if n.src is not None and n.src.line == line), (line, text)
+                   if n.loc is not None and n.loc.line == line), (line, text)
 
 
 def test_every_static_rule_has_a_negative_fixture() -> None:
@@ -60,7 +60,7 @@ def test_every_static_rule_has_a_negative_fixture() -> None:
 
 
 def test_hazard_messages_name_the_call_and_the_way_out() -> None:
-    by_line = {(d.src.line if d.src else 0): d for d in module_diagnostics("hazards")}
+    by_line = {(d.loc.line if d.loc else 0): d for d in module_diagnostics("hazards")}
     text = (FIXTURES / "hazards.py").read_text().splitlines()
     line = next(i for i, s in enumerate(text, 1) if "np.random.rand()" in s)
     assert "calls numpy.random.rand() without seeding" in by_line[line].message

@@ -31,12 +31,12 @@ class WorkflowDef(Definition[P, R]):
             builder = _current.get()
             assert builder is not None
             path = " -> ".join([k.rsplit(":", 1)[-1] for k in stack] + [self.name])
-            src = caller_location()
-            builder.diagnostics.append(diag("CG301", src, func=self.name, path=path))
+            loc = caller_location()
+            builder.diagnostics.append(diag("CG301", loc, func=self.name, path=path))
             # typed placeholders, so the rest of the body traces without follow-on errors
             placeholders = [
-                Promise(StepOutputRef(step=self.name, output=o.name, type=o.type, src=src),
-                        o.type, src, f"output '{o.name}' of '{self.name}'")
+                Promise(StepOutputRef(step=self.name, output=o.name, type=o.type, loc=loc),
+                        o.type, loc, f"output '{o.name}' of '{self.name}'")
                 for o in self.interface.outputs
             ]
             return self.shape_result(placeholders)  # type: ignore[no-any-return]
@@ -48,7 +48,7 @@ class WorkflowDef(Definition[P, R]):
         problems: list[Diagnostic] = list(iface.diagnostics)
         promises = {
             port.name: Promise(WorkflowInputRef(name=port.name, type=port.type), port.type,
-                               port.src, f"workflow input '{port.name}'")
+                               port.loc, f"workflow input '{port.name}'")
             for port in iface.inputs
         }
         result: Any = None
@@ -77,7 +77,7 @@ class WorkflowDef(Definition[P, R]):
             inputs=iface.inputs,
             outputs=outputs,
             steps=tuple(builder.steps),
-            src=iface.site.at(),
+            loc=iface.site.at(),
             diagnostics=tuple(problems + builder.diagnostics),
         )
 
@@ -111,7 +111,7 @@ class WorkflowDef(Definition[P, R]):
                 and all(isinstance(v, Promise) for v in value)
             ):
                 outputs.append(WorkflowOutput(name=name, type=port.type, source=None,
-                                              merged=tuple(v.source for v in value), src=where))
+                                              merged=tuple(v.source for v in value), loc=where))
                 continue
             if not isinstance(value, Promise):
                 problems.append(diag("CG208", where, func=self.name,
@@ -119,7 +119,7 @@ class WorkflowDef(Definition[P, R]):
                                      got=_describe(value)))
                 continue
             outputs.append(WorkflowOutput(name=name, type=port.type, source=value.source,
-                                          src=where))
+                                          loc=where))
         return tuple(outputs)
 
 

@@ -17,7 +17,6 @@ from typing import IO, Any
 
 import attrs
 
-from cwlgen.backend.batching import batch_steps
 from cwlgen.compiler import Compiled, compile
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import UsageError
@@ -57,12 +56,6 @@ def prepare_build(compiled: Compiled, build_dir: Path, job: Mapping[str, Any]) -
     job_path = build_dir / "job.json"
     job_path.write_text(json.dumps(job, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return build_dir / compiled.main, job_path
-
-
-def emitted_process(compiled: Compiled) -> Process:
-    """The process as emitted (Python tasks and batched maps lowered): what the engine
-    reports on, so what the progress display and failure report must name."""
-    return batch_steps(compiled.root)[0]
 
 
 def gather_inputs(
@@ -125,7 +118,7 @@ def run_workflow(
     folder = (Path(build_dir) if build_dir is not None else BUILD_ROOT / root.name).absolute()
     main, job_path = prepare_build(compiled, folder, job)
     request = RunRequest(
-        process=emitted_process(compiled), workflow=main, job=job_path,
+        process=compiled.lowered, workflow=main, job=job_path,
         outdir=(Path(outdir) if outdir is not None else OUT_ROOT / root.name).absolute(),
         build_dir=folder, cache=Path(cache).absolute() if cache is not None else None,
         parallel=parallel, batch_system=batch_system, container=container,

@@ -26,19 +26,20 @@ def load_job_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[st
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(diag("CG505", None, path=shown, problem=exc.strerror or str(exc))
+        raise InputError(diag("CG505", None, variant="unreadable", path=shown,
+                              reason=exc.strerror or str(exc))
                          .render()) from None
     yaml = YAML(typ="rt")
     try:
         data = yaml.load(text)
     except YAMLError as exc:
-        raise InputError(diag("CG505", None, path=shown, problem=f"invalid YAML: {exc}")
+        raise InputError(diag("CG505", None, variant="bad_yaml", path=shown, error=exc)
                          .render()) from None
     if data is None:
         return {}, {}
     if not isinstance(data, Mapping):
-        raise InputError(diag("CG505", None, path=shown, problem="it must map input names to "
-                              f"values, not hold a {type(data).__name__}").render())
+        raise InputError(diag("CG505", None, variant="not_mapping", path=shown,
+                              got=type(data).__name__).render())
     values = {str(k): _plain(v) for k, v in data.items()}
     lines: dict[str, SourceLocation] = {}
     lc = getattr(data, "lc", None)
@@ -82,7 +83,7 @@ def parse_pairs(pairs: Sequence[str], process: Process) -> dict[str, Any]:
         name, sep, text = pair.partition("=")
         name = name.strip()
         if not sep or not name:
-            problems.append(diag("CG506", None, problem=f"--input '{pair}' must be NAME=VALUE")
+            problems.append(diag("CG506", None, pair=pair)
                             .render())
             continue
         port = ports.get(name)

@@ -4,7 +4,7 @@ stderr and what the engine said, raised as a `RunError` with diagnostic CG507.""
 from __future__ import annotations
 
 from cwlgen.errors import RunError
-from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.messages import format_message
 from cwlgen.runners.request import RunResult
 from cwlgen.runners.state import JobRecord, RunState
 
@@ -52,13 +52,13 @@ def raise_for_failure(result: RunResult, runner: str) -> None:
     report = failure_report(result.state, str(result.log_path))
     failed = result.state.failed_steps()
     if failed:
-        head = diag("CG507", None, step=failed[0], detail=f" under {runner}")
+        head = format_message("CG507", step=failed[0], runner=runner)
     else:  # the engine failed before or around the steps: show its last words
-        head = Diagnostic(code="CG507", src=None, message=f"the {runner} run failed (exit "
-                          f"code {result.returncode})")
+        head = format_message("CG507", variant="engine", runner=runner,
+                              exit_code=result.returncode)
         if not result.state.errors:
             tail = result.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
             report = "\n".join(["  " + line for line in tail[-10:]] + [report])
-    err = RunError(f"{head.render()}\n{report}")
+    err = RunError(f"{head}\n{report}")
     err.result = result  # type: ignore[attr-defined]
     raise err

@@ -17,7 +17,7 @@ import pytest
 
 import cwlgen
 from cwlgen import Arg, Directory, File, Out, stdout, task, tool, workflow
-from cwlgen.backend.batching import batch_steps
+from cwlgen.lower.batching import batch_steps
 from cwlgen.runners import run_workflow
 
 # --- Python tasks ---------------------------------------------------------------------------
