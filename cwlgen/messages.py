@@ -299,7 +299,9 @@ MESSAGES: dict[str, Message] = {
                        "values, not hold a {got}",
     }),
     "CG506": Message("error", "--input '{pair}' must be NAME=VALUE"),
-    "CG507": Message("error", "step '{step}' failed{detail}"),
+    "CG507": Message("error", "step '{step}' failed under {runner}", variants={
+        "engine": "the {runner} run failed (exit code {exit_code})",
+    }),
 }
 
 

@@ -12,7 +12,7 @@ from cwlgen.checks.planning import plan
 from cwlgen.cli.resources_report import plan_json, print_plan
 from cwlgen.cli.targets import load_one
 from cwlgen.compiler import compile
-from cwlgen.runners.inputs import load_job_file, parse_pairs
+from cwlgen.runners import load_job_file, parse_pairs
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -13,9 +13,7 @@ import json
 import sys
 
 from cwlgen.cli.targets import load_one
-from cwlgen.runners import RUNNERS
-from cwlgen.runners.inputs import parse_pairs
-from cwlgen.runners.toil_runner import BATCH_SYSTEMS
+from cwlgen.runners import BATCH_SYSTEMS, RUNNERS, parse_pairs, raise_for_failure, run_workflow
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -45,8 +43,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the target; its outputs go to stdout as JSON, a failed run raises RunError."""
-    from cwlgen.running import run_workflow
-
     target = load_one(args.target)
     if args.runner is None:
         args.runner = "toil" if args.batch_system else "cwltool"
@@ -69,8 +65,6 @@ def run(args: argparse.Namespace) -> int:
     )
     result = outcome.result
     if result.returncode != 0:
-        from cwlgen.runners import raise_for_failure
-
         raise_for_failure(result, args.runner)
     json.dump(result.outputs, sys.stdout, indent=2, sort_keys=True)
     print()

@@ -1,5 +1,5 @@
 """`@task`: a typed Python function with a body, compiled to a CommandLineTool that runs the
-function inside the CWL job (see `cwlgen.backend.python_task` and `cwlgen.runtime.shim`).
+function inside the CWL job (see `cwlgen.lower.python_task` and `cwlgen.runtime.shim`).
 
 Calling a task inside a workflow being traced records a step; calling it anywhere else simply
 calls the function, so tasks stay ordinary, unit-testable Python.

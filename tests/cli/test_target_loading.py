@@ -11,6 +11,8 @@ from pathlib import Path
 
 from cwlgen.cli.targets import load_target
 
+CWLGEN = str(Path(sys.executable).parent / "cwlgen")
+
 SOURCE = textwrap.dedent('''\
     # mypy: disable-error-code="empty-body"
     from typing import Annotated
@@ -34,8 +36,16 @@ def test_a_file_named_like_an_imported_module_does_not_replace_it(tmp_path: Path
 
 
 def test_cli_checks_such_a_file(tmp_path: Path) -> None:
+    """Through the `cwlgen` console script, as users run it. (`python -m cwlgen` puts the
+    working directory first on sys.path, so there a json.py shadows the standard library
+    before cwlgen runs at all: Python's rule, which `python -P` turns off.)"""
     (tmp_path / "json.py").write_text(SOURCE)
-    proc = subprocess.run([sys.executable, "-m", "cwlgen", "check", "json.py"], cwd=tmp_path,
-                          capture_output=True, text=True)
+    proc = subprocess.run([CWLGEN, "check", "json.py"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "checked 2 definition(s): 0 error(s)" in proc.stderr
+    # the report is written with the real json module, not the user's file
+    proc = subprocess.run([CWLGEN, "check", "--format", "json", "json.py"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["checked"] == 2

@@ -17,8 +17,8 @@ import pytest
 
 import cwlgen
 from cwlgen import Arg, Directory, File, Out, stdout, task, tool, workflow
-from cwlgen.backend.batching import batch_steps
-from cwlgen.running import run_workflow
+from cwlgen.lower.batching import batch_steps
+from cwlgen.runners import run_workflow
 
 # --- Python tasks ---------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from conftest import CWLTOOL, VENV_BIN, build_definition
 from needs import need_module
 
 import cwlgen
-from cwlgen.backend.python_task import MARKER_LINE, runtime_source
+from cwlgen.lower.shipped import MARKER_LINE, runtime_source
 
 STAND_IN = "stand-in for cwlgen inside a CWL job"
 
