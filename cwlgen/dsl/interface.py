@@ -27,7 +27,7 @@ from cwlgen.dsl.typemap import (
 )
 from cwlgen.ir import NO_DEFAULT, Binding, InputPort, OutputPort, Package, ResourceSpec, Staging
 from cwlgen.ir import types as t
-from cwlgen.ir.diagnostics import Diagnostic, Note, diag
+from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation, display_path
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -458,6 +458,3 @@ def read_env(
         out.append((str(key), str(value)))
     return tuple(sorted(out))
 
-
-def note_at(message: str, loc: SourceLocation | None) -> Note:
-    return Note(message=message, loc=loc)

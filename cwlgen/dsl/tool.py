@@ -13,7 +13,8 @@ from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.spec import Arg, Resources
 from cwlgen.ir import Argument, Binding, Container, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.location import SourceLocation, caller_location
+from cwlgen.ir.frames import caller_location
+from cwlgen.ir.location import SourceLocation
 
 P = ParamSpec("P")
 R = TypeVar("R")

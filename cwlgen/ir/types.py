@@ -81,10 +81,6 @@ BOOLEAN = Prim("boolean")
 ANY = Prim("Any")
 
 
-def is_optional(t: CwlType) -> bool:
-    return isinstance(t, Optional)
-
-
 def strip_optional(t: CwlType) -> CwlType:
     return t.inner if isinstance(t, Optional) else t
 
