@@ -268,14 +268,7 @@ def _binding(
     if base == t.BOOLEAN and arg.prefix is None and arg.value_from is None:
         problems.append(diag("CG105", where, param=name, func=display))
         return None
-    return Binding(
-        position=arg.position if arg.position is not None else index + 1,
-        prefix=arg.prefix,
-        separate=arg.separate,
-        item_separator=arg.item_separator,
-        shell_quote=arg.shell_quote,
-        value_from=arg.value_from,
-    )
+    return arg.binding(arg.position if arg.position is not None else index + 1)
 
 
 def _is_namedtuple(tp: Any) -> bool:
