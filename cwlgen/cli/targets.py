@@ -10,19 +10,18 @@ import importlib.util
 import os
 import sys
 import sysconfig
-import traceback
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import TargetError
+from cwlgen.ir.frames import user_traceback_line
 from cwlgen.ir.location import display_path
 from cwlgen.messages import format_message
 
 ALL_KINDS = ("workflow", "tool", "task")
 
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 # the standard library and installed packages: never the user's line in an import error
 _LIBRARY_DIRS = tuple(sorted({
     os.path.join(p, "") for key in ("stdlib", "platstdlib", "purelib", "platlib")
@@ -65,14 +64,13 @@ def target_error(code: str, where: str | None = None, variant: str | None = None
 
 
 def _import_failure(exc: BaseException, what: str) -> TargetError:
+    """CG001 at the user's line that failed (a syntax error, a missing module, an exception
+    raised at import time), never cwlgen's or a library's."""
     if isinstance(exc, SyntaxError):
         where = f"{display_path(exc.filename or what)}:{exc.lineno or 0}"
         return target_error("CG001", where, "syntax", what=what, detail=exc.msg)
-    where = what
-    for frame, line in traceback.walk_tb(exc.__traceback__):
-        name = frame.f_code.co_filename
-        if not name.startswith((_PACKAGE_DIR, "<frozen", *_LIBRARY_DIRS)):
-            where = f"{display_path(name)}:{line}"
+    found = user_traceback_line(exc, skip=_LIBRARY_DIRS)
+    where = f"{display_path(found[0])}:{found[1]}" if found else what
     hint = ""
     if isinstance(exc, ModuleNotFoundError):
         hint = f"; install the module '{exc.name}' or fix the import"
