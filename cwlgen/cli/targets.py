@@ -5,6 +5,7 @@ Import failures become a `TargetError` naming the user's file and line, never a 
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import os
@@ -55,15 +56,16 @@ class TargetLoadError(TargetError):
         self.usage = usage
 
 
-def target_error(code: str, where: str | None = None, variant: str | None = None,
-                 **fields: object) -> TargetLoadError:
+def target_error(code: str, where: str | None = None, variant: str | None = None, *,
+                 usage: bool | None = None, **fields: object) -> TargetLoadError:
     """A TargetLoadError whose text comes from the message registry, formatted like a
-    diagnostic (`path:line: error[CODE]: message`)."""
+    diagnostic (`path:line: error[CODE]: message`); a usage error by default when nothing
+    of that name exists (CG002)."""
     return TargetLoadError(code, format_message(code, where, variant, **fields),
-                           usage=code == "CG002")
+                           usage=code == "CG002" if usage is None else usage)
 
 
-def _import_failure(exc: BaseException, what: str) -> TargetError:
+def _import_failure(exc: BaseException, what: str) -> TargetLoadError:
     """CG001 at the user's line that failed (a syntax error, a missing module, an exception
     raised at import time), never cwlgen's or a library's."""
     if isinstance(exc, SyntaxError):
@@ -169,19 +171,7 @@ def load_target(target: str, *, kinds: tuple[str, ...] = ALL_KINDS
     spec, obj_name = split_target(target)
     module = load_module(spec)
     if obj_name is not None:
-        obj = getattr(module, obj_name, None)
-        if obj is None:
-            names = [d.name for d in definitions_in(module)]
-            import difflib
-
-            close = difflib.get_close_matches(obj_name, names, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else (
-                f"; it defines {', '.join(names)}" if names else "")
-            raise target_error("CG002", None, "no_object", spec=spec, name=obj_name, hint=hint)
-        if not isinstance(obj, Definition) or obj.kind not in kinds:
-            raise target_error("CG003", None, "not_definition", spec=spec, name=obj_name,
-                               kinds=" / ".join("@" + k for k in kinds))
-        return [obj]
+        return [_named_definition(module, spec, obj_name, kinds)]
     found = definitions_in(module)
     workflows = [d for d in found if d.kind == "workflow" and "workflow" in kinds]
     chosen = workflows or [d for d in found if d.kind in kinds]
@@ -191,14 +181,29 @@ def load_target(target: str, *, kinds: tuple[str, ...] = ALL_KINDS
     return chosen
 
 
+def _named_definition(module: ModuleType, spec: str, obj_name: str,
+                      kinds: tuple[str, ...]) -> Definition[..., Any]:
+    """The object `spec:obj_name`: CG002 (with a suggestion) when it does not exist, CG003
+    when it is not a definition of one of `kinds`."""
+    obj = getattr(module, obj_name, None)
+    if obj is None:
+        names = [d.name for d in definitions_in(module)]
+        close = difflib.get_close_matches(obj_name, names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else (
+            f"; it defines {', '.join(names)}" if names else "")
+        raise target_error("CG002", None, "no_object", spec=spec, name=obj_name, hint=hint)
+    if not isinstance(obj, Definition) or obj.kind not in kinds:
+        raise target_error("CG003", None, "not_definition", spec=spec, name=obj_name,
+                           kinds=" / ".join("@" + k for k in kinds))
+    return obj
+
+
 def load_one(target: str, *, kinds: tuple[str, ...] = ALL_KINDS) -> Definition[..., Any]:
     """The one definition a command acts on (run, resources, a determinism run): CG003 when
     the target is a module with several workflows, naming the first as an example."""
     defs = load_target(target, kinds=kinds)
     if len(defs) > 1:
         names = ", ".join(d.name for d in defs)
-        error = target_error("CG003", None, "several_workflows", spec=target, names=names,
-                             example=f"{target}:{defs[0].name}")
-        error.usage = True
-        raise error
+        raise target_error("CG003", None, "several_workflows", usage=True, spec=target,
+                           names=names, example=f"{target}:{defs[0].name}")
     return defs[0]
