@@ -49,3 +49,26 @@ def test_cli_checks_such_a_file(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["checked"] == 2
+
+
+TWO_WORKFLOWS = SOURCE + textwrap.dedent('''
+
+    @workflow
+    def again(text: File) -> File:
+        return show(text=text)
+''')
+
+
+def test_commands_needing_one_workflow_name_one_of_several(tmp_path: Path) -> None:
+    """run, resources and check --determinism all refuse a module with several workflows
+    with the same CG003 line, which names the first one as an example to copy."""
+    (tmp_path / "flows.py").write_text(TWO_WORKFLOWS)
+    (tmp_path / "job.yml").write_text("text: flows.py\n")
+    said = ("error[CG003]: flows.py defines several workflows (wf, again); name one as "
+            "flows.py:wf\n")
+    for args, status in ((["run", "flows.py", "job.yml"], 1),
+                         (["resources", "flows.py"], 1),
+                         (["check", "--determinism", "flows.py", "--inputs", "job.yml"], 2)):
+        proc = subprocess.run([CWLGEN, *args], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=120)
+        assert (proc.returncode, proc.stderr, proc.stdout) == (status, said, ""), args
