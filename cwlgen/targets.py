@@ -16,10 +16,10 @@ from types import ModuleType
 
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import TargetError
+from cwlgen.ir.frames import PACKAGE_DIR as _PACKAGE_DIR
 from cwlgen.ir.location import display_path
 from cwlgen.messages import format_message
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # the standard library and installed packages: never the user's line in an import error
 _LIBRARY_DIRS = tuple(sorted({
     os.path.join(p, "") for key in ("stdlib", "platstdlib", "purelib", "platlib")

@@ -27,7 +27,7 @@ from cwlgen.dsl.typemap import (
 )
 from cwlgen.ir import NO_DEFAULT, Binding, InputPort, OutputPort, Package, ResourceSpec, Staging
 from cwlgen.ir import types as t
-from cwlgen.ir.diagnostics import Diagnostic, Note, diag
+from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation, display_path
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -268,14 +268,7 @@ def _binding(
     if base == t.BOOLEAN and arg.prefix is None and arg.value_from is None:
         problems.append(diag("CG105", where, param=name, func=display))
         return None
-    return Binding(
-        position=arg.position if arg.position is not None else index + 1,
-        prefix=arg.prefix,
-        separate=arg.separate,
-        item_separator=arg.item_separator,
-        shell_quote=arg.shell_quote,
-        value_from=arg.value_from,
-    )
+    return arg.binding(arg.position if arg.position is not None else index + 1)
 
 
 def _is_namedtuple(tp: Any) -> bool:
@@ -458,6 +451,3 @@ def read_env(
         out.append((str(key), str(value)))
     return tuple(sorted(out))
 
-
-def note_at(message: str, loc: SourceLocation | None) -> Note:
-    return Note(message=message, loc=loc)

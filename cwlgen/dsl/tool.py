@@ -11,9 +11,10 @@ import attrs
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.spec import Arg, Resources
-from cwlgen.ir import Argument, Binding, Container, Tool
+from cwlgen.ir import Argument, Container, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.location import SourceLocation, caller_location
+from cwlgen.ir.frames import caller_location
+from cwlgen.ir.location import SourceLocation
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -61,9 +62,8 @@ class ToolDef(Definition[P, R]):
             if isinstance(item, str):
                 arguments.append(Argument(value=item))
             elif isinstance(item, Arg) and item.value_from is not None:
-                arguments.append(Argument(value=item.value_from, binding=Binding(
-                    position=item.position, prefix=item.prefix, separate=item.separate,
-                    shell_quote=item.shell_quote)))
+                arguments.append(Argument(value=item.value_from,
+                                          binding=item.binding(item.position, as_argument=True)))
             else:
                 problems.append(diag("CG112", said, variant="bad_argument", item=repr(item),
                                      func=self.name))

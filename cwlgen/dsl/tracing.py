@@ -4,19 +4,18 @@ inert, typed `Promise`s instead of doing any work.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 from cwlgen.dsl.typemap import NotAValue, identifier_field, to_cwl_value
 from cwlgen.errors import UsageError
-from cwlgen.ir import NO_DEFAULT, Source, Step, StepInput, StepOutputRef
+from cwlgen.ir import Process, Source, Step, StepInput, StepOutputRef
 from cwlgen.ir import types as t
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.location import SourceLocation, caller_frame, keyword_lines, location_of_frame
-
-if TYPE_CHECKING:
-    from cwlgen.dsl.definition import Definition
+from cwlgen.ir.frames import caller_frame, keyword_lines, location_of_frame
+from cwlgen.ir.location import SourceLocation
 
 SCATTER_METHODS = ("dotproduct", "nested_crossproduct", "flat_crossproduct")
 
@@ -78,6 +77,7 @@ class Builder:
         self._counts: dict[str, int] = {}
 
     def new_step_id(self, base: str) -> str:
+        """A step id not used yet in this workflow: `base`, else `base_2`, `base_3`..."""
         n = self._counts.get(base, 0)
         while True:
             n += 1
@@ -97,7 +97,40 @@ _tracing_stack: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar
 
 
 def current_builder() -> Builder | None:
+    """The workflow being traced, or None outside tracing."""
     return _current.get()
+
+
+def is_being_traced(key: str) -> bool:
+    """Whether the workflow `key` is being traced right now (an enclosing call): calling it
+    again would recurse."""
+    return _current.get() is not None and key in _tracing_stack.get()
+
+
+def tracing_path() -> tuple[str, ...]:
+    """Keys of the workflows being traced, outermost first."""
+    return _tracing_stack.get()
+
+
+@contextlib.contextmanager
+def tracing(builder: Builder, key: str) -> Iterator[Builder]:
+    """Trace the workflow `key` into `builder`: calls made inside record steps there."""
+    token = _current.set(builder)
+    stack_token = _tracing_stack.set((*_tracing_stack.get(), key))
+    try:
+        yield builder
+    finally:
+        _tracing_stack.reset(stack_token)
+        _current.reset(token)
+
+
+class Callee(Protocol):
+    """What tracing needs of a called definition (`cwlgen.dsl.definition.Definition`)."""
+
+    name: str
+
+    def process_ir(self) -> Process: ...
+    def shape_result(self, promises: list[Promise]) -> Any: ...
 
 
 def _arg_depth(value: Any) -> int:
@@ -110,7 +143,7 @@ def _arg_depth(value: Any) -> int:
 
 
 def record_call(
-    defn: Definition[Any, Any],
+    defn: Callee,
     args: tuple[Any, ...],
     kwargs: Mapping[str, Any],
     *,
@@ -221,6 +254,3 @@ def _step_input(
     return StepInput(name=name, default=literal if literal is not None else None,
                      scattered=scattered, loc=loc)
 
-
-def no_default_marker() -> Any:
-    return NO_DEFAULT

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import traceback
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from cwlgen.dsl.definition import Definition
-from cwlgen.dsl.tracing import Builder, Promise, _current, _tracing_stack
+from cwlgen.dsl.tracing import (
+    Builder,
+    Promise,
+    current_builder,
+    is_being_traced,
+    tracing,
+    tracing_path,
+)
 from cwlgen.errors import CwlgenError
 from cwlgen.ir import StepOutputRef, Workflow, WorkflowInputRef, WorkflowOutput
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.location import SourceLocation, caller_location, display_path
+from cwlgen.ir.frames import caller_location, user_traceback_location
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 class WorkflowDef(Definition[P, R]):
@@ -26,11 +29,10 @@ class WorkflowDef(Definition[P, R]):
     kind = "workflow"
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        stack = _tracing_stack.get()
-        if self.key in stack and _current.get() is not None:
-            builder = _current.get()
+        if is_being_traced(self.key):
+            builder = current_builder()
             assert builder is not None
-            path = " -> ".join([k.rsplit(":", 1)[-1] for k in stack] + [self.name])
+            path = " -> ".join([k.rsplit(":", 1)[-1] for k in tracing_path()] + [self.name])
             loc = caller_location()
             builder.diagnostics.append(diag("CG301", loc, func=self.name, path=path))
             # typed placeholders, so the rest of the body traces without follow-on errors
@@ -54,20 +56,16 @@ class WorkflowDef(Definition[P, R]):
         result: Any = None
         traced = False
         if not any(d.severity == "error" for d in iface.diagnostics):
-            token = _current.set(builder)
-            stack_token = _tracing_stack.set((*_tracing_stack.get(), self.key))
             try:
-                result = self.func(**promises)  # type: ignore[arg-type,call-arg]
+                with tracing(builder, self.key):
+                    result = self.func(**promises)  # type: ignore[arg-type,call-arg]
                 traced = True
             except CwlgenError as exc:
-                problems.append(diag("CG113", _user_frame(exc) or iface.site.at(),
+                problems.append(diag("CG113", user_traceback_location(exc) or iface.site.at(),
                                      func=self.name, exc=str(exc)))
             except Exception as exc:  # user code failed while tracing
-                problems.append(diag("CG113", _user_frame(exc) or iface.site.at(),
+                problems.append(diag("CG113", user_traceback_location(exc) or iface.site.at(),
                                      func=self.name, exc=f"{type(exc).__name__}: {exc}"))
-            finally:
-                _tracing_stack.reset(stack_token)
-                _current.reset(token)
         outputs = self._outputs(result, problems) if traced else ()
         return Workflow(
             key=self.key,
@@ -128,16 +126,6 @@ def _describe(value: Any) -> str:
         return value.label
     text = repr(value)
     return text if len(text) < 60 else text[:57] + "..."
-
-
-def _user_frame(exc: BaseException) -> SourceLocation | None:
-    """The innermost traceback frame in the user's code (outside the cwlgen package)."""
-    found = None
-    for frame, line in traceback.walk_tb(exc.__traceback__):
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<frozen"):
-            found = SourceLocation(path=display_path(filename), line=line)
-    return found
 
 
 def workflow(func: Callable[P, R]) -> WorkflowDef[P, R]:

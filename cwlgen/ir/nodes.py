@@ -257,7 +257,3 @@ class Workflow:
 
 Process = Union[Tool, Workflow]
 
-
-def output_ports(process: Process) -> tuple[tuple[str, CwlType], ...]:
-    """(name, type) of each output of a tool or workflow."""
-    return tuple((o.name, o.type) for o in process.outputs)
