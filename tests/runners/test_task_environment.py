@@ -192,7 +192,7 @@ def test_compiled_tasks_are_byte_identical_across_hash_seeds(tmp_path: Path) -> 
     for seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                              env=env, cwd=Path(__file__).resolve().parent.parent, check=True)
+                              env=env, cwd=Path(__file__).resolve().parents[2], check=True)
         texts.add(proc.stdout)
     assert len(texts) == 1
 
