@@ -9,11 +9,11 @@ Exit 0 when clean (warnings allowed), 1 when any error was found, 2 on usage err
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from cwlgen.cli.diagnostics_report import print_diagnostics
 from cwlgen.cli.targets import (
     TargetLoadError,
     definitions_in,
@@ -24,7 +24,6 @@ from cwlgen.cli.targets import (
 from cwlgen.compiler import check
 from cwlgen.dsl.definition import Definition
 from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
-from cwlgen.messages import diagnostic_json, format_diagnostic
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -66,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         for definition in defs:
             checked += 1
             diagnostics += check(definition)
-    code = report(args, sorted_diagnostics(diagnostics), checked, failures, summary=True)
+    code = print_diagnostics(sorted_diagnostics(diagnostics), checked, failures,
+                             fmt=args.format, strict=args.strict, summary=True)
     if failures and not checked and all(f.code == "CG002" for f in failures):
         return 2
     return code
@@ -91,25 +91,3 @@ def _expand(paths: list[str]) -> list[str]:
         else:
             out.append(p)
     return out
-
-
-def report(args: argparse.Namespace, diagnostics: list[Diagnostic], checked: int,
-           failures: list[TargetLoadError], *, summary: bool) -> int:
-    """Print the diagnostics (text or JSON; in text, with a count of them on stderr when
-    `summary`) and return the exit status they call for."""
-    errors = sum(1 for d in diagnostics if d.severity == "error") + len(failures)
-    warnings = sum(1 for d in diagnostics if d.severity == "warning")
-    if args.format == "json":
-        json.dump({"checked": checked, "errors": errors, "warnings": warnings,
-                   "import_errors": [str(f) for f in failures],
-                   "diagnostics": [diagnostic_json(d) for d in diagnostics]}, sys.stdout, indent=2)
-        print()
-    else:
-        for f in failures:
-            print(f)
-        for d in diagnostics:
-            print(format_diagnostic(d))
-        if summary:
-            print(f"checked {checked} definition(s): {errors} error(s), {warnings} warning(s)",
-                  file=sys.stderr)
-    return 1 if errors or (args.strict and warnings) else 0

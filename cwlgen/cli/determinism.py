@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cwlgen.cli.check import report
+from cwlgen.cli.diagnostics_report import print_diagnostics
 from cwlgen.cli.targets import TargetLoadError, load_one, target_error
 
 
@@ -28,7 +28,8 @@ def run_determinism(args: argparse.Namespace) -> int:
         return 2 if exc.usage else 1
     extra = () if args.container else ("--no-container",)
     diagnostics = check_determinism_run(definition, args.inputs, cwltool_args=extra)
-    code = report(args, diagnostics, 1, [], summary=False)
+    code = print_diagnostics(diagnostics, 1, [], fmt=args.format, strict=args.strict,
+                             summary=False)
     if args.format == "text":
         verdict = ("outputs identical in both runs" if not diagnostics else
                    f"{len(diagnostics)} step output(s) differ")
