@@ -9,12 +9,11 @@ from pathlib import Path
 
 from cwlgen.cli.diagnostics_report import print_diagnostics
 from cwlgen.cli.targets import TargetLoadError, load_one, target_error
+from cwlgen.runners import check_determinism_run
 
 
 def run_determinism(args: argparse.Namespace) -> int:
     """Run the workflow twice; exit 1 when a step's outputs differ, 2 on usage errors."""
-    from cwlgen.runners import check_determinism_run
-
     if args.paths or not args.inputs:
         print("usage: cwlgen check --determinism FILE_OR_MODULE[:OBJECT] --inputs JOB",
               file=sys.stderr)
