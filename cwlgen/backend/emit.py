@@ -15,6 +15,7 @@ from cwlgen.ir import (
     InputPort,
     OutputPort,
     Process,
+    ResourceSpec,
     Source,
     Step,
     Tool,
@@ -94,22 +95,8 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
             {"class": "DockerRequirement", "dockerPull": tool.container.image}
         )
     if tool.packages:
-        hints.append({
-            "class": "SoftwareRequirement",
-            "packages": [
-                {"package": p.name, **({"version": list(p.versions)} if p.versions else {})}
-                for p in tool.packages
-            ],
-        })
-    listing: list[Any] = []
-    for name, content in tool.files:
-        listing.append({"entryname": name, "entry": content})
-    for port in tool.inputs:
-        if port.staging is not None:
-            entry: dict[str, Any] = {"entry": f"$(inputs.{port.name})"}
-            if port.staging.writable:
-                entry["writable"] = True
-            listing.append(entry)
+        hints.append(_software(tool))
+    listing = _work_dir_listing(tool)
     if listing:
         reqs.append({"class": "InitialWorkDirRequirement", "listing": listing})
     if tool.env:
@@ -121,39 +108,81 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
         a.binding is not None and not a.binding.shell_quote for a in tool.arguments
     ):
         reqs.append({"class": "ShellCommandRequirement"})
-    res = tool.resources
-    if res is not None:
-        rr: dict[str, Any] = {"class": "ResourceRequirement"}
-        if res.cores is not None:
-            rr["coresMin"] = res.cores
-        if res.ram_mib is not None:
-            rr["ramMin"] = res.ram_mib
-        if res.tmpdir_mib is not None:
-            rr["tmpdirMin"] = res.tmpdir_mib
-        if res.outdir_mib is not None:
-            rr["outdirMin"] = res.outdir_mib
-        if len(rr) > 1:
-            reqs.append(rr)
+    resources = _resource_requirement(tool.resources)
+    if resources is not None:
+        reqs.append(resources)
+    reqs += _run_requirements(tool)
+    hints += _gpu_hints(tool.resources)
+    reqs += [dict(r) for r in tool.extra_requirements]
+    hints += [dict(h) for h in tool.extra_hints]
+    return reqs, hints
+
+
+def _software(tool: Tool) -> dict[str, Any]:
+    """SoftwareRequirement (a hint): the packages a tool needs."""
+    return {
+        "class": "SoftwareRequirement",
+        "packages": [
+            {"package": p.name, **({"version": list(p.versions)} if p.versions else {})}
+            for p in tool.packages
+        ],
+    }
+
+
+def _work_dir_listing(tool: Tool) -> list[Any]:
+    """InitialWorkDir entries: the tool's files, then its staged inputs."""
+    listing: list[Any] = [{"entryname": name, "entry": content} for name, content in tool.files]
+    for port in tool.inputs:
+        if port.staging is not None:
+            entry: dict[str, Any] = {"entry": f"$(inputs.{port.name})"}
+            if port.staging.writable:
+                entry["writable"] = True
+            listing.append(entry)
+    return listing
+
+
+def _resource_requirement(res: ResourceSpec | None) -> dict[str, Any] | None:
+    """ResourceRequirement, when any of its fields is set."""
+    if res is None:
+        return None
+    rr: dict[str, Any] = {"class": "ResourceRequirement"}
+    if res.cores is not None:
+        rr["coresMin"] = res.cores
+    if res.ram_mib is not None:
+        rr["ramMin"] = res.ram_mib
+    if res.tmpdir_mib is not None:
+        rr["tmpdirMin"] = res.tmpdir_mib
+    if res.outdir_mib is not None:
+        rr["outdirMin"] = res.outdir_mib
+    return rr if len(rr) > 1 else None
+
+
+def _run_requirements(tool: Tool) -> list[dict[str, Any]]:
+    """Reuse, network, in-place update and time limit, in canonical order."""
+    reqs: list[dict[str, Any]] = []
     if not tool.deterministic:
         reqs.append({"class": "WorkReuse", "enableReuse": False})
     if tool.network:
         reqs.append({"class": "NetworkAccess", "networkAccess": True})
     if any(p.staging is not None and p.staging.inplace for p in tool.inputs):
         reqs.append({"class": "InplaceUpdateRequirement", "inplaceUpdate": True})
+    res = tool.resources
     if res is not None and res.time_limit_s is not None:
         reqs.append({"class": "ToolTimeLimit", "timelimit": res.time_limit_s})
-    if res is not None and res.gpus > 0:
-        # a hint: cwltool honours it there, but rejects it under `requirements` unless run
-        # with --enable-ext
-        hints.append({
-            "class": "cwltool:CUDARequirement",
-            "cudaVersionMin": res.cuda_version,
-            "cudaComputeCapability": res.cuda_compute_capability,
-            "cudaDeviceCountMin": res.gpus,
-        })
-    reqs += [dict(r) for r in tool.extra_requirements]
-    hints += [dict(h) for h in tool.extra_hints]
-    return reqs, hints
+    return reqs
+
+
+def _gpu_hints(res: ResourceSpec | None) -> list[dict[str, Any]]:
+    """cwltool's CUDARequirement, as a hint: cwltool honours it there, but rejects it under
+    `requirements` unless run with --enable-ext."""
+    if res is None or res.gpus <= 0:
+        return []
+    return [{
+        "class": "cwltool:CUDARequirement",
+        "cudaVersionMin": res.cuda_version,
+        "cudaComputeCapability": res.cuda_compute_capability,
+        "cudaDeviceCountMin": res.gpus,
+    }]
 
 
 def emit_tool(tool: Tool) -> dict[str, Any]:

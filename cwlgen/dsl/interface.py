@@ -156,6 +156,7 @@ def _read_param(
     doc: ParsedDoc,
     problems: list[Diagnostic],
 ) -> InputPort | None:
+    """One parameter -> an input port (None, with a diagnostic, when it cannot be one)."""
     name = param.name
     where = site.param(name)
     if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
@@ -179,22 +180,7 @@ def _read_param(
         problems.append(diag("CG102", where, what=f"parameter '{name}'", func=display,
                              pytype=str(exc)))
         return None
-    default: Any = NO_DEFAULT
-    if param.default is not param.empty:
-        try:
-            default = to_cwl_value(param.default)
-        except NotAValue:
-            default = None  # keep the parameter optional: one error, not a cascade
-            shown = repr(param.default)
-            if " at 0x" in shown:  # no memory addresses: messages are stable across runs
-                shown = f"<{type(param.default).__qualname__} object>"
-            problems.append(diag("CG106", where, value=shown, param=name,
-                                 func=display, type=cwl_type, hint=""))
-        else:
-            if not t.check_value(default, cwl_type):
-                hint = f"; annotate it '{type_name(base)} | None'" if default is None else ""
-                problems.append(diag("CG106", where, value=repr(param.default), hint=hint,
-                                     param=name, func=display, type=cwl_type))
+    default = _read_default(param, base, cwl_type, display, where, problems)
     field = identifier_field(default) if default is not NO_DEFAULT else None
     if field:
         problems.append(diag("CG116", where, param=name, func=display, field=field))
@@ -204,17 +190,7 @@ def _read_param(
     staging = None
     if kind == "tool":
         binding = _binding(name, index, cwl_type, arg, display, where, problems)
-        if arg.stage or arg.writable or arg.inplace:
-            staged_type = t.strip_optional(cwl_type)
-            if not isinstance(staged_type, t.Prim) or staged_type.name not in (
-                "File", "Directory"
-            ):
-                how = ("in place" if arg.inplace else "writable" if arg.writable
-                       else "into the working directory")
-                problems.append(diag("CG114", where, param=name, func=display, how=how,
-                                     type=cwl_type))
-            else:
-                staging = Staging(writable=arg.writable or arg.inplace, inplace=arg.inplace)
+        staging = _staging(name, cwl_type, arg, display, where, problems)
     return InputPort(
         name=name,
         type=cwl_type,
@@ -228,6 +204,57 @@ def _read_param(
         staging=staging,
         loc=where,
     )
+
+
+def _read_default(
+    param: inspect.Parameter,
+    base: Any,
+    cwl_type: t.CwlType,
+    display: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> Any:
+    """The parameter's default as a CWL value (NO_DEFAULT when it has none); a default that
+    is no CWL value, or not one of the parameter's type, is reported (CG106)."""
+    if param.default is param.empty:
+        return NO_DEFAULT
+    name = param.name
+    try:
+        default = to_cwl_value(param.default)
+    except NotAValue:
+        shown = repr(param.default)
+        if " at 0x" in shown:  # no memory addresses: messages are stable across runs
+            shown = f"<{type(param.default).__qualname__} object>"
+        problems.append(diag("CG106", where, value=shown, param=name,
+                             func=display, type=cwl_type, hint=""))
+        return None  # keep the parameter optional: one error, not a cascade
+    if not t.check_value(default, cwl_type):
+        hint = f"; annotate it '{type_name(base)} | None'" if default is None else ""
+        problems.append(diag("CG106", where, value=repr(param.default), hint=hint,
+                             param=name, func=display, type=cwl_type))
+    return default
+
+
+def _staging(
+    name: str,
+    cwl_type: t.CwlType,
+    arg: Arg,
+    display: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> Staging | None:
+    """How a tool input is staged into the working directory (only Files and Directories
+    can be: CG114 otherwise)."""
+    if not (arg.stage or arg.writable or arg.inplace):
+        return None
+    staged_type = t.strip_optional(cwl_type)
+    if not isinstance(staged_type, t.Prim) or staged_type.name not in ("File", "Directory"):
+        how = ("in place" if arg.inplace else "writable" if arg.writable
+               else "into the working directory")
+        problems.append(diag("CG114", where, param=name, func=display, how=how,
+                             type=cwl_type))
+        return None
+    return Staging(writable=arg.writable or arg.inplace, inplace=arg.inplace)
 
 
 def _warn_cwltool_list_bugs(
