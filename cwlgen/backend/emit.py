@@ -34,6 +34,7 @@ KNOWN_NAMESPACES = {
 }
 
 def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
+    """One input parameter of a document (`tool`: with its command-line binding)."""
     out: dict[str, Any] = {"type": cwl_type(port.type)}
     if port.label:
         out["label"] = port.label
@@ -57,6 +58,7 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
 
 
 def output_dict(port: OutputPort) -> dict[str, Any]:
+    """One output parameter of a document, with its outputBinding."""
     out: dict[str, Any] = {"type": cwl_type(port.type)}
     if port.doc:
         out["doc"] = port.doc
@@ -221,12 +223,14 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
 
 
 def source_id(source: Source) -> str:
+    """A data reference as a workflow `source` (`x` or `step/out`)."""
     if isinstance(source, WorkflowInputRef):
         return source.name
     return f"{source.step}/{source.output}"
 
 
 def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
+    """The requirements a workflow's steps need (scatter, merge, subworkflow...)."""
     reqs = []
     if any(isinstance(s.process, Workflow) for s in wf.steps):
         reqs.append({"class": "SubworkflowFeatureRequirement"})
@@ -238,6 +242,7 @@ def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
 
 
 def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
+    """One step of a workflow document; `run_ref` names the process it runs."""
     given = {i.name: i for i in step.inputs}
     ins: dict[str, Any] = {}
     order = [p.name for p in step.process.inputs]
@@ -264,6 +269,7 @@ def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
 
 
 def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, Any]:
+    """The Workflow document of `wf`; `run_ref` names the process each step runs."""
     doc: dict[str, Any] = {"class": "Workflow"}
     if wf.label:
         doc["label"] = wf.label

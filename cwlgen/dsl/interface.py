@@ -43,12 +43,15 @@ class FunctionSite:
     return_line: int
 
     def at(self, line: int | None = None) -> SourceLocation:
+        """Line `line` of the function's file (the `def` line by default)."""
         return SourceLocation(path=self.path, line=line or self.def_line)
 
     def param(self, name: str) -> SourceLocation:
+        """The line of parameter `name`."""
         return self.at(self.param_lines.get(name))
 
     def returns(self) -> SourceLocation:
+        """The line of the return annotation."""
         return self.at(self.return_line)
 
 
@@ -112,6 +115,8 @@ def _first(extras: Iterable[Any], cls: type) -> Any:
 
 @attrs.frozen
 class Interface:
+    """What a signature says: input and output ports, docs, where each was written, and
+    the diagnostics found while reading it."""
     inputs: tuple[InputPort, ...]
     outputs: tuple[OutputPort, ...]
     output_names: tuple[str, ...]
@@ -404,6 +409,7 @@ def _check_ids(
 def read_resources(
     resources: Resources | None, display: str, where: SourceLocation, problems: list[Diagnostic]
 ) -> ResourceSpec | None:
+    """`Resources(...)` -> normalised ResourceSpec (CG109 when it is not valid)."""
     if resources is None:
         return None
     if not isinstance(resources, Resources):
@@ -467,6 +473,7 @@ def read_packages(
 def read_env(
     env: Mapping[str, Any] | None, display: str, where: SourceLocation, problems: list[Diagnostic]
 ) -> tuple[tuple[str, str], ...]:
+    """`env=` -> sorted (name, value) pairs (CG112 for names that are not valid)."""
     if not env:
         return ()
     out = []

@@ -22,6 +22,7 @@ R = TypeVar("R")
 
 @attrs.frozen(kw_only=True)
 class ToolOptions:
+    """What the @tool decorator was given, as written (checked when the IR is built)."""
     base_command: tuple[str, ...]
     arguments: tuple[str | Arg, ...] = ()
     container: str | None = None
@@ -37,6 +38,7 @@ class ToolOptions:
 
 
 def freeze_mapping(m: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A nested mapping as sorted tuples, so the frozen IR can hold and compare it."""
     return tuple(m.items())
 
 

@@ -130,8 +130,10 @@ class Callee(Protocol):
 
     name: str
 
-    def process_ir(self) -> Process: ...
-    def shape_result(self, promises: list[Promise]) -> Any: ...
+    def process_ir(self) -> Process:
+        """The IR of the called tool or workflow."""
+    def shape_result(self, promises: list[Promise]) -> Any:
+        """Output promises arranged as the function's return annotation says."""
 
 
 def _arg_depth(value: Any) -> int:
