@@ -33,17 +33,23 @@ KNOWN_NAMESPACES = {
     "iana": "https://www.iana.org/assignments/media-types/",
 }
 
-def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
-    """One input parameter of a document (`tool`: with its command-line binding)."""
-    out: dict[str, Any] = {"type": cwl_type(port.type)}
-    if port.label:
-        out["label"] = port.label
+
+def _metadata(out: dict[str, Any], port: InputPort | OutputPort) -> None:
+    """The keys inputs and outputs share, in canonical order: doc, format, secondaryFiles."""
     if port.doc:
         out["doc"] = port.doc
     if port.format:
         out["format"] = port.format
     if port.secondary_files:
         out["secondaryFiles"] = list(port.secondary_files)
+
+
+def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
+    """One input parameter of a document (`tool`: with its command-line binding)."""
+    out: dict[str, Any] = {"type": cwl_type(port.type)}
+    if port.label:
+        out["label"] = port.label
+    _metadata(out, port)
     if port.load_listing:
         out["loadListing"] = port.load_listing
     if port.load_contents:
@@ -60,12 +66,7 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
 def output_dict(port: OutputPort) -> dict[str, Any]:
     """One output parameter of a document, with its outputBinding."""
     out: dict[str, Any] = {"type": cwl_type(port.type)}
-    if port.doc:
-        out["doc"] = port.doc
-    if port.format:
-        out["format"] = port.format
-    if port.secondary_files:
-        out["secondaryFiles"] = list(port.secondary_files)
+    _metadata(out, port)
     binding: dict[str, Any] = {}
     if port.glob is not None:
         binding["glob"] = port.glob

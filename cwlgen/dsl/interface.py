@@ -179,11 +179,8 @@ def _read_param(
     arg: Arg | None = _first(extras, Arg)
     if _first(extras, Out) is not None:
         problems.append(diag("CG112", where, variant="out_on_input", param=name, func=func_name))
-    try:
-        cwl_type = to_cwl_type(base, hint_name=name)
-    except UnsupportedType as exc:
-        problems.append(diag("CG102", where, what=f"parameter '{name}'", func=func_name,
-                             pytype=str(exc)))
+    cwl_type = _cwl_type(base, name, f"parameter '{name}'", func_name, where, problems)
+    if cwl_type is None:
         return None
     default = _read_default(param, base, cwl_type, func_name, where, problems)
     field = identifier_field(default) if default is not NO_DEFAULT else None
@@ -209,6 +206,22 @@ def _read_param(
         staging=staging,
         loc=where,
     )
+
+
+def _cwl_type(
+    base: Any,
+    name: str,
+    what: str,
+    func_name: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> t.CwlType | None:
+    """The CWL type of annotation `base`; None, reported (CG102), when it has none."""
+    try:
+        return to_cwl_type(base, hint_name=name)
+    except UnsupportedType as exc:
+        problems.append(diag("CG102", where, what=what, func=func_name, pytype=str(exc)))
+        return None
 
 
 def _read_default(
@@ -357,11 +370,8 @@ def _read_output(
     out: Out = _first(extras, Out) or Out()
     if _first(extras, Arg) is not None:
         problems.append(diag("CG112", where, variant="arg_on_output", output=name, func=func_name))
-    try:
-        cwl_type = to_cwl_type(base, hint_name=name)
-    except UnsupportedType as exc:
-        problems.append(diag("CG102", where, what=f"output '{name}'", func=func_name,
-                             pytype=str(exc)))
+    cwl_type = _cwl_type(base, name, f"output '{name}'", func_name, where, problems)
+    if cwl_type is None:
         return None
     if kind == "tool":
         if out.stream is not None:
