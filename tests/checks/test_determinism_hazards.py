@@ -25,7 +25,7 @@ import cwlgen
 from cwlgen.ir.diagnostics import Diagnostic
 from cwlgen.targets import definitions_in
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures" / "tasks"
 CWLGEN = str(Path(sys.executable).parent / "cwlgen")
