@@ -23,7 +23,6 @@ from cwlgen.dsl.definition import Definition
 from cwlgen.errors import CompileError, UsageError
 from cwlgen.ir import Process
 from cwlgen.ir.diagnostics import Diagnostic
-from cwlgen.lower import lower
 
 #: A function giving the comment header of one document from its file name.
 Header = Callable[[str], str]
@@ -153,7 +152,10 @@ def compile_checked(
     """Stages 3-4, lower and emit, for IR that has passed the checks (`warnings` are the
     checks' warnings, kept on the result). Also what the determinism run uses to emit its
     instrumented workflow."""
+    # imported here: lowering ships runtime/ (which imports json), and `import cwlgen` must
+    # not import modules a user's file may shadow (a json.py beside a pipeline)
     from cwlgen.backend.layout import document_refs, document_sources, emit_documents
+    from cwlgen.lower import lower
 
     with gc_paused():
         lowered = lower(root)

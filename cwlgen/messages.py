@@ -314,33 +314,42 @@ class Location(Protocol):
     """A `path:line` (`cwlgen.ir.SourceLocation` is one)."""
 
     @property
-    def path(self) -> str: ...
+    def path(self) -> str:
+        """The file, relative to the working directory when under it."""
     @property
-    def line(self) -> int: ...
+    def line(self) -> int:
+        """The line, 1-based."""
 
 
 class NoteLike(Protocol):
     """What `format_diagnostic` needs of a note."""
 
     @property
-    def message(self) -> str: ...
+    def message(self) -> str:
+        """The note's text."""
     @property
-    def loc(self) -> Location | None: ...
+    def loc(self) -> Location | None:
+        """Where the note points, if anywhere."""
 
 
 class DiagnosticLike(Protocol):
     """What `format_diagnostic` needs of a diagnostic (`cwlgen.ir.diagnostics.Diagnostic`)."""
 
     @property
-    def code(self) -> str: ...
+    def code(self) -> str:
+        """The registry code, e.g. CG201."""
     @property
-    def severity(self) -> str: ...
+    def severity(self) -> str:
+        """error or warning."""
     @property
-    def message(self) -> str: ...
+    def message(self) -> str:
+        """The filled template."""
     @property
-    def loc(self) -> Location | None: ...
+    def loc(self) -> Location | None:
+        """Where the problem is, if anywhere."""
     @property
-    def notes(self) -> Sequence[NoteLike]: ...
+    def notes(self) -> Sequence[NoteLike]:
+        """Secondary locations that explain it."""
 
 
 def _where(loc: Location | str | None) -> str:

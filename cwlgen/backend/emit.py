@@ -15,6 +15,7 @@ from cwlgen.ir import (
     InputPort,
     OutputPort,
     Process,
+    ResourceSpec,
     Source,
     Step,
     Tool,
@@ -32,16 +33,23 @@ KNOWN_NAMESPACES = {
     "iana": "https://www.iana.org/assignments/media-types/",
 }
 
-def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": cwl_type(port.type)}
-    if port.label:
-        out["label"] = port.label
+
+def _metadata(out: dict[str, Any], port: InputPort | OutputPort) -> None:
+    """The keys inputs and outputs share, in canonical order: doc, format, secondaryFiles."""
     if port.doc:
         out["doc"] = port.doc
     if port.format:
         out["format"] = port.format
     if port.secondary_files:
         out["secondaryFiles"] = list(port.secondary_files)
+
+
+def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
+    """One input parameter of a document (`tool`: with its command-line binding)."""
+    out: dict[str, Any] = {"type": cwl_type(port.type)}
+    if port.label:
+        out["label"] = port.label
+    _metadata(out, port)
     if port.load_listing:
         out["loadListing"] = port.load_listing
     if port.load_contents:
@@ -56,13 +64,9 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
 
 
 def output_dict(port: OutputPort) -> dict[str, Any]:
+    """One output parameter of a document, with its outputBinding."""
     out: dict[str, Any] = {"type": cwl_type(port.type)}
-    if port.doc:
-        out["doc"] = port.doc
-    if port.format:
-        out["format"] = port.format
-    if port.secondary_files:
-        out["secondaryFiles"] = list(port.secondary_files)
+    _metadata(out, port)
     binding: dict[str, Any] = {}
     if port.glob is not None:
         binding["glob"] = port.glob
@@ -94,22 +98,8 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
             {"class": "DockerRequirement", "dockerPull": tool.container.image}
         )
     if tool.packages:
-        hints.append({
-            "class": "SoftwareRequirement",
-            "packages": [
-                {"package": p.name, **({"version": list(p.versions)} if p.versions else {})}
-                for p in tool.packages
-            ],
-        })
-    listing: list[Any] = []
-    for name, content in tool.files:
-        listing.append({"entryname": name, "entry": content})
-    for port in tool.inputs:
-        if port.staging is not None:
-            entry: dict[str, Any] = {"entry": f"$(inputs.{port.name})"}
-            if port.staging.writable:
-                entry["writable"] = True
-            listing.append(entry)
+        hints.append(_software(tool))
+    listing = _work_dir_listing(tool)
     if listing:
         reqs.append({"class": "InitialWorkDirRequirement", "listing": listing})
     if tool.env:
@@ -121,39 +111,81 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
         a.binding is not None and not a.binding.shell_quote for a in tool.arguments
     ):
         reqs.append({"class": "ShellCommandRequirement"})
-    res = tool.resources
-    if res is not None:
-        rr: dict[str, Any] = {"class": "ResourceRequirement"}
-        if res.cores is not None:
-            rr["coresMin"] = res.cores
-        if res.ram_mib is not None:
-            rr["ramMin"] = res.ram_mib
-        if res.tmpdir_mib is not None:
-            rr["tmpdirMin"] = res.tmpdir_mib
-        if res.outdir_mib is not None:
-            rr["outdirMin"] = res.outdir_mib
-        if len(rr) > 1:
-            reqs.append(rr)
+    resources = _resource_requirement(tool.resources)
+    if resources is not None:
+        reqs.append(resources)
+    reqs += _run_requirements(tool)
+    hints += _gpu_hints(tool.resources)
+    reqs += [dict(r) for r in tool.extra_requirements]
+    hints += [dict(h) for h in tool.extra_hints]
+    return reqs, hints
+
+
+def _software(tool: Tool) -> dict[str, Any]:
+    """SoftwareRequirement (a hint): the packages a tool needs."""
+    return {
+        "class": "SoftwareRequirement",
+        "packages": [
+            {"package": p.name, **({"version": list(p.versions)} if p.versions else {})}
+            for p in tool.packages
+        ],
+    }
+
+
+def _work_dir_listing(tool: Tool) -> list[Any]:
+    """InitialWorkDir entries: the tool's files, then its staged inputs."""
+    listing: list[Any] = [{"entryname": name, "entry": content} for name, content in tool.files]
+    for port in tool.inputs:
+        if port.staging is not None:
+            entry: dict[str, Any] = {"entry": f"$(inputs.{port.name})"}
+            if port.staging.writable:
+                entry["writable"] = True
+            listing.append(entry)
+    return listing
+
+
+def _resource_requirement(res: ResourceSpec | None) -> dict[str, Any] | None:
+    """ResourceRequirement, when any of its fields is set."""
+    if res is None:
+        return None
+    rr: dict[str, Any] = {"class": "ResourceRequirement"}
+    if res.cores is not None:
+        rr["coresMin"] = res.cores
+    if res.ram_mib is not None:
+        rr["ramMin"] = res.ram_mib
+    if res.tmpdir_mib is not None:
+        rr["tmpdirMin"] = res.tmpdir_mib
+    if res.outdir_mib is not None:
+        rr["outdirMin"] = res.outdir_mib
+    return rr if len(rr) > 1 else None
+
+
+def _run_requirements(tool: Tool) -> list[dict[str, Any]]:
+    """Reuse, network, in-place update and time limit, in canonical order."""
+    reqs: list[dict[str, Any]] = []
     if not tool.deterministic:
         reqs.append({"class": "WorkReuse", "enableReuse": False})
     if tool.network:
         reqs.append({"class": "NetworkAccess", "networkAccess": True})
     if any(p.staging is not None and p.staging.inplace for p in tool.inputs):
         reqs.append({"class": "InplaceUpdateRequirement", "inplaceUpdate": True})
+    res = tool.resources
     if res is not None and res.time_limit_s is not None:
         reqs.append({"class": "ToolTimeLimit", "timelimit": res.time_limit_s})
-    if res is not None and res.gpus > 0:
-        # a hint: cwltool honours it there, but rejects it under `requirements` unless run
-        # with --enable-ext
-        hints.append({
-            "class": "cwltool:CUDARequirement",
-            "cudaVersionMin": res.cuda_version,
-            "cudaComputeCapability": res.cuda_compute_capability,
-            "cudaDeviceCountMin": res.gpus,
-        })
-    reqs += [dict(r) for r in tool.extra_requirements]
-    hints += [dict(h) for h in tool.extra_hints]
-    return reqs, hints
+    return reqs
+
+
+def _gpu_hints(res: ResourceSpec | None) -> list[dict[str, Any]]:
+    """cwltool's CUDARequirement, as a hint: cwltool honours it there, but rejects it under
+    `requirements` unless run with --enable-ext."""
+    if res is None or res.gpus <= 0:
+        return []
+    return [{
+        "class": "cwltool:CUDARequirement",
+        "cudaVersionMin": res.cuda_version,
+        "cudaComputeCapability": res.cuda_compute_capability,
+        "cudaDeviceCountMin": res.gpus,
+    }]
 
 
 def emit_tool(tool: Tool) -> dict[str, Any]:
@@ -192,12 +224,14 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
 
 
 def source_id(source: Source) -> str:
+    """A data reference as a workflow `source` (`x` or `step/out`)."""
     if isinstance(source, WorkflowInputRef):
         return source.name
     return f"{source.step}/{source.output}"
 
 
 def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
+    """The requirements a workflow's steps need (scatter, merge, subworkflow...)."""
     reqs = []
     if any(isinstance(s.process, Workflow) for s in wf.steps):
         reqs.append({"class": "SubworkflowFeatureRequirement"})
@@ -209,6 +243,7 @@ def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
 
 
 def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
+    """One step of a workflow document; `run_ref` names the process it runs."""
     given = {i.name: i for i in step.inputs}
     ins: dict[str, Any] = {}
     order = [p.name for p in step.process.inputs]
@@ -235,6 +270,7 @@ def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
 
 
 def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, Any]:
+    """The Workflow document of `wf`; `run_ref` names the process each step runs."""
     doc: dict[str, Any] = {"class": "Workflow"}
     if wf.label:
         doc["label"] = wf.label

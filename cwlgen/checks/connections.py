@@ -23,6 +23,7 @@ from cwlgen.ir.location import SourceLocation
 
 
 def describe_source(source: Source) -> str:
+    """How a data reference is named in a message ("output 'x' of step 'y'")."""
     if isinstance(source, WorkflowInputRef):
         return f"workflow input '{source.name}'"
     return f"output '{source.output}' of step '{source.step}'"
@@ -43,6 +44,7 @@ def _param_note(callee: str, param: InputPort) -> Note:
 
 
 def check_connections(wf: Workflow) -> list[Diagnostic]:
+    """Type problems on the edges of one workflow: each value fits the port it flows into."""
     problems: list[Diagnostic] = []
     for step in wf.steps:
         problems += _check_step(wf, step)

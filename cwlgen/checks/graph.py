@@ -36,6 +36,7 @@ def _sources_precede(wf: Workflow) -> bool:
 
 
 def check_graph(wf: Workflow) -> list[Diagnostic]:
+    """Graph problems of one workflow: cycles, unused step outputs, in-place conflicts."""
     problems: list[Diagnostic] = []
     if not _sources_precede(wf):
         problems += _cycles(wf)

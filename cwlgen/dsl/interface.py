@@ -43,12 +43,15 @@ class FunctionSite:
     return_line: int
 
     def at(self, line: int | None = None) -> SourceLocation:
+        """Line `line` of the function's file (the `def` line by default)."""
         return SourceLocation(path=self.path, line=line or self.def_line)
 
     def param(self, name: str) -> SourceLocation:
+        """The line of parameter `name`."""
         return self.at(self.param_lines.get(name))
 
     def returns(self) -> SourceLocation:
+        """The line of the return annotation."""
         return self.at(self.return_line)
 
 
@@ -112,6 +115,8 @@ def _first(extras: Iterable[Any], cls: type) -> Any:
 
 @attrs.frozen
 class Interface:
+    """What a signature says: input and output ports, docs, where each was written, and
+    the diagnostics found while reading it."""
     inputs: tuple[InputPort, ...]
     outputs: tuple[OutputPort, ...]
     output_names: tuple[str, ...]
@@ -122,7 +127,7 @@ class Interface:
 
 
 def read_interface(
-    func: Callable[..., Any], *, kind: str, display: str
+    func: Callable[..., Any], *, kind: str, func_name: str
 ) -> Interface:
     """Read inputs and outputs of `func`. `kind` is "tool", "task" or "workflow"."""
     site = function_site(func)
@@ -131,17 +136,17 @@ def read_interface(
     problems: list[Diagnostic] = []
     if hint_error:
         problems.append(
-            diag("CG112", site.at(), variant="unresolved_annotations", func=display,
+            diag("CG112", site.at(), variant="unresolved_annotations", func=func_name,
                  error=hint_error)
         )
     sig = inspect.signature(func)
     inputs: list[InputPort] = []
     for index, param in enumerate(sig.parameters.values()):
-        port = _read_param(param, index, hints, kind, display, site, doc, problems)
+        port = _read_param(param, index, hints, kind, func_name, site, doc, problems)
         if port is not None:
             inputs.append(port)
-    outputs, names, return_class = _read_returns(func, hints, kind, display, site, doc, problems)
-    _check_ids(inputs, outputs, display, site, problems)
+    outputs, names, return_class = _read_returns(func, hints, kind, func_name, site, doc, problems)
+    _check_ids(inputs, outputs, func_name, site, problems)
     return Interface(tuple(inputs), tuple(outputs), names, return_class, doc, site,
                      tuple(problems))
 
@@ -151,11 +156,12 @@ def _read_param(
     index: int,
     hints: Mapping[str, Any],
     kind: str,
-    display: str,
+    func_name: str,
     site: FunctionSite,
     doc: ParsedDoc,
     problems: list[Diagnostic],
 ) -> InputPort | None:
+    """One parameter -> an input port (None, with a diagnostic, when it cannot be one)."""
     name = param.name
     where = site.param(name)
     if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
@@ -164,57 +170,29 @@ def _read_param(
             param.VAR_KEYWORD: "**kwargs",
             param.POSITIONAL_ONLY: "positional-only",
         }
-        problems.append(diag("CG110", where, param=name, func=display, kind=kinds[param.kind]))
+        problems.append(diag("CG110", where, param=name, func=func_name, kind=kinds[param.kind]))
         return None
     if name not in hints:
-        problems.append(diag("CG101", where, param=name, func=display))
+        problems.append(diag("CG101", where, param=name, func=func_name))
         return None
     base, extras = split_annotated(hints[name])
     arg: Arg | None = _first(extras, Arg)
     if _first(extras, Out) is not None:
-        problems.append(diag("CG112", where, variant="out_on_input", param=name, func=display))
-    try:
-        cwl_type = to_cwl_type(base, hint_name=name)
-    except UnsupportedType as exc:
-        problems.append(diag("CG102", where, what=f"parameter '{name}'", func=display,
-                             pytype=str(exc)))
+        problems.append(diag("CG112", where, variant="out_on_input", param=name, func=func_name))
+    cwl_type = _cwl_type(base, name, f"parameter '{name}'", func_name, where, problems)
+    if cwl_type is None:
         return None
-    default: Any = NO_DEFAULT
-    if param.default is not param.empty:
-        try:
-            default = to_cwl_value(param.default)
-        except NotAValue:
-            default = None  # keep the parameter optional: one error, not a cascade
-            shown = repr(param.default)
-            if " at 0x" in shown:  # no memory addresses: messages are stable across runs
-                shown = f"<{type(param.default).__qualname__} object>"
-            problems.append(diag("CG106", where, value=shown, param=name,
-                                 func=display, type=cwl_type, hint=""))
-        else:
-            if not t.check_value(default, cwl_type):
-                hint = f"; annotate it '{type_name(base)} | None'" if default is None else ""
-                problems.append(diag("CG106", where, value=repr(param.default), hint=hint,
-                                     param=name, func=display, type=cwl_type))
+    default = _read_default(param, base, cwl_type, func_name, where, problems)
     field = identifier_field(default) if default is not NO_DEFAULT else None
     if field:
-        problems.append(diag("CG116", where, param=name, func=display, field=field))
-    _warn_cwltool_list_bugs(name, cwl_type, default, display, where, problems)
+        problems.append(diag("CG116", where, param=name, func=func_name, field=field))
+    _warn_cwltool_list_bugs(name, cwl_type, default, func_name, where, problems)
     arg = arg or Arg()
     binding = None
     staging = None
     if kind == "tool":
-        binding = _binding(name, index, cwl_type, arg, display, where, problems)
-        if arg.stage or arg.writable or arg.inplace:
-            staged_type = t.strip_optional(cwl_type)
-            if not isinstance(staged_type, t.Prim) or staged_type.name not in (
-                "File", "Directory"
-            ):
-                how = ("in place" if arg.inplace else "writable" if arg.writable
-                       else "into the working directory")
-                problems.append(diag("CG114", where, param=name, func=display, how=how,
-                                     type=cwl_type))
-            else:
-                staging = Staging(writable=arg.writable or arg.inplace, inplace=arg.inplace)
+        binding = _binding(name, index, cwl_type, arg, func_name, where, problems)
+        staging = _staging(name, cwl_type, arg, func_name, where, problems)
     return InputPort(
         name=name,
         type=cwl_type,
@@ -230,11 +208,78 @@ def _read_param(
     )
 
 
+def _cwl_type(
+    base: Any,
+    name: str,
+    what: str,
+    func_name: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> t.CwlType | None:
+    """The CWL type of annotation `base`; None, reported (CG102), when it has none."""
+    try:
+        return to_cwl_type(base, hint_name=name)
+    except UnsupportedType as exc:
+        problems.append(diag("CG102", where, what=what, func=func_name, pytype=str(exc)))
+        return None
+
+
+def _read_default(
+    param: inspect.Parameter,
+    base: Any,
+    cwl_type: t.CwlType,
+    func_name: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> Any:
+    """The parameter's default as a CWL value (NO_DEFAULT when it has none); a default that
+    is no CWL value, or not one of the parameter's type, is reported (CG106)."""
+    if param.default is param.empty:
+        return NO_DEFAULT
+    name = param.name
+    try:
+        default = to_cwl_value(param.default)
+    except NotAValue:
+        shown = repr(param.default)
+        if " at 0x" in shown:  # no memory addresses: messages are stable across runs
+            shown = f"<{type(param.default).__qualname__} object>"
+        problems.append(diag("CG106", where, value=shown, param=name,
+                             func=func_name, type=cwl_type, hint=""))
+        return None  # keep the parameter optional: one error, not a cascade
+    if not t.check_value(default, cwl_type):
+        hint = f"; annotate it '{type_name(base)} | None'" if default is None else ""
+        problems.append(diag("CG106", where, value=repr(param.default), hint=hint,
+                             param=name, func=func_name, type=cwl_type))
+    return default
+
+
+def _staging(
+    name: str,
+    cwl_type: t.CwlType,
+    arg: Arg,
+    func_name: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> Staging | None:
+    """How a tool input is staged into the working directory (only Files and Directories
+    can be: CG114 otherwise)."""
+    if not (arg.stage or arg.writable or arg.inplace):
+        return None
+    staged_type = t.strip_optional(cwl_type)
+    if not isinstance(staged_type, t.Prim) or staged_type.name not in ("File", "Directory"):
+        how = ("in place" if arg.inplace else "writable" if arg.writable
+               else "into the working directory")
+        problems.append(diag("CG114", where, param=name, func=func_name, how=how,
+                             type=cwl_type))
+        return None
+    return Staging(writable=arg.writable or arg.inplace, inplace=arg.inplace)
+
+
 def _warn_cwltool_list_bugs(
     name: str,
     cwl_type: t.CwlType,
     default: Any,
-    display: str,
+    func_name: str,
     where: SourceLocation,
     problems: list[Diagnostic],
 ) -> None:
@@ -243,10 +288,10 @@ def _warn_cwltool_list_bugs(
     if not (isinstance(base, t.Array) and isinstance(base.items, (t.Enum, t.Record))):
         return
     if default is not NO_DEFAULT and default is not None:
-        problems.append(diag("CG115", where, param=name, func=display, type=cwl_type,
+        problems.append(diag("CG115", where, param=name, func=func_name, type=cwl_type,
                              what=" with a default"))
     elif isinstance(cwl_type, t.Optional):
-        problems.append(diag("CG115", where, param=name, func=display, type=cwl_type,
+        problems.append(diag("CG115", where, param=name, func=func_name, type=cwl_type,
                              what=" (optional)"))
 
 
@@ -255,18 +300,18 @@ def _binding(
     index: int,
     cwl_type: t.CwlType,
     arg: Arg,
-    display: str,
+    func_name: str,
     where: SourceLocation,
     problems: list[Diagnostic],
 ) -> Binding | None:
     if not arg.bind or arg.stdin:
         if arg.stdin and cwl_type != t.FILE:  # not File?: `$(inputs.x.path)` fails on null
             problems.append(diag("CG112", where, variant="stdin_not_file", param=name,
-                                 func=display, type=cwl_type))
+                                 func=func_name, type=cwl_type))
         return None
     base = t.strip_optional(cwl_type)
     if base == t.BOOLEAN and arg.prefix is None and arg.value_from is None:
-        problems.append(diag("CG105", where, param=name, func=display))
+        problems.append(diag("CG105", where, param=name, func=func_name))
         return None
     return arg.binding(arg.position if arg.position is not None else index + 1)
 
@@ -279,7 +324,7 @@ def _read_returns(
     func: Callable[..., Any],
     hints: Mapping[str, Any],
     kind: str,
-    display: str,
+    func_name: str,
     site: FunctionSite,
     doc: ParsedDoc,
     problems: list[Diagnostic],
@@ -287,7 +332,7 @@ def _read_returns(
     where = site.returns()
     if "return" not in hints:
         if inspect.signature(func).return_annotation is inspect.Signature.empty:
-            problems.append(diag("CG103", where, func=display))
+            problems.append(diag("CG103", where, func=func_name))
         return [], (), None
     ret = hints["return"]
     if ret is None or ret is type(None):
@@ -304,11 +349,11 @@ def _read_returns(
             if field not in field_hints:
                 problems.append(diag("CG101", where, param=field, func=base.__qualname__))
                 continue
-            port = _read_output(field, field_hints[field], kind, display, where, doc, problems)
+            port = _read_output(field, field_hints[field], kind, func_name, where, doc, problems)
             if port is not None:
                 outputs.append(port)
         return outputs, tuple(base._fields), base
-    port = _read_output("out", ret, kind, display, where, doc, problems)
+    port = _read_output("out", ret, kind, func_name, where, doc, problems)
     return ([port] if port else []), ("out",), None
 
 
@@ -316,7 +361,7 @@ def _read_output(
     name: str,
     annotation: Any,
     kind: str,
-    display: str,
+    func_name: str,
     where: SourceLocation,
     doc: ParsedDoc,
     problems: list[Diagnostic],
@@ -324,23 +369,20 @@ def _read_output(
     base, extras = split_annotated(annotation)
     out: Out = _first(extras, Out) or Out()
     if _first(extras, Arg) is not None:
-        problems.append(diag("CG112", where, variant="arg_on_output", output=name, func=display))
-    try:
-        cwl_type = to_cwl_type(base, hint_name=name)
-    except UnsupportedType as exc:
-        problems.append(diag("CG102", where, what=f"output '{name}'", func=display,
-                             pytype=str(exc)))
+        problems.append(diag("CG112", where, variant="arg_on_output", output=name, func=func_name))
+    cwl_type = _cwl_type(base, name, f"output '{name}'", func_name, where, problems)
+    if cwl_type is None:
         return None
     if kind == "tool":
         if out.stream is not None:
             if cwl_type != t.FILE:
-                problems.append(diag("CG111", where, output=name, func=display,
+                problems.append(diag("CG111", where, output=name, func=func_name,
                                      stream=out.stream, type=cwl_type))
         elif out.glob is None and out.output_eval is None:
-            problems.append(diag("CG104", where, output=name, func=display, type=cwl_type))
+            problems.append(diag("CG104", where, output=name, func=func_name, type=cwl_type))
     elif out.glob is not None or out.stream is not None:
         problems.append(diag("CG112", where, variant="collected_output", output=name, kind=kind,
-                             func=display))
+                             func=func_name))
     return OutputPort(
         name=name,
         type=cwl_type,
@@ -358,7 +400,7 @@ def _read_output(
 def _check_ids(
     inputs: list[InputPort],
     outputs: list[OutputPort],
-    display: str,
+    func_name: str,
     site: FunctionSite,
     problems: list[Diagnostic],
 ) -> None:
@@ -367,20 +409,21 @@ def _check_ids(
         for port in ports:
             if not IDENTIFIER.match(port.name):
                 problems.append(diag("CG107", port.loc, name=port.name, what=what,
-                                     func=display))
+                                     func=func_name))
             if port.name in seen:
                 problems.append(diag("CG108", port.loc, name=port.name, first=seen[port.name],
-                                     second=what, func=display))
+                                     second=what, func=func_name))
             seen[port.name] = what
 
 
 def read_resources(
-    resources: Resources | None, display: str, where: SourceLocation, problems: list[Diagnostic]
+    resources: Resources | None, func_name: str, where: SourceLocation, problems: list[Diagnostic]
 ) -> ResourceSpec | None:
+    """`Resources(...)` -> normalised ResourceSpec (CG109 when it is not valid)."""
     if resources is None:
         return None
     if not isinstance(resources, Resources):
-        problems.append(diag("CG109", where, variant="not_resources", func=display,
+        problems.append(diag("CG109", where, variant="not_resources", func=func_name,
                              got=type(resources).__name__))
         return None
     values: dict[str, Any] = {}
@@ -402,7 +445,7 @@ def read_resources(
             raise ValueError(f"gpus must be a whole number >= 0, not {resources.gpus!r}")
         values["gpus"] = resources.gpus
     except ValueError as exc:
-        problems.append(diag("CG109", where, func=display, problem=str(exc)))
+        problems.append(diag("CG109", where, func=func_name, problem=str(exc)))
         return None
     return ResourceSpec(
         cuda_version=resources.cuda_version,
@@ -412,7 +455,7 @@ def read_resources(
 
 
 def read_packages(
-    packages: Iterable[str | Mapping[str, Any]], display: str, where: SourceLocation,
+    packages: Iterable[str | Mapping[str, Any]], func_name: str, where: SourceLocation,
     problems: list[Diagnostic],
 ) -> tuple[Package, ...]:
     """'numpy', 'losoto==2.7' or {'name': ..., 'versions': [...]} -> Package."""
@@ -425,7 +468,7 @@ def read_packages(
             name = name.strip()
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]*", name):
                 problems.append(diag("CG112", where, variant="bad_package", spec=repr(spec),
-                                     func=display))
+                                     func=func_name))
                 continue
             out.append(Package(name=name, versions=(version.strip(),) if version else ()))
         elif isinstance(spec, Mapping) and "name" in spec:
@@ -433,20 +476,21 @@ def read_packages(
                                versions=tuple(str(v) for v in spec.get("versions", ()))))
         else:
             problems.append(diag("CG112", where, variant="bad_package_spec", spec=repr(spec),
-                                 func=display))
+                                 func=func_name))
     return tuple(out)
 
 
 def read_env(
-    env: Mapping[str, Any] | None, display: str, where: SourceLocation, problems: list[Diagnostic]
+    env: Mapping[str, Any] | None, func_name: str, where: SourceLocation, problems: list[Diagnostic]
 ) -> tuple[tuple[str, str], ...]:
+    """`env=` -> sorted (name, value) pairs (CG112 for names that are not valid)."""
     if not env:
         return ()
     out = []
     for key, value in env.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(key)):
             problems.append(diag("CG112", where, variant="bad_env_name", name=repr(key),
-                                 func=display))
+                                 func=func_name))
             continue
         out.append((str(key), str(value)))
     return tuple(sorted(out))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterator, Mapping
+from types import FrameType
 from typing import Any, NoReturn, Protocol
 
 from cwlgen.dsl.typemap import NotAValue, identifier_field, to_cwl_value
@@ -129,8 +130,10 @@ class Callee(Protocol):
 
     name: str
 
-    def process_ir(self) -> Process: ...
-    def shape_result(self, promises: list[Promise]) -> Any: ...
+    def process_ir(self) -> Process:
+        """The IR of the called tool or workflow."""
+    def shape_result(self, promises: list[Promise]) -> Any:
+        """Output promises arranged as the function's return annotation says."""
 
 
 def _arg_depth(value: Any) -> int:
@@ -170,36 +173,58 @@ def record_call(
         problems.append(diag("CG210", loc, method=method, callee=defn.name,
                              choices=", ".join(SCATTER_METHODS)))
         method = "dotproduct"
-    step_inputs: list[StepInput] = []
-    for name, value in kwargs.items():
-        param = process.input(name)
-        arg_loc = loc
-        if loc is not None and frame is not None and (lines := keyword_lines(frame)):
-            arg_loc = SourceLocation(path=loc.path, line=lines.get(name, loc.line))
-        step_input = _step_input(defn.name, name, value, param.type if param else None, scatter,
-                                 arg_loc, problems)
-        if step_input is not None:
-            step_inputs.append(step_input)
+    step_inputs = _step_inputs(defn.name, process, kwargs, scatter, frame, loc, problems)
     n_scattered = sum(1 for s in step_inputs if s.scattered)
     if scatter and n_scattered == 0:
         problems.append(diag("CG209", loc, callee=defn.name))
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
         problems.append(diag("CG212", loc, batch=repr(batch), callee=defn.name))
         batch = None
-    step = Step(
+    builder.steps.append(Step(
         id=step_id,
         process=process,
-        inputs=tuple(step_inputs),
+        inputs=step_inputs,
         scatter_method=method if n_scattered > 1 or (n_scattered and method != "dotproduct")
         else ("dotproduct" if n_scattered else None),
         positional_args=len(args),
         batch=batch if n_scattered else None,
         loc=loc,
-    )
-    builder.steps.append(step)
+    ))
     levels = 0
     if n_scattered:
         levels = n_scattered if method == "nested_crossproduct" else 1
+    return defn.shape_result(_output_promises(process, step_id, levels, loc))
+
+
+def _step_inputs(
+    callee: str,
+    process: Process,
+    kwargs: Mapping[str, Any],
+    scatter: bool,
+    frame: FrameType | None,
+    loc: SourceLocation | None,
+    problems: list[Diagnostic],
+) -> tuple[StepInput, ...]:
+    """The step's inputs, one per keyword argument, each located at its own line when the
+    call spans several."""
+    lines = keyword_lines(frame) if loc is not None and frame is not None else {}
+    step_inputs: list[StepInput] = []
+    for name, value in kwargs.items():
+        param = process.input(name)
+        arg_loc = loc
+        if loc is not None and lines:
+            arg_loc = SourceLocation(path=loc.path, line=lines.get(name, loc.line))
+        step_input = _step_input(callee, name, value, param.type if param else None, scatter,
+                                 arg_loc, problems)
+        if step_input is not None:
+            step_inputs.append(step_input)
+    return tuple(step_inputs)
+
+
+def _output_promises(
+    process: Process, step_id: str, levels: int, loc: SourceLocation | None
+) -> list[Promise]:
+    """A promise per output of the step, wrapped in one list level per scatter level."""
     promises = []
     for port in process.outputs:
         out_type: t.CwlType = port.type
@@ -207,7 +232,7 @@ def record_call(
             out_type = t.Array(out_type)
         ref = StepOutputRef(step=step_id, output=port.name, type=out_type, loc=loc)
         promises.append(Promise(ref, out_type, loc, f"output '{port.name}' of step '{step_id}'"))
-    return defn.shape_result(promises)
+    return promises
 
 
 def _step_input(

@@ -37,6 +37,7 @@ def escape_literal(text: str) -> str:
 
 
 def binding_dict(b: Binding) -> dict[str, Any]:
+    """A binding's CWL keys (only those that differ from CWL's defaults)."""
     out: dict[str, Any] = {}
     if b.position is not None:
         out["position"] = b.position

@@ -11,14 +11,17 @@ if TYPE_CHECKING:
 
 
 def input_node(name: str) -> str:
+    """The graph node of workflow input `name`."""
     return f"inputs/{name}"
 
 
 def output_node(name: str) -> str:
+    """The graph node of workflow output `name`."""
     return f"outputs/{name}"
 
 
 def step_node(step_id: str) -> str:
+    """The graph node of step `step_id`."""
     return f"steps/{step_id}"
 
 

@@ -57,6 +57,8 @@ class Staging:
 
 @attrs.frozen(kw_only=True)
 class InputPort:
+    """An input of a tool or workflow: its type, default, docs, and for tools how it
+    is bound to the command line and staged."""
     name: str
     type: CwlType
     default: Any = NO_DEFAULT
@@ -72,6 +74,7 @@ class InputPort:
 
     @property
     def required(self) -> bool:
+        """Whether a value must be given (no default, and not optional)."""
         from cwlgen.ir.types import Optional
 
         return self.default is NO_DEFAULT and not isinstance(self.type, Optional)
@@ -79,6 +82,8 @@ class InputPort:
 
 @attrs.frozen(kw_only=True)
 class OutputPort:
+    """An output of a tool or workflow: its type, and for tools where it comes from (glob,
+    loadContents, outputEval, or a captured stream)."""
     name: str
     type: CwlType
     glob: str | None = None
@@ -101,12 +106,14 @@ class Argument:
 
 @attrs.frozen(kw_only=True)
 class Container:
+    """The image a tool runs in; `required` makes it a requirement rather than a hint."""
     image: str
     required: bool = False
 
 
 @attrs.frozen(kw_only=True)
 class Package:
+    """A software package a tool needs (SoftwareRequirement), with optional versions."""
     name: str
     versions: tuple[str, ...] = ()
 
@@ -166,6 +173,7 @@ class Tool:
     kind: Literal["tool"] = "tool"
 
     def input(self, name: str) -> InputPort | None:
+        """The input port called `name`, or None."""
         for port in self.inputs:
             if port.name == name:
                 return port
@@ -174,12 +182,14 @@ class Tool:
 
 @attrs.frozen(kw_only=True)
 class WorkflowInputRef:
+    """A data reference: the value of a workflow input."""
     name: str
     type: CwlType
 
 
 @attrs.frozen(kw_only=True)
 class StepOutputRef:
+    """A data reference: an output of a step of the same workflow."""
     step: str
     output: str
     type: CwlType
@@ -206,6 +216,8 @@ class StepInput:
 
 @attrs.frozen(kw_only=True)
 class Step:
+    """One call in a workflow body: the process it runs, its inputs, how it scatters, and
+    (`batch`) how many scattered items share a job."""
     id: str
     process: Process
     inputs: tuple[StepInput, ...] = ()
@@ -216,6 +228,7 @@ class Step:
 
     @property
     def scatter(self) -> tuple[str, ...]:
+        """Names of the scattered inputs, in input order."""
         return tuple(i.name for i in self.inputs if i.scattered)
 
 
@@ -231,11 +244,13 @@ class WorkflowOutput:
 
     @property
     def sources(self) -> tuple[Source, ...]:
+        """Every data reference this output reads (one, or the merged list)."""
         return self.merged if self.merged else ((self.source,) if self.source else ())
 
 
 @attrs.frozen(kw_only=True)
 class Workflow:
+    """A Workflow: inputs, steps and outputs, as traced from the function body."""
     key: str
     name: str
     label: str | None = None
@@ -249,6 +264,7 @@ class Workflow:
     kind: Literal["workflow"] = "workflow"
 
     def input(self, name: str) -> InputPort | None:
+        """The input port called `name`, or None."""
         for port in self.inputs:
             if port.name == name:
                 return port

@@ -28,6 +28,7 @@ class Prim:
 
 @attrs.frozen
 class Array:
+    """CWL `array` of `items`."""
     items: CwlType
 
     def __str__(self) -> str:
@@ -47,6 +48,7 @@ class Optional:
 
 @attrs.frozen
 class Enum:
+    """A CWL enum: a named set of string symbols."""
     name: str
     symbols: tuple[str, ...]
 
@@ -56,6 +58,7 @@ class Enum:
 
 @attrs.frozen
 class Field:
+    """One field of a record type."""
     name: str
     type: CwlType
     doc: str | None = None
@@ -63,6 +66,7 @@ class Field:
 
 @attrs.frozen
 class Record:
+    """A CWL record: a named list of typed fields."""
     name: str
     fields: tuple[Field, ...]
 
@@ -82,6 +86,7 @@ ANY = Prim("Any")
 
 
 def strip_optional(t: CwlType) -> CwlType:
+    """`t` without its outer optional (`T | None` -> `T`)."""
     return t.inner if isinstance(t, Optional) else t
 
 

@@ -12,8 +12,8 @@ from typing import Any
 from cwlgen.errors import InputError
 from cwlgen.ir import Process
 from cwlgen.ir import types as t
-from cwlgen.ir.diagnostics import diag
 from cwlgen.ir.location import SourceLocation, display_path
+from cwlgen.messages import format_message
 
 
 def load_job_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, SourceLocation]]:
@@ -26,20 +26,19 @@ def load_job_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[st
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(diag("CG505", None, variant="unreadable", path=shown,
-                              reason=exc.strerror or str(exc))
-                         .render()) from None
+        raise InputError(format_message("CG505", variant="unreadable", path=shown,
+                                        reason=exc.strerror or str(exc))) from None
     yaml = YAML(typ="rt")
     try:
         data = yaml.load(text)
     except YAMLError as exc:
-        raise InputError(diag("CG505", None, variant="bad_yaml", path=shown, error=exc)
-                         .render()) from None
+        raise InputError(format_message("CG505", variant="bad_yaml", path=shown,
+                                        error=exc)) from None
     if data is None:
         return {}, {}
     if not isinstance(data, Mapping):
-        raise InputError(diag("CG505", None, variant="not_mapping", path=shown,
-                              got=type(data).__name__).render())
+        raise InputError(format_message("CG505", variant="not_mapping", path=shown,
+                                        got=type(data).__name__))
     values = {str(k): _plain(v) for k, v in data.items()}
     lines: dict[str, SourceLocation] = {}
     lc = getattr(data, "lc", None)
@@ -83,8 +82,7 @@ def parse_pairs(pairs: Sequence[str], process: Process) -> dict[str, Any]:
         name, sep, text = pair.partition("=")
         name = name.strip()
         if not sep or not name:
-            problems.append(diag("CG506", None, pair=pair)
-                            .render())
+            problems.append(format_message("CG506", pair=pair))
             continue
         port = ports.get(name)
         if port is None:
@@ -93,8 +91,8 @@ def parse_pairs(pairs: Sequence[str], process: Process) -> dict[str, Any]:
         try:
             value = _parse_text(text, port.type)
         except ValueError as exc:
-            problems.append(diag("CG503", None, name=name, func=process.name,
-                                 expected=port.type, got=f"--input {pair}: {exc}").render())
+            problems.append(format_message("CG503", name=name, func=process.name,
+                                           expected=port.type, got=f"--input {pair}: {exc}"))
             continue
         base = t.strip_optional(port.type)
         if isinstance(base, t.Array) and not text.lstrip().startswith("["):

@@ -25,7 +25,7 @@ import cwlgen
 from cwlgen.cli.targets import definitions_in
 from cwlgen.ir.diagnostics import Diagnostic
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
 FIXTURES = TESTS / "fixtures" / "tasks"
 CWLGEN = str(Path(sys.executable).parent / "cwlgen")

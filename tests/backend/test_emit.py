@@ -14,8 +14,8 @@ from fixtures.examples import coreutils as cu
 from fixtures.examples import features as fx
 
 import cwlgen
-from cwlgen.backend.emit import needs_javascript
 from cwlgen.backend.yamlio import dump, load
+from cwlgen.ir.cwl import needs_javascript
 
 TOOL_KEYS = ["cwlVersion", "$namespaces", "class", "id", "label", "doc", "requirements", "hints",
              "baseCommand", "arguments", "inputs", "outputs", "stdin", "stdout", "stderr",

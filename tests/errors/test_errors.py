@@ -34,7 +34,7 @@ from cwlgen.cli.targets import definitions_in
 from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
 from cwlgen.messages import MESSAGES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "errors"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "errors"
 CWLGEN = str(Path(sys.executable).parent / "cwlgen")
 
 def fixture_diagnostics(stem: str) -> list[Diagnostic]:
@@ -90,7 +90,7 @@ def test_fixtures_cover_the_registry() -> None:
 
 
 def test_every_code_is_explained_in_docs_diagnostics() -> None:
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md").read_text()
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md").read_text()
     headings = set(re.findall(r"^### (CG\d{3}):", doc, flags=re.MULTILINE))
     assert set(MESSAGES) - headings == set(), "undocumented codes"
     assert headings - set(MESSAGES) == set(), "documented codes that do not exist"

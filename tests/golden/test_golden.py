@@ -1,7 +1,7 @@
 """Golden files: the exact CWL text of example definitions, committed under tests/golden/<name>/.
 Every golden document is validated by cwltool. Review changes, then rewrite them with
 
-    CWLGEN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_golden.py
+    CWLGEN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/golden
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from fixtures.examples import features as fx
 import cwlgen
 from cwlgen.backend.validate import validate_file
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parent
 UPDATE = os.environ.get("CWLGEN_UPDATE_GOLDEN") == "1"
 
 # name -> (definition, packed?)
