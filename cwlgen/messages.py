@@ -99,8 +99,19 @@ MESSAGES: dict[str, Message] = {
         "'{name}' names both {first} and {second} of '{func}'; CWL ids share one namespace, "
         "rename one of them",
     ),
-    "CG109": Message("error", "resources of '{func}': {problem}", variants={
+    "CG109": Message("error", variants={
         "not_resources": "resources of '{func}': expected Resources(...), got {got}",
+        "size_type": "resources of '{func}': {what} must be a size such as '8 GiB', not "
+                     "{value}",
+        "not_size": "resources of '{func}': {what}={value} is not a size; write e.g. "
+                    "'512 MiB', '8 GiB' or '2 GB'",
+        "duration_type": "resources of '{func}': {what} must be a duration such as '2h', not "
+                         "{value}",
+        "not_duration": "resources of '{func}': {what}={value} is not a duration; write e.g. "
+                        "'90s', '30 min', '2h' or '1h30m'",
+        "not_positive": "resources of '{func}': {what} must be positive, not {value}",
+        "cores": "resources of '{func}': cores must be a positive number, not {value}",
+        "gpus": "resources of '{func}': gpus must be a whole number >= 0, not {value}",
     }),
     "CG110": Message(
         "error",

@@ -16,7 +16,14 @@ from typing import Any, get_args, get_origin
 import attrs
 
 from cwlgen.dsl.docstrings import ParsedDoc, parse_docstring
-from cwlgen.dsl.spec import Arg, Out, Resources, parse_seconds, parse_size_mib
+from cwlgen.dsl.spec import (
+    Arg,
+    Out,
+    Resources,
+    ResourceValueError,
+    parse_seconds,
+    parse_size_mib,
+)
 from cwlgen.dsl.typemap import (
     NotAValue,
     UnsupportedType,
@@ -431,7 +438,7 @@ def read_resources(
         if resources.cores is not None:
             if isinstance(resources.cores, bool) or not isinstance(resources.cores, (int, float)) \
                     or resources.cores <= 0:
-                raise ValueError(f"cores must be a positive number, not {resources.cores!r}")
+                raise ResourceValueError("cores", value=repr(resources.cores))
             values["cores"] = resources.cores
         for field, key in (("ram", "ram_mib"), ("tmpdir", "tmpdir_mib"),
                            ("outdir", "outdir_mib")):
@@ -442,10 +449,11 @@ def read_resources(
             values["time_limit_s"] = parse_seconds(resources.time_limit, "time_limit")
         if isinstance(resources.gpus, bool) or not isinstance(resources.gpus, int) \
                 or resources.gpus < 0:
-            raise ValueError(f"gpus must be a whole number >= 0, not {resources.gpus!r}")
+            raise ResourceValueError("gpus", value=repr(resources.gpus))
         values["gpus"] = resources.gpus
-    except ValueError as exc:
-        problems.append(diag("CG109", where, func=func_name, problem=str(exc)))
+    except ResourceValueError as exc:
+        problems.append(diag("CG109", where, variant=exc.variant, func=func_name,
+                             what=exc.what, value=exc.value))
         return None
     return ResourceSpec(
         cuda_version=resources.cuda_version,
