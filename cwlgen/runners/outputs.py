@@ -1,6 +1,12 @@
 """The engine's output object (CWL JSON) as the Python value the function's return annotation
 promises: `File`/`Directory` objects with local paths, records as instances of their class,
-enums as members, a `NamedTuple` for several outputs."""
+enums as members, a `NamedTuple` for several outputs.
+
+This is the runners' one reader of CWL output JSON. It is more lenient than the job shim's
+(`cwlgen.runtime.shim.from_json`): an enum is matched by value or name, and a union of several
+types is read generically, because an engine's output object is not ours to trust. Issue 8
+asks for a single conversion in `cwlgen/runtime/`; until it exists, `from_cwl` here is the
+adapter every runner path (`run`, `cwlgen run`) goes through."""
 
 from __future__ import annotations
 
