@@ -39,7 +39,12 @@ def interpreters() -> list[tuple[str, Path]]:
     return sorted(found.items(), key=lambda item: int(item[0].split(".")[1]))
 
 
-@pytest.mark.parametrize("module", sorted(p.name for p in RUNTIME.glob("*.py")))
+# the modules copied into jobs (cwlgen/lower/shipped.py); runtime/files.py only names files
+# for the compiler and is never shipped
+SHIPPED = ("shim.py", "paths.py", "batch.py")
+
+
+@pytest.mark.parametrize("module", SHIPPED)
 def test_the_runtime_needs_nothing_newer_than_python_3_6(module: str) -> None:
     source = (RUNTIME / module).read_text(encoding="utf-8")
     assert [(n.line, n.feature, n.version) for n in too_new(source, (3, 6))] == []
