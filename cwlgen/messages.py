@@ -181,6 +181,18 @@ MESSAGES: dict[str, Message] = {
         "\"file://...#3C48\"); pass this value as a workflow input (a job file) instead, or "
         "rename the field",
     ),
+    "CG120": Message(
+        "error",
+        "this line needs Python {needed} ({feature}), but task {func} runs on Python "
+        "{declared} ({origin}), where its job imports this module: rewrite the line, or "
+        "declare a newer Python (@task(python=\"{needed}\") or {module_name} = \"{needed}\") "
+        "in a container that has it",
+    ),
+    "CG121": Message(
+        "error",
+        "task '{func}' declares Python {value!r} ({origin}), which is not a Python 3 version; "
+        "write it as \"3.N\" (tasks run on Python 3.6 or newer)",
+    ),
     # --- connections -------------------------------------------------------------------
     "CG201": Message(
         "error",

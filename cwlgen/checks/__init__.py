@@ -30,6 +30,7 @@ def run_checks(root: Process) -> list[Diagnostic]:
     """Every diagnostic of `root` and everything it calls: those recorded while tracing,
     plus each pass's, sorted by location."""
     problems: list[Diagnostic] = []
+    python_tasks: list[Tool] = []
     for process in all_processes(root):
         problems += process.diagnostics
         if isinstance(process, Workflow):
@@ -40,6 +41,11 @@ def run_checks(root: Process) -> list[Diagnostic]:
             from cwlgen.checks.determinism import check_determinism
 
             problems += check_determinism(process)
+            python_tasks.append(process)
+    if python_tasks:
+        from cwlgen.checks.python_version import check_task_pythons
+
+        problems += check_task_pythons(python_tasks)
     return sorted_diagnostics(problems)
 
 

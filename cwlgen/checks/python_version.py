@@ -15,6 +15,12 @@ import re
 
 import attrs
 
+from cwlgen.ir import Tool
+from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.location import SourceLocation
+
+MODULE_PYTHON = "CWLGEN_PYTHON"  # the module-level declaration (cwlgen.dsl.task reads it)
+
 PythonVersion = tuple[int, int]
 
 # vermin's verbose lines: "L12 C4: 'str.removesuffix' member requires !2, 3.9"
@@ -158,3 +164,83 @@ def version_needs(source: str) -> tuple[VersionNeed, ...]:
 def too_new(source: str, python: PythonVersion) -> tuple[VersionNeed, ...]:
     """The lines of `source` that need a newer Python than `python`."""
     return tuple(need for need in version_needs(source) if need.version > python)
+
+
+# vermin findings that are syntax: the module does not even compile on an older Python, so
+# they count wherever they are
+_SYNTAX = ("pattern matching", "assignment expression", "self-documenting f-string",
+           "positional-only parameter", "parenthesized context manager", "except*",
+           "exception group", "relaxed decorator", "type alias statement", "type parameter",
+           "generalized unpacking", "async comprehension", "await in", "union types",
+           "generic annotation", "variable annotations", "f-strings")
+
+
+def _body_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+    first, last = node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno
+    return set(range(first, last + 1))
+
+
+def _run_lines(tree: ast.Module, functions: set[str], total: int) -> set[int]:
+    """The lines that run when the module is imported (everything but function bodies),
+    plus the bodies of `functions` and of the module's functions they use, transitively."""
+    defs = {node.name: node for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    lines = set(range(1, total + 1))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            lines -= _body_lines(node)
+    todo, seen = [name for name in functions if name in defs], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        lines |= _body_lines(defs[name])
+        todo += [n.id for n in ast.walk(defs[name]) if isinstance(n, ast.Name) and n.id in defs]
+    return lines
+
+
+def _job_needs(source: str, functions: set[str]) -> tuple[VersionNeed, ...]:
+    """version_needs, limited to what a job calling `functions` runs: import-time lines,
+    those functions and the helpers they use, and syntax anywhere."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ()
+    lines = _run_lines(tree, functions, source.count("\n") + 1)
+    return tuple(need for need in version_needs(source)
+                 if need.line in lines or any(word in need.feature for word in _SYNTAX))
+
+
+def check_task_pythons(tools: list[Tool]) -> list[Diagnostic]:
+    """CG120 at every line a Python task's job runs that needs a newer Python than the task
+    declares (once per module and declaration, naming its tasks); CG121 for a declaration
+    that is not a Python 3 version."""
+    problems: list[Diagnostic] = []
+    groups: dict[tuple[str, str, str, PythonVersion], list[Tool]] = {}
+    for tool in tools:
+        code = tool.python
+        if code is None:
+            continue
+        try:
+            declared = parse_python(code.python)
+        except ValueError:
+            declared = (0, 0)
+        if declared < (3, 6):
+            problems.append(diag("CG121", tool.loc, func=tool.name, value=code.python,
+                                 origin=code.python_origin))
+            continue
+        path = tool.loc.path if tool.loc is not None else code.module_name
+        groups.setdefault((path, code.module_source, code.python_origin, declared),
+                          []).append(tool)
+    for (path, source, origin, declared), group in groups.items():
+        names = sorted({t.python.function for t in group if t.python is not None})
+        tasks = ", ".join(f"'{name}'" for name in names)
+        for need in _job_needs(source, set(names)):
+            if need.version > declared:
+                problems.append(diag(
+                    "CG120", SourceLocation(path=path, line=need.line),
+                    needed=format_python(need.version), feature=need.feature,
+                    func=tasks, declared=format_python(declared), origin=origin,
+                    module_name=MODULE_PYTHON))
+    return problems

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -57,8 +58,10 @@ class TaskDef(Definition[P, R]):
         env: Mapping[str, str] | None = None,
         deterministic: bool = True,
         network: bool = False,
+        python: str | None = None,
     ) -> None:
         super().__init__(func)
+        self.python = python
         self.container = container
         self.container_required = container_required
         self.packages = packages
@@ -101,10 +104,33 @@ class TaskDef(Definition[P, R]):
             network=self.network,
             deterministic=self.deterministic,
             python=PythonCode(module_name=self.func.__module__, module_source=source,
-                              function=self.func.__name__),
+                              function=self.func.__name__,
+                              **declared_python(self.python, self.func, self.container)),
             loc=where,
             diagnostics=tuple(problems),
         )
+
+
+DEFAULT_PYTHON = "3.10"  # the oldest Python cwlgen itself runs on
+MODULE_PYTHON = "CWLGEN_PYTHON"  # a module-level declaration for every task of the module
+_PYTHON_IMAGE = re.compile(r"(?:^|/)python:(3\.\d+)")
+
+
+def declared_python(
+    python: str | None, func: Callable[..., Any], container: str | None
+) -> dict[str, str]:
+    """The Python a task's job has, and where that was said: `@task(python=...)`, the
+    module's CWLGEN_PYTHON, a `python:X.Y...` container tag, or the default. Checked (and
+    validated) by cwlgen.checks.python_version."""
+    if python is not None:
+        return {"python": str(python), "python_origin": f"@task(python={python!r})"}
+    module_value = getattr(func, "__globals__", {}).get(MODULE_PYTHON)
+    if module_value is not None:
+        return {"python": str(module_value), "python_origin": f"the module's {MODULE_PYTHON}"}
+    tag = _PYTHON_IMAGE.search(container or "")
+    if tag is not None:
+        return {"python": tag.group(1), "python_origin": f"its container {container}"}
+    return {"python": DEFAULT_PYTHON, "python_origin": "cwlgen's default"}
 
 
 def _module_source(func: Callable[..., Any]) -> str | None:
@@ -157,6 +183,7 @@ def task(
     env: Mapping[str, str] | None = None,
     deterministic: bool = True,
     network: bool = False,
+    python: str | None = None,
 ) -> Callable[[Callable[P, R]], TaskDef[P, R]]: ...
 
 
@@ -171,6 +198,7 @@ def task(
     env: Mapping[str, str] | None = None,
     deterministic: bool = True,
     network: bool = False,
+    python: str | None = None,
 ) -> TaskDef[P, R] | Callable[[Callable[P, R]], TaskDef[P, R]]:
     """Declare a Python task: a typed function whose body runs inside the CWL job.
 
@@ -179,14 +207,17 @@ def task(
     installed there. `container` is a DockerRequirement hint (a requirement with
     container_required), `resources` a ResourceRequirement, `env` an EnvVarRequirement.
     `deterministic=False` admits that outputs vary between runs (WorkReuse disabled, the
-    determinism checks stay quiet); `network=True` grants NetworkAccess.
+    determinism checks stay quiet); `network=True` grants NetworkAccess. `python="3.6"`
+    declares the Python the job's container has (else the module's `CWLGEN_PYTHON`, the tag
+    of a `python:X.Y` image, or 3.10): a line of the task's module needing a newer one is a
+    compile-time error (CG120).
     """
     pkgs = (packages,) if isinstance(packages, str) else tuple(packages)
 
     def decorate(f: Callable[P, R]) -> TaskDef[P, R]:
         return TaskDef(f, container=container, container_required=container_required,
                        packages=pkgs, resources=resources, env=env,
-                       deterministic=deterministic, network=network)
+                       deterministic=deterministic, network=network, python=python)
 
     if func is not None:
         return decorate(func)

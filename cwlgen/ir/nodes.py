@@ -134,11 +134,15 @@ class ResourceSpec:
 
 @attrs.frozen(kw_only=True)
 class PythonCode:
-    """How a Python task runs: its module's source and the function to call."""
+    """How a Python task runs: its module's source and the function to call, and the Python
+    the job has (`python`, "3.N") with where that was declared (`python_origin`, for
+    messages)."""
 
     module_name: str
     module_source: str
     function: str
+    python: str = "3.10"
+    python_origin: str = "cwlgen's default"
 
 
 @attrs.frozen(kw_only=True)
