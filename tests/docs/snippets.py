@@ -142,6 +142,7 @@ def run_page(page: Path, folder: Path) -> PageRun:
     run = PageRun(page=page, folder=folder, module_name=module_name, module=module)
     module.__file__ = str(run.module_file)
     document = Document.parse(str(page), _BlockParser(run), SkipParser())
+    document.namespace["no_slurm"] = _no_slurm()
     old_cwd, old_path = os.getcwd(), list(sys.path)
     sys.modules[module_name] = module
     os.chdir(folder)
@@ -160,6 +161,14 @@ def run_page(page: Path, folder: Path) -> PageRun:
         for name in [n for n in sys.modules if n == module_name or _is_page_file(run, n)]:
             del sys.modules[name]
     return run
+
+
+def _no_slurm() -> bool:
+    """Whether blocks marked `skip: next if(no_slurm, ...)` are skipped: no idle Slurm node,
+    unless CI requires every tool (then the block runs and fails loudly)."""
+    from tests.needs import slurm_idle
+
+    return not slurm_idle() and os.environ.get("CWLGEN_REQUIRE_TOOLS") != "1"
 
 
 def _is_page_file(run: PageRun, module: str) -> bool:
