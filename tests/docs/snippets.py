@@ -190,7 +190,55 @@ def _run_python(run: PageRun, block: Block) -> None:
     run.module_file.write_text(_padded(run.python_lines))
     linecache.checkcache(str(run.module_file))
     code = compile(_padded(_block_lines(block)), str(run.module_file), "exec")
+    before = dict(run.module.__dict__)
     exec(code, run.module.__dict__)
+    expected = _expected_diagnostics(block)
+    if expected:
+        new = [v for k, v in run.module.__dict__.items() if before.get(k) is not v]
+        _check_diagnostics(run, block, expected, new)
+
+
+_EXPECT = re.compile(r"#\s*(error|warning)\[(CG\d{3})\]:\s*(.*)$")
+
+
+def _expected_diagnostics(block: Block) -> list[tuple[int, str, str, str]]:
+    """(page line, severity, code, text) of each `# error[CG201]: text` comment."""
+    found = []
+    for offset, text in enumerate(block.source.splitlines()):
+        match = _EXPECT.search(text)
+        if match:
+            found.append((block.line + offset, match.group(1), match.group(2),
+                          match.group(3).strip()))
+    return found
+
+
+def _check_diagnostics(run: PageRun, block: Block, expected: list[tuple[int, str, str, str]],
+                       new: list[object]) -> None:
+    """The definitions a block made report what its comments promise, and nothing else."""
+    import cwlgen
+
+    definitions = [v for v in new if type(v).__module__.startswith("cwlgen.dsl")]
+    where = f"{run.page.relative_to(REPO)}:{block.line}"
+    assert definitions, f"{where}: the block promises diagnostics but defines nothing"
+    found = []
+    for defn in definitions:  # check() runs the checks; compile() also lowering (CG213)
+        try:
+            more = list(cwlgen.compile(defn).warnings)
+        except cwlgen.CompileError as exc:
+            more = list(exc.diagnostics)
+        for d in [*cwlgen.check(defn), *more]:
+            if d not in found:
+                found.append(d)
+    shown = "\n".join(d.render() for d in found) or "(nothing)"
+    for line, severity, code, text in expected:
+        pattern = ".*".join(re.escape(part.strip()) for part in text.split("..."))
+        if not any(d.code == code and d.severity == severity
+                   and re.match(pattern, d.message) for d in found):
+            raise AssertionError(f"{run.page.relative_to(REPO)}:{line}: promised "
+                                 f"{severity}[{code}]: {text}\ncwlgen reported:\n{shown}")
+    promised = {(severity, code) for _, severity, code, _ in expected}
+    extra = [d.render() for d in found if (d.severity, d.code) not in promised]
+    assert not extra, f"{where}: cwlgen also reported\n" + "\n".join(extra)
 
 
 def _write_titled_file(run: PageRun, block: Block) -> None:
