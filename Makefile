@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed
 # Jobs run `python3` and tools such as DP3.py from PATH: let them find the project's venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup demo demo-lofar test check-generated generated lint typecheck bench bench-quick clean
+.PHONY: setup demo demo-lofar docs docs-serve test check-generated generated lint typecheck bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,toil,radio]'
+	$(BIN)/pip install --quiet -e '.[test,toil,radio,docs]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -24,6 +24,14 @@ demo: $(STAMP)
 ## check over 3 subbands, plus the real DP3 test MS); needs Debian's wsclean and aoflagger
 demo-lofar: $(STAMP)
 	$(BIN)/python scripts/demo_lofar.py
+
+## docs: build the documentation site into build/site (the test suite builds it too)
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## docs-serve: read the site at http://127.0.0.1:8000 while editing docs/
+docs-serve: $(STAMP)
+	$(BIN)/mkdocs serve
 
 ## test: the full test suite (what CI runs)
 test: $(STAMP)
