@@ -44,7 +44,8 @@ def test_a_shell_block_must_succeed(tmp_path: Path) -> None:
 def test_a_promised_diagnostic_must_be_reported(tmp_path: Path) -> None:
     prelude = ("~~~python\nfrom cwlgen import task\n~~~\n\n")
     right = prelude + ("~~~python\n@task\ndef f(_x: int) -> None: ...\n"
-                       "# error[CG107]: '_x' (input of 'f') is not a valid CWL identifier; ...\n~~~\n")
+                       "# error[CG107]: '_x' (input of 'f') is not a valid CWL identifier; "
+                       "...\n~~~\n")
     run_page(page(tmp_path, right), tmp_path / "right")
     wrong = right.replace("CG107", "CG101")
     with pytest.raises(AssertionError, match=r"promised error\[CG101\]"):
