@@ -16,10 +16,10 @@ from types import ModuleType
 
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import TargetError
+from cwlgen.ir.frames import PACKAGE_DIR as _PACKAGE_DIR
 from cwlgen.ir.location import display_path
-from cwlgen.messages import MESSAGES
+from cwlgen.messages import format_message
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 # the standard library and installed packages: never the user's line in an import error
 _LIBRARY_DIRS = tuple(sorted({
     os.path.join(p, "") for key in ("stdlib", "platstdlib", "purelib", "platlib")
@@ -42,16 +42,16 @@ def _module_name_for(path: Path) -> tuple[str, Path]:
     return path.stem, path.parent
 
 
-def target_error(code: str, where: str | None = None, **fields: object) -> TargetError:
+def target_error(code: str, where: str | None = None, variant: str | None = None,
+                 **fields: object) -> TargetError:
     """A TargetError whose text comes from the message registry, like a diagnostic."""
-    text = MESSAGES[code].template.format(**fields)
-    return TargetError(f"{where + ': ' if where else ''}error[{code}]: {text}")
+    return TargetError(format_message(code, where, variant, **fields))
 
 
 def _import_failure(exc: BaseException, what: str) -> TargetError:
     if isinstance(exc, SyntaxError):
         where = f"{display_path(exc.filename or what)}:{exc.lineno or 0}"
-        return target_error("CG001", where, what=what, problem=f"syntax error: {exc.msg}")
+        return target_error("CG001", where, "syntax", what=what, detail=exc.msg)
     where = what
     for frame, line in traceback.walk_tb(exc.__traceback__):
         name = frame.f_code.co_filename
@@ -60,8 +60,8 @@ def _import_failure(exc: BaseException, what: str) -> TargetError:
     hint = ""
     if isinstance(exc, ModuleNotFoundError):
         hint = f"; install the module '{exc.name}' or fix the import"
-    return target_error("CG001", where, what=what,
-                        problem=f"{type(exc).__name__}: {exc}{hint}")
+    return target_error("CG001", where, "raised", what=what,
+                        exc_type=type(exc).__name__, exc=exc, hint=hint)
 
 
 def _import_dotted(name: str, path: Path) -> ModuleType | None:
@@ -84,7 +84,7 @@ def load_module(spec: str) -> ModuleType:
     if looks_like_file:
         path = Path(spec)
         if not path.is_file():
-            raise target_error("CG002", problem=f"no such file: {spec}")
+            raise target_error("CG002", None, "no_file", path=spec)
         name, root = _module_name_for(path)
         if str(root) not in sys.path:
             sys.path.insert(0, str(root))
@@ -116,7 +116,7 @@ def load_module(spec: str) -> ModuleType:
         return importlib.import_module(spec)
     except ModuleNotFoundError as exc:
         if exc.name == spec or spec.startswith(f"{exc.name}."):
-            raise target_error("CG002", problem=f"no module or file named '{spec}'") from None
+            raise target_error("CG002", None, "no_module", spec=spec) from None
         raise _import_failure(exc, spec) from None
     except Exception as exc:
         raise _import_failure(exc, spec) from None
@@ -156,15 +156,15 @@ def load_target(target: str, *, kinds: tuple[str, ...] = ("workflow", "tool", "t
             close = difflib.get_close_matches(obj_name, names, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else (
                 f"; it defines {', '.join(names)}" if names else "")
-            raise target_error("CG002", problem=f"{spec} has no object '{obj_name}'{hint}")
+            raise target_error("CG002", None, "no_object", spec=spec, name=obj_name, hint=hint)
         if not isinstance(obj, Definition) or obj.kind not in kinds:
-            raise target_error("CG003", problem=f"{spec}:{obj_name} is not a cwlgen "
-                               f"{' / '.join('@' + k for k in kinds)}")
+            raise target_error("CG003", None, "not_definition", spec=spec, name=obj_name,
+                               kinds=" / ".join("@" + k for k in kinds))
         return [obj]
     found = definitions_in(module)
     workflows = [d for d in found if d.kind == "workflow" and "workflow" in kinds]
     chosen = workflows or [d for d in found if d.kind in kinds]
     if not chosen:
-        raise target_error("CG003", problem=f"{spec} defines no cwlgen "
-                           f"{' / '.join('@' + k for k in kinds)}")
+        raise target_error("CG003", None, "nothing_defined", spec=spec,
+                           kinds=" / ".join("@" + k for k in kinds))
     return chosen

@@ -31,7 +31,7 @@ from conftest import build_definition, run_cwl
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from cwlgen.local import run_job
+from cwlgen.runners import run_job
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "long"
 EXAMPLES = int(os.environ.get("DIFF_EXAMPLES", "200" if LONG else "15"))

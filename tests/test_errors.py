@@ -57,23 +57,23 @@ def test_error_fixture(stem: str) -> None:
     expected = Expectations(path)
     diagnostics = fixture_diagnostics(stem)
     for d in diagnostics:
-        assert d.src is not None, d.render()
-        assert Path(d.src.path).resolve() == path, f"diagnostic outside the fixture: {d.render()}"
-        assert not os.path.isabs(d.src.path), "paths under the working directory are relative"
+        assert d.loc is not None, d.render()
+        assert Path(d.loc.path).resolve() == path, f"diagnostic outside the fixture: {d.render()}"
+        assert not os.path.isabs(d.loc.path), "paths under the working directory are relative"
         head = d.render().splitlines()[0]
-        assert head.startswith(f"{d.src.path}:{d.src.line}: {d.severity}[{d.code}]: "), head
+        assert head.startswith(f"{d.loc.path}:{d.loc.line}: {d.severity}[{d.code}]: "), head
         assert d.severity == MESSAGES[d.code].severity
         for note in d.notes:
-            assert note.src is not None and Path(note.src.path).resolve() == path, note.render()
-    got = Counter((d.src.line, d.code, d.severity) for d in diagnostics if d.src)
+            assert note.loc is not None and Path(note.loc.path).resolve() == path, note.render()
+    got = Counter((d.loc.line, d.code, d.severity) for d in diagnostics if d.loc)
     assert sorted(got.elements()) == sorted(expected.codes.elements()), "\n" + "\n".join(
         d.render() for d in diagnostics)
     for line, text in expected.texts:
-        messages = [d.message for d in diagnostics if d.src and d.src.line == line]
+        messages = [d.message for d in diagnostics if d.loc and d.loc.line == line]
         assert any(text in m for m in messages), f"line {line}: {text!r} not in {messages}"
     for line, text in expected.notes:
         notes = [n.message for d in diagnostics for n in d.notes
-                 if n.src is not None and n.src.line == line]
+                 if n.loc is not None and n.loc.line == line]
         assert any(text in n for n in notes), f"line {line}: note {text!r} not in {notes}"
 
 
@@ -125,7 +125,7 @@ def test_bad_tool_options_point_at_the_decorator(options: dict[str, object], say
         """Bad options."""
 
     diagnostics = cwlgen.check(bad)
-    assert [(d.code, d.src.line if d.src else None) for d in diagnostics] == [("CG112", line)]
+    assert [(d.code, d.loc.line if d.loc else None) for d in diagnostics] == [("CG112", line)]
     assert says in diagnostics[0].message
 
 

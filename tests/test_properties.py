@@ -67,9 +67,9 @@ def test_random_modules_compile_to_valid_cwl_or_raise_compile_error(
             except cwlgen.CompileError as exc:
                 assert exc.diagnostics and any(d.severity == "error" for d in exc.diagnostics)
                 for d in exc.diagnostics:
-                    assert d.src is not None, d.render()
-                    assert Path(d.src.path).resolve() == path, d.render()
-                    assert 1 <= d.src.line <= n_lines, d.render()
+                    assert d.loc is not None, d.render()
+                    assert Path(d.loc.path).resolve() == path, d.render()
+                    assert 1 <= d.loc.line <= n_lines, d.render()
                 event("rejected")
                 for code in sorted({d.code for d in exc.diagnostics}):
                     event(f"diagnostic {code}")

@@ -20,7 +20,7 @@ from fixtures.tasks import roundtrip
 from needs import missing
 
 import cwlgen
-from cwlgen.local import run_job
+from cwlgen.runners import run_job
 
 
 def make_inputs(folder: Path) -> dict[str, Any]:
@@ -199,7 +199,7 @@ def test_shipped_module_is_escaped_for_cwl_interpolation(tmp_path: Path) -> None
             assert not entry.startswith(("$(", "${"), i), "an unescaped parameter reference"
             unescaped.append(entry[i])
             i += 1
-    from cwlgen.backend.python_task import MARKER_LINE
+    from cwlgen.lower.shipped import MARKER_LINE
 
     shipped = "".join(unescaped)
     assert shipped.startswith(source) and shipped[len(source):] == MARKER_LINE.replace("\\", "")

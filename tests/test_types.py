@@ -157,7 +157,7 @@ def test_unsupported_types_are_reported_with_the_offending_annotation(
     diagnostics = cwlgen.check(one_param_tool(annotation))
     assert [d.code for d in diagnostics] == ["CG102"]
     assert shown in diagnostics[0].message
-    assert diagnostics[0].src is not None and diagnostics[0].src.path.endswith("test_types.py")
+    assert diagnostics[0].loc is not None and diagnostics[0].loc.path.endswith("test_types.py")
 
 
 def test_a_record_field_without_annotation_is_unsupported() -> None:

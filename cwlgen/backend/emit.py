@@ -6,14 +6,12 @@ to the process it runs (a relative file name, or `#id` inside a packed `$graph`)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from cwlgen.backend.cwltypes import cwl_type
 from cwlgen.ir import (
     NO_DEFAULT,
-    Binding,
     InputPort,
     OutputPort,
     Process,
@@ -23,6 +21,7 @@ from cwlgen.ir import (
     Workflow,
     WorkflowInputRef,
 )
+from cwlgen.ir.cwl import binding_dict, needs_javascript
 from cwlgen.ir.types import Optional
 
 CWL_VERSION = "v1.2"
@@ -32,50 +31,6 @@ KNOWN_NAMESPACES = {
     "edam": "http://edamontology.org/",
     "iana": "https://www.iana.org/assignments/media-types/",
 }
-
-# a CWL parameter reference: $(inputs.x), $(runtime.cores), $(self[0].contents), ...
-_PARAM_REF = re.compile(
-    r"^(inputs|self|runtime)(\.[A-Za-z_][A-Za-z0-9_]*|\['[^']*'\]|\[\"[^\"]*\"\]|\[[0-9]+\])*$"
-)
-
-
-def needs_javascript(text: str | None) -> bool:
-    """Whether a CWL string uses `${...}` or a `$(...)` that is not a plain parameter reference."""
-    if not text:
-        return False
-    if re.search(r"(?<!\\)\$\{", text):
-        return True
-    for m in re.finditer(r"(?<!\\)\$\(", text):
-        depth, i = 1, m.end()
-        while i < len(text) and depth:
-            depth += {"(": 1, ")": -1}.get(text[i], 0)
-            i += 1
-        if not _PARAM_REF.match(text[m.end() : i - 1].strip()):
-            return True
-    return False
-
-
-def escape_literal(text: str) -> str:
-    """Make text survive CWL interpolation unchanged (InitialWorkDir entries, valueFrom)."""
-    return text.replace("\\", "\\\\").replace("$(", "\\$(").replace("${", "\\${")
-
-
-def binding_dict(b: Binding) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if b.position is not None:
-        out["position"] = b.position
-    if b.prefix is not None:
-        out["prefix"] = b.prefix
-    if not b.separate:
-        out["separate"] = False
-    if b.item_separator is not None:
-        out["itemSeparator"] = b.item_separator
-    if not b.shell_quote:
-        out["shellQuote"] = False
-    if b.value_from is not None:
-        out["valueFrom"] = b.value_from
-    return out
-
 
 def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"type": cwl_type(port.type)}
@@ -202,11 +157,8 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
 
 
 def emit_tool(tool: Tool) -> dict[str, Any]:
-    if tool.python is not None:
-        from cwlgen.backend.python_task import emit_python_tool
-
-        python_doc: dict[str, Any] = emit_python_tool(tool)
-        return python_doc
+    """The CommandLineTool document of a (lowered) tool."""
+    assert tool.python is None, "Python tasks are lowered to tools before emission"
     doc: dict[str, Any] = {"class": "CommandLineTool"}
     if tool.label:
         doc["label"] = tool.label

@@ -53,7 +53,7 @@ def _cycles(wf: Workflow) -> list[Diagnostic]:
         cycle = nx.find_cycle(g)
         path = " -> ".join(str(u).split("/", 1)[-1] for u, *_ in cycle)
         first = g.nodes[cycle[0][0]].get("step")
-        problems.append(diag("CG304", first.src if first else wf.src, path=path))
+        problems.append(diag("CG304", first.loc if first else wf.loc, path=path))
     return problems
 
 
@@ -72,7 +72,7 @@ def _unused_outputs(wf: Workflow) -> list[Diagnostic]:
     for step in wf.steps:
         for port in step.process.outputs:
             if (step.id, port.name) not in used:
-                problems.append(diag("CG302", step.src, output=port.name, step=step.id))
+                problems.append(diag("CG302", step.loc, output=port.name, step=step.id))
     return problems
 
 
@@ -113,6 +113,6 @@ def _inplace_conflicts(wf: Workflow) -> list[Diagnostic]:
                             if isinstance(source, WorkflowInputRef)
                             else f"output '{source.output}' of step '{source.step}'")
                     problems.append(diag(
-                        "CG303", step.src, step=step.id, what=what, other=other.id,
-                        notes=(Note(message=f"step '{other.id}' reads it here", src=other.src),)))
+                        "CG303", step.loc, step=step.id, what=what, other=other.id,
+                        notes=(Note(message=f"step '{other.id}' reads it here", loc=other.loc),)))
     return problems

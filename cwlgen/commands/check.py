@@ -1,7 +1,7 @@
 """`cwlgen check PATH...`: compile every workflow and tool found and print diagnostics.
 
 `cwlgen check --determinism TARGET --inputs job.yml` instead runs TARGET's compiled workflow
-twice with cwltool and reports each step whose outputs differ (see cwlgen.determinism_run).
+twice with cwltool and reports each step whose outputs differ (see cwlgen.runners.determinism).
 
 Exit 0 when clean (warnings allowed), 1 when any error was found, 2 on usage errors.
 """
@@ -65,7 +65,7 @@ def _report(args: argparse.Namespace, diagnostics: list[Diagnostic], checked: in
 
 
 def _run_determinism(args: argparse.Namespace) -> int:
-    from cwlgen.determinism_run import check_determinism_run
+    from cwlgen.runners import check_determinism_run
 
     if args.paths or not args.inputs:
         print("usage: cwlgen check --determinism FILE_OR_MODULE[:OBJECT] --inputs JOB",

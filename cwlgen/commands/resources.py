@@ -18,7 +18,7 @@ from cwlgen.resources_plan import (
     plan,
     slurm_time,
 )
-from cwlgen.runners.inputs import load_job_file, parse_pairs
+from cwlgen.runners import load_job_file, parse_pairs
 from cwlgen.targets import load_target
 
 

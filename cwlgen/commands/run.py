@@ -13,8 +13,7 @@ import json
 import sys
 
 from cwlgen.errors import TargetError
-from cwlgen.runners import RUNNERS
-from cwlgen.runners.inputs import parse_pairs
+from cwlgen.runners import RUNNERS, parse_pairs
 from cwlgen.runners.toil_runner import BATCH_SYSTEMS
 from cwlgen.targets import load_target
 
@@ -44,7 +43,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cwlgen.running import run_workflow
+    from cwlgen.runners import run_workflow
 
     defs = load_target(args.target)
     if len(defs) > 1:

@@ -27,7 +27,7 @@ from cwlgen.dsl.typemap import (
 )
 from cwlgen.ir import NO_DEFAULT, Binding, InputPort, OutputPort, Package, ResourceSpec, Staging
 from cwlgen.ir import types as t
-from cwlgen.ir.diagnostics import Diagnostic, Note, diag
+from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation, display_path
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -131,8 +131,8 @@ def read_interface(
     problems: list[Diagnostic] = []
     if hint_error:
         problems.append(
-            diag("CG112", site.at(), problem=f"cannot resolve the annotations of '{display}': "
-                 f"{hint_error}")
+            diag("CG112", site.at(), variant="unresolved_annotations", func=display,
+                 error=hint_error)
         )
     sig = inspect.signature(func)
     inputs: list[InputPort] = []
@@ -172,8 +172,7 @@ def _read_param(
     base, extras = split_annotated(hints[name])
     arg: Arg | None = _first(extras, Arg)
     if _first(extras, Out) is not None:
-        problems.append(diag("CG112", where, problem=f"parameter '{name}' of '{display}' is "
-                             "annotated with Out(...); Out describes outputs, use Arg(...)"))
+        problems.append(diag("CG112", where, variant="out_on_input", param=name, func=display))
     try:
         cwl_type = to_cwl_type(base, hint_name=name)
     except UnsupportedType as exc:
@@ -227,7 +226,7 @@ def _read_param(
         load_listing=arg.load_listing,
         load_contents=arg.load_contents,
         staging=staging,
-        src=where,
+        loc=where,
     )
 
 
@@ -262,22 +261,14 @@ def _binding(
 ) -> Binding | None:
     if not arg.bind or arg.stdin:
         if arg.stdin and cwl_type != t.FILE:  # not File?: `$(inputs.x.path)` fails on null
-            problems.append(diag("CG112", where, problem=f"parameter '{name}' of tool "
-                                 f"'{display}' has Arg(stdin=True), which needs a File, not "
-                                 f"{cwl_type}"))
+            problems.append(diag("CG112", where, variant="stdin_not_file", param=name,
+                                 func=display, type=cwl_type))
         return None
     base = t.strip_optional(cwl_type)
     if base == t.BOOLEAN and arg.prefix is None and arg.value_from is None:
         problems.append(diag("CG105", where, param=name, func=display))
         return None
-    return Binding(
-        position=arg.position if arg.position is not None else index + 1,
-        prefix=arg.prefix,
-        separate=arg.separate,
-        item_separator=arg.item_separator,
-        shell_quote=arg.shell_quote,
-        value_from=arg.value_from,
-    )
+    return arg.binding(arg.position if arg.position is not None else index + 1)
 
 
 def _is_namedtuple(tp: Any) -> bool:
@@ -305,8 +296,8 @@ def _read_returns(
     if _is_namedtuple(base):
         field_hints, err = resolve_hints(base)
         if err:
-            problems.append(diag("CG112", where, problem=f"cannot resolve the fields of "
-                                 f"{base.__qualname__}: {err}"))
+            problems.append(diag("CG112", where, variant="unresolved_fields",
+                                 record=base.__qualname__, error=err))
             return [], (), base
         outputs = []
         for field in base._fields:
@@ -333,8 +324,7 @@ def _read_output(
     base, extras = split_annotated(annotation)
     out: Out = _first(extras, Out) or Out()
     if _first(extras, Arg) is not None:
-        problems.append(diag("CG112", where, problem=f"output '{name}' of '{display}' is "
-                             "annotated with Arg(...); Arg describes inputs, use Out(...)"))
+        problems.append(diag("CG112", where, variant="arg_on_output", output=name, func=display))
     try:
         cwl_type = to_cwl_type(base, hint_name=name)
     except UnsupportedType as exc:
@@ -349,9 +339,8 @@ def _read_output(
         elif out.glob is None and out.output_eval is None:
             problems.append(diag("CG104", where, output=name, func=display, type=cwl_type))
     elif out.glob is not None or out.stream is not None:
-        problems.append(diag("CG112", where, problem=f"output '{name}' of {kind} '{display}' "
-                             "has Out(glob=...)/stdout(); only @tool outputs are collected "
-                             "that way (a task returns its values)"))
+        problems.append(diag("CG112", where, variant="collected_output", output=name, kind=kind,
+                             func=display))
     return OutputPort(
         name=name,
         type=cwl_type,
@@ -362,7 +351,7 @@ def _read_output(
         format=out.format,
         secondary_files=out.secondary_files,
         doc=out.doc or doc.returns.get(name),
-        src=where,
+        loc=where,
     )
 
 
@@ -377,10 +366,10 @@ def _check_ids(
     for what, ports in (("input", inputs), ("output", outputs)):
         for port in ports:
             if not IDENTIFIER.match(port.name):
-                problems.append(diag("CG107", port.src, name=port.name, what=what,
+                problems.append(diag("CG107", port.loc, name=port.name, what=what,
                                      func=display))
             if port.name in seen:
-                problems.append(diag("CG108", port.src, name=port.name, first=seen[port.name],
+                problems.append(diag("CG108", port.loc, name=port.name, first=seen[port.name],
                                      second=what, func=display))
             seen[port.name] = what
 
@@ -391,8 +380,8 @@ def read_resources(
     if resources is None:
         return None
     if not isinstance(resources, Resources):
-        problems.append(diag("CG109", where, func=display,
-                             problem=f"expected Resources(...), got {type(resources).__name__}"))
+        problems.append(diag("CG109", where, variant="not_resources", func=display,
+                             got=type(resources).__name__))
         return None
     values: dict[str, Any] = {}
     try:
@@ -435,16 +424,16 @@ def read_packages(
             name, _, version = spec.partition("==")
             name = name.strip()
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]*", name):
-                problems.append(diag("CG112", where, problem=f"package {spec!r} of '{display}' "
-                                     "is not 'name' or 'name==version'"))
+                problems.append(diag("CG112", where, variant="bad_package", spec=repr(spec),
+                                     func=display))
                 continue
             out.append(Package(name=name, versions=(version.strip(),) if version else ()))
         elif isinstance(spec, Mapping) and "name" in spec:
             out.append(Package(name=str(spec["name"]),
                                versions=tuple(str(v) for v in spec.get("versions", ()))))
         else:
-            problems.append(diag("CG112", where, problem=f"package {spec!r} of '{display}' is "
-                                 "not 'name', 'name==version' or {'name':..., 'versions':[...]}"))
+            problems.append(diag("CG112", where, variant="bad_package_spec", spec=repr(spec),
+                                 func=display))
     return tuple(out)
 
 
@@ -456,12 +445,9 @@ def read_env(
     out = []
     for key, value in env.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(key)):
-            problems.append(diag("CG112", where, problem=f"environment variable name {key!r} of "
-                                 f"'{display}' is not valid"))
+            problems.append(diag("CG112", where, variant="bad_env_name", name=repr(key),
+                                 func=display))
             continue
         out.append((str(key), str(value)))
     return tuple(sorted(out))
 
-
-def note_at(message: str, src: SourceLocation | None) -> Note:
-    return Note(message=message, src=src)

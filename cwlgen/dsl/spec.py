@@ -11,6 +11,8 @@ from typing import Literal
 
 import attrs
 
+from cwlgen.ir.nodes import Binding
+
 
 @attrs.frozen(kw_only=True)
 class Arg:
@@ -41,6 +43,19 @@ class Arg:
     stage: bool = False
     writable: bool = False
     inplace: bool = False
+
+    def binding(self, position: int | None, *, as_argument: bool = False) -> Binding:
+        """The CWL CommandLineBinding (IR) this Arg asks for, at `position`. The one place an
+        Arg becomes a binding: for an input parameter, or (`as_argument`) for an entry of a
+        tool's `arguments=`, whose `value_from` is the argument's value itself."""
+        return Binding(
+            position=position,
+            prefix=self.prefix,
+            separate=self.separate,
+            item_separator=None if as_argument else self.item_separator,
+            shell_quote=self.shell_quote,
+            value_from=None if as_argument else self.value_from,
+        )
 
 
 @attrs.frozen(kw_only=True)

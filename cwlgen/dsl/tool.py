@@ -11,9 +11,10 @@ import attrs
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.spec import Arg, Resources
-from cwlgen.ir import Argument, Binding, Container, Tool
+from cwlgen.ir import Argument, Container, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.location import SourceLocation, caller_location
+from cwlgen.ir.frames import caller_location
+from cwlgen.ir.location import SourceLocation
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,7 +33,7 @@ class ToolOptions:
     success_codes: tuple[int, ...] = ()
     requirements: tuple[Mapping[str, Any], ...] = ()
     hints: tuple[Mapping[str, Any], ...] = ()
-    src: SourceLocation | None = None  # the decorator call: where options are written
+    loc: SourceLocation | None = None  # the decorator call: where options are written
 
 
 def freeze_mapping(m: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -53,26 +54,23 @@ class ToolDef(Definition[P, R]):
         where = iface.site.at()
         problems: list[Diagnostic] = list(iface.diagnostics)
         opts = self.options
-        said = opts.src or where  # problems with decorator options point at the decorator
+        said = opts.loc or where  # problems with decorator options point at the decorator
         if not opts.base_command:
-            problems.append(diag("CG112", said, problem=f"tool '{self.name}' has an empty "
-                                 "base command"))
+            problems.append(diag("CG112", said, variant="empty_command", func=self.name))
         arguments = []
         for item in opts.arguments:
             if isinstance(item, str):
                 arguments.append(Argument(value=item))
             elif isinstance(item, Arg) and item.value_from is not None:
-                arguments.append(Argument(value=item.value_from, binding=Binding(
-                    position=item.position, prefix=item.prefix, separate=item.separate,
-                    shell_quote=item.shell_quote)))
+                arguments.append(Argument(value=item.value_from,
+                                          binding=item.binding(item.position, as_argument=True)))
             else:
-                problems.append(diag("CG112", said, problem=f"argument {item!r} of tool "
-                                     f"'{self.name}' must be a string or Arg(value_from=...)"))
+                problems.append(diag("CG112", said, variant="bad_argument", item=repr(item),
+                                     func=self.name))
         if sum(1 for o in iface.outputs if o.stream == "stdout") > 1 or sum(
             1 for o in iface.outputs if o.stream == "stderr"
         ) > 1:
-            problems.append(diag("CG112", where, problem=f"tool '{self.name}' captures the same "
-                                 "stream in two outputs"))
+            problems.append(diag("CG112", where, variant="stream_twice", func=self.name))
         stdout_name = stderr_name = None
         outputs = []
         for out in iface.outputs:
@@ -91,16 +89,16 @@ class ToolDef(Definition[P, R]):
         files = []
         for name, content in (opts.files or {}).items():
             if not isinstance(content, str) or not name or "/" in name:
-                problems.append(diag("CG112", said, problem=f"files entry {name!r} of tool "
-                                     f"'{self.name}' must map a plain file name to text"))
+                problems.append(diag("CG112", said, variant="bad_files_entry", name=repr(name),
+                                     func=self.name))
                 continue
             files.append((name, content))
         stdin_inputs = [
             name for name, arg in _stdin_params(self.func) if arg.stdin
         ]
         if len(stdin_inputs) > 1:
-            problems.append(diag("CG112", where, problem=f"tool '{self.name}' reads standard "
-                                 f"input from more than one parameter: {stdin_inputs}"))
+            problems.append(diag("CG112", where, variant="stdin_twice", func=self.name,
+                                 params=stdin_inputs))
         return Tool(
             key=self.key,
             stdin_input=stdin_inputs[0] if stdin_inputs else None,
@@ -121,7 +119,7 @@ class ToolDef(Definition[P, R]):
             success_codes=opts.success_codes,
             extra_requirements=tuple(freeze_mapping(r) for r in opts.requirements),
             extra_hints=tuple(freeze_mapping(h) for h in opts.hints),
-            src=where,
+            loc=where,
             diagnostics=tuple(problems),
         )
 
@@ -179,7 +177,7 @@ def tool(
         success_codes=tuple(success_codes),
         requirements=tuple(requirements),
         hints=tuple(hints),
-        src=caller_location(),
+        loc=caller_location(),
     )
 
     def decorate(func: Callable[P, R]) -> ToolDef[P, R]:

@@ -47,10 +47,10 @@ def workflow_graph(wf: Workflow) -> nx.MultiDiGraph:
                     step_node(step.id),
                     sink=step_input.name,
                     source=source,
-                    src=step_input.src,
+                    loc=step_input.loc,
                 )
     for out in wf.outputs:
         for source in out.sources:
             g.add_edge(source_node(source), output_node(out.name), sink=out.name,
-                       source=source, src=out.src)
+                       source=source, loc=out.loc)
     return g

@@ -68,7 +68,7 @@ class InputPort:
     load_listing: str | None = None
     load_contents: bool = False
     staging: Staging | None = None
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
     @property
     def required(self) -> bool:
@@ -88,7 +88,7 @@ class OutputPort:
     format: str | None = None
     secondary_files: tuple[str, ...] = ()
     doc: str | None = None
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -160,7 +160,7 @@ class Tool:
     python: PythonCode | None = None
     extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
 
     kind: Literal["tool"] = "tool"
@@ -183,7 +183,7 @@ class StepOutputRef:
     step: str
     output: str
     type: CwlType
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
 
 Source = Union[WorkflowInputRef, StepOutputRef]
@@ -201,7 +201,7 @@ class StepInput:
     default: Any = NO_DEFAULT
     merge: bool = False
     scattered: bool = False
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -212,7 +212,7 @@ class Step:
     scatter_method: str | None = None
     positional_args: int = 0
     batch: int | None = None
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
     @property
     def scatter(self) -> tuple[str, ...]:
@@ -227,7 +227,7 @@ class WorkflowOutput:
     type: CwlType
     source: Source | None
     merged: tuple[Source, ...] = ()
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -243,7 +243,7 @@ class Workflow:
     inputs: tuple[InputPort, ...] = ()
     outputs: tuple[WorkflowOutput, ...] = ()
     steps: tuple[Step, ...] = ()
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
 
     kind: Literal["workflow"] = "workflow"
@@ -257,7 +257,3 @@ class Workflow:
 
 Process = Union[Tool, Workflow]
 
-
-def output_ports(process: Process) -> tuple[tuple[str, CwlType], ...]:
-    """(name, type) of each output of a tool or workflow."""
-    return tuple((o.name, o.type) for o in process.outputs)

@@ -81,10 +81,6 @@ BOOLEAN = Prim("boolean")
 ANY = Prim("Any")
 
 
-def is_optional(t: CwlType) -> bool:
-    return isinstance(t, Optional)
-
-
 def strip_optional(t: CwlType) -> CwlType:
     return t.inner if isinstance(t, Optional) else t
 
@@ -132,6 +128,16 @@ def depth(t: CwlType) -> int:
     return 1 + depth(t.items) if isinstance(t, Array) else 0
 
 
+#: The values of CWL `int` (32-bit) and `long` (64-bit); cwltool rejects others.
+INT_RANGES = {"int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
+def int_in_range(value: int, name: str = "int") -> bool:
+    """Whether `value` fits CWL type `name` ("int" or "long"): the one range check."""
+    low, high = INT_RANGES[name]
+    return low <= value <= high
+
+
 def check_value(value: Any, t: CwlType) -> bool:
     """Whether a plain JSON-like Python value (as CWL would see it) is a valid `t`."""
     if isinstance(t, Optional):
@@ -147,11 +153,8 @@ def check_value(value: Any, t: CwlType) -> bool:
         if name == "boolean":
             return isinstance(value, bool)
         if name in ("int", "long"):
-            bits = 31 if name == "int" else 63  # CWL int is 32-bit, long 64-bit
-            return (
-                isinstance(value, int)
-                and not isinstance(value, bool)
-                and -(2**bits) <= value < 2**bits
+            return isinstance(value, int) and not isinstance(value, bool) and int_in_range(
+                value, name
             )
         if name in ("float", "double"):
             return (

@@ -18,7 +18,8 @@ for a command-line tool it builds each item's command line from the tool's bindi
 (position, prefix, separate, itemSeparator, parameter references) and globs its outputs, as a
 CWL runner would.
 
-It runs after the checks (diagnostics keep pointing at the user's steps) and before emission.
+It runs after the checks (diagnostics keep pointing at the user's steps) and before the
+Python tasks are lowered (`cwlgen.lower.python_task`), then emission.
 A step that cannot be batched (a subworkflow; a tool using JavaScript expressions, staged
 files, or outputs that are not globbed Files/Directories) stays an ordinary scatter, with a
 CG213 warning saying why.
@@ -32,8 +33,6 @@ from typing import Any
 
 import attrs
 
-from cwlgen.backend.emit import binding_dict, needs_javascript
-from cwlgen.backend.python_task import literal_entry, runtime_source
 from cwlgen.ir import (
     InputPort,
     OutputPort,
@@ -46,11 +45,18 @@ from cwlgen.ir import (
     Workflow,
 )
 from cwlgen.ir import types as t
+from cwlgen.ir.cwl import binding_dict, needs_javascript
 from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.lower.shipped import (
+    job_inputs_entry,
+    literal_entry,
+    module_entry,
+    runtime_source,
+    shim_entries,
+)
+from cwlgen.runtime.batch import SHAPE
+from cwlgen.runtime.files import BATCH_FILE, COMMAND_FILE, MODULE_FILE
 
-BATCH_FILE = "_cwlgen_batch.py"
-COMMAND_FILE = "_cwlgen_command.json"
-SHAPE = "cwlgen_shape"
 SMALL = ResourceSpec(cores=1, ram_mib=256)
 
 
@@ -98,7 +104,7 @@ def _rewrite(step: Step, visit: Any, notes: list[Diagnostic], taken: set[str]) -
         return [step]
     reason = unbatchable(process)
     if reason is not None:
-        notes.append(diag("CG213", step.src, callee=process.name, k=step.batch, reason=reason))
+        notes.append(diag("CG213", step.loc, callee=process.name, k=step.batch, reason=reason))
         return [step]
     assert isinstance(process, Tool)
     return _batched(step, process, step.batch, taken)
@@ -154,11 +160,11 @@ def _digest(*parts: Any) -> str:
 
 
 def _files(extra: tuple[tuple[str, str], ...] = ()) -> tuple[tuple[str, str], ...]:
+    """The entries every batch job needs (inputs, batch runner, shim), then `extra`."""
     return (
-        ("_cwlgen_inputs.json", "$(inputs)"),
+        job_inputs_entry(),
         (BATCH_FILE, literal_entry(runtime_source("batch"))),
-        ("_cwlgen_shim.py", literal_entry(runtime_source("shim"))),
-        ("_cwlgen_paths.py", literal_entry(runtime_source("paths"))),
+        *shim_entries(),
         *extra,
     )
 
@@ -210,51 +216,72 @@ def _free_id(wanted: str, taken: set[str]) -> str:
     return name
 
 
-def _batched(step: Step, tool: Tool, k: int, taken: set[str]) -> list[Step]:
+@attrs.frozen
+class _Plan:
+    """What the three steps replacing a batched scatter share."""
+
+    step: Step
+    tool: Tool
+    k: int
+    scattered: list[str]
+    method: str
+    levels: int
+    sig: str
+    item_types: dict[str, t.CwlType]
+
+
+def _plan(step: Step, tool: Tool, k: int) -> _Plan:
     ports = {p.name: p for p in tool.inputs}
-    order = [p.name for p in tool.inputs]
-    given = {si.name: si for si in step.inputs}
-    scattered = [n for n in order if n in given and given[n].scattered]
+    given = {si.name for si in step.inputs if si.scattered}
+    scattered = [p.name for p in tool.inputs if p.name in given]
     method = step.scatter_method or "dotproduct"
     levels = len(scattered) if method == "nested_crossproduct" else 1
     sig = _digest(tool.key, k, method, scattered, [repr(ports[n].type) for n in scattered])
+    return _Plan(step=step, tool=tool, k=k, scattered=scattered, method=method, levels=levels,
+                 sig=sig, item_types={n: ports[n].type for n in scattered})
 
-    item_types = {n: ports[n].type for n in scattered}
-    chunk = Tool(
-        key=f"cwlgen.batching:chunk:{sig}",
+
+def _chunk_tool(plan: _Plan) -> Tool:
+    """One job: the scattered lists -> chunks of K aligned items, and their shape."""
+    types = plan.item_types
+    return Tool(
+        key=f"cwlgen.batching:chunk:{plan.sig}",
         name="chunk",
-        label=f"Group the items of '{step.id}' into batches of {k}",
-        base_command=("python3", "-B", BATCH_FILE, "chunk", str(k), method, *scattered),
-        inputs=tuple(InputPort(name=n, type=t.Array(item_types[n])) for n in scattered),
-        outputs=(*(OutputPort(name=n, type=t.Array(t.Array(item_types[n])))
-                   for n in scattered),
+        label=f"Group the items of '{plan.step.id}' into batches of {plan.k}",
+        base_command=("python3", "-B", BATCH_FILE, "chunk", str(plan.k), plan.method,
+                      *plan.scattered),
+        inputs=tuple(InputPort(name=n, type=t.Array(types[n])) for n in plan.scattered),
+        outputs=(*(OutputPort(name=n, type=t.Array(t.Array(types[n]))) for n in plan.scattered),
                  OutputPort(name=SHAPE, type=t.Array(t.INT))),
         resources=SMALL,
         files=_files(),
     )
 
+
+def _batch_tool(plan: _Plan) -> Tool:
+    """The scattered job: runs the task or tool on each of its K items in turn."""
+    tool, k = plan.tool, plan.k
     res = tool.resources
     if res is not None and res.time_limit_s is not None:
         res = attrs.evolve(res, time_limit_s=res.time_limit_s * k)
     batch_inputs = tuple(
         InputPort(name=p.name, type=t.Array(p.type), label=p.label, doc=p.doc, format=p.format,
                   secondary_files=p.secondary_files, load_listing=p.load_listing)
-        if p.name in item_types else attrs.evolve(p, binding=None)
+        if p.name in plan.item_types else attrs.evolve(p, binding=None)
         for p in tool.inputs
     )
     if tool.python is not None:
         mode: tuple[str, ...] = ("task", tool.python.function)
-        shipped = (("_cwlgen_task.py",
-                    literal_entry(tool.python.module_source.replace("\r\n", "\n"))),)
+        shipped = ((MODULE_FILE, module_entry(tool.python.module_source)),)
     else:
         mode = ("command",)
         shipped = ((COMMAND_FILE, literal_entry(_command_spec(tool))),)
-    batch = Tool(
-        key=f"{tool.key}#batch:{sig}",
+    return Tool(
+        key=f"{tool.key}#batch:{plan.sig}",
         name=f"{tool.name}_batch",
         label=f"{tool.label or tool.name} (batches of {k})",
         doc=tool.doc,
-        base_command=("python3", "-B", BATCH_FILE, *mode, *scattered),
+        base_command=("python3", "-B", BATCH_FILE, *mode, *plan.scattered),
         inputs=batch_inputs,
         outputs=tuple(OutputPort(name=o.name, type=t.Array(o.type), doc=o.doc, format=o.format)
                       for o in tool.outputs),
@@ -267,33 +294,43 @@ def _batched(step: Step, tool: Tool, k: int, taken: set[str]) -> list[Step]:
         extra_requirements=tool.extra_requirements,
         extra_hints=tool.extra_hints,
         files=_files(shipped),
-        src=tool.src,
+        loc=tool.loc,
     )
 
-    final = {o.name: _nest(o.type, levels) for o in tool.outputs}
-    flatten = Tool(
-        key=f"cwlgen.batching:flatten:{_digest(sig, [repr(final[n]) for n in final])}",
+
+def _flatten_tool(plan: _Plan) -> Tool:
+    """One job: the per-chunk lists -> one list per output, in item order."""
+    outputs = plan.tool.outputs
+    final = {o.name: _nest(o.type, plan.levels) for o in outputs}
+    return Tool(
+        key=f"cwlgen.batching:flatten:{_digest(plan.sig, [repr(final[n]) for n in final])}",
         name="flatten",
-        label=f"Collect the outputs of '{step.id}' in item order",
-        base_command=("python3", "-B", BATCH_FILE, "flatten", method, *final),
-        inputs=(*(InputPort(name=o.name, type=t.Array(t.Array(o.type))) for o in tool.outputs),
+        label=f"Collect the outputs of '{plan.step.id}' in item order",
+        base_command=("python3", "-B", BATCH_FILE, "flatten", plan.method, *final),
+        inputs=(*(InputPort(name=o.name, type=t.Array(t.Array(o.type))) for o in outputs),
                 InputPort(name=SHAPE, type=t.Array(t.INT))),
         outputs=tuple(OutputPort(name=n, type=tp) for n, tp in final.items()),
         resources=SMALL,
         files=_files(),
     )
 
+
+def _batched(step: Step, tool: Tool, k: int, taken: set[str]) -> list[Step]:
+    """The chunk, run and flatten steps that replace the batched scatter `step`."""
+    plan = _plan(step, tool, k)
+    given = {si.name: si for si in step.inputs}
     chunk_id = _free_id(f"{step.id}_chunk", taken)
     flatten_id = _free_id(f"{step.id}_flatten", taken)
-    chunk_step = Step(id=chunk_id, process=chunk, src=step.src, inputs=tuple(
-        attrs.evolve(given[n], scattered=False) for n in scattered))
-    run_step = Step(id=step.id, process=batch, src=step.src, scatter_method="dotproduct",
-                    inputs=tuple(
-        StepInput(name=si.name, scattered=True, src=si.src, sources=(StepOutputRef(
-            step=chunk_id, output=si.name, type=t.Array(t.Array(item_types[si.name]))),))
-        if si.name in item_types else si
+    chunk_step = Step(id=chunk_id, process=_chunk_tool(plan), loc=step.loc, inputs=tuple(
+        attrs.evolve(given[n], scattered=False) for n in plan.scattered))
+    run_step = Step(id=step.id, process=_batch_tool(plan), loc=step.loc,
+                    scatter_method="dotproduct", inputs=tuple(
+        StepInput(name=si.name, scattered=True, loc=si.loc, sources=(StepOutputRef(
+            step=chunk_id, output=si.name,
+            type=t.Array(t.Array(plan.item_types[si.name]))),))
+        if si.name in plan.item_types else si
         for si in step.inputs))
-    flatten_step = Step(id=flatten_id, process=flatten, src=step.src, inputs=(
+    flatten_step = Step(id=flatten_id, process=_flatten_tool(plan), loc=step.loc, inputs=(
         *(StepInput(name=o.name, sources=(StepOutputRef(
             step=step.id, output=o.name, type=t.Array(t.Array(o.type))),))
           for o in tool.outputs),

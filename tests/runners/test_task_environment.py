@@ -18,7 +18,7 @@ from conftest import CWLTOOL, VENV_BIN, build_definition
 from needs import need_module
 
 import cwlgen
-from cwlgen.backend.python_task import MARKER_LINE, runtime_source
+from cwlgen.lower.shipped import MARKER_LINE, runtime_source
 
 STAND_IN = "stand-in for cwlgen inside a CWL job"
 
@@ -192,7 +192,7 @@ def test_compiled_tasks_are_byte_identical_across_hash_seeds(tmp_path: Path) -> 
     for seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                              env=env, cwd=Path(__file__).resolve().parent.parent, check=True)
+                              env=env, cwd=Path(__file__).resolve().parents[2], check=True)
         texts.add(proc.stdout)
     assert len(texts) == 1
 
@@ -207,4 +207,4 @@ def test_a_task_defined_in_a_function_is_rejected() -> None:
 
     (d,) = cwlgen.check(outer())
     assert d.code == "CG112" and "define tasks at module level" in d.message
-    assert d.src is not None and d.src.path.endswith("test_task_environment.py")
+    assert d.loc is not None and d.loc.path.endswith("test_task_environment.py")

@@ -14,8 +14,8 @@ import pytest
 
 import cwlgen
 from cwlgen import Arg, Directory, File, InputError, Out, tool, workflow
-from cwlgen.runners.inputs import load_job_file, make_job, parse_pairs
-from cwlgen.running import from_cwl, typed_outputs
+from cwlgen.runners import load_job_file, make_job, parse_pairs
+from cwlgen.runners.outputs import from_cwl, typed_outputs
 
 
 class Color(enum.Enum):

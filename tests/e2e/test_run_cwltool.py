@@ -21,7 +21,7 @@ import pytest
 
 import cwlgen
 from cwlgen import Arg, File, InputError, RunError, stdout, task, tool, workflow
-from cwlgen.running import run_workflow
+from cwlgen.runners import run_workflow
 
 CWLGEN = [sys.executable, "-m", "cwlgen"]
 ANSI = re.compile("\x1b" + r"\[[0-9;?]*[A-Za-z]")

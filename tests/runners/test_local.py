@@ -13,7 +13,7 @@ from conftest import build_definition, run_cwl
 from fixtures.tasks import scatter as s
 
 import cwlgen
-from cwlgen.local import run_job
+from cwlgen.runners import run_job
 
 CASES: list[tuple[Any, dict[str, Any], dict[str, Any]]] = [
     (s.products, {"letters": ["a", "b"], "numbers": [1, 2]},

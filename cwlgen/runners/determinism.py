@@ -2,11 +2,9 @@
 compiled workflow twice with cwltool on the same inputs and report every step whose outputs
 differ, naming the step (at the user's file:line) and the output.
 
-How the outputs of *every* step are observed: the workflow is compiled once more with each
-step output (inside subworkflows too, recursively) also exposed as an extra workflow output, a
-"probe". An ordinary cwltool run then reports all step outputs in its output object. This
-needs no cwltool internals, log parsing or provenance bundles, and works with any CWL runner.
-Files and directories are compared by content (sha256 of every file), other values as JSON.
+How the outputs of *every* step are observed: the workflow is compiled once more with a
+"probe" output for each step output (see `determinism_probes`). Files and directories are
+compared by content (sha256 of every file), other values as JSON.
 
 A step is reported as
 - CG410 (error) when an output differs although all its inputs were equal: the step itself
@@ -21,97 +19,19 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
-
-from cwlgen.backend.layout import folder_documents
-from cwlgen.backend.yamlio import dump
 from cwlgen.compiler import compile as compile_definition
+from cwlgen.compiler import compile_checked
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import RunError, UsageError
-from cwlgen.ir import Process, Step, StepOutputRef, Tool, Workflow, WorkflowOutput
-from cwlgen.ir import types as t
+from cwlgen.ir import Step, StepOutputRef, Tool, Workflow
 from cwlgen.ir.diagnostics import Diagnostic, diag, sorted_diagnostics
-
-PROBE_PREFIX = "cwlgen_probe_"
-CWLTOOL = "import sys; from cwltool.main import run; sys.exit(run())"
-
-
-@attrs.frozen
-class Probe:
-    """One step output exposed as workflow output `name`."""
-
-    name: str
-    path: tuple[str, ...]  # step ids from the root workflow down to the step
-    output: str
-
-
-def _levels(step: Step) -> int:
-    if not step.scatter:
-        return 0
-    return len(step.scatter) if step.scatter_method == "nested_crossproduct" else 1
-
-
-def _wrap(tp: t.CwlType, levels: int) -> t.CwlType:
-    for _ in range(levels):
-        tp = t.Array(tp)
-    return tp
-
-
-def instrument(wf: Workflow) -> tuple[Workflow, list[Probe]]:
-    """`wf` with every step output (recursively) also exposed as a workflow output."""
-    memo: dict[str, tuple[Workflow, list[Probe]]] = {}
-    return _instrument(wf, memo)
-
-
-def _instrument(
-    wf: Workflow, memo: dict[str, tuple[Workflow, list[Probe]]]
-) -> tuple[Workflow, list[Probe]]:
-    if wf.key in memo:
-        return memo[wf.key]
-    taken = {p.name for p in wf.inputs} | {o.name for o in wf.outputs} | {s.id for s in wf.steps}
-    counter = 0
-
-    def fresh() -> str:
-        nonlocal counter
-        while True:
-            counter += 1
-            name = f"{PROBE_PREFIX}{counter}"
-            if name not in taken:
-                taken.add(name)
-                return name
-
-    steps: list[Step] = []
-    extra: list[WorkflowOutput] = []
-    probes: list[Probe] = []
-    for step in wf.steps:
-        process: Process = step.process
-        levels = _levels(step)
-        if isinstance(process, Workflow):
-            inner, inner_probes = _instrument(process, memo)
-            step = attrs.evolve(step, process=inner)
-            inner_types = {o.name: o.type for o in inner.outputs}
-            for ip in inner_probes:
-                name = fresh()
-                tp = _wrap(inner_types[ip.name], levels)
-                extra.append(WorkflowOutput(name=name, type=tp, source=StepOutputRef(
-                    step=step.id, output=ip.name, type=tp)))
-                probes.append(Probe(name=name, path=(step.id, *ip.path), output=ip.output))
-        for port in process.outputs:
-            name = fresh()
-            tp = _wrap(port.type, levels)
-            extra.append(WorkflowOutput(name=name, type=tp, source=StepOutputRef(
-                step=step.id, output=port.name, type=tp)))
-            probes.append(Probe(name=name, path=(step.id,), output=port.name))
-        steps.append(step)
-    result = attrs.evolve(wf, steps=tuple(steps), outputs=wf.outputs + tuple(extra))
-    memo[wf.key] = (result, probes)
-    return result, probes
+from cwlgen.runners.command_lines import cwltool_argv
+from cwlgen.runners.determinism_probes import Probe, instrument
 
 
 def _sha256_file(path: str) -> str:
@@ -144,20 +64,29 @@ def fingerprint(value: Any) -> Any:
 
 
 def digest(value: Any) -> str:
+    """A short hash of `fingerprint(value)`, shown when two runs differ."""
     text = json.dumps(fingerprint(value), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def _run_cwltool(
+def _start_cwltool(
     main: Path, job: Path, outdir: Path, extra: Sequence[str]
 ) -> subprocess.Popen[str]:
+    """One of the two runs, in its own output and temporary folders; `extra` holds the
+    container choice (`--no-container` unless the user asked for containers)."""
     outdir.mkdir(parents=True)
     tmp = outdir.parent / f"{outdir.name}-tmp"
     tmp.mkdir()
-    argv = [sys.executable, "-c", CWLTOOL, "--disable-color", "--outdir", str(outdir),
-            "--tmpdir-prefix", f"{tmp}/", "--tmp-outdir-prefix", f"{tmp}/", *extra,
-            str(main), str(job)]
+    argv = cwltool_argv(main, job, outdir, extra_args=extra, container="docker", tmpdir=tmp)
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _write_probed(probed: Workflow, folder: Path) -> Path:
+    """Lower and emit the instrumented workflow into `folder`; the main document's path."""
+    compiled = compile_checked(probed)
+    compiled.write(folder, header=lambda _: f"Generated by cwlgen from {probed.key} with "
+                                            "determinism probes.")
+    return folder / compiled.main
 
 
 def run_twice(
@@ -174,17 +103,11 @@ def run_twice(
     if not isinstance(root, Workflow):
         raise UsageError(f"--determinism needs a @workflow; '{defn.name}' is a {defn.kind}")
     probed, probes = instrument(root)
-    main_name, documents = folder_documents(probed)
     base = Path(workdir) if workdir is not None else Path(
         tempfile.mkdtemp(prefix="cwlgen-determinism-"))
-    cwl_dir = base / "cwl"
-    cwl_dir.mkdir(parents=True, exist_ok=True)
-    for rel, doc in documents.items():
-        (cwl_dir / rel).write_text(dump(doc, f"Generated by cwlgen from {root.key} with "
-                                            "determinism probes."), encoding="utf-8")
+    main = _write_probed(probed, base / "cwl")
     job_path = Path(job).resolve()
-    procs = [_run_cwltool(cwl_dir / main_name, job_path, base / f"run{i}", cwltool_args)
-             for i in (1, 2)]
+    procs = [_start_cwltool(main, job_path, base / f"run{i}", cwltool_args) for i in (1, 2)]
     results = []
     for i, proc in enumerate(procs, 1):
         out, err = proc.communicate()
@@ -245,12 +168,12 @@ def _compare(
                 continue
             if inputs_changed:
                 param, cause = sorted(inputs_changed.items())[0]
-                problems.append(diag("CG411", step.src, step=name, output=port.name,
+                problems.append(diag("CG411", step.loc, step=name, output=port.name,
                                      input=param, cause=cause))
             elif isinstance(step.process, Tool) and not step.process.deterministic:
-                problems.append(diag("CG412", step.src, step=name, output=port.name))
+                problems.append(diag("CG412", step.loc, step=name, output=port.name))
             else:
-                problems.append(diag("CG410", step.src, step=name, output=port.name,
+                problems.append(diag("CG410", step.loc, step=name, output=port.name,
                                      first=first, second=second))
 
 

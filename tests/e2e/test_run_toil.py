@@ -15,7 +15,7 @@ import pytest
 
 import cwlgen
 from cwlgen import Arg, File, Resources, RunError, stdout, task, tool, workflow
-from cwlgen.running import run_workflow
+from cwlgen.runners import run_workflow
 
 pytestmark = [pytest.mark.toil, pytest.mark.slow]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 from cwlgen import Arg, Directory, File, Out, stdout, tool, workflow
-from cwlgen.runners import RunRequest
+from cwlgen.runners.request import RunRequest
 from cwlgen.runners.toil_runner import ToilEngine, bypass_collisions, needs_bypass
 
 

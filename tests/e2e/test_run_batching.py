@@ -17,8 +17,8 @@ import pytest
 
 import cwlgen
 from cwlgen import Arg, Directory, File, Out, stdout, task, tool, workflow
-from cwlgen.backend.batching import batch_steps
-from cwlgen.running import run_workflow
+from cwlgen.lower.batching import batch_steps
+from cwlgen.runners import run_workflow
 
 # --- Python tasks ---------------------------------------------------------------------------
 
@@ -186,11 +186,11 @@ def test_the_batched_cwl_is_valid_and_deterministic(cwl_build: Any, tmp_path: Pa
     assert main["outputs"]["recorded"]["outputSource"] == "argv_flatten/args"
     assert "InlineJavascript" not in (tmp_path / "cwl0" / "argv_batch.cwl").read_text()
     # the same bytes under another hash seed
-    script = ("import sys; sys.path.insert(0, 'tests'); import test_run_batching as m, cwlgen; "
+    script = ("import sys; sys.path.insert(0, 'tests/e2e'); import test_run_batching as m, cwlgen; "
               "print(cwlgen.compile(m._tool_flow(2)).texts())")
     texts = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120,
-                            cwd=Path(__file__).parent.parent).stdout for seed in ("1", "2")}
+                            cwd=Path(__file__).parents[2]).stdout for seed in ("1", "2")}
     assert len(texts) == 1 and "argv_batch.cwl" in texts.pop()
 
 
