@@ -22,8 +22,8 @@ import pytest
 from markers import Expectations
 
 import cwlgen
+from cwlgen.cli.targets import definitions_in
 from cwlgen.ir.diagnostics import Diagnostic
-from cwlgen.targets import definitions_in
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -30,9 +30,9 @@ from markers import Expectations
 
 import cwlgen
 from cwlgen.cli import main
+from cwlgen.cli.targets import definitions_in
 from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
 from cwlgen.messages import MESSAGES
-from cwlgen.targets import definitions_in
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "errors"
 CWLGEN = str(Path(sys.executable).parent / "cwlgen")

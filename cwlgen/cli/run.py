@@ -12,13 +12,12 @@ import argparse
 import json
 import sys
 
-from cwlgen.errors import TargetError
-from cwlgen.runners import RUNNERS, parse_pairs
-from cwlgen.runners.toil_runner import BATCH_SYSTEMS
-from cwlgen.targets import load_target
+from cwlgen.cli.targets import load_one
+from cwlgen.runners import BATCH_SYSTEMS, RUNNERS, parse_pairs, raise_for_failure, run_workflow
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `cwlgen run`."""
     p.add_argument("target", metavar="FILE_OR_MODULE[:OBJECT]",
                    help="a .py file or module, with the workflow/tool/task to run")
     p.add_argument("inputs", nargs="?", metavar="INPUTS.yml",
@@ -43,14 +42,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cwlgen.runners import run_workflow
-
-    defs = load_target(args.target)
-    if len(defs) > 1:
-        raise TargetError(f"error[CG003]: {args.target} defines several workflows "
-                          f"({', '.join(d.name for d in defs)}); name one as "
-                          f"{args.target}:{defs[0].name}")
-    target = defs[0]
+    """Run the target; its outputs go to stdout as JSON, a failed run raises RunError."""
+    target = load_one(args.target)
     if args.runner is None:
         args.runner = "toil" if args.batch_system else "cwltool"
     values = parse_pairs(args.input, target.process_ir()) if args.input else {}
@@ -72,8 +65,6 @@ def run(args: argparse.Namespace) -> int:
     )
     result = outcome.result
     if result.returncode != 0:
-        from cwlgen.runners import raise_for_failure
-
         raise_for_failure(result, args.runner)
     json.dump(result.outputs, sys.stdout, indent=2, sort_keys=True)
     print()

@@ -1,18 +1,14 @@
-"""`cwlgen resources`: per-step requests and the whole workflow's needs at full parallelism."""
+"""The planning pass: per-step requests, stages, the whole workflow's needs at full
+parallelism, the critical path and the one allocation that runs it all."""
 # mypy: disable-error-code="empty-body"
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 from typing import Annotated
 
 from cwlgen import Arg, File, Resources, stdout, tool, workflow
+from cwlgen.checks.planning import Allocation, plan
 from cwlgen.compiler import compile
-from cwlgen.resources_plan import plan
 
 
 @tool("prep", resources=Resources(cores=2, ram="1 GiB", time_limit="10 min"))
@@ -69,6 +65,21 @@ def test_plan_with_known_scatter_width() -> None:
     assert p.critical_path_s == 600 + 3600
     assert p.critical_path == ("per_obs/prep", "per_obs/image", "combine")
     assert p.untimed == ("combine",) and p.unknown_widths == ()
+    assert p.allocation == Allocation(cpus=40, mem_mib=80 * 1024, gpus=10, time_s=4200)
+
+
+def test_allocation_rounds_fractional_cores_up_and_has_no_time_without_limits() -> None:
+    @tool("light", resources=Resources(cores=0.5, ram="100 MiB"))
+    def light(ms: Annotated[File, Arg(position=1)]) -> Annotated[File, stdout("l")]:
+        """Needs half a core and no time limit."""
+
+    @workflow
+    def fan(observations: list[File]) -> list[File]:
+        return light.map(ms=observations)
+
+    p = plan(compile(fan).root, {"observations": ["a"] * 3})
+    assert p.peak_cores == 1.5 and p.critical_path_s == 0
+    assert p.allocation == Allocation(cpus=2, mem_mib=300, gpus=0, time_s=None)
 
 
 def test_unknown_scatter_width_is_assumed_and_flagged() -> None:
@@ -77,44 +88,3 @@ def test_unknown_scatter_width_is_assumed_and_flagged() -> None:
     steps = {s.path: s for s in p.steps}
     assert steps["per_obs/image"].jobs == 2 and not steps["calib"].width_known
     assert p.peak_cores == 8
-
-
-FLOW = textwrap.dedent('''
-    from typing import Annotated
-    from cwlgen import Arg, File, Resources, stdout, tool, workflow
-
-    @tool("align", resources=Resources(cores=8, ram="16 GiB", time_limit="90 min"))
-    def align(reads: Annotated[File, Arg(position=1)]) -> Annotated[File, stdout("a")]:
-        """Align reads."""
-
-    @tool("merge", resources=Resources(cores=2, ram="4 GiB", time_limit="20 min"))
-    def merge(parts: Annotated[list[File], Arg(position=1)]) -> Annotated[File, stdout("m")]:
-        """Merge."""
-
-    @workflow
-    def pipeline(reads: list[File]) -> File:
-        return merge(parts=align.map(reads=reads))
-''')
-
-
-def test_cli_text_and_json(tmp_path: Path) -> None:
-    (tmp_path / "flow.py").write_text(FLOW)
-    (tmp_path / "job.yml").write_text("reads: [a.fq, b.fq, c.fq]\n")
-    cmd = [sys.executable, "-m", "cwlgen", "resources", "flow.py:pipeline", "job.yml"]
-    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    out = proc.stdout
-    assert "stage 1: 24 cores, 48 GiB  (align)" in out
-    assert "Peak (widest stage, 1): 24 cores, 48 GiB RAM, 0 GPUs" in out
-    assert "Critical path: 1h50m (align -> merge)" in out
-    assert "salloc -N1 --cpus-per-task=24 --mem=49152M --time=1:50:00" in out
-    proc = subprocess.run([*cmd, "--format", "json"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
-    data = json.loads(proc.stdout)
-    assert data["peak"] == {"cores": 24.0, "ram_mib": 49152, "gpus": 0, "stage": 1}
-    assert data["critical_path"] == {"seconds": 6600, "steps": ["align", "merge"]}
-    assert [s["jobs"] for s in data["steps"]] == [3, 1]
-    # without inputs the scatter width is unknown: assumed 1 and flagged
-    proc = subprocess.run([sys.executable, "-m", "cwlgen", "resources", "flow.py"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert "scatter width unknown" in proc.stdout and "stage 1: 8 cores" in proc.stdout
