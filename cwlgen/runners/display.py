@@ -24,12 +24,37 @@ def seconds(value: float | None) -> str:
     return f"{minutes // 60}h{minutes % 60:02d}m"
 
 
-def summary_line(state: RunState) -> str:
-    """One line: steps done/running/failed, jobs done, time so far."""
+def job_progress(state: RunState) -> tuple[int, int, bool]:
+    """(jobs finished, jobs in all, whether that total was known up front). Without a known
+    total it is the number of jobs discovered so far, which grows as the run goes."""
     c = state.counts()
+    finished = c["jobs_done"] + sum(1 for j in state.jobs.values() if j.status == FAILED)
+    if state.expected_jobs is not None:
+        return finished, max(state.expected_jobs, c["jobs"]), True
+    return finished, c["jobs"], False
+
+
+def time_left(state: RunState) -> float | None:
+    """Seconds the run still needs at the pace of the jobs finished so far, when the total
+    number of jobs is known up front and the run is still going."""
+    finished, total, known = job_progress(state)
+    if not known or state.finished is not None or finished == 0 or finished >= total:
+        return None
+    elapsed = time.monotonic() - state.started
+    return elapsed / finished * (total - finished)
+
+
+def summary_line(state: RunState) -> str:
+    """One line: steps done/running/failed, jobs done of all, time so far and, when the
+    number of jobs is known, about how long is left."""
+    c = state.counts()
+    finished, total, _known = job_progress(state)
+    done_jobs = c["jobs_done"]
+    left = time_left(state)
+    eta = f", about {seconds(left)} left" if left is not None else ""
     return (f"{c[DONE]}/{c['total']} steps done, {c[RUNNING]} running, {c[FAILED]} failed "
-            f"({c['jobs_done']}/{c['jobs']} jobs) after "
-            f"{seconds(time.monotonic() - state.started)}")
+            f"({done_jobs}/{total} jobs) after "
+            f"{seconds(time.monotonic() - state.started)}{eta}")
 
 
 class PlainDisplay:
@@ -52,16 +77,29 @@ class PlainDisplay:
                 continue
             old = self._seen.get(key, PENDING)
             self._seen[key] = rec.status
+            expected = state.expected_by_step.get(key, 0)
             if rec.status == RUNNING and old == PENDING:
-                self._say(f"step {key}: started")
+                self._say(f"step {key}: started" + (f" ({expected} jobs)" if expected > 1
+                                                    else ""))
             elif rec.status == DONE and rec.resumed:
                 self._say(f"step {key}: done in an earlier run (resumed)")
             elif rec.status == DONE:
                 jobs = f", {rec.jobs} jobs" if rec.jobs > 1 else ""
                 cached = " (cached)" if rec.cache_hit == "yes" else ""
-                self._say(f"step {key}: done in {seconds(rec.wall)}{jobs}{cached}")
+                self._say(f"step {key}: done in {seconds(rec.wall)}{jobs}{cached}"
+                          + self._overall(state))
             elif rec.status == FAILED:
                 self._say(f"step {key}: FAILED")
+
+    @staticmethod
+    def _overall(state: RunState) -> str:
+        """` [7/12 jobs, about 8.1s left]` when the number of jobs is known up front."""
+        finished, total, known = job_progress(state)
+        if not known:
+            return ""
+        left = time_left(state)
+        return f" [{finished}/{total} jobs" + (
+            f", about {seconds(left)} left]" if left is not None else "]")
 
     def _say(self, text: str) -> None:
         self.stream.write(f"[cwlgen] {text}\n")
@@ -102,13 +140,16 @@ class LiveDisplay:
         if state is None:
             return Text(f"{self.title}: starting...")
         c = state.counts()
+        finished, total, known = job_progress(state)
+        # over jobs when their number is known up front, else over steps
+        bar = (ProgressBar(total=max(total, 1), completed=finished, width=30) if known else
+               ProgressBar(total=max(c["total"], 1), completed=c[DONE], width=30))
         grid = Table.grid(padding=(0, 1))
-        grid.add_row(Text(self.title, style="bold"),
-                     ProgressBar(total=max(c["total"], 1), completed=c[DONE], width=30),
-                     Text(summary_line(state)))
+        grid.add_row(Text(self.title, style="bold"), bar, Text(summary_line(state)))
         running = [r for r in state.steps.values() if r.status == RUNNING][:8]
-        rows = [Text(f"  running {r.key} ({r.jobs_done}/{r.jobs} jobs, {seconds(r.wall)})",
-                     style="cyan") for r in running]
+        rows = [Text(f"  running {r.key} ({r.jobs_done}/"
+                     f"{max(state.expected_by_step.get(r.key, r.jobs), r.jobs)} jobs, "
+                     f"{seconds(r.wall)})", style="cyan") for r in running]
         failed = [Text(f"  failed  {k}", style="red") for k in state.failed_steps()]
         return Group(grid, *rows, *failed)
 
