@@ -99,8 +99,9 @@ def seconds_text(value: float | None) -> str:
         return f"{value:.1f} s"
     minutes, secs = divmod(int(round(value)), 60)
     if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
 
 
 def mib_text(value: float | None) -> str:
@@ -276,12 +277,14 @@ def render_html(data: ReportData) -> str:
         body.append(f"<details><summary>engine command line</summary><pre>{_e(data.command)}"
                     "</pre></details>")
     body.append("<h2>Timeline</h2>")
+    present = {j.status for j in data.jobs}
+    queued = any(j.queued is not None and j.queued < j.start for j in data.jobs)
     body.append('<p class="legend">' + "".join(
         f'<span><i style="background:{COLORS[s]}"></i>{label}</span>'
         for s, label in ((DONE, "ran"), (CACHED, "from the cache"), (FAILED, "failed"),
-                         (RUNNING, "stopped")))
-        + '<span><i style="background:#2e7d32;opacity:.25"></i>waiting for the batch '
-          'system</span></p>')
+                         (RUNNING, "stopped")) if s in present or s == DONE)
+        + ('<span><i style="background:#2e7d32;opacity:.25"></i>waiting for the batch '
+           'system</span>' if queued else "") + "</p>")
     body.append(timeline_svg(data))
     body.append("<h2>Steps</h2>")
     body.append(_steps_table(data))
