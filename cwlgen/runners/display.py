@@ -7,6 +7,7 @@ import sys
 import time
 from typing import IO, Any
 
+from cwlgen.runners.notebook_display import NotebookDisplay, in_notebook
 from cwlgen.runners.state import DONE, FAILED, PENDING, RUNNING, SKIPPED, RunState
 
 
@@ -168,11 +169,15 @@ class NullDisplay:
         return None
 
 
-Display = PlainDisplay | LiveDisplay | NullDisplay
+Display = PlainDisplay | LiveDisplay | NullDisplay | NotebookDisplay
 
 
 def make_display(stream: IO[str] | None, title: str, live: bool | None = None) -> Display:
-    """A live panel when `stream` is a terminal (or `live=True`), else plain lines."""
+    """In a Jupyter notebook (progress to the default stream): an output area updated in
+    place; else a live panel when `stream` is a terminal (or `live=True`), else plain
+    lines."""
+    if stream is None and live is not False and in_notebook():
+        return NotebookDisplay(title)
     stream = stream if stream is not None else sys.stderr
     if live is None:
         live = hasattr(stream, "isatty") and stream.isatty()

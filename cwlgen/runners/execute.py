@@ -34,7 +34,7 @@ def execute(eng: Engine, req: RunRequest) -> RunResult:
     argv = eng.argv(req)
     stream = req.stream if req.stream is not None else sys.stderr
     display: Display = NullDisplay() if req.quiet else make_display(
-        stream, f"{req.process.name} ({eng.name})", req.live)
+        req.stream, f"{req.process.name} ({eng.name})", req.live)
     with open(log_path, "w", encoding="utf-8") as log:
         log.write("$ " + " ".join(argv) + "\n")
         code, printed, sampled = _follow(eng, argv, req, log, state, display)
