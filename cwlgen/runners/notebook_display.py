@@ -8,6 +8,7 @@ import html
 import time
 from typing import Any
 
+from cwlgen.runners.progress_text import job_progress, summary_line
 from cwlgen.runners.state import FAILED, RUNNING, RunState
 
 MIN_INTERVAL = 0.25  # seconds between two updates of the output area
@@ -61,8 +62,6 @@ class NotebookDisplay:
         self._handle.update(_ipython_display().HTML(self._html(self._state)))
 
     def _html(self, state: RunState | None) -> str:
-        from cwlgen.runners.display import job_progress, summary_line
-
         title = html.escape(self.title)
         if state is None:
             return f"<div class='cwlgen-progress'><b>{title}</b>: starting...</div>"
