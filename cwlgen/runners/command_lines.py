@@ -64,15 +64,20 @@ def toil_argv(
     keep_store_on_failure: bool = False,
     restart: bool = False,
     bypass_file_store: bool = False,
+    stats: bool = False,
 ) -> list[str]:
     """toil-cwl-runner with its job store at `job_store`; `keep_store_on_failure` lets a
-    rerun `restart` it (resume)."""
+    rerun `restart` it (resume). `stats` makes Toil measure every job (for the run report);
+    Toil then keeps the job store, and the engine's cleanup deletes it once it is read."""
+    clean = "never" if stats else "onSuccess" if keep_store_on_failure else "always"
     argv = [tool_path("toil-cwl-runner"), *extra_args,
             "--batchSystem", batch_system or "single_machine",
             "--jobStore", str(job_store),
             "--outdir", str(outdir),
-            "--clean", "onSuccess" if keep_store_on_failure else "always",
+            "--clean", clean,
             "--disableProgress", *container_flags(container)]
+    if stats:
+        argv.append("--stats")
     if restart:
         argv.append("--restart")
     if bypass_file_store and "--bypass-file-store" not in extra_args:

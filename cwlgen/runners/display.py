@@ -4,32 +4,11 @@ per-step table."""
 from __future__ import annotations
 
 import sys
-import time
 from typing import IO, Any
 
+from cwlgen.runners.notebook_display import NotebookDisplay, in_notebook
+from cwlgen.runners.progress_text import job_progress, seconds, summary_line, time_left
 from cwlgen.runners.state import DONE, FAILED, PENDING, RUNNING, SKIPPED, RunState
-
-
-def seconds(value: float | None) -> str:
-    """A duration as people read it: 250ms, 4.2s, 3m05s, 1h02m; - when unknown."""
-    if value is None:
-        return "-"
-    if value < 1:
-        return f"{value * 1000:.0f}ms"
-    if value < 60:
-        return f"{value:.1f}s"
-    minutes, secs = divmod(int(value), 60)
-    if minutes < 60:
-        return f"{minutes}m{secs:02d}s"
-    return f"{minutes // 60}h{minutes % 60:02d}m"
-
-
-def summary_line(state: RunState) -> str:
-    """One line: steps done/running/failed, jobs done, time so far."""
-    c = state.counts()
-    return (f"{c[DONE]}/{c['total']} steps done, {c[RUNNING]} running, {c[FAILED]} failed "
-            f"({c['jobs_done']}/{c['jobs']} jobs) after "
-            f"{seconds(time.monotonic() - state.started)}")
 
 
 class PlainDisplay:
@@ -52,16 +31,29 @@ class PlainDisplay:
                 continue
             old = self._seen.get(key, PENDING)
             self._seen[key] = rec.status
+            expected = state.expected_by_step.get(key, 0)
             if rec.status == RUNNING and old == PENDING:
-                self._say(f"step {key}: started")
+                self._say(f"step {key}: started" + (f" ({expected} jobs)" if expected > 1
+                                                    else ""))
             elif rec.status == DONE and rec.resumed:
                 self._say(f"step {key}: done in an earlier run (resumed)")
             elif rec.status == DONE:
                 jobs = f", {rec.jobs} jobs" if rec.jobs > 1 else ""
                 cached = " (cached)" if rec.cache_hit == "yes" else ""
-                self._say(f"step {key}: done in {seconds(rec.wall)}{jobs}{cached}")
+                self._say(f"step {key}: done in {seconds(rec.wall)}{jobs}{cached}"
+                          + self._overall(state))
             elif rec.status == FAILED:
                 self._say(f"step {key}: FAILED")
+
+    @staticmethod
+    def _overall(state: RunState) -> str:
+        """` [7/12 jobs, about 8.1s left]` when the number of jobs is known up front."""
+        finished, total, known = job_progress(state)
+        if not known:
+            return ""
+        left = time_left(state)
+        return f" [{finished}/{total} jobs" + (
+            f", about {seconds(left)} left]" if left is not None else "]")
 
     def _say(self, text: str) -> None:
         self.stream.write(f"[cwlgen] {text}\n")
@@ -102,13 +94,16 @@ class LiveDisplay:
         if state is None:
             return Text(f"{self.title}: starting...")
         c = state.counts()
+        finished, total, known = job_progress(state)
+        # over jobs when their number is known up front, else over steps
+        bar = (ProgressBar(total=max(total, 1), completed=finished, width=30) if known else
+               ProgressBar(total=max(c["total"], 1), completed=c[DONE], width=30))
         grid = Table.grid(padding=(0, 1))
-        grid.add_row(Text(self.title, style="bold"),
-                     ProgressBar(total=max(c["total"], 1), completed=c[DONE], width=30),
-                     Text(summary_line(state)))
+        grid.add_row(Text(self.title, style="bold"), bar, Text(summary_line(state)))
         running = [r for r in state.steps.values() if r.status == RUNNING][:8]
-        rows = [Text(f"  running {r.key} ({r.jobs_done}/{r.jobs} jobs, {seconds(r.wall)})",
-                     style="cyan") for r in running]
+        rows = [Text(f"  running {r.key} ({r.jobs_done}/"
+                     f"{max(state.expected_by_step.get(r.key, r.jobs), r.jobs)} jobs, "
+                     f"{seconds(r.wall)})", style="cyan") for r in running]
         failed = [Text(f"  failed  {k}", style="red") for k in state.failed_steps()]
         return Group(grid, *rows, *failed)
 
@@ -127,11 +122,15 @@ class NullDisplay:
         return None
 
 
-Display = PlainDisplay | LiveDisplay | NullDisplay
+Display = PlainDisplay | LiveDisplay | NullDisplay | NotebookDisplay
 
 
 def make_display(stream: IO[str] | None, title: str, live: bool | None = None) -> Display:
-    """A live panel when `stream` is a terminal (or `live=True`), else plain lines."""
+    """In a Jupyter notebook (progress to the default stream): an output area updated in
+    place; else a live panel when `stream` is a terminal (or `live=True`), else plain
+    lines."""
+    if stream is None and live is not False and in_notebook():
+        return NotebookDisplay(title)
     stream = stream if stream is not None else sys.stderr
     if live is None:
         live = hasattr(stream, "isatty") and stream.isatty()

@@ -16,14 +16,17 @@ from cwlgen.errors import RunError
 from cwlgen.runners.display import Display, NullDisplay, final_table, make_display
 from cwlgen.runners.engines import Engine, run_env
 from cwlgen.runners.request import RunRequest, RunResult
+from cwlgen.runners.run_report import expect_jobs, sampling, write_run_report
 from cwlgen.runners.state import RunState
 from cwlgen.runners.steps import StepIndex
+from cwlgen.runners.usage import Usage
 
 
 def execute(eng: Engine, req: RunRequest) -> RunResult:
     """Run the engine to completion, showing progress; never raises for a failed workflow
     (the caller decides), only for a runner that cannot start."""
     state = RunState(StepIndex(req.process), eng.name)
+    planned = expect_jobs(req, state)
     req.build_dir.mkdir(parents=True, exist_ok=True)
     req.outdir.mkdir(parents=True, exist_ok=True)
     log_path = req.build_dir / f"{eng.name}.log"
@@ -31,24 +34,28 @@ def execute(eng: Engine, req: RunRequest) -> RunResult:
     argv = eng.argv(req)
     stream = req.stream if req.stream is not None else sys.stderr
     display: Display = NullDisplay() if req.quiet else make_display(
-        stream, f"{req.process.name} ({eng.name})", req.live)
+        req.stream, f"{req.process.name} ({eng.name})", req.live)
     with open(log_path, "w", encoding="utf-8") as log:
         log.write("$ " + " ".join(argv) + "\n")
-        code, printed = _follow(eng, argv, req, log, state, display)
+        code, printed, sampled = _follow(eng, argv, req, log, state, display)
+    report = write_run_report(req, eng.name, state, argv, log_path, sampled, planned)
     eng.cleanup(req, code == 0)
     if not req.quiet:
         from rich.console import Console
 
         Console(file=stream).print(final_table(state))
+    if report is not None and not req.quiet:
+        print(f"[cwlgen] run report: {report}", file=stream)
     outputs = _output_object(printed, code == 0, eng.name, log_path)
     return RunResult(outputs=outputs, state=state, log_path=log_path, outdir=req.outdir,
-                     returncode=code)
+                     returncode=code, report=report)
 
 
 def _follow(eng: Engine, argv: list[str], req: RunRequest, log: IO[str], state: RunState,
-            display: Display) -> tuple[int, str]:
+            display: Display) -> tuple[int, str, dict[str, Usage]]:
     """Start the engine and feed its stderr to `log` and `parser` until it exits; (exit
-    code, what it printed on stdout). Ctrl-C stops the engine before it propagates."""
+    code, what it printed on stdout, what the jobs used when a report samples /proc). Ctrl-C
+    stops the engine before it propagates."""
     try:
         proc = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
@@ -62,7 +69,7 @@ def _follow(eng: Engine, argv: list[str], req: RunRequest, log: IO[str], state: 
     reader.start()
     parser = eng.parser(state)
     try:
-        with display:
+        with display, sampling(req, eng.name, proc.pid) as sampled:
             for line in proc.stderr:
                 log.write(line)
                 parser.feed(line)
@@ -76,7 +83,7 @@ def _follow(eng: Engine, argv: list[str], req: RunRequest, log: IO[str], state: 
     except KeyboardInterrupt:
         _stop(proc)
         raise
-    return code, "".join(out_chunks)
+    return code, "".join(out_chunks), sampled
 
 
 def _output_object(printed: str, success: bool, name: str, log_path: Path) -> dict[str, Any]:

@@ -84,6 +84,7 @@ class ReportData:
     log_path: str = ""
     outdir: str = ""
     measured_by: str = ""  # where CPU time and peak memory come from
+    memory_includes_engine: bool = False  # Toil's figure holds its worker: no over-use flag
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -98,8 +99,9 @@ def seconds_text(value: float | None) -> str:
         return f"{value:.1f} s"
     minutes, secs = divmod(int(round(value)), 60)
     if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
 
 
 def mib_text(value: float | None) -> str:
@@ -275,12 +277,14 @@ def render_html(data: ReportData) -> str:
         body.append(f"<details><summary>engine command line</summary><pre>{_e(data.command)}"
                     "</pre></details>")
     body.append("<h2>Timeline</h2>")
+    present = {j.status for j in data.jobs}
+    queued = any(j.queued is not None and j.queued < j.start for j in data.jobs)
     body.append('<p class="legend">' + "".join(
         f'<span><i style="background:{COLORS[s]}"></i>{label}</span>'
         for s, label in ((DONE, "ran"), (CACHED, "from the cache"), (FAILED, "failed"),
-                         (RUNNING, "stopped")))
-        + '<span><i style="background:#2e7d32;opacity:.25"></i>waiting for the batch '
-          'system</span></p>')
+                         (RUNNING, "stopped")) if s in present or s == DONE)
+        + ('<span><i style="background:#2e7d32;opacity:.25"></i>waiting for the batch '
+           'system</span>' if queued else "") + "</p>")
     body.append(timeline_svg(data))
     body.append("<h2>Steps</h2>")
     body.append(_steps_table(data))
@@ -315,7 +319,7 @@ def _asked(row: StepRow) -> str:
     return ", ".join(parts)
 
 
-def _used(row: StepRow) -> str:
+def _used(row: StepRow, flag_memory: bool) -> str:
     if row.resumed:
         return "finished in an earlier run"
     parts = [f"wall {seconds_text(row.wall_s)}"]
@@ -324,7 +328,8 @@ def _used(row: StepRow) -> str:
     if row.measured_jobs:
         cpu = _e(f"CPU {seconds_text(row.cpu_s)}")
         peak = _e(f"peak {mib_text(row.peak_mib)}")
-        if row.ram_mib is not None and row.peak_mib is not None and row.peak_mib > row.ram_mib:
+        if (row.ram_mib is not None and row.peak_mib is not None and row.peak_mib > row.ram_mib
+                and flag_memory):
             peak = f'<span class="over" title="more than the RAM asked for">{peak}</span>'
         if (row.time_limit_s is not None and row.max_job_s is not None
                 and row.max_job_s > row.time_limit_s):
@@ -363,7 +368,8 @@ def _steps_table(data: ReportData) -> str:
             f"<tr data-step=\"{_e(row.key)}\"><td><b>{_e(row.key)}</b></td>"
             f"<td>{_e(row.tool)}</td><td class=\"{status_class}\">{_e(row.status)}</td>"
             f"<td class=\"num\">{_e(jobs)}</td><td>{_e(scatter)}</td><td>{_e(cache)}</td>"
-            f"<td>{_e(_asked(row))}</td><td>{_used(row)}</td></tr>")
+            f"<td>{_e(_asked(row))}</td>"
+            f"<td>{_used(row, not data.memory_includes_engine)}</td></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
 
@@ -390,6 +396,7 @@ def write_report(data: ReportData, path: str | os.PathLike[str]) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(render_html(data))
+        os.chmod(tmp, 0o644)  # readable like any report, not mkstemp's private 0600
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

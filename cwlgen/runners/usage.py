@@ -1,7 +1,7 @@
 """What the jobs of a run used: CPU time and peak memory, from what each engine can give.
 
 - cwltool reports nothing per job but "Max memory used" for jobs that ran over a second, so
-  while it runs a `ProcessSampler` reads /proc (through psutil) every 0.2 s for every process
+  while it runs a `ProcessSampler` reads /proc (through psutil) every 0.1 s for every process
   below the engine, grouped by working directory; cwltool logs each job's directory with its
   command line (`[job count_2] /tmp/x1y2$ wc -w`), which ties the figures to the job.
   Jobs shorter than one sample are not measured, and CPU time is what the last sample saw
@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-SAMPLE_INTERVAL = 0.2
+SAMPLE_INTERVAL = 0.1
 
 
 @dataclass
