@@ -67,3 +67,34 @@ def test_pages_have_runnable_blocks() -> None:
     """The runner recognises the blocks these pages use (a typo in a fence would hide one)."""
     languages = {b.language for p in PAGES for b in parse_blocks(p)}
     assert {"python", "console"} <= languages
+
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS or [None],
+                         ids=[p.name for p in NOTEBOOKS] or ["none"])
+def test_notebook_code_passes_mypy(notebook: Path | None, tmp_path: Path,
+                                   mypy_cache: Path) -> None:
+    """The notebooks' cells, one after another, as one module (their execution is tested
+    with the notebooks themselves). Besides `no-any-return` as for pages: notebooks call
+    IPython's untyped display functions, use libraries without type stubs (astropy), and
+    declare tools whose bodies are only docstrings."""
+    if notebook is None:
+        pytest.skip("no notebooks in this checkout")
+    import json
+
+    cells = json.loads(notebook.read_text())["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    lines = [("# " + line if line.lstrip().startswith(("%", "!")) else line)  # magics
+             for cell in code for line in [*cell.splitlines(), ""]]
+    module = tmp_path / (notebook.stem.replace("-", "_") + ".py")
+    module.write_text("\n".join(lines) + "\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary",
+         "--disable-error-code=no-any-return", "--disable-error-code=no-untyped-call",
+         "--disable-error-code=import-untyped", "--disable-error-code=empty-body",
+         "--no-warn-unused-ignores", "--cache-dir", str(mypy_cache), str(module)],
+        cwd=REPO, capture_output=True, text=True, timeout=600,
+        env={"PATH": str(Path(sys.executable).parent), "HOME": str(tmp_path)})
+    assert proc.returncode == 0, proc.stdout.replace(str(tmp_path) + "/", f"{notebook.name}: ")
