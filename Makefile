@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Jobs run `python3` and tools such as DP3.py from PATH: let them find the project's venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup demo demo-lofar docs docs-serve test check-generated generated lint typecheck bench bench-quick clean
+.PHONY: setup demo demo-lofar test check-generated generated lint typecheck bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,6 +25,7 @@ demo: $(STAMP)
 demo-lofar: $(STAMP)
 	$(BIN)/python scripts/demo_lofar.py
 
+.PHONY: docs docs-serve
 ## docs: build the documentation site into build/site (the test suite builds it too)
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict
