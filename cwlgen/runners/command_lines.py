@@ -69,17 +69,17 @@ def toil_argv(
     """toil-cwl-runner with its job store at `job_store`; `keep_store_on_failure` lets a
     rerun `restart` it (resume). `stats` makes Toil measure every job (for the run report);
     Toil then keeps the job store, and the engine's cleanup deletes it once it is read."""
-    clean = "never" if stats else "onSuccess" if keep_store_on_failure else "always"
     argv = [tool_path("toil-cwl-runner"), *extra_args,
             "--batchSystem", batch_system or "single_machine",
             "--jobStore", str(job_store),
             "--outdir", str(outdir),
-            "--clean", clean,
+            "--clean", "onSuccess" if keep_store_on_failure else "always",
             "--disableProgress", *container_flags(container)]
-    if stats:
-        argv.append("--stats")
     if restart:
         argv.append("--restart")
+    if stats:  # Toil keeps the job store for its statistics anyway: say so, not a warning
+        argv[argv.index("--clean", len(extra_args)) + 1] = "never"
+        argv.append("--stats")
     if bypass_file_store and "--bypass-file-store" not in extra_args:
         argv.append("--bypass-file-store")
     return [*argv, str(workflow), str(job)]

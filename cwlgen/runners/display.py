@@ -1,14 +1,42 @@
-"""Showing a run: a live `rich` panel on a terminal, plain log lines otherwise, and the final
-per-step table."""
+"""Showing a run: a live `rich` panel on a terminal, an output area updated in place in a
+Jupyter notebook, plain log lines otherwise, and the final per-step table; all counting towards
+the number of jobs when it is known up front."""
 
 from __future__ import annotations
 
+import html
 import sys
+import time
 from typing import IO, Any
 
-from cwlgen.runners.notebook_display import NotebookDisplay, in_notebook
-from cwlgen.runners.progress_text import job_progress, seconds, summary_line, time_left
 from cwlgen.runners.state import DONE, FAILED, PENDING, RUNNING, SKIPPED, RunState
+
+
+def seconds(value: float | None) -> str:
+    """A duration as people read it: 250ms, 4.2s, 3m05s, 1h02m; - when unknown."""
+    if value is None:
+        return "-"
+    if value < 1:
+        return f"{value * 1000:.0f}ms"
+    if value < 60:
+        return f"{value:.1f}s"
+    minutes, secs = divmod(int(value), 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    return f"{minutes // 60}h{minutes % 60:02d}m"
+
+
+def summary_line(state: RunState) -> str:
+    """One line: steps done/running/failed, jobs done of all, time so far and, when the
+    number of jobs is known, about how long is left."""
+    c = state.counts()
+    finished, total, _known = job_progress(state)
+    done_jobs = c["jobs_done"]
+    left = time_left(state)
+    eta = f", about {seconds(left)} left" if left is not None else ""
+    return (f"{c[DONE]}/{c['total']} steps done, {c[RUNNING]} running, {c[FAILED]} failed "
+            f"({done_jobs}/{total} jobs) after "
+            f"{seconds(time.monotonic() - state.started)}{eta}")
 
 
 class PlainDisplay:
@@ -122,6 +150,77 @@ class NullDisplay:
         return None
 
 
+# --- Jupyter: one output area updated in place (an IPython display handle), so a run in a
+# cell shows its progress without ipywidgets, which rich's live display would need there ---
+
+MIN_INTERVAL = 0.25  # seconds between two updates of the output area
+
+
+def in_notebook() -> bool:
+    """Whether this runs in a Jupyter kernel (not a terminal IPython)."""
+    ipython = sys.modules.get("IPython")  # a kernel has imported it; never import it here
+    if ipython is None:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _ipython_display() -> Any:
+    """IPython.display (untyped; present whenever a notebook runs this)."""
+    import importlib
+
+    return importlib.import_module("IPython.display")
+
+
+class NotebookDisplay:
+    """Shows a run's progress in the output of the cell that started it."""
+
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self._handle: Any = None
+        self._last = 0.0
+        self._state: RunState | None = None
+
+    def __enter__(self) -> NotebookDisplay:
+        ipy = _ipython_display()
+        self._handle = ipy.display(ipy.HTML(self._html(None)), display_id=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._show(force=True)
+
+    def update(self, state: RunState) -> None:
+        """Show `state`, at most every MIN_INTERVAL seconds (and always at the end)."""
+        self._state = state
+        self._show(force=state.finished is not None)
+
+    def _show(self, force: bool) -> None:
+        now = time.monotonic()
+        if self._handle is None or (not force and now - self._last < MIN_INTERVAL):
+            return
+        self._last = now
+        self._handle.update(_ipython_display().HTML(self._html(self._state)))
+
+    def _html(self, state: RunState | None) -> str:
+        title = html.escape(self.title)
+        if state is None:
+            return f"<div class='cwlgen-progress'><b>{title}</b>: starting...</div>"
+        finished, total, known = job_progress(state)
+        c = state.counts()
+        done, steps = (finished, total) if known else (c["done"], c["total"])
+        bar = f"<progress max='{max(steps, 1)}' value='{done}' style='width:14em'></progress>"
+        lines = [f"<b>{title}</b> {bar} {html.escape(summary_line(state))}"]
+        for rec in state.steps.values():
+            if rec.status == RUNNING:
+                jobs = max(state.expected_by_step.get(rec.key, rec.jobs), rec.jobs)
+                lines.append(f"<span style='color:#00838f'>running {html.escape(rec.key)} "
+                             f"({rec.jobs_done}/{jobs} jobs)</span>")
+            elif rec.status == FAILED:
+                lines.append(f"<span style='color:#c62828'>failed {html.escape(rec.key)}"
+                             "</span>")
+        return "<div class='cwlgen-progress'>" + "<br>".join(lines) + "</div>"
+
+
 Display = PlainDisplay | LiveDisplay | NullDisplay | NotebookDisplay
 
 
@@ -153,3 +252,25 @@ def final_table(state: RunState) -> Any:
         table.add_row(rec.key, f"[{styles[rec.status]}]{rec.status}[/]", jobs,
                       "-" if rec.resumed else seconds(rec.wall), rec.cache_hit)
     return Group(table, Text(f"{state.runner}: {summary_line(state)}"))
+
+
+# --- how far a run is -------------------------------------------------------------------
+
+def job_progress(state: RunState) -> tuple[int, int, bool]:
+    """(jobs finished, jobs in all, whether that total was known up front). Without a known
+    total it is the number of jobs discovered so far, which grows as the run goes."""
+    c = state.counts()
+    finished = c["jobs_done"] + sum(1 for j in state.jobs.values() if j.status == FAILED)
+    if state.expected_jobs is not None:
+        return finished, max(state.expected_jobs, c["jobs"]), True
+    return finished, c["jobs"], False
+
+
+def time_left(state: RunState) -> float | None:
+    """Seconds the run still needs at the pace of the jobs finished so far, when the total
+    number of jobs is known up front and the run is still going."""
+    finished, total, known = job_progress(state)
+    if not known or state.finished is not None or finished == 0 or finished >= total:
+        return None
+    elapsed = time.monotonic() - state.started
+    return elapsed / finished * (total - finished)

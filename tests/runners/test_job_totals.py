@@ -8,8 +8,8 @@ import re
 import time
 
 import cwlgen
+from cwlgen.runners.display import summary_line, time_left
 from cwlgen.runners.job_totals import expected_total, planned_steps
-from cwlgen.runners.progress_text import summary_line, time_left
 from cwlgen.runners.state import RunState
 from cwlgen.runners.steps import StepIndex
 from tests.runners import report_workflows as rw

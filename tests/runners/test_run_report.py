@@ -154,3 +154,18 @@ def test_batches_and_unmeasured_jobs_are_said_as_such() -> None:
     assert "nothing declared (CWL&#x27;s default: 1 core, 256 MiB)" in page
     assert "CPU and memory not measured" in page
     assert "no job ran in this run" in page
+
+
+def test_toil_is_asked_for_statistics_only_for_a_report(tmp_path: Path) -> None:
+    from cwlgen.runners.command_lines import toil_argv
+
+    plain = toil_argv(tmp_path / "wf.cwl", tmp_path / "job.json", tmp_path / "out",
+                      job_store=tmp_path / "store", keep_store_on_failure=True,
+                      extra_args=["--clean", "always"])  # the user's, passed through as given
+    assert "--stats" not in plain and plain[plain.index("--clean", 2) + 1] == "onSuccess"
+    reported = toil_argv(tmp_path / "wf.cwl", tmp_path / "job.json", tmp_path / "out",
+                         job_store=tmp_path / "store", stats=True,
+                         extra_args=["--clean", "always"])
+    assert "--stats" in reported
+    assert reported[:2] == [reported[0], "--clean"] and reported[2] == "always"
+    assert reported[reported.index("--clean", 2) + 1] == "never"
