@@ -258,12 +258,19 @@ def final_table(state: RunState) -> Any:
 
 def job_progress(state: RunState) -> tuple[int, int, bool]:
     """(jobs finished, jobs in all, whether that total was known up front). Without a known
-    total it is the number of jobs discovered so far, which grows as the run goes."""
+    total it is the number of jobs discovered so far, which grows as the run goes. A step
+    that has settled (done, failed, not run, skipped by its condition) counts the jobs it
+    really had, so a step that ran fewer jobs than planned does not hold the total up."""
     c = state.counts()
     finished = c["jobs_done"] + sum(1 for j in state.jobs.values() if j.status == FAILED)
-    if state.expected_jobs is not None:
-        return finished, max(state.expected_jobs, c["jobs"]), True
-    return finished, c["jobs"], False
+    if state.expected_jobs is None:
+        return finished, c["jobs"], False
+    total = 0
+    for key, rec in state.steps.items():
+        planned = state.expected_by_step.get(key, 0)
+        total += max(planned, rec.jobs) if rec.status in (PENDING, RUNNING) else rec.jobs
+    unassigned = sum(1 for j in state.jobs.values() if j.step not in state.steps)
+    return finished, max(total + unassigned, finished), True
 
 
 def time_left(state: RunState) -> float | None:

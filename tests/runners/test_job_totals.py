@@ -44,7 +44,7 @@ def test_an_unknown_width_gives_no_total() -> None:
 def test_time_left_follows_the_pace_of_finished_jobs() -> None:
     compiled = cwlgen.compile(rw.burn_all)
     state = RunState(StepIndex(compiled.lowered), "cwltool")
-    state.expected_jobs = 10
+    state.expected_jobs, state.expected_by_step = 10, {"burn": 9, "total": 1}
     state.started = time.monotonic() - 10.0
     for i in range(5):
         state.job_started(f"burn_{i}", f"burn_{i}", "burn")
@@ -63,3 +63,21 @@ def test_the_plain_display_knows_the_total_from_the_start(in_tmp_cwd: object) ->
     assert "[cwlgen] step burn: started (3 jobs)" in shown
     assert re.search(r"step burn: done in \S+, 3 jobs \[3/4 jobs, about \S+ left\]", shown)
     assert "step total: done" in shown and "[4/4 jobs]" in shown
+
+
+def test_a_settled_step_counts_the_jobs_it_really_had() -> None:
+    """A step that ran fewer jobs than planned (failed early, or skipped by a condition)
+    lowers the total once it has settled, so the count still reaches its end."""
+    from cwlgen.runners.display import job_progress
+    from cwlgen.runners.state import SKIPPED
+
+    compiled = cwlgen.compile(rw.burn_all)
+    state = RunState(StepIndex(compiled.lowered), "cwltool")
+    state.expected_jobs, state.expected_by_step = 4, {"burn": 3, "total": 1}
+    for i in range(3):
+        state.job_started(f"burn_{i}", f"burn_{i}", "burn")
+        state.job_finished(f"burn_{i}", True)
+    state.step_finished("burn", True)
+    assert job_progress(state) == (3, 4, True)
+    state.steps["total"].status = SKIPPED  # settled without a job
+    assert job_progress(state) == (3, 3, True)
