@@ -25,15 +25,6 @@ demo: $(STAMP)
 demo-lofar: $(STAMP)
 	$(BIN)/python scripts/demo_lofar.py
 
-.PHONY: docs docs-serve
-## docs: build the documentation site into build/site (the test suite builds it too)
-docs: $(STAMP)
-	$(BIN)/mkdocs build --strict
-
-## docs-serve: read the site at http://127.0.0.1:8000 while editing docs/
-docs-serve: $(STAMP)
-	$(BIN)/mkdocs serve
-
 ## test: the full test suite (what CI runs)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -52,6 +43,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy --strict pipelines scripts
+
+.PHONY: docs docs-serve
+## docs: build the documentation site into build/site (the test suite builds it too)
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## docs-serve: read the site at http://127.0.0.1:8000 while editing docs/
+docs-serve: $(STAMP)
+	$(BIN)/mkdocs serve
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/compile.py
