@@ -19,7 +19,6 @@ from cwlgen.runners.request import RunRequest, RunResult
 from cwlgen.runners.run_report import expect_jobs, sampling, write_run_report
 from cwlgen.runners.state import RunState
 from cwlgen.runners.steps import StepIndex
-from cwlgen.runners.usage import Usage
 
 
 def execute(eng: Engine, req: RunRequest) -> RunResult:
@@ -37,7 +36,8 @@ def execute(eng: Engine, req: RunRequest) -> RunResult:
         req.stream, f"{req.process.name} ({eng.name})", req.live)
     with open(log_path, "w", encoding="utf-8") as log:
         log.write("$ " + " ".join(argv) + "\n")
-        code, printed, sampled = _follow(eng, argv, req, log, state, display)
+        with sampling(req, eng.name) as sampled:
+            code, printed = _follow(eng, argv, req, log, state, display)
     report = write_run_report(req, eng.name, state, argv, log_path, sampled, planned)
     eng.cleanup(req, code == 0)
     if not req.quiet:
@@ -52,10 +52,9 @@ def execute(eng: Engine, req: RunRequest) -> RunResult:
 
 
 def _follow(eng: Engine, argv: list[str], req: RunRequest, log: IO[str], state: RunState,
-            display: Display) -> tuple[int, str, dict[str, Usage]]:
+            display: Display) -> tuple[int, str]:
     """Start the engine and feed its stderr to `log` and `parser` until it exits; (exit
-    code, what it printed on stdout, what the jobs used when a report samples /proc). Ctrl-C
-    stops the engine before it propagates."""
+    code, what it printed on stdout). Ctrl-C stops the engine before it propagates."""
     try:
         proc = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
@@ -69,7 +68,7 @@ def _follow(eng: Engine, argv: list[str], req: RunRequest, log: IO[str], state: 
     reader.start()
     parser = eng.parser(state)
     try:
-        with display, sampling(req, eng.name, proc.pid) as sampled:
+        with display:
             for line in proc.stderr:
                 log.write(line)
                 parser.feed(line)
@@ -83,7 +82,7 @@ def _follow(eng: Engine, argv: list[str], req: RunRequest, log: IO[str], state: 
     except KeyboardInterrupt:
         _stop(proc)
         raise
-    return code, "".join(out_chunks), sampled
+    return code, "".join(out_chunks)
 
 
 def _output_object(printed: str, success: bool, name: str, log_path: Path) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,14 +38,15 @@ def expect_jobs(req: RunRequest, state: RunState) -> dict[str, PlannedStep]:
 
 
 @contextlib.contextmanager
-def sampling(req: RunRequest, engine: str, pid: int) -> Iterator[dict[str, Usage]]:
-    """While the engine runs: sample its processes when a report is wanted from cwltool
-    (Toil measures its jobs itself). Yields the per-directory figures, filled at exit."""
+def sampling(req: RunRequest, engine: str) -> Iterator[dict[str, Usage]]:
+    """While the engine runs: sample the processes below this one (the engine and its jobs)
+    when a report is wanted from cwltool (Toil measures its jobs itself). Yields the
+    per-directory figures, filled at exit."""
     found: dict[str, Usage] = {}
     if req.report is None or engine != "cwltool":
         yield found
         return
-    sampler = ProcessSampler(pid)
+    sampler = ProcessSampler(os.getpid())
     with sampler:
         try:
             yield found
