@@ -81,3 +81,25 @@ def test_a_settled_step_counts_the_jobs_it_really_had() -> None:
     assert job_progress(state) == (3, 4, True)
     state.steps["total"].status = SKIPPED  # settled without a job
     assert job_progress(state) == (3, 3, True)
+
+
+def test_the_live_panel_counts_towards_the_known_total() -> None:
+    from rich.console import Console
+
+    from cwlgen.runners.display import LiveDisplay
+
+    compiled = cwlgen.compile(rw.burn_all)
+    state = RunState(StepIndex(compiled.lowered), "cwltool")
+    state.expected_jobs, state.expected_by_step = 11, {"burn": 10, "total": 1}
+    state.started = time.monotonic() - 6.0
+    for i in range(4):
+        state.job_started(f"burn_{i}", f"burn_{i}", "burn")
+        if i < 3:
+            state.job_finished(f"burn_{i}", True)
+    panel = LiveDisplay(io.StringIO(), "burn_all (cwltool)")
+    panel.update(state)
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(panel._render())
+    text = console.export_text()
+    assert "(3/11 jobs) after 6.0s, about 16.0s left" in text
+    assert "running burn (3/10 jobs" in text
