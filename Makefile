@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,toil,radio]'
+	$(BIN)/pip install --quiet -e '.[test,toil,radio,docs]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -49,6 +49,15 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/mypy --strict pipelines scripts
+
+.PHONY: docs docs-serve
+## docs: build the documentation site into build/site (the test suite builds it too)
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+## docs-serve: read the site at http://127.0.0.1:8000 while editing docs/
+docs-serve: $(STAMP)
+	$(BIN)/mkdocs serve
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/compile.py

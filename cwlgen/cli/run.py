@@ -39,6 +39,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="where the CWL and job file are written (default .cwlgen/build/NAME)")
     p.add_argument("--progress", choices=("auto", "live", "plain", "quiet"), default="auto",
                    help="live panel (terminal), plain lines, or nothing (default: auto)")
+    p.add_argument("--report", metavar="FILE.html",
+                   help="write a run report: a timeline of every job, resources asked for "
+                        "against used, cache hits, failures (one self-contained HTML file)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -62,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         progress=args.progress != "quiet",
         live={"auto": None, "live": True, "plain": False, "quiet": False}[args.progress],
         check=False,
+        report=args.report,
     )
     result = outcome.result
     if result.returncode != 0:

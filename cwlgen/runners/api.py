@@ -102,6 +102,7 @@ def run_workflow(
     live: bool | None = None,
     env: Mapping[str, str] | None = None,
     check: bool = True,
+    report: str | os.PathLike[str] | None = None,
 ) -> Outcome:
     """Compile `target`, run it and return an `Outcome`; raise InputError (bad inputs, before
     running) or RunError (a step failed: which one, its command line, its stderr)."""
@@ -123,7 +124,8 @@ def run_workflow(
         build_dir=folder, cache=Path(cache).absolute() if cache is not None else None,
         parallel=parallel, batch_system=batch_system, container=container,
         extra_args=tuple(runner_args), stream=progress if not isinstance(progress, bool) else None,
-        live=live, quiet=progress is False, env=env,
+        live=live, quiet=progress is False, env=env, written=root,
+        report=Path(report).absolute() if report is not None else None,
     )
     result = execute(eng, request)
     if check:
@@ -145,6 +147,7 @@ def run(
     inputs: Mapping[str, Any] | None = None,
     job_file: str | os.PathLike[str] | None = None,
     progress: bool | IO[str] = True,
+    report: str | os.PathLike[str] | None = None,
     **kwargs: Any,
 ) -> Any:
     """Run a workflow, tool or task with cwltool (default) or Toil and return its outputs as
@@ -153,10 +156,11 @@ def run(
     Inputs are keyword arguments (`cwlgen.run(wf, texts=[File("a.txt")])`); an input whose
     name clashes with a parameter of this function goes in `inputs={...}`. `cache=DIR` makes
     a rerun reuse every job that finished (resume); `runner="toil", batch_system="slurm"`
-    runs on a cluster."""
+    runs on a cluster. `report="report.html"` writes the run report (a timeline of every
+    job, resources asked for against used, failures), also when the run fails."""
     merged = {**(inputs or {}), **kwargs}
     return run_workflow(
         target, runner=runner, inputs=merged, job_file=job_file, outdir=outdir, cache=cache,
         batch_system=batch_system, parallel=parallel, container=container,
-        runner_args=runner_args, progress=progress,
+        runner_args=runner_args, progress=progress, report=report,
     ).value

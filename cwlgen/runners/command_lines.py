@@ -64,9 +64,11 @@ def toil_argv(
     keep_store_on_failure: bool = False,
     restart: bool = False,
     bypass_file_store: bool = False,
+    stats: bool = False,
 ) -> list[str]:
     """toil-cwl-runner with its job store at `job_store`; `keep_store_on_failure` lets a
-    rerun `restart` it (resume)."""
+    rerun `restart` it (resume). `stats` makes Toil measure every job (for the run report);
+    Toil then keeps the job store, and the engine's cleanup deletes it once it is read."""
     argv = [tool_path("toil-cwl-runner"), *extra_args,
             "--batchSystem", batch_system or "single_machine",
             "--jobStore", str(job_store),
@@ -75,6 +77,9 @@ def toil_argv(
             "--disableProgress", *container_flags(container)]
     if restart:
         argv.append("--restart")
+    if stats:  # Toil keeps the job store for its statistics anyway: say so, not a warning
+        argv[argv.index("--clean", len(extra_args)) + 1] = "never"
+        argv.append("--stats")
     if bypass_file_store and "--bypass-file-store" not in extra_args:
         argv.append("--bypass-file-store")
     return [*argv, str(workflow), str(job)]

@@ -16,6 +16,7 @@ from cwlgen.errors import RunError
 from cwlgen.runners.display import Display, NullDisplay, final_table, make_display
 from cwlgen.runners.engines import Engine, run_env
 from cwlgen.runners.request import RunRequest, RunResult
+from cwlgen.runners.run_report import expect_jobs, sampling, write_run_report
 from cwlgen.runners.state import RunState
 from cwlgen.runners.steps import StepIndex
 
@@ -24,6 +25,7 @@ def execute(eng: Engine, req: RunRequest) -> RunResult:
     """Run the engine to completion, showing progress; never raises for a failed workflow
     (the caller decides), only for a runner that cannot start."""
     state = RunState(StepIndex(req.process), eng.name)
+    planned = expect_jobs(req, state)
     req.build_dir.mkdir(parents=True, exist_ok=True)
     req.outdir.mkdir(parents=True, exist_ok=True)
     log_path = req.build_dir / f"{eng.name}.log"
@@ -31,18 +33,22 @@ def execute(eng: Engine, req: RunRequest) -> RunResult:
     argv = eng.argv(req)
     stream = req.stream if req.stream is not None else sys.stderr
     display: Display = NullDisplay() if req.quiet else make_display(
-        stream, f"{req.process.name} ({eng.name})", req.live)
+        req.stream, f"{req.process.name} ({eng.name})", req.live)
     with open(log_path, "w", encoding="utf-8") as log:
         log.write("$ " + " ".join(argv) + "\n")
-        code, printed = _follow(eng, argv, req, log, state, display)
+        with sampling(req, eng.name) as sampled:
+            code, printed = _follow(eng, argv, req, log, state, display)
+    report = write_run_report(req, eng.name, state, argv, log_path, sampled, planned)
     eng.cleanup(req, code == 0)
     if not req.quiet:
         from rich.console import Console
 
         Console(file=stream).print(final_table(state))
+    if report is not None and not req.quiet:
+        print(f"[cwlgen] run report: {report}", file=stream)
     outputs = _output_object(printed, code == 0, eng.name, log_path)
     return RunResult(outputs=outputs, state=state, log_path=log_path, outdir=req.outdir,
-                     returncode=code)
+                     returncode=code, report=report)
 
 
 def _follow(eng: Engine, argv: list[str], req: RunRequest, log: IO[str], state: RunState,

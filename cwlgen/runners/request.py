@@ -30,6 +30,8 @@ class RunRequest:
     live: bool | None = None  # force the live display on/off (default: when a terminal)
     quiet: bool = False
     env: Mapping[str, str] | None = None
+    written: Process | None = None  # the process before lowering: how many jobs to expect
+    report: Path | None = None  # write the HTML run report here
 
 
 @attrs.define
@@ -41,3 +43,4 @@ class RunResult:
     log_path: Path
     outdir: Path
     returncode: int
+    report: Path | None = None  # the HTML run report, when one was asked for

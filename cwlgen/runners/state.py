@@ -89,6 +89,10 @@ class RunState:
         self.finished: float | None = None
         self.success: bool | None = None
         self.changed = True
+        # jobs the run will have, known up front when the scatter widths follow from the
+        # inputs (runners.job_totals); None: the total grows as jobs are discovered
+        self.expected_jobs: int | None = None
+        self.expected_by_step: dict[str, int] = {}
         # cwltool reports when a step completes; Toil only reports jobs, so a step counts as
         # done when none of its jobs is running (and running again if another one starts)
         self.auto_done = runner != "cwltool"

@@ -115,7 +115,8 @@ class ToilEngine:
             req.workflow, req.job, req.outdir, job_store=job_store(req),
             batch_system=req.batch_system, extra_args=req.extra_args,
             container=req.container, keep_store_on_failure=req.cache is not None,
-            restart=self.restart, bypass_file_store=needs_bypass(req.process))
+            restart=self.restart, bypass_file_store=needs_bypass(req.process),
+            stats=req.report is not None)
 
     def parser(self, state: RunState) -> ToilLogParser:
         """A parser of Toil's log."""
