@@ -16,11 +16,12 @@ from cwlgen.runtime.paths import Directory, File
 
 if TYPE_CHECKING:
     from cwlgen.local import run_local
+    from cwlgen.pictures import graph
     from cwlgen.running import run
 
 # Runners are imported on first use, so that `cwlgen check` and importing a pipeline module
 # stay fast.
-_LAZY = {"run": "cwlgen.running", "run_local": "cwlgen.local"}
+_LAZY = {"run": "cwlgen.running", "run_local": "cwlgen.local", "graph": "cwlgen.pictures"}
 
 
 def __getattr__(name: str) -> Any:
@@ -46,6 +47,7 @@ __all__ = [
     "UsageError",
     "check",
     "compile",
+    "graph",
     "run",
     "run_local",
     "stderr",

@@ -38,6 +38,20 @@ class Compiled:
         self._texts: dict[str, str] | None = None
         self.sources: dict[str, str] = {}
 
+    def __repr__(self) -> str:
+        return f"<cwlgen.Compiled {self.root.key}: {self.main}, {len(self.documents)} file(s)>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Jupyter's display: the typed signature, the picture, the CWL in <details>."""
+        from cwlgen.pictures import compiled_view, mimebundle
+
+        return mimebundle(*compiled_view(self))
+
+    def _repr_html_(self) -> str:
+        from cwlgen.pictures import compiled_view
+
+        return compiled_view(self)[1]
+
     def texts(self) -> dict[str, str]:
         """relative path -> YAML text, each with a header naming the Python source."""
         if self._texts is None:

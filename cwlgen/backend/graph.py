@@ -172,9 +172,9 @@ class _Builder:
                 targets = {}
             for inp in step.inputs:
                 # into an expanded subworkflow, the edge ends at its input, which is named
-                port = "" if inp.name in targets else inp.name
+                label = "" if inp.name in targets else inp.name
                 for source in inp.sources:
-                    self._edge(wf, prefix, source, targets.get(inp.name, sid), port)
+                    self._edge(wf, prefix, source, targets.get(inp.name, sid), label)
         for out in wf.outputs:
             oid = f"{prefix}out/{out.name}"
             details = (_type_text(out.type),) if self.options.types or not inner else ()

@@ -33,6 +33,17 @@ class Definition(Generic[P, R]):
     def __repr__(self) -> str:
         return f"<cwlgen {self.kind} {self.key}>"
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Jupyter's display: the typed signature, the picture, the CWL on demand."""
+        from cwlgen.pictures import definition_view, mimebundle
+
+        return mimebundle(*definition_view(self))
+
+    def _repr_html_(self) -> str:
+        from cwlgen.pictures import definition_view
+
+        return definition_view(self)[1]
+
     @property
     def interface(self) -> Interface:
         if self._interface is None:
