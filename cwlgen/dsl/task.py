@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar, overload
 
+from cwlgen.dsl.cell_source import cell_module_source, is_interactive
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.spec import Resources
@@ -79,6 +80,10 @@ class TaskDef(Definition[P, R]):
         where = iface.site.at()
         problems: list[Diagnostic] = list(iface.diagnostics)
         source = _module_source(self.func)
+        if source is None and is_interactive(self.func):  # a notebook cell: build a module
+            shipped = cell_module_source(self.func)
+            source = shipped.text
+            problems += [diag("CG112", where, problem=p) for p in shipped.problems]
         if source is None:
             problems.append(diag("CG112", where, problem=f"cannot read the source of the module "
                                  f"defining task '{self.name}'; a task must live in a .py file "
