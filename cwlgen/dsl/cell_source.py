@@ -56,7 +56,8 @@ def _ipython_cells() -> list[str]:
     if shell is None:
         return []
     names = getattr(getattr(shell, "compile", None), "_filename_map", {})
-    cells = ["".join(linecache.cache[n][2]) for n in names if n in linecache.cache]
+    cells = ["".join(linecache.cache[n][2]) for n in names  # type: ignore[misc]
+             if n in linecache.cache]
     if not cells:
         cells = list(shell.user_ns.get("_ih") or [])
     return [c for c in cells if isinstance(c, str)]
@@ -193,12 +194,12 @@ def _import_line(name: str, value: Any) -> str | None:
         exported = [n for n in getattr(top, "__all__", ()) if getattr(top, n, None) is value]
         if exported:
             return _from("cwlgen", exported[0], name)
-    module = sys.modules.get(module_name)
-    if module is None:
+    home = sys.modules.get(module_name)
+    if home is None:
         return None
     for candidate in (name, getattr(value, "__qualname__", None), getattr(value, "__name__", None)):
         if isinstance(candidate, str) and candidate.isidentifier() and getattr(
-            module, candidate, None
+            home, candidate, None
         ) is value:
             return _from(module_name, candidate, name)
     return None
