@@ -17,7 +17,7 @@ from cwlgen.backend.graph import GraphOptions, to_dot
 from cwlgen.checks import run_checks
 from cwlgen.compiler import to_ir
 from cwlgen.dsl.definition import Definition
-from cwlgen.errors import TargetError, UsageError
+from cwlgen.errors import TargetError
 from cwlgen.ir import Step, Workflow
 from cwlgen.pictures import FORMATS, format_for, graph_bytes, write_atomically
 from cwlgen.targets import load_target
@@ -31,11 +31,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         ".svg .png .html (need Graphviz) .dot .mmd (default: DOT on stdout)")
     p.add_argument("--format", choices=sorted({f for f in FORMATS.values()}),
                    help="the format, when the file name does not say it")
-    p.add_argument("--depth", type=int, default=1, metavar="N",
+    p.add_argument("--depth", type=_depth, default=1, metavar="N",
                    help="expand subworkflows N levels deep as frames (0: each subworkflow is "
                         "one box; default 1)")
     p.add_argument("--types", action="store_true", help="write the CWL type on every edge")
     p.add_argument("--lr", action="store_true", help="draw left to right (default: top down)")
+
+
+def _depth(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of levels (0 or more), got {text!r}")
+    return value
 
 
 def _outermost(defs: list[Definition[Any, Any]]) -> list[Definition[Any, Any]]:
@@ -56,8 +66,6 @@ def run(args: argparse.Namespace) -> int:
         raise TargetError(f"error[CG003]: {args.target} defines several workflows "
                           f"({', '.join(d.name for d in defs)}); name one as "
                           f"{args.target}:{defs[0].name}")
-    if args.depth < 0:
-        raise UsageError("--depth must be 0 or more")
     process = to_ir(defs[0])
     errors = [d for d in run_checks(process) if d.severity == "error"]
     for d in errors:
@@ -66,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
                            direction="LR" if args.lr else "TB")
     if args.output is None:
         if args.format not in (None, "dot", "mmd"):
-            raise UsageError(f"--format {args.format} writes a binary or page: give -o FILE")
+            print(f"cwlgen graph: error: --format {args.format} needs -o FILE (only dot and "
+                  "mmd text go to standard output)", file=sys.stderr)
+            return 2
         if args.format == "mmd":
             sys.stdout.write(graph_bytes(process, "mmd", options).decode("utf-8"))
         else:
