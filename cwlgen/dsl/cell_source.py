@@ -37,14 +37,10 @@ class CellSource:
 
 
 def is_interactive(func: Callable[..., Any]) -> bool:
-    """Whether `func` was defined in a notebook cell or an interactive session."""
-    return func.__module__ == "__main__" and not _main_has_file()
-
-
-def _main_has_file() -> bool:
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    return isinstance(path, str) and path.endswith(".py")
+    """Whether `func` was defined in a notebook cell or an interactive session (its namespace
+    is `__main__` without a .py file behind it)."""
+    path = func.__globals__.get("__file__")
+    return func.__module__ == "__main__" and not (isinstance(path, str) and path.endswith(".py"))
 
 
 def _ipython_cells() -> list[str]:
@@ -216,7 +212,7 @@ def _is_main_definition(value: Any) -> bool:
 
 
 def _describe(value: Any) -> str:
-    return f"a {type(value).__name__} object"
+    return f"a value of type {type(value).__name__}"
 
 
 def cell_module_source(func: Callable[..., Any]) -> CellSource:
@@ -236,7 +232,7 @@ def cell_module_source(func: Callable[..., Any]) -> CellSource:
         done.add(name)
         source = _source_of(value, name, cells)
         if source is None:
-            problems.append(_cannot(name, path, "its source is not in the notebook's cells"))
+            problems.append(_cannot(name, path, "its source is in no notebook cell"))
             return
         for used in _names_read(source):
             if used in _IPYTHON_NAMES:
