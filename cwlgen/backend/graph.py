@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import attrs
 
+from cwlgen.backend.signature import python_type
 from cwlgen.ir import NO_DEFAULT, Process, Source, Step, StepOutputRef, Tool, Workflow
 from cwlgen.ir.types import CwlType
 
@@ -135,7 +136,8 @@ def _step_details(step: Step) -> tuple[str, ...]:
 
 
 def _type_text(t: CwlType) -> str:
-    return str(t)
+    """Types as the Python annotations the user wrote (`list[File]`, `int | None`)."""
+    return python_type(t)
 
 
 class _Builder:

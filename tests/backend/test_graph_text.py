@@ -105,9 +105,9 @@ def test_nested_subworkflows_expand_to_the_depth_asked_for(tmp_path: Path) -> No
 
 def test_types_on_edges_only_on_request(wordcount: Workflow) -> None:
     plain, typed = to_dot(wordcount), to_dot(wordcount, GraphOptions(types=True))
-    assert "File[]" not in plain.split("->", 1)[1]
+    assert "list[File]" not in plain.split("->", 1)[1]
     edge = '"step/rank/step/count_words" -> "step/rank/step/sort_numbers"'
-    assert f'{edge} [label="files\\nFile[]"]' in typed
+    assert f'{edge} [label="files\\nlist[File]"]' in typed
     dot_parses(typed)
 
 
@@ -151,7 +151,7 @@ def test_mermaid_has_the_same_picture(wordcount: Workflow) -> None:
     assert text.startswith("flowchart TB\n")
     assert 'subgraph n3["<b>rank</b><br/>workflow: rank"]' in text
     assert 'n5[["<b>count_words</b><br/>$ wc -w<br/>scatter text"]]:::tool' in text
-    assert 'n5 -->|"files<br/>File#91;#93;"| n6' in text  # [] escaped for Mermaid
+    assert 'n5 -->|"files<br/>list#91;File#93;"| n6' in text  # [] escaped for Mermaid
     assert text.count("\n  end\n") == 1
 
 

@@ -68,7 +68,7 @@ def test_svg_png_and_html_through_graphviz(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["wf.dot", "wf.html", "wf.png", "wf.svg"]
     svg = (out / "wf.svg").read_text()
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
-    assert ">count_words<" in svg and ">File[]<" in svg
+    assert ">count_words<" in svg and ">list[File]<" in svg
     assert (out / "wf.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     page = (out / "wf.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page
