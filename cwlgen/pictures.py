@@ -168,7 +168,7 @@ def mimebundle(plain: str, html_text: str) -> dict[str, str]:
 
 class Graph:
     """The picture of a workflow or tool, as returned by `cwlgen.graph(wf)`: displays itself
-    as SVG in a notebook; `.dot`, `.mermaid` and `.svg` give the texts, `.save(path)` writes a
+    in a notebook; `.dot`, `.mermaid` and `.svg` give the texts, `.save(path)` writes a
     file in the format its suffix names."""
 
     def __init__(self, process: Process, options: GraphOptions) -> None:
@@ -190,8 +190,11 @@ class Graph:
     def svg(self) -> str:
         return graph_svg(self.process, self.options)
 
-    def _repr_svg_(self) -> str:
-        return self.svg
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Jupyter's display: the picture inline (SVG inside HTML, so its text is text)."""
+        body = _graph_block(self.process, self.options)
+        return {"text/plain": repr(self),
+                "text/html": f'<style>{_STYLE}</style><div class="cwlgen-view">{body}</div>'}
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the picture to `path` (.svg, .png, .dot, .mmd or .html)."""
