@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -122,3 +123,21 @@ def test_target_and_usage_errors(tmp_path: Path) -> None:
     assert svg.returncode == 2 and "needs -o FILE" in svg.stderr
     fmt = cwlgen("graph", f"{WORDCOUNT}:rank", "--format", "gif", cwd=tmp_path)
     assert fmt.returncode == 2 and "invalid choice" in fmt.stderr
+
+
+@pytest.mark.parametrize("image, target", [
+    ("wordcount.svg", "examples/wordcount.py:split_and_rank"),
+    ("tiny_lofar.svg", "pipelines/tiny_lofar.py:tiny_lofar"),
+])
+def test_the_pictures_in_the_docs_are_up_to_date(tmp_path: Path, image: str, target: str) -> None:
+    """docs/images shows what `cwlgen graph` draws today (`make images` redraws them); texts
+    are compared, not bytes, since the layout depends on the Graphviz version."""
+    need_dot()
+    fresh = tmp_path / image
+    proc = cwlgen("graph", f"{REPO / target}", "-o", str(fresh), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+
+    def texts(svg: Path) -> list[str]:
+        return sorted(re.findall(r">([^<>]+)</text>", svg.read_text()))
+
+    assert texts(REPO / "docs" / "images" / image) == texts(fresh), "run `make images`"
