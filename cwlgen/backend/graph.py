@@ -336,13 +336,10 @@ def _mermaid_id(text: str, ids: dict[str, str]) -> str:
 
 
 def _mermaid_text(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in '"#<>|[](){}':
-            out.append(f"#{ord(ch)};")
-        else:
-            out.append(ch)
-    return "".join(out)
+    """Text for inside a quoted Mermaid label: brackets and pipes are fine there; quotes
+    become Mermaid's `#quot;`, angle brackets HTML entities (labels are rendered as HTML)."""
+    return (text.replace("&", "&amp;").replace('"', "#quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
 
 
 def _mermaid_label(title: str, details: tuple[str, ...]) -> str:
@@ -367,12 +364,16 @@ def _mermaid_node(node: Node, ids: dict[str, str], indent: str) -> str:
 
 def _mermaid_cluster(cluster: Cluster, ids: dict[str, str], indent: str) -> Iterator[str]:
     cid = _mermaid_id(cluster.id, ids)
-    yield f'{indent}subgraph {cid}["{_mermaid_label(cluster.title, cluster.details)}"]'
+    # one line: Mermaid draws a taller subgraph title over the frame's first node
+    title = " · ".join([f"<b>{_mermaid_text(cluster.title)}</b>"]
+                       + [_mermaid_text(d) for d in cluster.details])
+    yield f'{indent}subgraph {cid}["{title}"]'
     for node in cluster.nodes:
         yield _mermaid_node(node, ids, indent + "  ")
     for sub in cluster.clusters:
         yield from _mermaid_cluster(sub, ids, indent + "  ")
     yield f"{indent}end"
+    yield f"{indent}style {cid} fill:#f7f8fd,stroke:#3949ab"
     if cluster.condition is not None:
         yield f"{indent}class {cid} conditional"
 

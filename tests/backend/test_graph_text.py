@@ -149,10 +149,10 @@ def test_a_single_tool_is_drawn_between_its_inputs_and_outputs() -> None:
 def test_mermaid_has_the_same_picture(wordcount: Workflow) -> None:
     text = to_mermaid(wordcount, GraphOptions(types=True))
     assert text.startswith("flowchart TB\n")
-    assert 'subgraph n3["<b>rank</b><br/>workflow: rank"]' in text
+    assert 'subgraph n3["<b>rank</b> · workflow: rank"]' in text
     assert 'n5[["<b>count_words</b><br/>$ wc -w<br/>scatter text"]]:::tool' in text
-    assert 'n5 -->|"files<br/>list#91;File#93;"| n6' in text  # [] escaped for Mermaid
-    assert text.count("\n  end\n") == 1
+    assert 'n5 -->|"files<br/>list[File]"| n6' in text
+    assert text.count("\n  end\n  style n3 fill:#f7f8fd,stroke:#3949ab\n") == 1
 
 
 def test_texts_are_byte_stable_across_processes_and_hash_seeds() -> None:
