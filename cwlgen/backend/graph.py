@@ -140,6 +140,13 @@ def _type_text(t: CwlType) -> str:
     return python_type(t)
 
 
+def _edge_label(output: str | None, parameter: str | None) -> str:
+    """`output → parameter`, shortened when the names agree or one end is already named."""
+    if output and parameter and output != parameter:
+        return f"{output} → {parameter}"
+    return parameter or output or ""
+
+
 class _Builder:
     def __init__(self, options: GraphOptions) -> None:
         self.options = options
@@ -173,34 +180,39 @@ class _Builder:
                                   condition=step_condition(step)))
                 targets = {}
             for inp in step.inputs:
-                # into an expanded subworkflow, the edge ends at its input, which is named
-                label = "" if inp.name in targets else inp.name
+                # into an expanded subworkflow, the edge ends at its input node, which is named
+                into = None if inp.name in targets else inp.name
                 for source in inp.sources:
-                    self._edge(wf, prefix, source, targets.get(inp.name, sid), label)
+                    self._edge(wf, prefix, source, targets.get(inp.name, sid), into)
         for out in wf.outputs:
             oid = f"{prefix}out/{out.name}"
             details = (_type_text(out.type),) if self.options.types or not inner else ()
             nodes.append(Node(id=oid, kind="port" if inner else "output", title=out.name,
                               details=details))
             for source in out.sources:
-                self._edge(wf, prefix, source, oid, "")
+                self._edge(wf, prefix, source, oid, None)
         return nodes, clusters
 
-    def _edge(self, wf: Workflow, prefix: str, source: Source, target: str, port: str) -> None:
+    def _edge(self, wf: Workflow, prefix: str, source: Source, target: str,
+              into: str | None) -> None:
+        """An edge from `source` to the node `target`; `into` is the parameter it feeds when
+        the target node does not show it (a step), None when it does (an input or output)."""
         if isinstance(source, StepOutputRef):
             step = next((s for s in wf.steps if s.id == source.step), None)
             if step is None:
                 return  # a placeholder left by an error; `cwlgen check` reports it
             src = f"{prefix}step/{step.id}"
+            shown = None  # the name of what flows, when no node shows it
             if isinstance(step.process, Workflow) and self._expanded(prefix):
-                src = f"{src}/out/{source.output}"
-            if source.output in ("out", port):
-                label = port
-            else:
-                label = f"{source.output} → {port}" if port else source.output
+                src = f"{src}/out/{source.output}"  # the output node names it
+            elif source.output != "out":
+                shown = source.output
         else:
             src = f"{prefix}in/{source.name}"
-            label = port if source.name != port else ""
+            shown = None
+            if into == source.name:
+                into = None  # `text` into parameter `text`: the input node says it all
+        label = _edge_label(shown, into)
         if self.options.types:
             label = f"{label}\n{_type_text(source.type)}" if label else _type_text(source.type)
         self.edges.append(Edge(source=src, target=target, label=label))
