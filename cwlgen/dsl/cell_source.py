@@ -171,6 +171,23 @@ def _is_constant(value: Any) -> bool:
     return False
 
 
+def _literal(value: Any) -> str:
+    """Python source for a constant, the same whatever the hash seed (sets are sorted)."""
+    if isinstance(value, (set, frozenset)):
+        items = ", ".join(sorted(_literal(v) for v in value))
+        if isinstance(value, frozenset):
+            return f"frozenset({{{items}}})" if items else "frozenset()"
+        return f"{{{items}}}" if items else "set()"
+    if isinstance(value, tuple):
+        inner = ", ".join(_literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
 def _import_line(name: str, value: Any) -> str | None:
     """An import statement binding `name` to `value` in the job, when `value` lives in an
     importable module (cwlgen's names from `cwlgen` itself: the job's stand-in serves those)."""
@@ -247,7 +264,7 @@ def cell_module_source(func: Callable[..., Any]) -> CellSource:
             elif (line := _import_line(used, seen)) is not None:
                 imports.add(line)
             elif _is_constant(seen):
-                constants[used] = f"{used} = {seen!r}"
+                constants[used] = f"{used} = {_literal(seen)}"
             else:
                 problems.append(_cannot(used, (*path, used), _describe(seen)))
         definitions.append(source)

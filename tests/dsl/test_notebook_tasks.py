@@ -25,6 +25,7 @@ import cwlgen
 from cwlgen import File, task, workflow
 SCALE = 2.5
 UNUSED = object()
+NAMES = {"gamma", "alpha", "beta", "delta"}
 """,
     """\
 class Stats(NamedTuple):
@@ -32,7 +33,7 @@ class Stats(NamedTuple):
     count: int
 
 def helper(x: float) -> float:
-    return math.sqrt(x) * SCALE
+    return math.sqrt(x) * SCALE * (len(NAMES) // 4)
 """,
     """\
 @task
@@ -68,6 +69,8 @@ def test_the_shipped_module_holds_what_the_task_uses_in_order(shell: Any) -> Non
     assert source.splitlines()[2:6] == ["import math", "import numpy as np",
                                         "from cwlgen import task", "from typing import NamedTuple"]
     assert "SCALE = 2.5" in source and "UNUSED" not in source and "autoreload" not in source
+    # a set is written sorted: the same text under every hash seed
+    assert "NAMES = {'alpha', 'beta', 'delta', 'gamma'}" in source
     assert source.index("class Stats") < source.index("def helper") < source.index("@task")
     compile(source, "<shipped>", "exec")  # valid Python on its own
 
