@@ -12,16 +12,16 @@ from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
 from cwlgen.errors import CompileError, CwlgenError, InputError, RunError, UsageError
+from cwlgen.pictures import graph  # also installs how definitions show in notebooks
 from cwlgen.runtime.paths import Directory, File
 
 if TYPE_CHECKING:
     from cwlgen.local import run_local
-    from cwlgen.pictures import graph
     from cwlgen.running import run
 
 # Runners are imported on first use, so that `cwlgen check` and importing a pipeline module
 # stay fast.
-_LAZY = {"run": "cwlgen.running", "run_local": "cwlgen.local", "graph": "cwlgen.pictures"}
+_LAZY = {"run": "cwlgen.running", "run_local": "cwlgen.local"}
 
 
 def __getattr__(name: str) -> Any:

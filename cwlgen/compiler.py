@@ -8,7 +8,7 @@ import contextlib
 import gc
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,16 @@ from cwlgen.dsl.definition import Definition
 from cwlgen.errors import CompileError, UsageError
 from cwlgen.ir import Process
 from cwlgen.ir.diagnostics import Diagnostic
+
+# How a compiled result shows itself in Jupyter, installed by cwlgen.pictures (which imports
+# this module, so this module cannot import it).
+_display: Callable[[Compiled], dict[str, str]] | None = None
+
+
+def set_display(show: Callable[[Compiled], dict[str, str]]) -> None:
+    """Install the notebook display of compiled results (a MIME type -> content mapping)."""
+    global _display
+    _display = show
 
 
 class Compiled:
@@ -43,14 +53,10 @@ class Compiled:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """Jupyter's display: the typed signature, the picture, the CWL in <details>."""
-        from cwlgen.pictures import compiled_view, mimebundle
+        return _display(self) if _display is not None else {"text/plain": repr(self)}
 
-        return mimebundle(*compiled_view(self))
-
-    def _repr_html_(self) -> str:
-        from cwlgen.pictures import compiled_view
-
-        return compiled_view(self)[1]
+    def _repr_html_(self) -> str | None:
+        return self._repr_mimebundle_().get("text/html")
 
     def texts(self) -> dict[str, str]:
         """relative path -> YAML text, each with a header naming the Python source."""

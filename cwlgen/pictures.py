@@ -12,18 +12,19 @@ import contextlib
 import html
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from cwlgen.backend.graph import GraphOptions, to_dot, to_mermaid
 from cwlgen.backend.signature import signature
+from cwlgen.compiler import Compiled, to_ir
+from cwlgen.compiler import compile as compile_
+from cwlgen.compiler import set_display as set_compiled_display
+from cwlgen.dsl.definition import Definition
+from cwlgen.dsl.definition import set_display as set_definition_display
 from cwlgen.errors import CompileError, CwlgenError, UsageError
 from cwlgen.graphviz import GraphvizError, render, svg_fragment
 from cwlgen.ir import Process
 from cwlgen.messages import MESSAGES
-
-if TYPE_CHECKING:
-    from cwlgen.compiler import Compiled
-    from cwlgen.dsl.definition import Definition
 
 GraphFormat = Literal["svg", "png", "dot", "mmd", "html"]
 FORMATS: dict[str, GraphFormat] = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot",
@@ -139,8 +140,6 @@ def html_page(process: Process, options: GraphOptions | None = None) -> str:
 def definition_view(defn: Definition[Any, Any]) -> tuple[str, str]:
     """(plain text, HTML) shown for a @tool/@task/@workflow in a notebook. Problems are shown,
     not raised: a notebook should display a miswired workflow with its errors."""
-    from cwlgen.compiler import compile as compile_
-
     process = defn.process_ir()
     compiled = problems = None
     try:
@@ -233,6 +232,8 @@ def graph(obj: Any, *, depth: int = 1, types: bool = False,
     """The picture of a @workflow, @tool or @task: shows itself in a notebook, `.save(path)`
     writes .svg/.png/.dot/.mmd/.html. `depth` levels of subworkflows are drawn expanded;
     `types=True` writes the type on every edge."""
-    from cwlgen.compiler import to_ir
-
     return Graph(to_ir(obj), GraphOptions(depth=depth, types=types, direction=direction))
+
+
+set_definition_display(lambda defn: mimebundle(*definition_view(defn)))
+set_compiled_display(lambda compiled: mimebundle(*compiled_view(compiled)))
