@@ -98,3 +98,19 @@ def test_a_name_that_cannot_be_shipped_is_an_error_naming_it(shell: Any) -> None
     assert ("'UNUSED' (a value of type object, used by uses_object -> UNUSED) cannot be "
             "shipped") in text
     assert "pass it as a parameter" in text
+
+
+def test_diagnostics_name_the_notebook_cell_and_its_line(shell: Any) -> None:
+    wiring = shell.run_cell(
+        "@workflow\n"
+        "def miswired(values: list[float]) -> Stats:\n"
+        "    stats = summarise(values=values)\n"
+        "    return summarise(values=stats.count)\n", store_history=True)
+    assert wiring.success
+    cell = shell.execution_count - 1  # the cell just run
+    with pytest.raises(cwlgen.CompileError) as info:
+        cwlgen.compile(shell.user_ns["miswired"])
+    lines = str(info.value).splitlines()
+    assert any(line.startswith(f"In[{cell}]:4: error[CG201]: argument 'values' of "
+                               "'summarise'") for line in lines), lines
+    assert "ipykernel" not in str(info.value) and "ipython-input" not in str(info.value)
