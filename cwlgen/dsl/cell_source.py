@@ -22,6 +22,8 @@ from typing import Any
 
 import attrs
 
+from cwlgen.ir.location import display_path
+
 # names IPython puts in a notebook's namespace: never part of a task's code
 _IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "display", "_", "__",
                             "___"})
@@ -34,6 +36,10 @@ class CellSource:
 
     text: str
     problems: tuple[str, ...] = ()
+    # where each definition in `text` came from: (its first line in `text`, the cell as
+    # diagnostics show it, e.g. "In[5]", its first line there), so checks that read `text`
+    # can point at the user's cell
+    origins: tuple[tuple[int, str, int], ...] = ()
 
 
 def is_interactive(func: Callable[..., Any]) -> bool:
@@ -43,20 +49,23 @@ def is_interactive(func: Callable[..., Any]) -> bool:
     return func.__module__ == "__main__" and not (isinstance(path, str) and path.endswith(".py"))
 
 
-def _ipython_cells() -> list[str]:
-    """The text of every cell run so far, oldest first, as Python (magics already turned into
-    calls): IPython keeps each compiled cell in `linecache`, its history only some of them."""
+Cell = tuple[str, str]  # (the file name IPython compiled it under, its text)
+
+
+def _ipython_cells() -> list[Cell]:
+    """Every cell run so far, oldest first, as Python (magics already turned into calls):
+    IPython keeps each compiled cell in `linecache`, its history only some of them."""
     ipython = sys.modules.get("IPython")
     get = getattr(ipython, "get_ipython", None)
     shell = get() if get is not None else None
     if shell is None:
         return []
     names = getattr(getattr(shell, "compile", None), "_filename_map", {})
-    cells = ["".join(linecache.cache[n][2]) for n in names  # type: ignore[misc]
+    cells = [(n, "".join(linecache.cache[n][2])) for n in names  # type: ignore[misc]
              if n in linecache.cache]
     if not cells:
-        cells = list(shell.user_ns.get("_ih") or [])
-    return [c for c in cells if isinstance(c, str)]
+        cells = [("", text) for text in shell.user_ns.get("_ih") or []]
+    return [(name, text) for name, text in cells if isinstance(text, str)]
 
 
 def _parse(text: str) -> ast.Module | None:
@@ -66,10 +75,12 @@ def _parse(text: str) -> ast.Module | None:
         return None
 
 
-def _definition_in_cells(name: str, cells: list[str]) -> str | None:
-    """The text of the latest top-level `def name`/`class name` in the cells (with its
-    decorators)."""
-    for cell in reversed(cells):
+Found = tuple[str, str, int]  # (source text, file name, first line there)
+
+
+def _definition_in_cells(name: str, cells: list[Cell]) -> Found | None:
+    """The latest top-level `def name`/`class name` in the cells (with its decorators)."""
+    for filename, cell in reversed(cells):
         tree = _parse(cell)
         if tree is None:
             continue
@@ -82,19 +93,19 @@ def _definition_in_cells(name: str, cells: list[str]) -> str | None:
                     continue
                 first = min([node.lineno] + [d.lineno for d in node.decorator_list])
                 lines = cell.splitlines()[first - 1:node.end_lineno]
-                return textwrap.dedent("\n".join(lines)) + "\n"
+                return textwrap.dedent("\n".join(lines)) + "\n", filename, first
     return None
 
 
-def _source_of(obj: Any, name: str, cells: list[str]) -> str | None:
+def _source_of(obj: Any, name: str, cells: list[Cell]) -> Found | None:
     target = getattr(obj, "func", obj)  # a @task/@tool/@workflow definition: its function
     try:
-        text = inspect.getsource(target)
+        lines, first = inspect.getsourcelines(target)
     except (OSError, TypeError):
-        text = None
-    if text is not None:
-        return textwrap.dedent(text).rstrip("\n") + "\n"
-    return _definition_in_cells(name, cells)
+        return _definition_in_cells(name, cells)
+    code = getattr(target, "__code__", None)
+    filename = code.co_filename if code is not None else ""
+    return textwrap.dedent("".join(lines)).rstrip("\n") + "\n", filename, first
 
 
 def _names_read(source: str) -> list[str]:
@@ -239,7 +250,7 @@ def cell_module_source(func: Callable[..., Any]) -> CellSource:
     cells = _ipython_cells()
     imports: set[str] = set()
     constants: dict[str, str] = {}
-    definitions: list[str] = []
+    definitions: list[Found] = []
     problems: list[str] = []
     done: set[str] = set()
 
@@ -247,11 +258,11 @@ def cell_module_source(func: Callable[..., Any]) -> CellSource:
         if name in done:
             return
         done.add(name)
-        source = _source_of(value, name, cells)
-        if source is None:
+        found = _source_of(value, name, cells)
+        if found is None:
             problems.append(_cannot(name, path, "its source is in no notebook cell"))
             return
-        for used in _names_read(source):
+        for used in _names_read(found[0]):
             if used in _IPYTHON_NAMES:
                 continue
             if used not in namespace:
@@ -267,7 +278,7 @@ def cell_module_source(func: Callable[..., Any]) -> CellSource:
                 constants[used] = f"{used} = {_literal(seen)}"
             else:
                 problems.append(_cannot(used, (*path, used), _describe(seen)))
-        definitions.append(source)
+        definitions.append(found)
 
     visit(func.__name__, func, (func.__name__,))
     parts = [f"# The code of the notebook task '{func.__name__}', gathered by cwlgen from "
@@ -276,9 +287,15 @@ def cell_module_source(func: Callable[..., Any]) -> CellSource:
         parts.append("\n".join(sorted(imports, key=_import_order)) + "\n")
     if constants:
         parts.append("\n".join(constants[n] for n in sorted(constants)) + "\n")
-    parts.extend(definitions)
+    origins = []
+    line = 1 + sum(p.rstrip("\n").count("\n") + 2 for p in parts)  # parts join with a blank
+    for text, filename, first in definitions:
+        if filename:
+            origins.append((line, display_path(filename), first))
+        line += text.rstrip("\n").count("\n") + 2
+    parts.extend(text for text, _, _ in definitions)
     return CellSource(text="\n\n".join(p.rstrip("\n") for p in parts) + "\n",
-                      problems=tuple(problems))
+                      problems=tuple(problems), origins=tuple(origins))
 
 
 def _import_order(line: str) -> tuple[int, str]:
