@@ -12,7 +12,7 @@ import subprocess
 from typing import Literal
 
 from cwlgen.errors import UsageError
-from cwlgen.messages import MESSAGES
+from cwlgen.messages import format_message
 
 ImageFormat = Literal["svg", "png"]
 
@@ -20,9 +20,9 @@ ImageFormat = Literal["svg", "png"]
 class GraphvizError(UsageError):
     """Graphviz is missing or failed; the message says what to do."""
 
-    def __init__(self, code: str, **fields: object) -> None:
+    def __init__(self, code: str, *, what: str, detail: str = "") -> None:
         self.code = code
-        super().__init__(f"error[{code}]: {MESSAGES[code].template.format(**fields)}")
+        super().__init__(format_message(code, what=what, detail=detail))
 
 
 def dot_available() -> bool:

@@ -24,7 +24,7 @@ from cwlgen.dsl.definition import set_display as set_definition_display
 from cwlgen.errors import CompileError, CwlgenError, UsageError
 from cwlgen.graphviz import GraphvizError, render, svg_fragment
 from cwlgen.ir import Process
-from cwlgen.messages import MESSAGES
+from cwlgen.messages import format_diagnostic, format_message
 
 GraphFormat = Literal["svg", "png", "dot", "mmd", "html"]
 FORMATS: dict[str, GraphFormat] = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot",
@@ -118,7 +118,7 @@ def view_html(process: Process, *, options: GraphOptions | None = None,
         parts.append(f'<div class="cwlgen-errors">{html.escape(problems)}</div>')
     parts.append(_graph_block(process, options))
     if compiled is not None:
-        warnings = "\n".join(w.render() for w in compiled.warnings)
+        warnings = "\n".join(format_diagnostic(w) for w in compiled.warnings)
         if warnings:
             parts.append(f'<div class="cwlgen-warnings">{html.escape(warnings)}</div>')
         parts.append(_cwl_block(compiled.texts(), compiled.main))
@@ -209,8 +209,7 @@ def format_for(path: Path, given: str | None = None) -> GraphFormat:
         return FORMATS["." + given.lstrip(".")]
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError("error[CG603]: " + MESSAGES["CG603"].template.format(
-            path=path, formats=", ".join(sorted(FORMATS))))
+        raise UsageError(format_message("CG603", path=path, formats=", ".join(sorted(FORMATS))))
     return fmt
 
 

@@ -35,7 +35,7 @@ class CellSource:
     """A module's text for the job, or the names that could not be shipped (and why)."""
 
     text: str
-    problems: tuple[str, ...] = ()
+    problems: tuple[tuple[str, str, str], ...] = ()  # (name, why not, chain of users)
     # where each definition in `text` came from: (its first line in `text`, the cell as
     # diagnostics show it, e.g. "In[5]", its first line there), so checks that read `text`
     # can point at the user's cell
@@ -251,7 +251,7 @@ def cell_module_source(func: Callable[..., Any]) -> CellSource:
     imports: set[str] = set()
     constants: dict[str, str] = {}
     definitions: list[Found] = []
-    problems: list[str] = []
+    problems: list[tuple[str, str, str]] = []
     done: set[str] = set()
 
     def visit(name: str, value: Any, path: tuple[str, ...]) -> None:
@@ -260,7 +260,7 @@ def cell_module_source(func: Callable[..., Any]) -> CellSource:
         done.add(name)
         found = _source_of(value, name, cells)
         if found is None:
-            problems.append(_cannot(name, path, "its source is in no notebook cell"))
+            problems.append((name, "its source is in no notebook cell", " -> ".join(path)))
             return
         for used in _names_read(found[0]):
             if used in _IPYTHON_NAMES:
@@ -277,7 +277,7 @@ def cell_module_source(func: Callable[..., Any]) -> CellSource:
             elif _is_constant(seen):
                 constants[used] = f"{used} = {_literal(seen)}"
             else:
-                problems.append(_cannot(used, (*path, used), _describe(seen)))
+                problems.append((used, _describe(seen), " -> ".join((*path, used))))
         definitions.append(found)
 
     visit(func.__name__, func, (func.__name__,))
@@ -300,11 +300,3 @@ def cell_module_source(func: Callable[..., Any]) -> CellSource:
 
 def _import_order(line: str) -> tuple[int, str]:
     return (0 if line.startswith("import ") else 1, line)
-
-
-def _cannot(name: str, path: tuple[str, ...], why: str) -> str:
-    chain = " -> ".join(path)
-    return (f"'{name}' ({why}, used by {chain}) cannot be shipped with the task from the "
-            "notebook; define it inside the task, pass it as a parameter, or move it to a .py "
-            "module and import it")
-

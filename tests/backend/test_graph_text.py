@@ -16,8 +16,8 @@ import attrs
 import pytest
 
 from cwlgen.backend.graph import GraphOptions, graph_model, to_dot, to_mermaid
+from cwlgen.cli.targets import load_target
 from cwlgen.ir import Step, Workflow
-from cwlgen.targets import load_target
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -156,7 +156,7 @@ def test_mermaid_has_the_same_picture(wordcount: Workflow) -> None:
 
 
 def test_texts_are_byte_stable_across_processes_and_hash_seeds() -> None:
-    script = ("import sys; from cwlgen.targets import load_target; "
+    script = ("import sys; from cwlgen.cli.targets import load_target; "
               "from cwlgen.backend.graph import to_dot, to_mermaid, GraphOptions; "
               f"p = load_target({str(REPO / 'pipelines/tiny_lofar.py:tiny_lofar')!r})[0]"
               ".process_ir(); o = GraphOptions(types=True); "

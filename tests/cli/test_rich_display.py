@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import cwlgen
-from cwlgen.targets import load_target
+from cwlgen.cli.targets import load_target
 
 REPO = Path(__file__).resolve().parents[2]
 
