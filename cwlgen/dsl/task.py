@@ -80,9 +80,10 @@ class TaskDef(Definition[P, R]):
         where = iface.site.at()
         problems: list[Diagnostic] = list(iface.diagnostics)
         source = _module_source(self.func)
+        origins: tuple[tuple[int, str, int], ...] = ()
         if source is None and is_interactive(self.func):  # a notebook cell: build a module
             shipped = cell_module_source(self.func)
-            source = shipped.text
+            source, origins = shipped.text, shipped.origins
             problems += [diag("CG112", where, variant="notebook_unshippable", name=name,
                               why=why, chain=chain) for name, why, chain in shipped.problems]
         if source is None:
@@ -107,7 +108,7 @@ class TaskDef(Definition[P, R]):
             network=self.network,
             deterministic=self.deterministic,
             python=PythonCode(module_name=self.func.__module__, module_source=source,
-                              function=self.func.__name__),
+                              function=self.func.__name__, origins=origins),
             loc=where,
             diagnostics=tuple(problems),
         )

@@ -114,3 +114,17 @@ def test_diagnostics_name_the_notebook_cell_and_its_line(shell: Any) -> None:
     assert any(line.startswith(f"In[{cell}]:4: error[CG201]: argument 'values' of "
                                "'summarise'") for line in lines), lines
     assert "ipykernel" not in str(info.value) and "ipython-input" not in str(info.value)
+
+
+def test_determinism_checks_point_at_the_cells_not_at_the_shipped_module(shell: Any) -> None:
+    from cwlgen.messages import format_diagnostic
+
+    for cell in ("import random\ndef jitter() -> float:\n    return random.random()\n",
+                 "@task\ndef noisy(x: float) -> float:\n    return x + jitter()\n"):
+        assert shell.run_cell(cell, store_history=True).success
+    noisy_cell = shell.execution_count - 1
+    [problem] = cwlgen.check(shell.user_ns["noisy"])
+    text = format_diagnostic(problem)
+    assert text.startswith(f"In[{noisy_cell - 1}]:3: error[CG401]: task 'noisy' calls "
+                           "random.random() without seeding"), text
+    assert f"In[{noisy_cell}]:3: note: task 'noisy' reaches helper 'jitter' here" in text
