@@ -33,7 +33,7 @@ MUST_SHOW = {
     "01-write-check-test.ipynb": [
         "workflow word_stats(texts: list[File]) -&gt; (total: int, mean: float)",
         ">count_words<", ">parse_count<", ">summarise<",
-        "error[CG201]: argument 'counts' of 'summarise' expects int[]",
+        "In[5]:4: error[CG201]: argument 'counts' of 'summarise' expects int[]",
         "Summary(total=6, mean=2.0)", "def summarise(counts: list[int]) -&gt; Summary:"],
     "02-compile-graph-run.ipynb": [
         ">split_lines<", ">count_words<", ">sort_numbers<", "flowchart TB",
