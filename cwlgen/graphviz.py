@@ -2,7 +2,7 @@
 
 The DOT text itself comes from `cwlgen.backend.graph`; this module only runs `dot`, so a
 machine without Graphviz can still write `.dot` and `.mmd` files. Failures are errors with a
-code (CG601 not installed, CG602 `dot` failed), never tracebacks.
+code (CG801 not installed, CG802 `dot` failed), never tracebacks.
 """
 
 from __future__ import annotations
@@ -33,15 +33,15 @@ def render(dot_text: str, fmt: ImageFormat, *, what: str) -> bytes:
     """`dot_text` drawn as SVG or PNG. `what` names the picture in error messages."""
     exe = shutil.which("dot")
     if exe is None:
-        raise GraphvizError("CG601", what=what)
+        raise GraphvizError("CG801", what=what)
     try:
         proc = subprocess.run([exe, f"-T{fmt}"], input=dot_text.encode("utf-8"),
                               capture_output=True, timeout=120, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise GraphvizError("CG602", what=what, detail=str(exc)) from None
+        raise GraphvizError("CG802", what=what, detail=str(exc)) from None
     if proc.returncode != 0 or not proc.stdout:
         detail = proc.stderr.decode("utf-8", "replace").strip() or f"exit {proc.returncode}"
-        raise GraphvizError("CG602", what=what, detail=detail)
+        raise GraphvizError("CG802", what=what, detail=detail)
     return proc.stdout
 
 

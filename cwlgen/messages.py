@@ -2,7 +2,7 @@
 
 Codes never change meaning once released; new problems get new codes. Ranges:
 CG0xx loading a target, CG1xx definitions (signatures, annotations, metadata), CG2xx
-connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running, CG6xx
+connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running, CG8xx
 pictures (graphs).
 `docs/diagnostics.md` explains each one.
 
@@ -318,14 +318,14 @@ MESSAGES: dict[str, Message] = {
         "engine": "the {runner} run failed (exit code {exit_code})",
     }),
     # --- pictures (cwlgen graph, notebook display) -------------------------------------
-    "CG601": Message(
+    "CG801": Message(
         "error",
         "cannot draw {what}: Graphviz's 'dot' program is not installed; install it "
         "(Debian/Ubuntu: apt-get install graphviz, macOS: brew install graphviz) or write "
         ".dot or .mmd text, which needs no Graphviz",
     ),
-    "CG602": Message("error", "Graphviz 'dot' failed drawing {what}: {detail}"),
-    "CG603": Message(
+    "CG802": Message("error", "Graphviz 'dot' failed drawing {what}: {detail}"),
+    "CG803": Message(
         "error",
         "cannot tell the picture format of '{path}'; end the file name with {formats}",
     ),

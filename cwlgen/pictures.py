@@ -204,12 +204,12 @@ class Graph:
 
 
 def format_for(path: Path, given: str | None = None) -> GraphFormat:
-    """The picture format named by `given` or by the suffix of `path` (CG603 if neither)."""
+    """The picture format named by `given` or by the suffix of `path` (CG803 if neither)."""
     if given is not None:
         return FORMATS["." + given.lstrip(".")]
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError(format_message("CG603", path=path, formats=", ".join(sorted(FORMATS))))
+        raise UsageError(format_message("CG803", path=path, formats=", ".join(sorted(FORMATS))))
     return fmt
 
 

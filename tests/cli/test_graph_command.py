@@ -87,7 +87,7 @@ def _umask() -> int:
 def test_unknown_suffix_is_an_error_with_a_code(tmp_path: Path) -> None:
     proc = cwlgen("graph", f"{WORDCOUNT}:split_and_rank", "-o", "wf.txt", cwd=tmp_path)
     assert proc.returncode == 1
-    assert "error[CG603]: cannot tell the picture format of 'wf.txt'" in proc.stderr
+    assert "error[CG803]: cannot tell the picture format of 'wf.txt'" in proc.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -99,7 +99,7 @@ def test_without_graphviz_svg_is_a_clear_error_and_dot_text_still_works(
     assert shutil.which("dot", path=env["PATH"]) is None
     proc = cwlgen("graph", f"{WORDCOUNT}:split_and_rank", "-o", "wf.svg", cwd=tmp_path, env=env)
     assert proc.returncode == 1
-    assert "error[CG601]" in proc.stderr and "apt-get install graphviz" in proc.stderr
+    assert "error[CG801]" in proc.stderr and "apt-get install graphviz" in proc.stderr
     assert list(tmp_path.iterdir()) == []  # nothing half-written
     ok = cwlgen("graph", f"{WORDCOUNT}:split_and_rank", "-o", "wf.dot", cwd=tmp_path, env=env)
     assert ok.returncode == 0, ok.stderr

@@ -81,7 +81,7 @@ def test_compiled_and_graph_display_themselves() -> None:
 def test_without_graphviz_the_rest_still_shows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")  # no `dot` to be found
     page = load("examples/wordcount.py:split_and_rank")._repr_html_()
-    assert "error[CG601]" in page and "apt-get install graphviz" in page
+    assert "error[CG801]" in page and "apt-get install graphviz" in page
     assert "split_and_rank(text: File) -&gt; File" in page and "<summary>CWL" in page
-    with pytest.raises(cwlgen.UsageError, match="CG601"):
+    with pytest.raises(cwlgen.UsageError, match="CG801"):
         cwlgen.graph(load("examples/wordcount.py:split_and_rank")).save("/nonexistent/x.svg")
