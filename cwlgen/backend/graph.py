@@ -48,6 +48,7 @@ class Edge:
     source: str
     target: str
     label: str = ""
+    condition: bool = False  # feeds only a step's condition (CWL `when`), not a parameter
 
 
 @attrs.frozen(kw_only=True)
@@ -182,11 +183,16 @@ class _Builder:
             for inp in step.inputs:
                 # into an expanded subworkflow, the edge ends at its input node, which is named
                 into = None if inp.name in targets else inp.name
+                # an input only the step's condition reads (`tool.when(flag)(...)`)
+                condition = bool(getattr(inp, "extra", False))
                 for source in inp.sources:
-                    self._edge(wf, prefix, source, targets.get(inp.name, sid), into)
+                    self._edge(wf, prefix, source, targets.get(inp.name, sid), into,
+                               condition=condition)
         for out in wf.outputs:
             oid = f"{prefix}out/{out.name}"
+            pick = getattr(out, "pick_value", None)  # CWL pickValue over conditional sources
             details = (_type_text(out.type),) if self.options.types or not inner else ()
+            details = (*details, f"pick {pick}") if pick else details
             nodes.append(Node(id=oid, kind="port" if inner else "output", title=out.name,
                               details=details))
             for source in out.sources:
@@ -194,7 +200,7 @@ class _Builder:
         return nodes, clusters
 
     def _edge(self, wf: Workflow, prefix: str, source: Source, target: str,
-              into: str | None) -> None:
+              into: str | None, *, condition: bool = False) -> None:
         """An edge from `source` to the node `target`; `into` is the parameter it feeds when
         the target node does not show it (a step), None when it does (an input or output)."""
         if isinstance(source, StepOutputRef):
@@ -215,7 +221,7 @@ class _Builder:
         label = _edge_label(shown, into)
         if self.options.types:
             label = f"{label}\n{_type_text(source.type)}" if label else _type_text(source.type)
-        self.edges.append(Edge(source=src, target=target, label=label))
+        self.edges.append(Edge(source=src, target=target, label=label, condition=condition))
 
     def _expanded(self, prefix: str) -> bool:
         """Whether subworkflow steps of the workflow at `prefix` are drawn as clusters."""
@@ -317,7 +323,10 @@ def to_dot(process: Process, options: GraphOptions | None = None) -> str:
     for cluster in model.clusters:
         lines.extend(_dot_cluster(cluster, "  "))
     for edge in model.edges:
-        attrs_ = f' [label="{_dot_escape(edge.label)}"]' if edge.label else ""
+        extras = [f'label="{_dot_escape(edge.label)}"'] if edge.label else []
+        if edge.condition:
+            extras.append("style=dashed")
+        attrs_ = f" [{', '.join(extras)}]" if extras else ""
         lines.append(f"  {_dot_id(edge.source)} -> {_dot_id(edge.target)}{attrs_};")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -402,11 +411,12 @@ def to_mermaid(process: Process, options: GraphOptions | None = None) -> str:
         lines.extend(_mermaid_cluster(cluster, ids, "  "))
     for edge in model.edges:
         src, dst = _mermaid_id(edge.source, ids), _mermaid_id(edge.target, ids)
+        arrow = "-.->" if edge.condition else "-->"
         if edge.label:
             label = _mermaid_text(edge.label).replace("\n", "<br/>")
-            lines.append(f'  {src} -->|"{label}"| {dst}')
+            lines.append(f'  {src} {arrow}|"{label}"| {dst}')
         else:
-            lines.append(f"  {src} --> {dst}")
+            lines.append(f"  {src} {arrow} {dst}")
     for name, style in _MERMAID_CLASSES.items():
         lines.append(f"  classDef {name} {style}")
     return "\n".join(lines) + "\n"
