@@ -11,6 +11,7 @@ byte-stable. Rendering DOT to SVG/PNG is `cwlgen.graphviz`'s job, not this modul
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -76,19 +77,20 @@ class GraphModel:
 
 
 def step_condition(step: Step) -> str | None:
-    """The condition of a conditional step (CWL `when`), as text, or None.
+    """The condition of a conditional step (CWL `when`) as a person reads it, or None:
+    `$(inputs.n > 2)` is shown as `n > 2`; other expressions as written.
 
-    Read defensively so that the IR may carry it as text or as an object with an
-    `expression` (or any `str()`), under the attribute `when`.
-    """
+    Read defensively, so the IR may carry it as text or as an object with an `expression`
+    (or any `str()`), under the attribute `when`."""
     when = getattr(step, "when", None)
     if when is None:
         return None
-    for attr in ("text", "expression", "source_text"):
-        value = getattr(when, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    return str(when)
+    text = next((v for v in (getattr(when, a, None) for a in ("text", "expression"))
+                 if isinstance(v, str) and v), str(when))
+    match = re.fullmatch(r"\$\((.*)\)", text.strip(), flags=re.DOTALL)
+    if match and "$(" not in match.group(1):
+        return re.sub(r"\binputs\.", "", match.group(1))
+    return text
 
 
 def _command(tool: Tool) -> str:

@@ -17,7 +17,7 @@ import pytest
 
 from cwlgen.backend.graph import GraphOptions, graph_model, to_dot, to_mermaid
 from cwlgen.cli.targets import load_target
-from cwlgen.ir import Step, Workflow
+from cwlgen.ir import Step, StepInput, Workflow, WorkflowInputRef
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -123,18 +123,31 @@ def test_a_python_task_and_a_multi_input_scatter_show_their_method() -> None:
 class ConditionalStep(Step):
     """A step carrying a condition, as the IR does for `tool.when(cond)(...)`."""
 
-    when: str = "$(inputs.flag)"
+    when: str = "$(inputs.flag && inputs.n > 2)"
+
+
+@attrs.frozen(kw_only=True)
+class ConditionInput(StepInput):
+    """A step input only the step's condition reads (`extra` in the IR of conditionals)."""
+
+    extra: bool = True
 
 
 def test_a_conditional_step_is_dashed_and_shows_its_condition(wordcount: Workflow) -> None:
     step = wordcount.steps[0]
-    conditional = ConditionalStep(**{f.name: getattr(step, f.name) for f in attrs.fields(Step)})
+    fields = {f.name: getattr(step, f.name) for f in attrs.fields(Step)}
+    fields["inputs"] = (*step.inputs, ConditionInput(name="flag", sources=(
+        WorkflowInputRef(name="text", type=wordcount.inputs[0].type),)))
+    conditional = ConditionalStep(**fields)
     wf = attrs.evolve(wordcount, steps=(conditional, *wordcount.steps[1:]))
     dot = to_dot(wf)
     line = next(x for x in dot.splitlines() if '"step/split_lines" [' in x)
-    assert 'style="dashed,filled"' in line and "when $(inputs.flag)" in line
+    assert 'style="dashed,filled"' in line and "when flag &amp;&amp; n &gt; 2" in line
+    # the input only the condition reads arrives on a dashed edge
+    assert '"in/text" -> "step/split_lines" [label="flag", style=dashed];' in dot
     mermaid = to_mermaid(wf)
     assert "class n1 conditional" in mermaid
+    assert 'n0 -.->|"flag"| n1' in mermaid
     dot_parses(dot)
 
 
