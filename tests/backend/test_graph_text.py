@@ -136,6 +136,7 @@ class ConditionInput(StepInput):
 def test_a_conditional_step_is_dashed_and_shows_its_condition(wordcount: Workflow) -> None:
     step = wordcount.steps[0]
     fields = {f.name: getattr(step, f.name) for f in attrs.fields(Step)}
+    fields["when"] = "$(inputs.flag && inputs.n > 2)"  # (a field of Step itself, later)
     fields["inputs"] = (*step.inputs, ConditionInput(name="flag", sources=(
         WorkflowInputRef(name="text", type=wordcount.inputs[0].type),)))
     conditional = ConditionalStep(**fields)
@@ -183,3 +184,35 @@ def test_texts_are_byte_stable_across_processes_and_hash_seeds() -> None:
         outs.add(proc.stdout)
     assert len(outs) == 1
     assert str(REPO) not in outs.pop()  # no absolute paths
+
+
+def test_a_workflow_written_with_when_and_pick_value(tmp_path: Path) -> None:
+    """With the DSL's conditionals (`tool.when(cond)(...)`, `pick_value`): dashed steps with
+    their condition, dashed condition-only inputs, the pick on the output."""
+    import cwlgen
+
+    if not hasattr(cwlgen, "pick_value"):
+        pytest.skip("this build has no conditionals (tool.when) yet")
+    (tmp_path / "cond.py").write_text(
+        "from typing import Annotated\n"
+        "from cwlgen import File, pick_value, stdout, tool, workflow\n"
+        "@tool('wc -l')\n"
+        "def count(text: File) -> Annotated[File, stdout()]:\n"
+        "    '''Count.'''\n"
+        "@tool('sort')\n"
+        "def sort_it(text: File) -> Annotated[File, stdout()]:\n"
+        "    '''Sort.'''\n"
+        "@workflow\n"
+        "def maybe(text: File, flag: bool, n: int) -> File:\n"
+        "    a = count.when(flag)(text=text)\n"
+        "    b = sort_it.when(n > 2)(text=text)\n"
+        "    return pick_value(a, b, method='first_non_null')\n")
+    process = load_target(f"{tmp_path / 'cond.py'}:maybe")[0].process_ir()
+    dot = to_dot(process)
+    count = next(x for x in dot.splitlines() if '"step/count" [' in x)
+    sort = next(x for x in dot.splitlines() if '"step/sort_it" [' in x)
+    assert 'style="dashed,filled"' in count and "when flag" in count
+    assert 'style="dashed,filled"' in sort and "when n &gt; 2" in sort
+    assert '"in/flag" -> "step/count" [style=dashed];' in dot
+    assert "pick first_non_null" in dot
+    dot_parses(dot)
