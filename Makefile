@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Jobs run `python3` and tools such as DP3.py from PATH: let them find the project's venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup demo demo-lofar demo-calibrator test check-generated generated lint typecheck bench bench-quick clean
+.PHONY: setup demo demo-lofar demo-calibrator test check-generated generated images lint typecheck bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,12 @@ check-generated: $(STAMP)
 ## generated: rebuild generated/ from pipelines/
 generated: $(STAMP)
 	$(BIN)/python scripts/generated.py
+
+## images: redraw the workflow pictures in docs/images with `cwlgen graph` (needs Graphviz:
+## apt-get install graphviz)
+images: $(STAMP)
+	$(BIN)/cwlgen graph examples/wordcount.py:split_and_rank -o docs/images/wordcount.svg
+	$(BIN)/cwlgen graph pipelines/tiny_lofar.py:tiny_lofar -o docs/images/tiny_lofar.svg
 
 lint: $(STAMP)
 	$(BIN)/ruff check cwlgen tests pipelines scripts benchmarks

@@ -12,6 +12,7 @@ from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
 from cwlgen.errors import CompileError, CwlgenError, InputError, RunError, UsageError
+from cwlgen.pictures import graph  # also installs how definitions show in notebooks
 from cwlgen.runtime.paths import Directory, File
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ __all__ = [
     "UsageError",
     "check",
     "compile",
+    "graph",
     "run",
     "run_local",
     "stderr",

@@ -27,6 +27,16 @@ from cwlgen.ir.diagnostics import Diagnostic
 #: A function giving the comment header of one document from its file name.
 Header = Callable[[str], str]
 
+# How a compiled result shows itself in Jupyter, installed by cwlgen.pictures (which imports
+# this module, so this module cannot import it).
+_display: Callable[[Compiled], dict[str, str]] | None = None
+
+
+def set_display(show: Callable[[Compiled], dict[str, str]]) -> None:
+    """Install the notebook display of compiled results (a MIME type -> content mapping)."""
+    global _display
+    _display = show
+
 
 class Compiled:
     """The result of compiling one tool or workflow: the IR at each stage and the documents.
@@ -56,6 +66,16 @@ class Compiled:
         self._texts: dict[str, str] | None = None
         self.sources: dict[str, str] = {}
         self.names: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"<cwlgen.Compiled {self.root.key}: {self.main}, {len(self.documents)} file(s)>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Jupyter's display: the typed signature, the picture, the CWL in <details>."""
+        return _display(self) if _display is not None else {"text/plain": repr(self)}
+
+    def _repr_html_(self) -> str | None:
+        return self._repr_mimebundle_().get("text/html")
 
     def header(self, path: str) -> str:
         """The comment header of document `path`: which Python object it was built from."""

@@ -2,7 +2,8 @@
 
 Codes never change meaning once released; new problems get new codes. Ranges:
 CG0xx loading a target, CG1xx definitions (signatures, annotations, metadata), CG2xx
-connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running.
+connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running, CG8xx
+pictures (graphs).
 `docs/diagnostics.md` explains each one.
 
 A code whose problem comes in several shapes (CG112 "other definition problems") keeps one
@@ -146,6 +147,9 @@ MESSAGES: dict[str, Message] = {
                        "module)",
         "task_not_toplevel": "task '{func}' is not a module-level 'def' of its module, so "
                              "its job could not import it",
+        "notebook_unshippable": "'{name}' ({why}, used by {chain}) cannot be shipped with "
+                                "the task from the notebook; define it inside the task, pass "
+                                "it as a parameter, or move it to a .py module and import it",
         "task_relative_import": "the module of task '{func}' uses a relative import; a "
                                 "task's job receives only this module's source, so import "
                                 "installed packages by absolute name",
@@ -325,6 +329,18 @@ MESSAGES: dict[str, Message] = {
     "CG507": Message("error", "step '{step}' failed under {runner}", variants={
         "engine": "the {runner} run failed (exit code {exit_code})",
     }),
+    # --- pictures (cwlgen graph, notebook display) -------------------------------------
+    "CG801": Message(
+        "error",
+        "cannot draw {what}: Graphviz's 'dot' program is not installed; install it "
+        "(Debian/Ubuntu: apt-get install graphviz, macOS: brew install graphviz) or write "
+        ".dot or .mmd text, which needs no Graphviz",
+    ),
+    "CG802": Message("error", "Graphviz 'dot' failed drawing {what}: {detail}"),
+    "CG803": Message(
+        "error",
+        "cannot tell the picture format of '{path}'; end the file name with {formats}",
+    ),
 }
 
 

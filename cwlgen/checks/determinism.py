@@ -29,7 +29,6 @@ from collections.abc import Iterator
 
 from cwlgen.ir import Tool
 from cwlgen.ir.diagnostics import Diagnostic, Note, diag
-from cwlgen.ir.location import SourceLocation
 
 _RANDOM_FUNCS = frozenset({
     "random", "randint", "randrange", "choice", "choices", "shuffle", "sample", "uniform",
@@ -126,12 +125,12 @@ def check_determinism(tool: Tool) -> list[Diagnostic]:
                 continue
             key = (line, code)
             if key not in found:
-                found[key] = diag(code, SourceLocation(path=path, line=line),
+                found[key] = diag(code, tool.python.locate(line, path),
                                   func=tool.name, hazard=hazard, fix=_FIXES[code], notes=via)
         for call_line, callee in scan.helper_calls(functions):
             if callee not in visited:
                 note = Note(message=f"task '{tool.name}' reaches helper '{callee}' here",
-                            loc=SourceLocation(path=path, line=call_line))
+                            loc=tool.python.locate(call_line, path))
                 todo.append((functions[callee], via or (note,)))
     return sorted(found.values(), key=Diagnostic.sort_key)
 

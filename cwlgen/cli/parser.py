@@ -20,6 +20,7 @@ COMMANDS = {
     "check": "Type-check every workflow and tool in files, folders or modules.",
     "run": "Compile and run a workflow with cwltool or Toil (resumable with --cache).",
     "resources": "Show each step's cores/RAM/GPUs/time and what the workflow needs in total.",
+    "graph": "Draw a workflow: SVG, PNG, HTML (with Graphviz), DOT or Mermaid text.",
 }
 
 

@@ -16,6 +16,17 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+# How a definition shows itself in Jupyter, installed by cwlgen.pictures (imported by
+# `import cwlgen`): the display compiles, and the compiler imports the DSL, not the reverse.
+_display: Callable[[Definition[Any, Any]], dict[str, str]] | None = None
+
+
+def set_display(show: Callable[[Definition[Any, Any]], dict[str, str]]) -> None:
+    """Install the notebook display of definitions (a MIME type -> content mapping)."""
+    global _display
+    _display = show
+
+
 class Definition(Generic[P, R]):
     """A decorated function. Calling it inside a @workflow adds a step and returns promises
     typed as the function's return annotation (so mypy checks the wiring)."""
@@ -32,6 +43,13 @@ class Definition(Generic[P, R]):
 
     def __repr__(self) -> str:
         return f"<cwlgen {self.kind} {self.key}>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Jupyter's display: the typed signature, the picture, the CWL on demand."""
+        return _display(self) if _display is not None else {"text/plain": repr(self)}
+
+    def _repr_html_(self) -> str | None:
+        return self._repr_mimebundle_().get("text/html")
 
     @property
     def interface(self) -> Interface:

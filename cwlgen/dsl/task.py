@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar, overload
 
+from cwlgen.dsl.cell_source import cell_module_source, is_interactive
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.spec import Resources
@@ -82,6 +83,12 @@ class TaskDef(Definition[P, R]):
         where = iface.site.at()
         problems: list[Diagnostic] = list(iface.diagnostics)
         source = _module_source(self.func)
+        origins: tuple[tuple[int, str, int], ...] = ()
+        if source is None and is_interactive(self.func):  # a notebook cell: build a module
+            shipped = cell_module_source(self.func)
+            source, origins = shipped.text, shipped.origins
+            problems += [diag("CG112", where, variant="notebook_unshippable", name=name,
+                              why=why, chain=chain) for name, why, chain in shipped.problems]
         if source is None:
             problems.append(diag("CG112", where, variant="task_source_unreadable",
                                  func=self.name))
@@ -104,7 +111,7 @@ class TaskDef(Definition[P, R]):
             network=self.network,
             deterministic=self.deterministic,
             python=PythonCode(module_name=self.func.__module__, module_source=source,
-                              function=self.func.__name__,
+                              function=self.func.__name__, origins=origins,
                               **declared_python(self.python, self.func, self.container)),
             loc=where,
             diagnostics=tuple(problems),

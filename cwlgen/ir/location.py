@@ -4,6 +4,7 @@ stack frames is `cwlgen.ir.frames`)."""
 from __future__ import annotations
 
 import os
+import sys
 
 import attrs
 
@@ -21,9 +22,25 @@ class SourceLocation:
 
 
 def display_path(filename: str) -> str:
-    """`filename` relative to the working directory if it is inside it, else unchanged."""
+    """`filename` relative to the working directory if it is inside it, else unchanged; the
+    code of a notebook cell is shown as the cell, `In[5]`."""
+    cell = notebook_cell(filename)
+    if cell is not None:
+        return cell
     try:
         rel = os.path.relpath(filename)
     except ValueError:
         return filename
     return filename if rel.startswith("..") else rel
+
+
+def notebook_cell(filename: str) -> str | None:
+    """`In[5]` when `filename` names the code of a notebook cell (IPython compiles each cell
+    under a made-up file name and numbers it), else None."""
+    ipython = sys.modules.get("IPython")  # only where a notebook or IPython already runs
+    get = getattr(ipython, "get_ipython", None)
+    shell = get() if callable(get) else None
+    numbers = getattr(getattr(shell, "compile", None), "_filename_map", None)
+    if not isinstance(numbers, dict) or filename not in numbers:
+        return None
+    return f"In[{numbers[filename]}]"

@@ -143,6 +143,17 @@ class PythonCode:
     function: str
     python: str = "3.10"
     python_origin: str = "cwlgen's default"
+    # for a module cwlgen built from notebook cells: where each of its definitions came from,
+    # as (first line in module_source, the cell as shown, e.g. "In[5]", first line there)
+    origins: tuple[tuple[int, str, int], ...] = ()
+
+    def locate(self, line: int, path: str) -> SourceLocation:
+        """Where line `line` of `module_source` is in the user's code (`path:line` for a
+        module shipped as its own file, the notebook cell for one built from cells)."""
+        for start, cell, first in reversed(self.origins):
+            if line >= start:
+                return SourceLocation(path=cell, line=first + line - start)
+        return SourceLocation(path=path, line=line)
 
 
 @attrs.frozen(kw_only=True)

@@ -1,0 +1,424 @@
+"""IR -> a picture of the workflow, as Graphviz DOT text or Mermaid flowchart text.
+
+Both texts come from one neutral layout (`GraphModel`): workflow inputs and outputs as ovals,
+steps as boxes labelled with the step id and what runs (`$ wc -w`, `python: peak()`,
+`workflow: rank`), scattered steps as stacks with their method (and batch size), conditional
+steps dashed with their condition, subworkflows expanded as clusters down to `depth` levels
+(deeper ones are a single box), and edges labelled with the parameter they feed (and the type
+that flows, on request). Only ids and text from the IR are used, in IR order, so the output is
+byte-stable. Rendering DOT to SVG/PNG is `cwlgen.graphviz`'s job, not this module's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, Literal
+
+import attrs
+
+from cwlgen.backend.signature import python_type
+from cwlgen.ir import NO_DEFAULT, Process, Source, Step, StepOutputRef, Tool, Workflow
+from cwlgen.ir.types import CwlType
+
+NodeKind = Literal["input", "output", "tool", "task", "workflow", "port"]
+
+
+@attrs.frozen(kw_only=True)
+class GraphOptions:
+    """What to draw. `depth` is how many levels of subworkflows are expanded as clusters
+    (0: every subworkflow is one box); `types` puts the CWL type on each edge."""
+
+    depth: int = 1
+    types: bool = False
+    direction: Literal["TB", "LR"] = "TB"
+
+
+@attrs.frozen(kw_only=True)
+class Node:
+    id: str
+    kind: NodeKind
+    title: str
+    details: tuple[str, ...] = ()
+    scatter: bool = False
+    condition: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Edge:
+    source: str
+    target: str
+    label: str = ""
+    condition: bool = False  # feeds only a step's condition (CWL `when`), not a parameter
+
+
+@attrs.frozen(kw_only=True)
+class Cluster:
+    """An expanded subworkflow step: its own inputs, steps, outputs and nested clusters."""
+
+    id: str
+    title: str
+    details: tuple[str, ...] = ()
+    scatter: bool = False
+    condition: str | None = None
+    nodes: tuple[Node, ...] = ()
+    clusters: tuple[Cluster, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class GraphModel:
+    name: str
+    nodes: tuple[Node, ...]
+    clusters: tuple[Cluster, ...]
+    edges: tuple[Edge, ...]
+
+
+# --- the neutral model ---------------------------------------------------------------------
+
+
+def step_condition(step: Step) -> str | None:
+    """The condition of a conditional step (CWL `when`) as a person reads it, or None:
+    `$(inputs.n > 2)` is shown as `n > 2`; other expressions as written.
+
+    Read defensively, so the IR may carry it as text or as an object with an `expression`
+    (or any `str()`), under the attribute `when`."""
+    when = getattr(step, "when", None)
+    if when is None:
+        return None
+    text = next((v for v in (getattr(when, a, None) for a in ("text", "expression"))
+                 if isinstance(v, str) and v), str(when))
+    match = re.fullmatch(r"\$\((.*)\)", text.strip(), flags=re.DOTALL)
+    if match and "$(" not in match.group(1):
+        return re.sub(r"\binputs\.", "", match.group(1))
+    return text
+
+
+def _command(tool: Tool) -> str:
+    words = list(tool.base_command) + [a.value for a in tool.arguments if a.binding is None]
+    text = " ".join(words)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def what_runs(process: Process) -> str:
+    """One line saying what a step runs: a command, a Python function or a workflow."""
+    if isinstance(process, Workflow):
+        return f"workflow: {process.name}"
+    if process.python is not None:
+        return f"python: {process.python.function}()"
+    return f"$ {_command(process)}" if process.base_command else f"tool: {process.name}"
+
+
+def _literal(value: Any) -> str:
+    text = repr(value) if not isinstance(value, dict) else "{...}"
+    return text if len(text) <= 24 else text[:21] + "..."
+
+
+def _scatter_details(step: Step) -> tuple[str, ...]:
+    if not step.scatter:
+        return ()
+    method = step.scatter_method or "dotproduct"
+    line = f"scatter {', '.join(step.scatter)}"
+    if len(step.scatter) > 1:
+        line += f" ({method})"
+    lines = [line]
+    if step.batch is not None:
+        lines.append(f"batches of {step.batch}")
+    return tuple(lines)
+
+
+def _step_details(step: Step) -> tuple[str, ...]:
+    lines = [what_runs(step.process)]
+    lines += _scatter_details(step)
+    for inp in step.inputs:
+        if not inp.sources and inp.default is not NO_DEFAULT:
+            lines.append(f"{inp.name} = {_literal(inp.default)}")
+    condition = step_condition(step)
+    if condition is not None:
+        lines.append(f"when {condition}")
+    return tuple(lines)
+
+
+def _type_text(t: CwlType) -> str:
+    """Types as the Python annotations the user wrote (`list[File]`, `int | None`)."""
+    return python_type(t)
+
+
+def _edge_label(output: str | None, parameter: str | None) -> str:
+    """`output → parameter`, shortened when the names agree or one end is already named."""
+    if output and parameter and output != parameter:
+        return f"{output} → {parameter}"
+    return parameter or output or ""
+
+
+class _Builder:
+    def __init__(self, options: GraphOptions) -> None:
+        self.options = options
+        self.edges: list[Edge] = []
+
+    def workflow(self, wf: Workflow, prefix: str, level: int
+                 ) -> tuple[list[Node], list[Cluster]]:
+        """Nodes and clusters of `wf` (ids under `prefix`), adding its edges."""
+        nodes: list[Node] = []
+        clusters: list[Cluster] = []
+        inner = bool(prefix)
+        for port in wf.inputs:
+            details = (_type_text(port.type),) if self.options.types or not inner else ()
+            nodes.append(Node(id=f"{prefix}in/{port.name}", kind="port" if inner else "input",
+                              title=port.name, details=details))
+        for step in wf.steps:
+            sid = f"{prefix}step/{step.id}"
+            sub = step.process
+            if isinstance(sub, Workflow) and level < self.options.depth:
+                sub_nodes, sub_clusters = self.workflow(sub, f"{sid}/", level + 1)
+                clusters.append(Cluster(
+                    id=sid, title=step.id, details=_step_details(step),
+                    scatter=bool(step.scatter), condition=step_condition(step),
+                    nodes=tuple(sub_nodes), clusters=tuple(sub_clusters)))
+                targets = {p.name: f"{sid}/in/{p.name}" for p in sub.inputs}
+            else:
+                kind: NodeKind = ("workflow" if isinstance(sub, Workflow)
+                                  else "task" if sub.python is not None else "tool")
+                nodes.append(Node(id=sid, kind=kind, title=step.id,
+                                  details=_step_details(step), scatter=bool(step.scatter),
+                                  condition=step_condition(step)))
+                targets = {}
+            for inp in step.inputs:
+                # into an expanded subworkflow, the edge ends at its input node, which is named
+                into = None if inp.name in targets else inp.name
+                # an input only the step's condition reads (`tool.when(flag)(...)`)
+                condition = bool(getattr(inp, "extra", False))
+                for source in inp.sources:
+                    self._edge(wf, prefix, source, targets.get(inp.name, sid), into,
+                               condition=condition)
+        for out in wf.outputs:
+            oid = f"{prefix}out/{out.name}"
+            pick = getattr(out, "pick_value", None)  # CWL pickValue over conditional sources
+            details = (_type_text(out.type),) if self.options.types or not inner else ()
+            details = (*details, f"pick {pick}") if pick else details
+            nodes.append(Node(id=oid, kind="port" if inner else "output", title=out.name,
+                              details=details))
+            for source in out.sources:
+                self._edge(wf, prefix, source, oid, None)
+        return nodes, clusters
+
+    def _edge(self, wf: Workflow, prefix: str, source: Source, target: str,
+              into: str | None, *, condition: bool = False) -> None:
+        """An edge from `source` to the node `target`; `into` is the parameter it feeds when
+        the target node does not show it (a step), None when it does (an input or output)."""
+        if isinstance(source, StepOutputRef):
+            step = next((s for s in wf.steps if s.id == source.step), None)
+            if step is None:
+                return  # a placeholder left by an error; `cwlgen check` reports it
+            src = f"{prefix}step/{step.id}"
+            shown = None  # the name of what flows, when no node shows it
+            if isinstance(step.process, Workflow) and self._expanded(prefix):
+                src = f"{src}/out/{source.output}"  # the output node names it
+            elif source.output != "out":
+                shown = source.output
+        else:
+            src = f"{prefix}in/{source.name}"
+            shown = None
+            if into == source.name:
+                into = None  # `text` into parameter `text`: the input node says it all
+        label = _edge_label(shown, into)
+        if self.options.types:
+            label = f"{label}\n{_type_text(source.type)}" if label else _type_text(source.type)
+        self.edges.append(Edge(source=src, target=target, label=label, condition=condition))
+
+    def _expanded(self, prefix: str) -> bool:
+        """Whether subworkflow steps of the workflow at `prefix` are drawn as clusters."""
+        return prefix.count("step/") < self.options.depth
+
+
+def graph_model(process: Process, options: GraphOptions | None = None) -> GraphModel:
+    """The neutral picture of a workflow (or of a single tool: its inputs, it, its outputs)."""
+    options = options or GraphOptions()
+    builder = _Builder(options)
+    if isinstance(process, Workflow):
+        nodes, clusters = builder.workflow(process, "", 0)
+        return GraphModel(name=process.name, nodes=tuple(nodes), clusters=tuple(clusters),
+                          edges=tuple(builder.edges))
+    wrapper = Workflow(key=process.key, name=process.name, inputs=process.inputs)
+    nodes, _ = builder.workflow(wrapper, "", 0)
+    sid = f"step/{process.name}"
+    kind: NodeKind = "task" if process.python is not None else "tool"
+    nodes.append(Node(id=sid, kind=kind, title=process.name, details=(what_runs(process),)))
+    edges = [Edge(source=f"in/{p.name}", target=sid,
+                  label=_type_text(p.type) if options.types else "") for p in process.inputs]
+    for out in process.outputs:
+        nodes.append(Node(id=f"out/{out.name}", kind="output", title=out.name,
+                          details=(_type_text(out.type),)))
+        edges.append(Edge(source=sid, target=f"out/{out.name}",
+                          label=_type_text(out.type) if options.types else ""))
+    return GraphModel(name=process.name, nodes=tuple(nodes), clusters=(), edges=tuple(edges))
+
+
+# --- DOT -----------------------------------------------------------------------------------
+
+_FONT = "Helvetica,Arial,sans-serif"
+_NODE_STYLE: dict[NodeKind, str] = {
+    "input": 'shape=box, style="rounded,filled", fillcolor="#d9f2d9", color="#3c8c3c"',
+    "output": 'shape=box, style="rounded,filled", fillcolor="#dbe8f7", color="#3a6ea5"',
+    "port": 'shape=box, style="rounded,filled", fillcolor="#f4f4f4", color="#9a9a9a", '
+            "fontsize=10, margin=\"0.08,0.02\", height=0.3",
+    "tool": 'shape=box, style="filled", fillcolor="#fff4d6", color="#b58900"',
+    "task": 'shape=box, style="filled", fillcolor="#f3e5f5", color="#8e44ad"',
+    "workflow": 'shape=box, style="filled,bold", fillcolor="#e8eaf6", color="#3949ab"',
+}
+
+
+def _dot_id(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _html(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def _dot_label(title: str, details: tuple[str, ...], small: bool = False) -> str:
+    size = 10 if small else 14
+    rows = [f'<FONT POINT-SIZE="{size}"><B>{_html(title)}</B></FONT>']
+    rows += [f'<FONT POINT-SIZE="10" COLOR="#555555">{_html(d)}</FONT>' for d in details]
+    return "<" + "<BR/>".join(rows) + ">"
+
+
+def _dot_node(node: Node, indent: str) -> str:
+    style = _NODE_STYLE[node.kind]
+    if node.scatter:  # a stack of boxes: one job per item
+        style = style.replace("shape=box", "shape=box3d")
+    if node.condition is not None:
+        style = style.replace('style="', 'style="dashed,')
+    label = _dot_label(node.title, node.details, small=node.kind == "port")
+    return f"{indent}{_dot_id(node.id)} [{style}, label={label}];"
+
+
+def _dot_cluster(cluster: Cluster, indent: str) -> Iterator[str]:
+    yield f"{indent}subgraph {_dot_id('cluster:' + cluster.id)} {{"
+    inner = indent + "  "
+    style = ["rounded"] + (["dashed"] if cluster.condition is not None else [])
+    yield f'{inner}style="{",".join(style)}"; color="#3949ab"; bgcolor="#f7f8fd";'
+    if cluster.scatter:
+        yield f"{inner}penwidth=3;"
+    yield f"{inner}label={_dot_label(cluster.title, cluster.details)};"
+    for node in cluster.nodes:
+        yield _dot_node(node, inner)
+    for sub in cluster.clusters:
+        yield from _dot_cluster(sub, inner)
+    yield f"{indent}}}"
+
+
+def to_dot(process: Process, options: GraphOptions | None = None) -> str:
+    """Graphviz DOT text of the workflow (or tool)."""
+    options = options or GraphOptions()
+    model = graph_model(process, options)
+    lines = [
+        f"digraph {_dot_id(model.name)} {{",
+        f"  rankdir={options.direction};",
+        f'  graph [fontname="{_FONT}", fontsize=12, nodesep=0.35, ranksep=0.45, '
+        'labeljust=l, margin=0.1];',
+        f'  node [fontname="{_FONT}", fontsize=12, margin="0.15,0.06"];',
+        f'  edge [fontname="{_FONT}", fontsize=10, color="#666666", fontcolor="#444444"];',
+    ]
+    for node in model.nodes:
+        lines.append(_dot_node(node, "  "))
+    for cluster in model.clusters:
+        lines.extend(_dot_cluster(cluster, "  "))
+    for edge in model.edges:
+        extras = [f'label="{_dot_escape(edge.label)}"'] if edge.label else []
+        if edge.condition:
+            extras.append("style=dashed")
+        attrs_ = f" [{', '.join(extras)}]" if extras else ""
+        lines.append(f"  {_dot_id(edge.source)} -> {_dot_id(edge.target)}{attrs_};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _dot_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+# --- Mermaid -------------------------------------------------------------------------------
+
+_MERMAID_CLASSES = {
+    "input": "fill:#d9f2d9,stroke:#3c8c3c",
+    "output": "fill:#dbe8f7,stroke:#3a6ea5",
+    "port": "fill:#f4f4f4,stroke:#9a9a9a",
+    "tool": "fill:#fff4d6,stroke:#b58900",
+    "task": "fill:#f3e5f5,stroke:#8e44ad",
+    "workflow": "fill:#e8eaf6,stroke:#3949ab,stroke-width:2px",
+    "conditional": "stroke-dasharray:5 3",
+}
+
+
+def _mermaid_id(text: str, ids: dict[str, str]) -> str:
+    """A short, stable Mermaid id per node (Mermaid ids must be plain words)."""
+    if text not in ids:
+        ids[text] = f"n{len(ids)}"
+    return ids[text]
+
+
+def _mermaid_text(text: str) -> str:
+    """Text for inside a quoted Mermaid label: brackets and pipes are fine there; quotes
+    become Mermaid's `#quot;`, angle brackets HTML entities (labels are rendered as HTML)."""
+    return (text.replace("&", "&amp;").replace('"', "#quot;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
+
+
+def _mermaid_label(title: str, details: tuple[str, ...]) -> str:
+    return "<br/>".join([f"<b>{_mermaid_text(title)}</b>"]
+                        + [_mermaid_text(d) for d in details])
+
+
+def _mermaid_node(node: Node, ids: dict[str, str], indent: str) -> str:
+    nid = _mermaid_id(node.id, ids)
+    label = _mermaid_label(node.title, node.details)
+    if node.kind in ("input", "output", "port"):
+        shape = f'(["{label}"])'
+    elif node.scatter:
+        shape = f'[["{label}"]]'  # the "subroutine" box: a double-edged stack
+    else:
+        shape = f'["{label}"]'
+    text = f"{indent}{nid}{shape}:::{node.kind}"
+    if node.condition is not None:
+        text += f"\n{indent}class {nid} conditional"
+    return text
+
+
+def _mermaid_cluster(cluster: Cluster, ids: dict[str, str], indent: str) -> Iterator[str]:
+    cid = _mermaid_id(cluster.id, ids)
+    # one line: Mermaid draws a taller subgraph title over the frame's first node
+    title = " · ".join([f"<b>{_mermaid_text(cluster.title)}</b>"]
+                       + [_mermaid_text(d) for d in cluster.details])
+    yield f'{indent}subgraph {cid}["{title}"]'
+    for node in cluster.nodes:
+        yield _mermaid_node(node, ids, indent + "  ")
+    for sub in cluster.clusters:
+        yield from _mermaid_cluster(sub, ids, indent + "  ")
+    yield f"{indent}end"
+    yield f"{indent}style {cid} fill:#f7f8fd,stroke:#3949ab"
+    if cluster.condition is not None:
+        yield f"{indent}class {cid} conditional"
+
+
+def to_mermaid(process: Process, options: GraphOptions | None = None) -> str:
+    """Mermaid flowchart text of the workflow (or tool): paste it into Markdown."""
+    options = options or GraphOptions()
+    model = graph_model(process, options)
+    ids: dict[str, str] = {}
+    lines = [f"flowchart {options.direction}"]
+    for node in model.nodes:
+        lines.append(_mermaid_node(node, ids, "  "))
+    for cluster in model.clusters:
+        lines.extend(_mermaid_cluster(cluster, ids, "  "))
+    for edge in model.edges:
+        src, dst = _mermaid_id(edge.source, ids), _mermaid_id(edge.target, ids)
+        arrow = "-.->" if edge.condition else "-->"
+        if edge.label:
+            label = _mermaid_text(edge.label).replace("\n", "<br/>")
+            lines.append(f'  {src} {arrow}|"{label}"| {dst}')
+        else:
+            lines.append(f"  {src} {arrow} {dst}")
+    for name, style in _MERMAID_CLASSES.items():
+        lines.append(f"  classDef {name} {style}")
+    return "\n".join(lines) + "\n"
