@@ -18,7 +18,10 @@ COMMANDS = {
     "check": "Type-check every workflow and tool in files, folders or modules.",
     "run": "Compile and run a workflow with cwltool or Toil (resumable with --cache).",
     "resources": "Show each step's cores/RAM/GPUs/time and what the workflow needs in total.",
+    "import": "Turn a hand-written CWL document into typed cwlgen Python.",
 }
+# subcommands whose module name differs from the command (`import` is a keyword)
+MODULES = {"import": "import_cwl"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, help_text in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         if name in wanted:
-            module = importlib.import_module(f"cwlgen.commands.{name}")
+            module = importlib.import_module(f"cwlgen.commands.{MODULES.get(name, name)}")
             modules[name] = module
             module.add_arguments(p)
     passthrough: list[str] = []

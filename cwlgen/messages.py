@@ -2,7 +2,8 @@
 
 Codes never change meaning once released; new problems get new codes. Ranges:
 CG0xx loading a target, CG1xx definitions (signatures, annotations, metadata), CG2xx
-connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running.
+connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running,
+CG6xx reading hand-written CWL (`cwlgen.load`, `cwlgen import`, `cwlgen check x.cwl`).
 `docs/diagnostics.md` explains each one.
 """
 
@@ -220,4 +221,16 @@ MESSAGES: dict[str, Message] = {
     "CG505": Message("error", "cannot read the input file {path}: {problem}"),
     "CG506": Message("error", "{problem}"),
     "CG507": Message("error", "step '{step}' failed{detail}"),
+    # --- hand-written CWL --------------------------------------------------------------
+    "CG601": Message("error", "cannot read this CWL document: {problem}"),
+    "CG602": Message(
+        "error",
+        "{construct}: the cwlgen DSL cannot express this yet, so importing it would lose it; "
+        "keep this process as CWL and call it with cwlgen.load(..., ref=...)",
+    ),
+    "CG603": Message(
+        "error",
+        "the Python written for {what} does not compile back ({problem}); this is a bug in "
+        "cwlgen import, please report it",
+    ),
 }

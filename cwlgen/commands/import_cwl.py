@@ -1,0 +1,59 @@
+"""`cwlgen import DOC.cwl[#id] [-o OUT.py]`: hand-written CWL -> readable typed DSL source.
+
+Prints `OUT.py:NAME` (the root function) on stdout, so that
+`cwlgen build "$(cwlgen import DOC.cwl -o x.py)" -o DIR` works in a script. Exit 0 on
+success, 1 when the document cannot be imported (every reason at its `file.cwl:line:col`,
+nothing written), 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cwlgen.cwl_import import ImportFailed, import_cwl
+from cwlgen.dsl.cwl_load import python_name
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("document", metavar="DOC.cwl[#ID]",
+                   help="a CWL v1.0/v1.1/v1.2 document (path or URL); #ID picks one process "
+                   "of a $graph")
+    p.add_argument("-o", "--output", metavar="OUT.py",
+                   help="Python file to write (default: DOC's name as .py in the current "
+                   "folder, which must not exist yet)")
+
+
+def run(args: argparse.Namespace) -> int:
+    doc = args.document
+    base = doc.partition("#")[0]
+    if "://" not in base and not Path(base).is_file():
+        print(f"error[CG002]: no such file: {base}", file=sys.stderr)
+        return 2
+    if args.output:
+        out = Path(args.output)
+        if out.suffix != ".py":
+            print(f"error[CG002]: -o {out}: the output must be a .py file", file=sys.stderr)
+            return 2
+        if out.is_dir():
+            print(f"error[CG002]: -o {out} is a folder; name a .py file", file=sys.stderr)
+            return 2
+    else:
+        stem = Path(base.rstrip("/").rsplit("/", 1)[-1]).stem
+        out = Path(python_name(stem, "imported") + ".py")
+        if out.exists():
+            print(f"error[CG002]: {out} exists; choose the file to write with -o OUT.py",
+                  file=sys.stderr)
+            return 2
+    try:
+        name = import_cwl(doc, out)
+    except ImportFailed as exc:
+        for problem in exc.problems:
+            print(problem.render(), file=sys.stderr)
+        n = len(exc.problems)
+        print(f"{doc}: not imported ({n} problem{'s' if n != 1 else ''}); nothing written",
+              file=sys.stderr)
+        return 1
+    print(f"{out}:{name}")
+    return 0

@@ -1,0 +1,136 @@
+"""Facade for hand-written CWL: check it with the same passes as Python sources, and import it
+into DSL source (load -> refuse what the DSL cannot express -> write Python -> compile that
+Python back to prove it works -> move it into place). Nothing is written on failure.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import attrs
+
+from cwlgen.checks import run_checks
+from cwlgen.dsl.cwl_load import Loaded, load_cwl
+from cwlgen.dsl.cwl_read import CwlReadError, Position
+from cwlgen.errors import CompileError
+from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.location import SourceLocation
+from cwlgen.messages import MESSAGES
+
+
+@attrs.frozen
+class ImportProblem:
+    """One reason a document cannot be imported, at `file.cwl:line:col`."""
+
+    code: str
+    message: str
+    position: Position | None
+
+    def render(self) -> str:
+        where = f"{self.position}: " if self.position else ""
+        return f"{where}error[{self.code}]: {self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[ImportProblem]) -> None:
+        super().__init__("\n".join(p.render() for p in problems))
+        self.problems = problems
+
+
+def _problem(code: str, position: Position | None, **fields: object) -> ImportProblem:
+    return ImportProblem(code, MESSAGES[code].template.format(**fields), position)
+
+
+def read_error(exc: CwlReadError) -> ImportProblem:
+    return _problem("CG601", exc.position, problem=exc.message)
+
+
+def check_cwl(path: str) -> list[Diagnostic]:
+    """Every diagnostic for one hand-written CWL document, at its `file.cwl:LINE`s."""
+    try:
+        loaded = load_cwl(path)
+    except CwlReadError as exc:
+        pos = exc.position
+        return [diag("CG601", SourceLocation(path=pos.path, line=pos.line) if pos else
+                     SourceLocation(path=path, line=1), problem=exc.message)]
+    return run_checks(loaded.process)
+
+
+def load_for_import(target: str) -> Loaded:
+    """Load `target`; raise ImportFailed naming every construct the DSL cannot express."""
+    try:
+        loaded = load_cwl(target)
+    except CwlReadError as exc:
+        raise ImportFailed([read_error(exc)]) from None
+    problems = [_problem("CG602", g.position, construct=g.construct) for g in loaded.gaps]
+    problems += [
+        ImportProblem(d.code, d.message, Position(d.src.path, d.src.line, 1) if d.src else None)
+        for d in run_checks(loaded.process) if d.severity == "error"
+    ]
+    if problems:
+        unique = list(dict.fromkeys(problems))
+        unique.sort(key=lambda p: (p.position.path, p.position.line, p.position.col)
+                    if p.position else ("", 0, 0))
+        raise ImportFailed(unique)
+    return loaded
+
+
+def import_cwl(target: str, out_path: str | os.PathLike[str]) -> str:
+    """Write the Python for `target` to `out_path`; return the root function's name.
+
+    The module is compiled back before it is moved into place, so a failure leaves nothing.
+    """
+    from cwlgen.backend.pysource import write_python
+
+    loaded = load_for_import(target)
+    out = Path(out_path)
+    folder = out.resolve().parent
+    text, name = write_python(loaded.process, out_dir=str(folder),
+                              source_label=_label(target))
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".cwlgen-import-", suffix=".py", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        verify(tmp, name, target)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return name
+
+
+def _label(target: str) -> str:
+    base, _, frag = target.partition("#")
+    name = os.path.basename(base)
+    return f"{name}#{frag}" if frag else name
+
+
+def verify(path: str, name: str, target: str) -> None:
+    """Import the written module and compile its root: it must build back."""
+    from cwlgen.compiler import compile as compile_cwl
+
+    module_name = f"_cwlgen_import_{abs(hash(path))}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+        compile_cwl(getattr(module, name))
+    except CompileError as exc:
+        raise ImportFailed([_problem("CG603", None, what=_label(target),
+                                     problem=exc.diagnostics[0].message if exc.diagnostics
+                                     else str(exc))]) from None
+    except Exception as exc:  # noqa: BLE001 - any failure of generated code is our bug
+        raise ImportFailed([_problem("CG603", None, what=_label(target),
+                                     problem=f"{type(exc).__name__}: {exc}")]) from None
+    finally:
+        sys.modules.pop(module_name, None)
+
+
+__all__ = ["ImportFailed", "ImportProblem", "check_cwl", "import_cwl", "load_for_import"]
