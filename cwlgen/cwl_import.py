@@ -50,14 +50,33 @@ def read_error(exc: CwlReadError) -> ImportProblem:
 
 
 def check_cwl(path: str) -> list[Diagnostic]:
-    """Every diagnostic for one hand-written CWL document, at its `file.cwl:LINE`s."""
+    """Every diagnostic for one hand-written CWL document (each process of a `$graph`
+    unless `#id` names one), at its `file.cwl:LINE`s."""
+    from cwlgen.dsl.cwl_load import load_process
+    from cwlgen.dsl.cwl_read import _local_uri, read_uri, select
+
     try:
-        loaded = load_cwl(path)
+        uri, fragment = _local_uri(path)
+        loaded = read_uri(uri)
+        items = [select(loaded, uri, fragment)] if fragment or not isinstance(
+            loaded, list) else loaded
+        found: list[Diagnostic] = []
+        for obj in items:
+            found += run_checks(load_process(obj, uri).process)
     except CwlReadError as exc:
         pos = exc.position
         return [diag("CG601", SourceLocation(path=pos.path, line=pos.line) if pos else
                      SourceLocation(path=path, line=1), problem=exc.message)]
-    return run_checks(loaded.process)
+    return [_as_cwltool_sees_it(d) for d in found]
+
+
+# cwlgen is stricter than cwltool on purpose for the CWL it writes; on hand-written CWL these
+# are only warnings, so that `cwlgen check` agrees with `cwltool --validate` on what is valid
+_CWLTOOL_WARNS = {"CG202", "CG303"}
+
+
+def _as_cwltool_sees_it(d: Diagnostic) -> Diagnostic:
+    return attrs.evolve(d, severity="warning") if d.code in _CWLTOOL_WARNS else d
 
 
 def load_for_import(target: str) -> Loaded:

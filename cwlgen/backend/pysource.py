@@ -372,7 +372,7 @@ class PythonWriter:
         return f"{head}\n{sig}\n    {doc}"
 
     def plain(self, value: Any) -> str:
-        return lit(value)
+        return lit(self.relocate(value))
 
     def workflow(self, wf: Workflow, name: str) -> str:
         self.imports.add("workflow")

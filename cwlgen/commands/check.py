@@ -21,8 +21,8 @@ from cwlgen.targets import definitions_in, load_module, load_target, split_targe
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help=".py files, folders (searched recursively) or modules, "
-                   "optionally FILE:OBJECT")
+                   help=".py or .cwl files, folders (searched recursively for both) or "
+                   "modules, optionally FILE:OBJECT (FILE.cwl#ID for a $graph)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--determinism", metavar="TARGET",
@@ -40,7 +40,7 @@ def _expand(paths: list[str]) -> list[str]:
     for p in paths:
         path = Path(split_target(p)[0])
         if path.is_dir():
-            out += [str(f) for f in sorted(path.rglob("*.py"))
+            out += [str(f) for f in sorted([*path.rglob("*.py"), *path.rglob("*.cwl")])
                     if not any(part.startswith(".") for part in f.parts)]
         else:
             out.append(p)
@@ -105,6 +105,12 @@ def run(args: argparse.Namespace) -> int:
     failures: list[str] = []
     checked = 0
     for target in _expand(args.paths):
+        if target.partition("#")[0].endswith(".cwl"):  # hand-written CWL: same checks
+            from cwlgen.cwl_import import check_cwl
+
+            checked += 1
+            diagnostics += check_cwl(target)
+            continue
         spec, obj = split_target(target)
         try:
             if obj is not None:

@@ -207,6 +207,8 @@ class _Loader:
     def value(self, value: Any, base: str) -> Any:
         """A default as CWL sees it; relative File/Directory locations made absolute URIs
         (the Python writer makes them relative to where it writes)."""
+        if hasattr(value, "save"):  # cwl-utils File/Directory objects in step defaults
+            value = value.save(top=False, base_url=base, relative_uris=True)
         if isinstance(value, Mapping):
             out = {str(k): self.value(v, base) for k, v in value.items()}
             if out.get("class") in ("File", "Directory"):
@@ -414,14 +416,15 @@ class _Loader:
             stdin_input=stdin_input, stdout_name=stdout_name, stderr_name=stderr_name,
             success_codes=tuple(obj.successCodes or ()), src=_src(pos), **fields)
 
-    def raw(self, req: Any) -> tuple[tuple[str, Any], ...]:
+    def raw(self, req: Any, base: str) -> tuple[tuple[str, Any], ...]:
         if isinstance(req, Mapping):
             d = dict(req)
         else:
-            d = req.save(top=False, base_url=str(self.uri), relative_uris=True)
+            d = req.save(top=False, base_url=base, relative_uris=True)
         d.pop("$namespaces", None)
         if isinstance(d.get("class"), str):
             d["class"] = _compact(d["class"])
+        d = self.value(d, base)  # File/Directory literals: absolute until written
         return tuple(d.items())
 
     def tool_requirements(self, obj: Any, inputs: list[InputPort],
@@ -433,7 +436,9 @@ class _Loader:
         extra_hint: list[tuple[tuple[str, Any], ...]] = []
         res: dict[str, Any] = {}
         shell_needed = any(p.binding is not None and not p.binding.shell_quote
-                           for p in inputs)
+                           for p in inputs) or any(
+            not isinstance(a, str) and getattr(a, "shellQuote", None) is False
+            for a in obj.arguments or [])
         for hint, items in ((False, obj.requirements or []), (True, obj.hints or [])):
             for req in items:
                 rpos = _loc(req, pos)
@@ -495,7 +500,7 @@ class _Loader:
                               if p.staging and p.staging.writable else p for p in inputs]
                     continue
                 del rpos
-                extra.append(self.raw(req))
+                extra.append(self.raw(req, self.base(obj)))
         if res:
             fields["resources"] = ResourceSpec(**res)
         if extra_req:
@@ -598,6 +603,7 @@ class _Loader:
                     self.gap(f"step input '{iname}' that '{proc.name}' does not declare "
                              "(comes with issue 9)", ipos)
                     continue
+                unchecked = False  # the value is transformed on the way: no type to check
                 for attr, what in (("valueFrom", "valueFrom on a step input (value_from "
                                     "comes with issue 9)"),
                                    ("pickValue", "pickValue (pick_value comes with issue 9)"),
@@ -605,6 +611,7 @@ class _Loader:
                                    ("loadListing", "loadListing on a step input")):
                     if getattr(si, attr, None):
                         self.gap(what, ipos)
+                        unchecked = True
                 refs = si.source
                 refs = [] if refs is None else ([refs] if isinstance(refs, str) else refs)
                 sources = []
@@ -618,9 +625,15 @@ class _Loader:
                 merge = si.linkMerge
                 if merge == "merge_flattened":
                     self.gap("linkMerge: merge_flattened (comes with issue 9)", ipos)
+                    unchecked = True
                 if sources and si.default is not None:
                     self.gap("a step input with both source and default (or_default comes "
                              "with issue 9)", ipos)
+                    unchecked = True
+                if unchecked or len(sources) != len(refs):
+                    # given, but in a way the IR cannot type: the checks leave it alone
+                    step_inputs.append(StepInput(name=iname, src=_src(ipos)))
+                    continue
                 if not sources and si.default is None:
                     continue  # nothing connected: the run process's own default applies
                 step_inputs.append(StepInput(
@@ -655,8 +668,10 @@ class _Loader:
             if getattr(o, "pickValue", None):
                 self.gap("pickValue on a workflow output (pick_value comes with issue 9)",
                          opos)
+                srcs = []  # picked values have no type the IR can check
             if o.linkMerge == "merge_flattened":
                 self.gap("linkMerge: merge_flattened (comes with issue 9)", opos)
+                srcs = []
             merged = len(srcs) > 1 or (o.linkMerge is not None and bool(srcs))
             outputs.append(WorkflowOutput(
                 name=oname, type=tp, source=srcs[0] if srcs and not merged else None,
