@@ -171,7 +171,8 @@ class _Loader:
                 self.gap("type 'null' alone", where)
                 return t.Optional(t.ANY)
             self.gap("union type " + " | ".join(
-                m if isinstance(m, str) else type(m).__name__ for m in tp), where)
+                shortname(m) if isinstance(m, str) else str(getattr(m, "type_", "?"))
+                for m in tp), where)
             return t.ANY
         if getattr(tp, "type_", None) == "array":
             if getattr(tp, "inputBinding", None) is not None:
