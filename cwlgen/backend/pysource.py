@@ -272,13 +272,17 @@ class PythonWriter:
 
     def out_annotation(self, port: OutputPort) -> str:
         ann = self.annotation(port.type)
-        if port.stream is not None:
-            self.imports.add(port.stream)
-            self.typing.add("Annotated")
-            name = lit(port.glob) if port.glob else ""
-            return f"Annotated[{ann}, {port.stream}({name})]"
         meta = []
-        if port.glob is not None:
+        if port.stream is not None:
+            if not (port.format or port.secondary_files or port.doc):
+                self.imports.add(port.stream)
+                self.typing.add("Annotated")
+                name = lit(port.glob) if port.glob else ""
+                return f"Annotated[{ann}, {port.stream}({name})]"
+            meta.append(f"stream={lit(port.stream)}")
+            if port.glob:
+                meta.append(f"filename={lit(port.glob)}")
+        elif port.glob is not None:
             meta.append(f"glob={lit(port.glob)}")
         if port.load_contents:
             meta.append("load_contents=True")
@@ -367,9 +371,9 @@ class PythonWriter:
         ret = self.returns(tool, name, outputs)
         head = _call("@tool", opts)
         sig = _signature(name, params, ret)
-        doc = _docstring("\n\n".join(x for x in (tool.label, tool.doc) if x) or
-                         f"The {tool.name} tool.", 4)
-        return f"{head}\n{sig}\n    {doc}"
+        text = "\n\n".join(x for x in (tool.label, tool.doc) if x)
+        body = _docstring(text, 4) if text else "..."
+        return f"{head}\n{sig}\n    {body}"
 
     def plain(self, value: Any) -> str:
         return lit(self.relocate(value))
@@ -382,8 +386,9 @@ class PythonWriter:
         multi = not (len(outputs) == 1 and outputs[0][0] == "out") and outputs
         sig = _signature(name, params, ret)
         body: list[str] = []
-        doc = "\n\n".join(x for x in (wf.label, wf.doc) if x) or f"The {wf.name} workflow."
-        body.append(_docstring(doc, 4))
+        doc = "\n\n".join(x for x in (wf.label, wf.doc) if x)
+        if doc:
+            body.append(_docstring(doc, 0))
         step_vars: dict[str, str] = {}
         step_multi: dict[str, bool] = {}
         local = _Names({p.name for p in wf.inputs} | _RESERVED | set(self.func_names.values()))
