@@ -224,6 +224,15 @@ class _Loader:
         return value
 
     # --- processes --------------------------------------------------------------------
+    def key(self, obj: Any, name: str) -> str:
+        """A stable identity: the document's path as shown to the user, plus `#id` (never an
+        absolute path when the file is under the working directory: it appears in headers)."""
+        oid = str(getattr(obj, "id", "") or "")
+        if not oid or oid.startswith("_:"):
+            return f"{display_uri(self.uri)}#{name}"
+        doc, _, frag = oid.partition("#")
+        return display_uri(doc) + (f"#{frag}" if frag else "")
+
     def process(self, obj: Any, name: str, where: Position | None = None) -> Process:
         from cwl_utils.parser import cwl_v1_2 as c
 
@@ -240,7 +249,7 @@ class _Loader:
             cls = type(obj).__name__
             self.gap(f"{cls} (cwlgen.expression_tool comes with issue 9)"
                      if cls == "ExpressionTool" else f"a process of class {cls}", pos)
-            proc = Tool(key=key or f"{self.uri}#{name}", name=name, src=_src(pos),
+            proc = Tool(key=self.key(obj, name), name=name, src=_src(pos),
                         inputs=tuple(self.inputs(obj, tool=False)),
                         outputs=tuple(self.plain_outputs(obj)))
         if key and not key.startswith("_:"):
@@ -328,8 +337,7 @@ class _Loader:
     def tool(self, obj: Any, name: str, pos: Position | None) -> Tool:
         from cwl_utils.parser import cwl_v1_2 as c
 
-        key = str(obj.id) if obj.id and not str(obj.id).startswith("_:") else \
-            f"{self.uri}#{name}"
+        key = self.key(obj, name)
         inputs = self.inputs(obj, tool=True)
         stdin_input = None
         if obj.stdin is not None:
@@ -545,8 +553,7 @@ class _Loader:
     def workflow(self, obj: Any, name: str, pos: Position | None) -> Workflow:
         from cwl_utils.parser import cwl_v1_2 as c
 
-        wf_id = str(obj.id)
-        key = wf_id if not wf_id.startswith("_:") else f"{self.uri}#{name}"
+        key = self.key(obj, name)
         inputs = self.inputs(obj, tool=False)
         in_types = {p.name: p.type for p in inputs}
         for hint, items in ((False, obj.requirements or []), (True, obj.hints or [])):

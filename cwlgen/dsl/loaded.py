@@ -33,6 +33,7 @@ class LoadedDef(Definition[..., Any]):
         # no Python function behind it: fill in what Definition would read from one
         process = loaded.process
         self.loaded = loaded
+        self.func = _hand_written  # no Python function: never listed as a module's own
         self.name = process.name
         self.key = process.key
         self.__doc__ = "\n\n".join(x for x in (process.label, process.doc) if x) or None
@@ -63,6 +64,10 @@ class LoadedDef(Definition[..., Any]):
     def _build_ir(self) -> Process:  # pragma: no cover - built in __init__
         assert self._ir is not None
         return self._ir
+
+
+def _hand_written() -> None:
+    """Stands in for the Python function a decorated definition has."""
 
 
 def load(path_or_url: str, *, ref: str | None = None) -> LoadedDef:
