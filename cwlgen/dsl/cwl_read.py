@@ -184,6 +184,39 @@ def upgrade(doc: Any, uri: str | None) -> Any:
     return upgraded
 
 
+def resolve_mixins(node: Any, uri: str) -> Any:
+    """Apply schema-salad's `$mixin` (cwl-utils does not): the mixed-in mapping's fields,
+    overridden by the node's own."""
+    if isinstance(node, MutableMapping):
+        if "$mixin" in node:
+            from urllib.parse import urljoin
+
+            from schema_salad.utils import yaml_no_ts
+
+            target = urljoin(uri, str(node["$mixin"]))
+            path = unquote(urlparse(target).path)
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    mixin = yaml_no_ts().load(fh)
+            except (OSError, ValueError) as exc:
+                lc = getattr(node, "lc", None)
+                raise CwlReadError(f"cannot read $mixin {node['$mixin']}: {exc}",
+                                   Position(display_uri(uri), lc.line + 1, lc.col + 1)
+                                   if lc is not None else None) from None
+            if not isinstance(mixin, MutableMapping):
+                raise CwlReadError(f"$mixin {node['$mixin']} is not a mapping")
+            del node["$mixin"]
+            for key, value in mixin.items():
+                if key not in node:
+                    node[key] = value
+        for key in list(node):
+            node[key] = resolve_mixins(node[key], uri)
+    elif isinstance(node, MutableSequence):
+        for i, item in enumerate(node):
+            node[i] = resolve_mixins(item, uri)
+    return node
+
+
 def _local_uri(target: str) -> tuple[str, str | None]:
     """(document URI, fragment) of a path or URL with an optional `#id`."""
     parsed = urlparse(target)
@@ -261,6 +294,7 @@ def read_uri(uri: str) -> Any:
                            "and v1.2", Position(shown, 1, 1))
     add_lc_filename(raw, uri)
     try:
+        raw = resolve_mixins(raw, uri)
         raw = upgrade(raw, uri)
         add_lc_filename(raw, uri)
         base = uri.rsplit("/", 1)[0]
