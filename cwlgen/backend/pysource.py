@@ -218,7 +218,11 @@ class PythonWriter:
         cls = self.names.take(_camel(name) + "Outputs")
         self.typing.add("NamedTuple")
         lines = [f"class {cls}(NamedTuple):"]
-        lines += [f"    {field}: {ann}" for field, ann in outputs]
+        # a field named like a tuple method (count, index) shadows it: fine at run time,
+        # mypy objects
+        lines += [f"    {field}: {ann}" + ("  # type: ignore[assignment]"
+                                          if field in ("count", "index") else "")
+                  for field, ann in outputs]
         self.classes.append("\n".join(lines))
         return cls
 
@@ -436,7 +440,7 @@ class PythonWriter:
             body.append(f"return {results[0][1]}")
         lines = ["@workflow", sig] + ["    " + line.replace("\n", "\n    ")
                                      for line in body]
-        return "\n".join(lines)
+        return "\n".join(ln if ln.strip() else "" for ln in "\n".join(lines).split("\n"))
 
     def module(self, root: Process) -> str:
         self.write_process(root)
