@@ -17,7 +17,7 @@ from cwlgen.checks import run_checks
 from cwlgen.dsl.cwl_load import Loaded, load_cwl
 from cwlgen.dsl.cwl_read import CwlReadError, Position
 from cwlgen.errors import CompileError
-from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.diagnostics import Diagnostic, diag, sorted_diagnostics
 from cwlgen.ir.location import SourceLocation
 from cwlgen.messages import MESSAGES
 
@@ -62,12 +62,16 @@ def check_cwl(path: str) -> list[Diagnostic]:
             loaded, list) else loaded
         found: list[Diagnostic] = []
         for obj in items:
-            found += run_checks(load_process(obj, uri).process)
+            loaded = load_process(obj, uri)
+            found += [diag("CG601", SourceLocation(path=e.position.path, line=e.position.line)
+                           if e.position else None, problem=e.construct)
+                      for e in loaded.errors]
+            found += run_checks(loaded.process)
     except CwlReadError as exc:
         pos = exc.position
         return [diag("CG601", SourceLocation(path=pos.path, line=pos.line) if pos else
                      SourceLocation(path=path, line=1), problem=exc.message)]
-    return [_as_cwltool_sees_it(d) for d in found]
+    return sorted_diagnostics([_as_cwltool_sees_it(d) for d in found])
 
 
 # cwlgen is stricter than cwltool on purpose for the CWL it writes; on hand-written CWL these
@@ -85,7 +89,8 @@ def load_for_import(target: str) -> Loaded:
         loaded = load_cwl(target)
     except CwlReadError as exc:
         raise ImportFailed([read_error(exc)]) from None
-    problems = [_problem("CG602", g.position, construct=g.construct) for g in loaded.gaps]
+    problems = [_problem("CG601", e.position, problem=e.construct) for e in loaded.errors]
+    problems += [_problem("CG602", g.position, construct=g.construct) for g in loaded.gaps]
     problems += [
         ImportProblem(d.code, d.message, Position(d.src.path, d.src.line, 1) if d.src else None)
         for d in run_checks(loaded.process) if d.severity == "error"

@@ -74,6 +74,7 @@ class Loaded:
     process: Process
     uri: str
     gaps: tuple[Gap, ...]
+    errors: tuple[Gap, ...] = ()  # invalid CWL that cwl-utils lets through (unknown types...)
 
 
 def shortname(uri: str) -> str:
@@ -124,6 +125,7 @@ class _Loader:
     def __init__(self, uri: str) -> None:
         self.uri = uri
         self.gaps: list[Gap] = []
+        self.errors: list[Gap] = []
         self.cache: dict[str, Process] = {}
         self.schema: dict[str, Any] = {}
         self.documents: dict[str, Any] = {}  # document URI -> what cwl-utils read  # SchemaDef name (full URI) -> cwl-utils schema
@@ -145,6 +147,9 @@ class _Loader:
     def gap(self, construct: str, where: Position | None) -> None:
         self.gaps.append(Gap(construct, where))
 
+    def error(self, problem: str, where: Position | None) -> None:
+        self.errors.append(Gap(problem, where))
+
     # --- types ----------------------------------------------------------------------
     def type_of(self, tp: Any, hint: str, where: Position | None) -> t.CwlType:
         if isinstance(tp, str):
@@ -160,7 +165,13 @@ class _Loader:
                 return t.Optional(t.ANY)
             if tp in self.schema:
                 return self.type_of(self.schema[tp], shortname(tp), where)
-            self.gap(f"unknown type {shortname(tp)!r}", where)
+            import difflib
+
+            name = shortname(tp)
+            known = [*t.PRIMITIVES, *(shortname(k) for k in self.schema)]
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            self.error(f"unknown type '{name}'{hint}", where)
             return t.ANY
         if isinstance(tp, list):
             members = [m for m in tp if m != "null"]
@@ -626,8 +637,8 @@ class _Loader:
                 for r in refs:
                     found = source(str(r), ipos)
                     if found is None:
-                        self.gap(f"source {shortname(str(r))!r} of step input '{iname}' "
-                                 "is not a workflow input or an earlier step's output", ipos)
+                        self.error(f"source '{shortname(str(r))}' of step input '{iname}' "
+                                   "is not a workflow input or a step's output", ipos)
                     else:
                         sources.append(found)
                 merge = si.linkMerge
@@ -672,7 +683,8 @@ class _Loader:
             refs = [] if refs is None else ([refs] if isinstance(refs, str) else refs)
             srcs = [x for x in (source(str(r), opos) for r in refs) if x is not None]
             if len(srcs) != len(refs) or not refs:
-                self.gap(f"output '{oname}' has no usable outputSource", opos)
+                self.error(f"outputSource of workflow output '{oname}' is missing or names "
+                           "nothing the workflow has", opos)
             if getattr(o, "pickValue", None):
                 self.gap("pickValue on a workflow output (pick_value comes with issue 9)",
                          opos)
@@ -749,7 +761,7 @@ def load_process(obj: Any, uri: str) -> Loaded:
     loader = _Loader(uri)
     name = python_name(loader._process_name(obj), "process")
     proc = loader.process(obj, name)
-    return Loaded(process=proc, uri=uri, gaps=tuple(loader.gaps))
+    return Loaded(process=proc, uri=uri, gaps=tuple(loader.gaps), errors=tuple(loader.errors))
 
 
 def load_cwl(target: str) -> Loaded:

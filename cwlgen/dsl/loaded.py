@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from cwlgen.dsl.cwl_load import Loaded, load_cwl
+from cwlgen.dsl.cwl_load import Gap, Loaded, load_cwl
 from cwlgen.dsl.cwl_read import CwlReadError
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.docstrings import ParsedDoc
@@ -49,12 +49,16 @@ class LoadedDef(Definition[..., Any]):
             site=FunctionSite(where.path, where.line, {}, where.line),
             diagnostics=(),
         )
+        def at(g: Gap) -> SourceLocation:
+            return SourceLocation(path=g.position.path, line=g.position.line) \
+                if g.position else where
+
+        invalid = tuple(diag("CG601", at(e), problem=e.construct) for e in loaded.errors)
+        process = attrs.evolve(process, diagnostics=process.diagnostics + invalid)
         if ref is not None:
             process = attrs.evolve(process, run_ref=ref)
         else:
-            gaps = tuple(diag("CG602", SourceLocation(path=g.position.path, line=g.position.line)
-                              if g.position else where, construct=g.construct)
-                         for g in loaded.gaps)
+            gaps = tuple(diag("CG602", at(g), construct=g.construct) for g in loaded.gaps)
             process = attrs.evolve(process, diagnostics=process.diagnostics + gaps)
         self._ir: Process | None = process
 
