@@ -181,6 +181,9 @@ def upgrade(doc: Any, uri: str | None) -> Any:
     if upgraded is None:
         raise CwlReadError(f"cwl-upgrader could not upgrade this {doc.get('cwlVersion')} "
                            "document to v1.2")
+    lc = getattr(upgraded, "lc", None)
+    if lc is not None and lc.line is None:  # the upgrader rebuilt the top-level mapping
+        lc.line, lc.col = 0, 0
     return upgraded
 
 
