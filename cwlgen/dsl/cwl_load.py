@@ -126,6 +126,7 @@ class _Loader:
         self.uri = uri
         self.gaps: list[Gap] = []
         self.errors: list[Gap] = []
+        self.schemas_reported = False
         self.cache: dict[str, Process] = {}
         self.schema: dict[str, Any] = {}
         self.documents: dict[str, Any] = {}  # document URI -> what cwl-utils read  # SchemaDef name (full URI) -> cwl-utils schema
@@ -209,6 +210,10 @@ class _Loader:
                 if not _IDENT.match(fname):
                     self.gap(f"record field name {fname!r} is not a Python identifier",
                              _loc(f, where))
+                for attr in ("secondaryFiles", "format", "loadContents", "loadListing",
+                             "streamable"):
+                    if getattr(f, attr, None):
+                        self.gap(f"{attr} on record field '{fname}'", _loc(f, where))
                 fields.append(t.Field(name=fname, type=self.type_of(f.type_, fname, where),
                                       doc=_text(f.doc)))
             return t.Record(name=shortname(str(name)), fields=tuple(fields))
@@ -232,6 +237,10 @@ class _Loader:
             return out
         if isinstance(value, list):
             return [self.value(v, base) for v in value]
+        if isinstance(value, float) and value.is_integer() and getattr(value, "_exp", None):
+            # cwltool prints a float default as it is written: 1.23e5 as 123000, 123000.0 as
+            # 123000.0; an integral float written with an exponent behaves as the int does
+            return int(value)
         return value
 
     # --- processes --------------------------------------------------------------------
@@ -252,6 +261,11 @@ class _Loader:
             return self.cache[key]
         pos = _loc(obj, where)
         self._read_schema_defs(obj)
+        options = getattr(obj, "loadingOptions", None)
+        if getattr(options, "schemas", None) and not self.schemas_reported:
+            self.schemas_reported = True
+            self.gap("$schemas (ontologies for format checking; document metadata comes "
+                     "with issue 9)", pos)
         if isinstance(obj, c.CommandLineTool):
             proc: Process = self.tool(obj, name, pos)
         elif isinstance(obj, c.Workflow):
@@ -428,6 +442,14 @@ class _Loader:
         for codes in ("temporaryFailCodes", "permanentFailCodes"):
             if getattr(obj, codes, None):
                 self.gap(f"{codes} (comes with issue 9)", pos)
+        if not any(type(r).__name__ == "ShellCommandRequirement"
+                   for r in [*(obj.requirements or []), *(obj.hints or [])]):
+            # without ShellCommandRequirement, shellQuote: false has no effect (CWL spec);
+            # the DSL would add the requirement, so drop the flag instead
+            inputs = [attrs.evolve(p, binding=attrs.evolve(p.binding, shell_quote=True))
+                      if p.binding is not None else p for p in inputs]
+            arguments = [attrs.evolve(a, binding=attrs.evolve(a.binding, shell_quote=True))
+                         if a.binding is not None else a for a in arguments]
         fields = self.tool_requirements(obj, inputs, pos)
         return Tool(
             key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
