@@ -63,7 +63,7 @@ def parse_junit(path: Path) -> dict[str, str]:
     """test id -> passed / failed / unsupported / skipped, from cwltest's JUnit XML."""
     out: dict[str, str] = {}
     for case in ET.parse(path).getroot().iter("testcase"):
-        tid = short(case.get("file") or case.get("name", ""))
+        tid = short(case.get("file") or case.get("name") or "")
         if case.find("failure") is not None or case.find("error") is not None:
             status = "failed"
         elif case.find("skipped") is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote, urljoin, urlparse
 
 import attrs
@@ -129,7 +129,7 @@ class _Loader:
         self.schemas_reported = False
         self.cache: dict[str, Process] = {}
         self.schema: dict[str, Any] = {}
-        self.documents: dict[str, Any] = {}  # document URI -> what cwl-utils read  # SchemaDef name (full URI) -> cwl-utils schema
+        self.documents: dict[str, Any] = {}  # document URI -> what cwl-utils read
 
     def resolve_run(self, ref: str) -> Any:
         """The process a `run:` reference names (documents read once each)."""
@@ -415,7 +415,9 @@ class _Loader:
                 format=_compact(fmt) if isinstance(fmt, str) else None,
                 secondary_files=self.secondary(o.secondaryFiles, opos),
                 doc=_join(_text(o.label), _text(o.doc)), src=_src(opos)))
-        for stream, fname in (("stdout", stdout_name), ("stderr", stderr_name)):
+        streams: tuple[tuple[Literal["stdout", "stderr"], str | None], ...] = (
+            ("stdout", stdout_name), ("stderr", stderr_name))
+        for stream, fname in streams:
             if fname is None or any(o.stream == stream for o in outputs):
                 continue
             # `stdout: x.txt` plus an output globbing x.txt is what stdout("x.txt") writes

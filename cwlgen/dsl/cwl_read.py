@@ -14,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Iterator, MutableMapping, MutableSequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
 import attrs
@@ -76,7 +76,7 @@ def _idmap_wrapper(orig_load: Any) -> Any:
         if isinstance(doc, CommentedMap) and self.mapPredicate:
             new = CommentedMap()
             new.lc.line, new.lc.col = doc.lc.line, doc.lc.col
-            new.lc.filename = getattr(doc.lc, "filename", None)  # type: ignore[attr-defined]
+            new.lc.filename = getattr(doc.lc, "filename", None)
             for k, val in doc.items():
                 if not isinstance(val, MutableMapping):
                     cm = CommentedMap({self.mapPredicate: val})
@@ -84,7 +84,7 @@ def _idmap_wrapper(orig_load: Any) -> Any:
                         cm.lc.line, cm.lc.col = doc.lc.key(k)
                     except Exception:  # noqa: BLE001 - no position for this key: keep none
                         pass
-                    cm.lc.filename = getattr(doc.lc, "filename", None)  # type: ignore[attr-defined]
+                    cm.lc.filename = getattr(doc.lc, "filename", None)
                     val = cm
                 else:
                     try:
@@ -120,10 +120,11 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from cwl_utils.parser import cwl_v1_2 as mod
+    from cwl_utils.parser import cwl_v1_2
 
-    mod._IdMapLoader.load = _idmap_wrapper(mod._IdMapLoader.load)  # type: ignore[method-assign]
-    mod.yaml_no_ts = _upgrading_yaml(mod.yaml_no_ts)  # type: ignore[attr-defined]
+    mod: Any = cwl_v1_2  # patched below: typed as Any on purpose
+    mod._IdMapLoader.load = _idmap_wrapper(mod._IdMapLoader.load)
+    mod.yaml_no_ts = _upgrading_yaml(mod.yaml_no_ts)
     for _name, cls in vars(mod).items():
         if inspect.isclass(cls) and issubclass(cls, mod.Saveable) and "fromDoc" in vars(cls):
             orig = vars(cls)["fromDoc"].__func__
@@ -136,7 +137,7 @@ def install() -> None:
                     obj._src = (getattr(lc, "filename", None), lc.line + 1, lc.col + 1)
                 return obj
 
-            cls.fromDoc = classmethod(from_doc)  # type: ignore[attr-defined]
+            setattr(cls, "fromDoc", classmethod(from_doc))  # noqa: B010 - patching a library
     _installed = True
 
 
@@ -262,7 +263,8 @@ def select(loaded: Any, uri: str, fragment: str | None) -> Any:
 def read_uri(uri: str) -> Any:
     """Parse one document (a process, or the list of a `$graph`)."""
     install()
-    from cwl_utils.parser import cwl_v1_2, load_document_by_yaml
+    from cwl_utils.parser import cwl_v1_2 as typed_parser
+    from cwl_utils.parser import load_document_by_yaml
     from schema_salad.exceptions import SchemaSaladException, ValidationException
     from schema_salad.sourceline import add_lc_filename
     from schema_salad.utils import yaml_no_ts
@@ -272,6 +274,7 @@ def read_uri(uri: str) -> Any:
     if parsed.scheme == "file" and not Path(unquote(parsed.path)).is_file():
         raise CwlReadError(f"no such file: {shown}")
     try:
+        cwl_v1_2: Any = typed_parser
         opts = cwl_v1_2.LoadingOptions(fileuri=uri)
         text = opts.fetcher.fetch_text(uri)
     except Exception as exc:  # noqa: BLE001 - network/file errors of any kind
@@ -295,7 +298,7 @@ def read_uri(uri: str) -> Any:
     if version not in ("v1.0", "v1.1", "v1.2"):
         raise CwlReadError(f"unsupported cwlVersion {version!r}; cwlgen reads v1.0, v1.1 "
                            "and v1.2", Position(shown, 1, 1))
-    add_lc_filename(raw, uri)
+    add_lc_filename(cast(Any, raw), uri)
     try:
         raw = resolve_mixins(raw, uri)
         raw = upgrade(raw, uri)

@@ -44,7 +44,7 @@ class LoadedDef(Definition[..., Any]):
             inputs=process.inputs,
             outputs=tuple(o for o in process.outputs if isinstance(o, OutputPort)),
             output_names=names,
-            return_class=namedtuple(f"{self.name}_outputs", names) if multi else None,  # type: ignore[misc]
+            return_class=namedtuple(f"{self.name}_outputs", names) if multi else None,
             doc=ParsedDoc(process.label, process.doc, {}, {}),
             site=FunctionSite(where.path, where.line, {}, where.line),
             diagnostics=(),

@@ -110,8 +110,8 @@ BAD = {
     "not-yaml.cwl": ("a: [b\n", "not-yaml.cwl:2:1: error[CG601]: cannot read this CWL "
                      "document: not YAML"),
     "invalid.cwl": ("cwlVersion: v1.2\nclass: CommandLineTool\ninputs:\n  x: Flie\n"
-                    "outputs: []\n", "invalid.cwl:4:3: error[CG601]: cannot read this CWL document: "
-                    "unknown type 'Flie'; did you mean 'File'?"),
+                    "outputs: []\n", "invalid.cwl:4:3: error[CG601]: cannot read this CWL "
+                    "document: unknown type 'Flie'; did you mean 'File'?"),
     "unreachable.cwl": ("cwlVersion: v1.2\nclass: CommandLineTool\ninputs:\n"
                         "  $import: missing.yml\noutputs: []\n", "missing.yml"),
     "expression.cwl": ("cwlVersion: v1.2\nclass: ExpressionTool\n"
