@@ -83,14 +83,24 @@ def _as_cwltool_sees_it(d: Diagnostic) -> Diagnostic:
     return attrs.evolve(d, severity="warning") if d.code in _CWLTOOL_WARNS else d
 
 
-def load_for_import(target: str) -> Loaded:
-    """Load `target`; raise ImportFailed naming every construct the DSL cannot express."""
+def load_for_import(target: str, *, drop_metadata: bool = False,
+                    dropped: list[str] | None = None) -> Loaded:
+    """Load `target`; raise ImportFailed naming every construct the DSL cannot express.
+
+    With `drop_metadata`, metadata the DSL cannot write (`$schemas`, `s:author`, ...) is left
+    out instead, each described in `dropped`."""
     try:
         loaded = load_cwl(target)
     except CwlReadError as exc:
         raise ImportFailed([read_error(exc)]) from None
     problems = [_problem("CG601", e.position, problem=e.construct) for e in loaded.errors]
-    problems += [_problem("CG602", g.position, construct=g.construct) for g in loaded.gaps]
+    for g in loaded.gaps:
+        if g.metadata and drop_metadata:
+            if dropped is not None:
+                where = f"{g.position}: " if g.position else ""
+                dropped.append(f"{where}warning: dropped {g.construct.split(' (')[0]}")
+            continue
+        problems.append(_problem("CG602", g.position, construct=g.construct))
     problems += [
         ImportProblem(d.code, d.message, Position(d.src.path, d.src.line, 1) if d.src else None)
         for d in run_checks(loaded.process) if d.severity == "error"
@@ -103,14 +113,15 @@ def load_for_import(target: str) -> Loaded:
     return loaded
 
 
-def import_cwl(target: str, out_path: str | os.PathLike[str]) -> str:
+def import_cwl(target: str, out_path: str | os.PathLike[str], *, drop_metadata: bool = False,
+               dropped: list[str] | None = None) -> str:
     """Write the Python for `target` to `out_path`; return the root function's name.
 
     The module is compiled back before it is moved into place, so a failure leaves nothing.
     """
     from cwlgen.backend.pysource import write_python
 
-    loaded = load_for_import(target)
+    loaded = load_for_import(target, drop_metadata=drop_metadata, dropped=dropped)
     out = Path(out_path)
     folder = out.resolve().parent
     text, name = write_python(loaded.process, out_dir=str(folder),

@@ -6,7 +6,8 @@ own mistakes cannot cancel out), then made canonical:
 
 - ids shortened; `T?` and `[null, T]`, `File[]` and `{type: array, items: File}`, named
   SchemaDef types and inline ones, enum symbol URIs and names are the same thing;
-- label and doc compared as one text (the DSL has one docstring), absent position = 0;
+- label and doc compared as one text (the DSL has one docstring), absent position = 0,
+  `shellQuote: false` without ShellCommandRequirement (no effect) = true;
 - requirements cwlgen derives from the document itself (InlineJavascript without a library,
   Scatter/Subworkflow/MultipleInput/StepInputExpression/ShellCommand/SchemaDef) dropped,
   the others compared as a set, requirements apart from hints;
@@ -155,6 +156,12 @@ class _Norm:
                              "shellQuote": a.shellQuote is not False,
                              "valueFrom": a.valueFrom})
         doc["arguments"] = args
+        if not any(type(r).__name__ == "ShellCommandRequirement"
+                   for r in [*(obj.requirements or []), *(obj.hints or [])]):
+            # without ShellCommandRequirement, shellQuote: false has no effect (CWL spec)
+            for binding in [*(a for a in args if isinstance(a, dict)),
+                            *(e["binding"] for e in doc["inputs"].values() if "binding" in e)]:
+                binding["shellQuote"] = True
         stdin = obj.stdin
         if stdin is None:
             stdin_inputs = [short(p.id) for p in obj.inputs or [] if p.type_ == "stdin"]

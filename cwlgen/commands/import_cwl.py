@@ -23,6 +23,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="OUT.py",
                    help="Python file to write (default: DOC's name as .py in the current "
                    "folder, which must not exist yet)")
+    p.add_argument("--drop-metadata", action="store_true",
+                   help="leave out document metadata the DSL cannot write yet ($schemas, "
+                   "s:author, s:license, ...), with a warning for each, instead of refusing")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,8 +49,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"error[CG002]: {out} exists; choose the file to write with -o OUT.py",
                   file=sys.stderr)
             return 2
+    dropped: list[str] = []
     try:
-        name = import_cwl(doc, out)
+        name = import_cwl(doc, out, drop_metadata=args.drop_metadata, dropped=dropped)
     except ImportFailed as exc:
         for problem in exc.problems:
             print(problem.render(), file=sys.stderr)
@@ -55,5 +59,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{doc}: not imported ({n} problem{'s' if n != 1 else ''}); nothing written",
               file=sys.stderr)
         return 1
+    for line in dropped:
+        print(line, file=sys.stderr)
     print(f"{out}:{name}")
     return 0

@@ -57,10 +57,13 @@ _AUTO_REQUIREMENTS = {
 
 @attrs.frozen
 class Gap:
-    """A construct of a loaded document that the DSL cannot write yet."""
+    """A construct of a loaded document that the DSL cannot write yet. `metadata` gaps
+    (`$schemas`, `s:author`...) do not change what runs; `cwlgen import --drop-metadata`
+    drops them with a warning."""
 
     construct: str
     position: Position | None
+    metadata: bool = False
 
     def render(self) -> str:
         where = f"{self.position}: " if self.position else ""
@@ -145,8 +148,8 @@ class _Loader:
         oid = str(getattr(obj, "id", "") or "")
         return oid if urlparse(oid).scheme in ("file", "http", "https") else self.uri
 
-    def gap(self, construct: str, where: Position | None) -> None:
-        self.gaps.append(Gap(construct, where))
+    def gap(self, construct: str, where: Position | None, *, metadata: bool = False) -> None:
+        self.gaps.append(Gap(construct, where, metadata))
 
     def error(self, problem: str, where: Position | None) -> None:
         self.errors.append(Gap(problem, where))
@@ -265,7 +268,15 @@ class _Loader:
         if getattr(options, "schemas", None) and not self.schemas_reported:
             self.schemas_reported = True
             self.gap("$schemas (ontologies for format checking; document metadata comes "
-                     "with issue 9)", pos)
+                     "with issue 9)", pos, metadata=True)
+        namespaces = dict(getattr(options, "namespaces", None) or {})
+        for field in sorted(getattr(obj, "extension_fields", None) or {}):
+            shown = _compact(field)
+            for prefix, full in namespaces.items():
+                if field.startswith(full):
+                    shown = f"{prefix}:{field[len(full):]}"
+            self.gap(f"metadata field '{shown}' (document metadata comes with issue 9)", pos,
+                     metadata=True)
         if isinstance(obj, c.CommandLineTool):
             proc: Process = self.tool(obj, name, pos)
         elif isinstance(obj, c.Workflow):

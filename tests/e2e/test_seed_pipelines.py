@@ -47,11 +47,18 @@ def test_cwlgen_check_agrees_the_seed_cwl_is_valid_except_one_broken_file() -> N
 def test_each_seed_tool_imports_builds_validates_and_matches(doc: Path, tmp_path: Path) -> None:
     if doc.name in WAITING:
         with pytest.raises(ImportFailed) as info:
-            load_for_import(str(doc))
+            load_for_import(str(doc), drop_metadata=True)
         assert all(p.code == "CG602" for p in info.value.problems)
         assert any(WAITING[doc.name] in p.message for p in info.value.problems)
         return
-    name = import_cwl(str(doc), tmp_path / "tool.py")
+    # prefactor's tools carry schema.org metadata (s:author, s:license, $schemas) that the
+    # DSL cannot write yet: without --drop-metadata that is refused, with it, dropped
+    dropped: list[str] = []
+    if doc.parent.parent.name == "prefactor":
+        with pytest.raises(ImportFailed, match="metadata field 's:license'"):
+            load_for_import(str(doc))
+    name = import_cwl(str(doc), tmp_path / "tool.py", drop_metadata=True, dropped=dropped)
+    assert all("warning: dropped" in d for d in dropped)
     spec = importlib.util.spec_from_file_location(f"seed_{next(_counter)}", tmp_path / "tool.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -61,6 +68,7 @@ def test_each_seed_tool_imports_builds_validates_and_matches(doc: Path, tmp_path
     compiled.write(tmp_path)
     validate_file(tmp_path / compiled.main)
     assert differences(normalize(str(doc)), normalize(str(tmp_path / compiled.main))) == []
+    assert bool(dropped) == (doc.parent.parent.name == "prefactor")
 
 
 # not in issue 9's plan: a tool redirecting stdout to a file that an output then reads with
@@ -71,7 +79,7 @@ NOT_ISSUE_9 = ("stdout: redirected without an output capturing it",)
 @pytest.mark.parametrize("workflow", ["prefactor/prefactor.cwl", "spiel/spiel.cwl"])
 def test_whole_workflows_wait_for_issue_9(workflow: str) -> None:
     with pytest.raises(ImportFailed) as info:
-        load_for_import(str(SEED / workflow))
+        load_for_import(str(SEED / workflow), drop_metadata=True)
     for problem in info.value.problems:
         assert problem.code == "CG602", problem.render()
         assert "issue 9" in problem.message or problem.message.startswith(NOT_ISSUE_9), \
