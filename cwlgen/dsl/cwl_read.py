@@ -228,7 +228,7 @@ def _local_uri(target: str) -> tuple[str, str | None]:
         base, _, frag = target.partition("#")
         return base, frag or None
     path, _, frag = target.partition("#")
-    return Path(path).resolve().as_uri(), frag or None
+    return Path(os.path.abspath(path)).as_uri(), frag or None  # symlinks kept: paths as shown
 
 
 def read_document(target: str) -> tuple[Any, str]:

@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "tests" / "fixtures" / "cwl"
+FIXTURES = REPO / "examples" / "cwl"
 
 
 def check(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURES = REPO / "tests" / "fixtures" / "cwl"
+FIXTURES = REPO / "examples" / "cwl"
 BIN = Path(sys.executable).parent
 ENV_PATH = f"{REPO}"
 
