@@ -354,6 +354,9 @@ class PythonWriter:
             opts.append(f"env={lit(dict(tool.env))}")
         if tool.files:
             opts.append(f"files={lit(dict(tool.files))}")
+        for stream, redirect in (("stdout", tool.stdout_name), ("stderr", tool.stderr_name)):
+            if redirect is not None and not any(o.stream == stream for o in tool.outputs):
+                opts.append(f"{stream}={lit(redirect)}")
         if tool.success_codes:
             opts.append(f"success_codes={lit(list(tool.success_codes))}")
         if tool.extra_requirements:

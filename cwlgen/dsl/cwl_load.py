@@ -434,10 +434,9 @@ class _Loader:
             # `stdout: x.txt` plus an output globbing x.txt is what stdout("x.txt") writes
             match = next((i for i, o in enumerate(outputs) if o.glob == fname and o.type ==
                           t.FILE and not o.output_eval and not o.load_contents), None)
-            if match is None:
-                self.gap(f"{stream}: redirected without an output capturing it", pos)
-            else:
+            if match is not None:
                 outputs[match] = attrs.evolve(outputs[match], stream=stream)
+            # else: redirected to a file an output reads: @tool(..., stdout="name")
         base = obj.baseCommand
         base_command = tuple([base] if isinstance(base, str) else (base or []))
         if not base_command:

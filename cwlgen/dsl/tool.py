@@ -32,6 +32,8 @@ class ToolOptions:
     success_codes: tuple[int, ...] = ()
     requirements: tuple[Mapping[str, Any], ...] = ()
     hints: tuple[Mapping[str, Any], ...] = ()
+    stdout: str | None = None  # redirect the stream to this file without a File output
+    stderr: str | None = None
     src: SourceLocation | None = None  # the decorator call: where options are written
 
 
@@ -83,6 +85,18 @@ class ToolDef(Definition[P, R]):
                 stderr_name = out.glob or f"{self.name}.stderr"
                 out = attrs.evolve(out, glob=stderr_name)
             outputs.append(out)
+        for stream, name in (("stdout", opts.stdout), ("stderr", opts.stderr)):
+            if name is None:
+                continue
+            captured = stdout_name if stream == "stdout" else stderr_name
+            if captured is not None and captured != name:
+                problems.append(diag("CG112", said, problem=f"tool '{self.name}' sends "
+                                     f"{stream} to {name!r}, but an output captures it as "
+                                     f"{captured!r}"))
+            elif stream == "stdout":
+                stdout_name = name
+            else:
+                stderr_name = name
         container = (
             Container(image=opts.container, required=opts.container_required)
             if opts.container
@@ -154,6 +168,8 @@ def tool(
     success_codes: Iterable[int] = (),
     requirements: Iterable[Mapping[str, Any]] = (),
     hints: Iterable[Mapping[str, Any]] = (),
+    stdout: str | None = None,
+    stderr: str | None = None,
 ) -> Callable[[Callable[P, R]], ToolDef[P, R]]:
     """Declare a CommandLineTool from a typed function whose body is only a docstring.
 
@@ -162,7 +178,9 @@ def tool(
     `packages` ("name" or "name==version") become a SoftwareRequirement hint, `resources` a
     ResourceRequirement (plus ToolTimeLimit, and cwltool's CUDARequirement when gpus > 0),
     `env` an EnvVarRequirement, `files` (name -> text, may use CWL parameter references)
-    InitialWorkDirRequirement entries.
+    InitialWorkDirRequirement entries. `stdout`/`stderr` redirect a stream to a file that
+    an output reads (e.g. `Out(glob="n.txt", load_contents=True, output_eval=...)`); to get
+    the stream itself as a File output, annotate the output with `stdout(...)` instead.
     """
     command = tuple(shlex.split(base_command)) if isinstance(base_command, str) else tuple(
         base_command
@@ -179,6 +197,8 @@ def tool(
         success_codes=tuple(success_codes),
         requirements=tuple(requirements),
         hints=tuple(hints),
+        stdout=stdout,
+        stderr=stderr,
         src=caller_location(),
     )
 
