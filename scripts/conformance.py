@@ -101,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
         env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
         env["CWLGEN_CONFORMANCE_LOG"] = str(log)
+        should_fail = Path(tmp) / "should_fail_tools.json"
+        should_fail.write_text(json.dumps(sorted({str(t["tool"]) for t in tests.values()
+                                                  if t.get("should_fail")})))
+        env["CWLGEN_CONFORMANCE_SHOULD_FAIL"] = str(should_fail)
         # cwltest's JUnit file names tests by their index in the run, so select here and
         # give it a test file holding exactly the selection
         chosen = select(tests, args.tags, args.s)
@@ -125,11 +129,15 @@ def main(argv: list[str] | None = None) -> int:
 
             shutil.copytree(tmp, os.environ["CWLGEN_CONFORMANCE_KEEP"], dirs_exist_ok=True)
         refused: dict[str, list[str]] = {}
+        differently: set[str] = set()
         for line in log.read_text(encoding="utf-8").splitlines() if log.exists() else []:
             rec = json.loads(line)
             if rec["outcome"] == "refused":
                 refused[rec["tool"]] = rec["problems"]
-    outcomes = classify(tests, statuses, refused, cwltool_fails(suite))
+            elif rec.get("original_valid") is not None and \
+                    rec["original_valid"] != rec["rebuilt_valid"]:
+                differently.add(_tool_key(rec["tool"]))
+    outcomes = classify(tests, statuses, refused, cwltool_fails(suite), differently)
     text = report(outcomes, tests, wall)
     print(text)
     if args.report:
@@ -156,7 +164,8 @@ def cwltool_fails(suite: Path) -> set[str]:
 
 def classify(tests: dict[str, dict[str, object]], statuses: dict[str, str],
              refused: dict[str, list[str]],
-             expected_failures: set[str] = frozenset()  # type: ignore[assignment]
+             expected_failures: set[str] = frozenset(),  # type: ignore[assignment]
+             differently: set[str] = frozenset(),  # type: ignore[assignment]
              ) -> dict[str, dict[str, object]]:
     """test id -> {outcome: passed|failed|failed-as-cwltool|refused|unsupported, ...}."""
     refused_by_path = {_tool_key(k): v for k, v in refused.items()}
@@ -169,6 +178,8 @@ def classify(tests: dict[str, dict[str, object]], statuses: dict[str, str],
         problems = refused_by_path.get(tool) or refused_by_path.get(tool.partition("#")[0])
         if problems is not None:
             outcome = "refused"
+        elif status == "passed" and test.get("should_fail") and tool in differently:
+            outcome = "failed"  # the rebuilt document failed, but not the way the original does
         elif status == "passed":
             outcome = "passed"
         elif status == "unsupported":

@@ -28,6 +28,28 @@ def log(record: dict[str, object]) -> None:
             os.close(fd)
 
 
+def should_fail_tools() -> set[str]:
+    path = os.environ.get("CWLGEN_CONFORMANCE_SHOULD_FAIL")
+    if not path or not os.path.exists(path):
+        return set()
+    with open(path, encoding="utf-8") as fh:
+        return set(json.load(fh))
+
+
+def valid(uri: str) -> bool:
+    from cwlgen.backend.validate import validate_file
+    from cwlgen.errors import ValidationError
+
+    path = uri[len("file://"):] if uri.startswith("file://") else uri
+    try:
+        validate_file(path.partition("#")[0])
+    except ValidationError:
+        return False
+    except Exception:  # noqa: BLE001 - cwltool failing to load at all is a rejection too
+        return False
+    return True
+
+
 def main(argv: list[str]) -> int:
     positional = [i for i, a in enumerate(argv) if not a.startswith("-")]
     if not positional:
@@ -61,7 +83,14 @@ def main(argv: list[str]) -> int:
         compiled = compile_cwl(getattr(module, name))
         compiled.write(work)
         rebuilt = os.path.join(work, compiled.main)
-        log({"tool": tool, "outcome": "imported", "seconds": time.perf_counter() - start})
+        record: dict[str, object] = {"tool": tool, "outcome": "imported",
+                                     "seconds": time.perf_counter() - start}
+        if tool in should_fail_tools():
+            # a should_fail test passes only if the rebuilt document fails the same way: both
+            # rejected when loaded, or both loaded and failing when run
+            record["original_valid"] = valid(tool)
+            record["rebuilt_valid"] = valid(rebuilt)
+        log(record)
         from cwltool.main import main as cwltool_main
 
         args = list(argv)
