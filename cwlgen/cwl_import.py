@@ -19,7 +19,7 @@ from cwlgen.dsl.cwl_read import CwlReadError, Position
 from cwlgen.errors import CompileError
 from cwlgen.ir.diagnostics import Diagnostic, diag, sorted_diagnostics
 from cwlgen.ir.location import SourceLocation
-from cwlgen.messages import MESSAGES
+from cwlgen.messages import format_line, message_text
 
 
 @attrs.frozen
@@ -31,8 +31,8 @@ class ImportProblem:
     position: Position | None
 
     def render(self) -> str:
-        where = f"{self.position}: " if self.position else ""
-        return f"{where}error[{self.code}]: {self.message}"
+        return format_line(self.code, self.message, str(self.position) if self.position
+                           else None)
 
 
 class ImportFailed(Exception):
@@ -42,11 +42,11 @@ class ImportFailed(Exception):
 
 
 def _problem(code: str, position: Position | None, **fields: object) -> ImportProblem:
-    return ImportProblem(code, MESSAGES[code].template.format(**fields), position)
+    return ImportProblem(code, message_text(code, None, **fields), position)
 
 
 def read_error(exc: CwlReadError) -> ImportProblem:
-    return _problem("CG601", exc.position, problem=exc.message)
+    return _problem("CG601", exc.position, reason=exc.message)
 
 
 def check_cwl(path: str) -> list[Diagnostic]:
@@ -64,13 +64,13 @@ def check_cwl(path: str) -> list[Diagnostic]:
         for obj in items:
             loaded = load_process(obj, uri)
             found += [diag("CG601", SourceLocation(path=e.position.path, line=e.position.line)
-                           if e.position else None, problem=e.construct)
+                           if e.position else None, reason=e.construct)
                       for e in loaded.errors]
             found += run_checks(loaded.process)
     except CwlReadError as exc:
         pos = exc.position
         return [diag("CG601", SourceLocation(path=pos.path, line=pos.line) if pos else
-                     SourceLocation(path=path, line=1), problem=exc.message)]
+                     SourceLocation(path=path, line=1), reason=exc.message)]
     return sorted_diagnostics([_as_cwltool_sees_it(d) for d in found])
 
 
@@ -93,7 +93,7 @@ def load_for_import(target: str, *, drop_metadata: bool = False,
         loaded = load_cwl(target)
     except CwlReadError as exc:
         raise ImportFailed([read_error(exc)]) from None
-    problems = [_problem("CG601", e.position, problem=e.construct) for e in loaded.errors]
+    problems = [_problem("CG601", e.position, reason=e.construct) for e in loaded.errors]
     for g in loaded.gaps:
         if g.metadata and drop_metadata:
             if dropped is not None:
@@ -102,7 +102,7 @@ def load_for_import(target: str, *, drop_metadata: bool = False,
             continue
         problems.append(_problem("CG602", g.position, construct=g.construct))
     problems += [
-        ImportProblem(d.code, d.message, Position(d.src.path, d.src.line, 1) if d.src else None)
+        ImportProblem(d.code, d.message, Position(d.loc.path, d.loc.line, 1) if d.loc else None)
         for d in run_checks(loaded.process) if d.severity == "error"
     ]
     if problems:
@@ -159,11 +159,11 @@ def verify(path: str, name: str, target: str) -> None:
         compile_cwl(getattr(module, name))
     except CompileError as exc:
         raise ImportFailed([_problem("CG603", None, what=_label(target),
-                                     problem=exc.diagnostics[0].message if exc.diagnostics
+                                     error=exc.diagnostics[0].message if exc.diagnostics
                                      else str(exc))]) from None
     except Exception as exc:  # noqa: BLE001 - any failure of generated code is our bug
         raise ImportFailed([_problem("CG603", None, what=_label(target),
-                                     problem=f"{type(exc).__name__}: {exc}")]) from None
+                                     error=f"{type(exc).__name__}: {exc}")]) from None
     finally:
         sys.modules.pop(module_name, None)
 

@@ -285,7 +285,7 @@ class _Loader:
             cls = type(obj).__name__
             self.gap(f"{cls} (cwlgen.expression_tool comes with issue 9)"
                      if cls == "ExpressionTool" else f"a process of class {cls}", pos)
-            proc = Tool(key=self.key(obj, name), name=name, src=_src(pos),
+            proc = Tool(key=self.key(obj, name), name=name, loc=_src(pos),
                         inputs=tuple(self.inputs(obj, tool=False)),
                         outputs=tuple(self.plain_outputs(obj)))
         if key and not key.startswith("_:"):
@@ -335,7 +335,7 @@ class _Loader:
                 binding=binding, format=_compact(fmt) if isinstance(fmt, str) else None,
                 secondary_files=self.secondary(p.secondaryFiles, pos),
                 load_listing=getattr(p, "loadListing", None),
-                load_contents=bool(getattr(p, "loadContents", None)), src=_src(pos)))
+                load_contents=bool(getattr(p, "loadContents", None)), loc=_src(pos)))
         return ports
 
     def secondary(self, value: Any, where: Position | None) -> tuple[str, ...]:
@@ -367,7 +367,7 @@ class _Loader:
             name = shortname(o.id)
             pos = _loc(o, position_of(obj))
             out.append(OutputPort(name=name, type=self.type_of(o.type_, name, pos),
-                                  src=_src(pos)))
+                                  loc=_src(pos)))
         return out
 
     def tool(self, obj: Any, name: str, pos: Position | None) -> Tool:
@@ -425,7 +425,7 @@ class _Loader:
                 output_eval=ob.outputEval if ob else None, stream=stream,
                 format=_compact(fmt) if isinstance(fmt, str) else None,
                 secondary_files=self.secondary(o.secondaryFiles, opos),
-                doc=_join(_text(o.label), _text(o.doc)), src=_src(opos)))
+                doc=_join(_text(o.label), _text(o.doc)), loc=_src(opos)))
         streams: tuple[tuple[Literal["stdout", "stderr"], str | None], ...] = (
             ("stdout", stdout_name), ("stderr", stderr_name))
         for stream, fname in streams:
@@ -468,7 +468,7 @@ class _Loader:
             base_command=base_command, arguments=tuple(arguments),
             inputs=tuple(fields.pop("inputs")), outputs=tuple(outputs),
             stdin_input=stdin_input, stdout_name=stdout_name, stderr_name=stderr_name,
-            success_codes=tuple(obj.successCodes or ()), src=_src(pos), **fields)
+            success_codes=tuple(obj.successCodes or ()), loc=_src(pos), **fields)
 
     def raw(self, req: Any, base: str) -> tuple[tuple[str, Any], ...]:
         if isinstance(req, Mapping):
@@ -625,7 +625,7 @@ class _Loader:
                 tp = out_types.get((step, out))
                 if tp is None:
                     return None
-                return StepOutputRef(step=step, output=out, type=tp, src=_src(where))
+                return StepOutputRef(step=step, output=out, type=tp, loc=_src(where))
             if frag in in_types:
                 return WorkflowInputRef(name=frag, type=in_types[frag])
             return None
@@ -685,7 +685,7 @@ class _Loader:
                     unchecked = True
                 if unchecked or len(sources) != len(refs):
                     # given, but in a way the IR cannot type: the checks leave it alone
-                    step_inputs.append(StepInput(name=iname, src=_src(ipos)))
+                    step_inputs.append(StepInput(name=iname, loc=_src(ipos)))
                     continue
                 if not sources and si.default is None:
                     continue  # nothing connected: the run process's own default applies
@@ -693,7 +693,7 @@ class _Loader:
                     name=iname, sources=tuple(sources),
                     default=NO_DEFAULT if sources else self.value(si.default, self.base(obj)),
                     merge=len(sources) > 1 or (bool(merge) and bool(sources)),
-                    scattered=iname in scatter_names, src=_src(ipos)))
+                    scattered=iname in scatter_names, loc=_src(ipos)))
             method = s.scatterMethod or ("dotproduct" if scatter else None)
             if scatter and len(scatter) > 1 and s.scatterMethod is None:
                 method = "dotproduct"
@@ -706,7 +706,7 @@ class _Loader:
                     tp = t.Array(tp)
                 out_types[(sid, o.name)] = tp
             steps.append(Step(id=sid, process=proc, inputs=tuple(step_inputs),
-                              scatter_method=method, src=_src(spos)))
+                              scatter_method=method, loc=_src(spos)))
         outputs = []
         for o in obj.outputs or []:
             oname = shortname(o.id)
@@ -729,11 +729,11 @@ class _Loader:
             merged = len(srcs) > 1 or (o.linkMerge is not None and bool(srcs))
             outputs.append(WorkflowOutput(
                 name=oname, type=tp, source=srcs[0] if srcs and not merged else None,
-                merged=tuple(srcs) if merged else (), src=_src(opos)))
+                merged=tuple(srcs) if merged else (), loc=_src(opos)))
         del c
         return Workflow(key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
                         inputs=tuple(inputs), outputs=tuple(outputs), steps=tuple(steps),
-                        src=_src(pos))
+                        loc=_src(pos))
 
     def _process_name(self, run: Any) -> str:
         rid = str(getattr(run, "id", "") or "")

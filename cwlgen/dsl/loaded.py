@@ -39,7 +39,7 @@ class LoadedDef(Definition[..., Any]):
         self.__doc__ = "\n\n".join(x for x in (process.label, process.doc) if x) or None
         names = tuple(o.name for o in process.outputs)
         multi = not (len(names) == 1 and names[0] == "out") and names
-        where = process.src or SourceLocation(path=loaded.uri, line=1)
+        where = process.loc or SourceLocation(path=loaded.uri, line=1)
         self._interface = Interface(
             inputs=process.inputs,
             outputs=tuple(o for o in process.outputs if isinstance(o, OutputPort)),
@@ -53,7 +53,7 @@ class LoadedDef(Definition[..., Any]):
             return SourceLocation(path=g.position.path, line=g.position.line) \
                 if g.position else where
 
-        invalid = tuple(diag("CG601", at(e), problem=e.construct) for e in loaded.errors)
+        invalid = tuple(diag("CG601", at(e), reason=e.construct) for e in loaded.errors)
         process = attrs.evolve(process, diagnostics=process.diagnostics + invalid)
         if ref is not None:
             process = attrs.evolve(process, run_ref=ref)

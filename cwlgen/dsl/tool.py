@@ -11,9 +11,10 @@ import attrs
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.spec import Arg, Resources
-from cwlgen.ir import Argument, Binding, Container, Tool
+from cwlgen.ir import Argument, Container, OutputPort, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.location import SourceLocation, caller_location
+from cwlgen.ir.frames import caller_location
+from cwlgen.ir.location import SourceLocation
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -21,6 +22,7 @@ R = TypeVar("R")
 
 @attrs.frozen(kw_only=True)
 class ToolOptions:
+    """What the @tool decorator was given, as written (checked when the IR is built)."""
     base_command: tuple[str, ...]
     arguments: tuple[str | Arg, ...] = ()
     container: str | None = None
@@ -34,10 +36,11 @@ class ToolOptions:
     hints: tuple[Mapping[str, Any], ...] = ()
     stdout: str | None = None  # redirect the stream to this file without a File output
     stderr: str | None = None
-    src: SourceLocation | None = None  # the decorator call: where options are written
+    loc: SourceLocation | None = None  # the decorator call: where options are written
 
 
 def freeze_mapping(m: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A nested mapping as sorted tuples, so the frozen IR can hold and compare it."""
     return tuple(m.items())
 
 
@@ -51,70 +54,22 @@ class ToolDef(Definition[P, R]):
         self.options = options
 
     def _build_ir(self) -> Tool:
+        """The Tool IR: the interface plus the decorator's options, each checked."""
         iface = self.interface
         where = iface.site.at()
         problems: list[Diagnostic] = list(iface.diagnostics)
         opts = self.options
-        said = opts.src or where  # problems with decorator options point at the decorator
+        said = opts.loc or where  # problems with decorator options point at the decorator
         if not opts.base_command:
-            problems.append(diag("CG112", said, problem=f"tool '{self.name}' has an empty "
-                                 "base command"))
-        arguments = []
-        for item in opts.arguments:
-            if isinstance(item, str):
-                arguments.append(Argument(value=item))
-            elif isinstance(item, Arg) and item.value_from is not None:
-                arguments.append(Argument(value=item.value_from, binding=Binding(
-                    position=item.position, prefix=item.prefix, separate=item.separate,
-                    shell_quote=item.shell_quote)))
-            else:
-                problems.append(diag("CG112", said, problem=f"argument {item!r} of tool "
-                                     f"'{self.name}' must be a string or Arg(value_from=...)"))
-        if sum(1 for o in iface.outputs if o.stream == "stdout") > 1 or sum(
-            1 for o in iface.outputs if o.stream == "stderr"
-        ) > 1:
-            problems.append(diag("CG112", where, problem=f"tool '{self.name}' captures the same "
-                                 "stream in two outputs"))
-        stdout_name = stderr_name = None
-        outputs = []
-        for out in iface.outputs:
-            if out.stream == "stdout":
-                stdout_name = out.glob or f"{self.name}.stdout"
-                out = attrs.evolve(out, glob=stdout_name)
-            elif out.stream == "stderr":
-                stderr_name = out.glob or f"{self.name}.stderr"
-                out = attrs.evolve(out, glob=stderr_name)
-            outputs.append(out)
-        for stream, name in (("stdout", opts.stdout), ("stderr", opts.stderr)):
-            if name is None:
-                continue
-            captured = stdout_name if stream == "stdout" else stderr_name
-            if captured is not None and captured != name:
-                problems.append(diag("CG112", said, problem=f"tool '{self.name}' sends "
-                                     f"{stream} to {name!r}, but an output captures it as "
-                                     f"{captured!r}"))
-            elif stream == "stdout":
-                stdout_name = name
-            else:
-                stderr_name = name
-        container = (
-            Container(image=opts.container, required=opts.container_required)
-            if opts.container
-            else None
-        )
-        files = []
-        for name, content in (opts.files or {}).items():
-            if not isinstance(content, str) or not name or "/" in name:
-                problems.append(diag("CG112", said, problem=f"files entry {name!r} of tool "
-                                     f"'{self.name}' must map a plain file name to text"))
-                continue
-            files.append((name, content))
-        stdin_inputs = [
-            name for name, arg in _stdin_params(self.func) if arg.stdin
-        ]
+            problems.append(diag("CG112", said, variant="empty_command", func=self.name))
+        arguments = self._arguments(said, problems)
+        outputs, stdout_name, stderr_name = self._stream_outputs(where, problems)
+        stdout_name, stderr_name = self._redirects(said, stdout_name, stderr_name, problems)
+        files = self._files(said, problems)
+        stdin_inputs = [name for name, arg in _stdin_params(self.func) if arg.stdin]
         if len(stdin_inputs) > 1:
-            problems.append(diag("CG112", where, problem=f"tool '{self.name}' reads standard "
-                                 f"input from more than one parameter: {stdin_inputs}"))
+            problems.append(diag("CG112", where, variant="stdin_twice", func=self.name,
+                                 params=stdin_inputs))
         return Tool(
             key=self.key,
             stdin_input=stdin_inputs[0] if stdin_inputs else None,
@@ -122,22 +77,89 @@ class ToolDef(Definition[P, R]):
             label=iface.doc.label,
             doc=iface.doc.doc,
             base_command=opts.base_command,
-            arguments=tuple(arguments),
+            arguments=arguments,
             inputs=iface.inputs,
-            outputs=tuple(outputs),
+            outputs=outputs,
             stdout_name=stdout_name,
             stderr_name=stderr_name,
-            container=container,
+            container=(Container(image=opts.container, required=opts.container_required)
+                       if opts.container else None),
             packages=read_packages(opts.packages, self.name, said, problems),
             resources=read_resources(opts.resources, self.name, said, problems),
             env=read_env(opts.env, self.name, said, problems),
-            files=tuple(files),
+            files=files,
             success_codes=opts.success_codes,
             extra_requirements=tuple(freeze_mapping(r) for r in opts.requirements),
             extra_hints=tuple(freeze_mapping(h) for h in opts.hints),
-            src=where,
+            loc=where,
             diagnostics=tuple(problems),
         )
+
+    def _arguments(self, said: SourceLocation, problems: list[Diagnostic]) -> tuple[Argument, ...]:
+        """`arguments=`: strings, or Arg(value_from=...) with a binding."""
+        arguments = []
+        for item in self.options.arguments:
+            if isinstance(item, str):
+                arguments.append(Argument(value=item))
+            elif isinstance(item, Arg) and item.value_from is not None:
+                arguments.append(Argument(value=item.value_from,
+                                          binding=item.binding(item.position, as_argument=True)))
+            else:
+                problems.append(diag("CG112", said, variant="bad_argument", item=repr(item),
+                                     func=self.name))
+        return tuple(arguments)
+
+    def _stream_outputs(
+        self, where: SourceLocation, problems: list[Diagnostic]
+    ) -> tuple[tuple[OutputPort, ...], str | None, str | None]:
+        """(outputs, stdout file, stderr file): a captured stream gets a file name, and its
+        output globs that name."""
+        outputs = self.interface.outputs
+        if sum(1 for o in outputs if o.stream == "stdout") > 1 or sum(
+            1 for o in outputs if o.stream == "stderr"
+        ) > 1:
+            problems.append(diag("CG112", where, variant="stream_twice", func=self.name))
+        stdout_name = stderr_name = None
+        found = []
+        for out in outputs:
+            if out.stream == "stdout":
+                stdout_name = out.glob or f"{self.name}.stdout"
+                out = attrs.evolve(out, glob=stdout_name)
+            elif out.stream == "stderr":
+                stderr_name = out.glob or f"{self.name}.stderr"
+                out = attrs.evolve(out, glob=stderr_name)
+            found.append(out)
+        return tuple(found), stdout_name, stderr_name
+
+    def _redirects(
+        self, said: SourceLocation, stdout_name: str | None, stderr_name: str | None,
+        problems: list[Diagnostic],
+    ) -> tuple[str | None, str | None]:
+        """`stdout=`/`stderr=`: a stream sent to a file that an output reads (not captured)."""
+        names = {"stdout": stdout_name, "stderr": stderr_name}
+        for stream, name in (("stdout", self.options.stdout), ("stderr", self.options.stderr)):
+            if name is None:
+                continue
+            captured = names[stream]
+            if captured is not None and captured != name:
+                problems.append(diag("CG112", said, variant="stream_renamed", func=self.name,
+                                     stream=stream, name=repr(name), captured=repr(captured)))
+            else:
+                names[stream] = name
+        return names["stdout"], names["stderr"]
+
+    def _files(
+        self, said: SourceLocation, problems: list[Diagnostic]
+    ) -> tuple[tuple[str, str], ...]:
+        """`files=`: plain file name -> text template, written into the working directory."""
+        files = []
+        for name, content in (self.options.files or {}).items():
+            if not isinstance(content, str) or not name or "/" in name:
+                problems.append(diag("CG112", said, variant="bad_files_entry", name=repr(name),
+                                     func=self.name))
+                continue
+            files.append((name, content))
+        return tuple(files)
 
 
 def _stdin_params(func: Callable[..., Any]) -> list[tuple[str, Arg]]:
@@ -178,7 +200,8 @@ def tool(
     `packages` ("name" or "name==version") become a SoftwareRequirement hint, `resources` a
     ResourceRequirement (plus ToolTimeLimit, and cwltool's CUDARequirement when gpus > 0),
     `env` an EnvVarRequirement, `files` (name -> text, may use CWL parameter references)
-    InitialWorkDirRequirement entries. `stdout`/`stderr` redirect a stream to a file that
+    InitialWorkDirRequirement entries.
+    `stdout`/`stderr` redirect a stream to a file that
     an output reads (e.g. `Out(glob="n.txt", load_contents=True, output_eval=...)`); to get
     the stream itself as a File output, annotate the output with `stdout(...)` instead.
     """
@@ -199,7 +222,7 @@ def tool(
         hints=tuple(hints),
         stdout=stdout,
         stderr=stderr,
-        src=caller_location(),
+        loc=caller_location(),
     )
 
     def decorate(func: Callable[P, R]) -> ToolDef[P, R]:

@@ -86,8 +86,8 @@ def test_ports_types_records_enums_and_positions(tool_file: Path) -> None:
     # positions: the line each parameter is written on
     lines = TOOL.splitlines()
     for name, port in ports.items():
-        assert port.src is not None and port.src.path.endswith("wc.cwl")
-        assert lines[port.src.line - 1].strip().startswith(f"{name}:"), (name, port.src)
+        assert port.loc is not None and port.loc.path.endswith("wc.cwl")
+        assert lines[port.loc.line - 1].strip().startswith(f"{name}:"), (name, port.loc)
 
 
 def test_v1_0_documents_are_upgraded_and_run_references_followed(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_v1_0_documents_are_upgraded_and_run_references_followed(tmp_path: Path)
     classes = {dict(r)["class"] for r in step.process.extra_requirements}
     assert {"NetworkAccess", "LoadListingRequirement"} <= classes
     assert wf.outputs[0].type == t.Array(t.FILE)
-    assert step.src is not None and step.src.line == 12
+    assert step.loc is not None and step.loc.line == 12
 
 
 def test_graph_documents_need_an_id_unless_they_have_main(tmp_path: Path) -> None:
