@@ -397,6 +397,7 @@ class PythonWriter:
         if doc:
             body.append(_docstring(doc, 0))
         step_vars: dict[str, str] = {}
+        scattered_steps = {step.id for step in wf.steps if any(i.scattered for i in step.inputs)}
         step_multi: dict[str, bool] = {}
         local = _Names({p.name for p in wf.inputs} | _RESERVED | set(self.func_names.values()))
 
@@ -428,8 +429,16 @@ class PythonWriter:
             step_vars[step.id] = var
             outs = step.process.outputs
             step_multi[step.id] = not (len(outs) == 1 and outs[0].name == "out")
-            call = _call(fn, args, indent=4 + len(var) + 3)
-            body.append(f"{var} = {call}" if outs else call)
+            target = var
+            if scattered and not step_multi[step.id]:
+                # `.map(...)` is typed Any: say what the list holds, for mypy --strict
+                out_type: t.CwlType = outs[0].type
+                levels = len(scattered) if step.scatter_method == "nested_crossproduct" else 1
+                for _ in range(levels):
+                    out_type = t.Array(out_type)
+                target = f"{var}: {self.annotation(out_type)}"
+            call = _call(fn, args, indent=4 + len(target) + 3)
+            body.append(f"{target} = {call}" if outs else call)
         results = []
         for o in wf.outputs:
             srcs = o.sources
@@ -440,7 +449,14 @@ class PythonWriter:
         if multi:
             body.append("return " + _call(ret, [f"{n}={v}" for n, v in results], indent=11))
         elif results:
-            body.append(f"return {results[0][1]}")
+            value = results[0][1]
+            (out,) = wf.outputs
+            if any(isinstance(src, StepOutputRef) and src.step in scattered_steps
+                   and step_multi[src.step] for src in out.sources):
+                # a field of a `.map(...)` result is typed Any: say what it is, for mypy
+                self.typing.add("cast")
+                value = f"cast({self.annotation(out.type)}, {value})"
+            body.append(f"return {value}")
         lines = ["@workflow", sig] + ["    " + line.replace("\n", "\n    ")
                                      for line in body]
         return "\n".join(ln if ln.strip() else "" for ln in "\n".join(lines).split("\n"))
