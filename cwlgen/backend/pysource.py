@@ -425,7 +425,9 @@ class PythonWriter:
                 fn = f"{callee}.map"
                 if step.scatter_method and step.scatter_method != "dotproduct":
                     args.append(f"method={lit(step.scatter_method)}")
-            var = local.take(_ident(step.id, "step"))
+            want = _ident(step.id, "step")
+            # a step named like the function it calls: its results are `<name>_out`
+            var = local.take(f"{want}_out" if want in local.taken else want)
             step_vars[step.id] = var
             outs = step.process.outputs
             step_multi[step.id] = not (len(outs) == 1 and outs[0].name == "out")
