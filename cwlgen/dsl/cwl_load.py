@@ -722,7 +722,8 @@ class _Loader:
             if getattr(o, "pickValue", None):
                 self.gap("pickValue on a workflow output (pick_value comes with issue 9)",
                          opos)
-                srcs = []  # picked values have no type the IR can check
+                self._check_picked(oname, tp, str(o.pickValue), srcs, o.linkMerge, opos)
+                srcs = []  # the IR has no picked value: checked here, then left alone
             if o.linkMerge == "merge_flattened":
                 self.gap("linkMerge: merge_flattened (comes with issue 9)", opos)
                 srcs = []
@@ -734,6 +735,27 @@ class _Loader:
         return Workflow(key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
                         inputs=tuple(inputs), outputs=tuple(outputs), steps=tuple(steps),
                         loc=_src(pos))
+
+    def _check_picked(self, name: str, declared: t.CwlType, method: str,
+                      sources: list[Source], link_merge: str | None,
+                      where: Position | None) -> None:
+        """What `pickValue` yields must fit the declared type (cwltool rejects it otherwise)."""
+        if not sources:
+            return
+        first = t.strip_optional(sources[0].type)
+        if link_merge == "merge_flattened" and isinstance(first, t.Array):
+            item = t.strip_optional(first.items)  # arrays flattened into one list
+        elif len(sources) > 1 or link_merge:
+            item = first  # one value per source
+        else:
+            whole = t.strip_optional(sources[0].type)
+            if not isinstance(whole, t.Array):
+                return
+            item = t.strip_optional(whole.items)
+        picked: t.CwlType = t.Array(item) if method == "all_non_null" else item
+        if not t.assignable(picked, declared):
+            self.error(f"output '{name}' is declared {declared}, but pickValue: {method} "
+                       f"gives {picked}", where)
 
     def _process_name(self, run: Any) -> str:
         rid = str(getattr(run, "id", "") or "")

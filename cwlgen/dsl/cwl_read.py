@@ -301,6 +301,14 @@ def read_uri(uri: str) -> Any:
     add_lc_filename(cast(Any, raw), uri)
     try:
         raw = resolve_mixins(raw, uri)
+        if version != "v1.2":
+            # valid for the version it declares? (cwltool checks that before upgrading: a v1.0
+            # document using v1.1+ syntax is invalid, even though the upgrade would accept it)
+            import copy
+
+            from cwl_utils.parser import load_document_by_yaml as load_any_version
+
+            load_any_version(copy.deepcopy(raw), uri, None, None, load_all=True)
         raw = upgrade(raw, uri)
         add_lc_filename(raw, uri)
         base = uri.rsplit("/", 1)[0]
