@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 # Jobs run `python3` and tools such as DP3.py from PATH: let them find the project's venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup demo demo-lofar demo-calibrator test check-generated generated images lint typecheck bench bench-quick clean
+.PHONY: setup demo demo-lofar demo-calibrator test check-generated generated images lint \
+	typecheck bench bench-quick conformance conformance-required clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -71,6 +72,16 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python benchmarks/compile.py --quick
+
+## conformance: the CWL v1.2 conformance suite round-tripped (CWL -> cwlgen import -> Python
+## -> cwlgen build -> cwltool --no-container), per tag; the suite is ../shared/conformance
+## beside the repository (or CWLGEN_CONFORMANCE_SUITE). All 378 tests: 10+ min here.
+conformance: $(STAMP)
+	$(BIN)/python scripts/conformance.py -j2 --report conformance-report.md
+
+## conformance-required: the `required` tests only (what CI runs, a few minutes)
+conformance-required: $(STAMP)
+	$(BIN)/python scripts/conformance.py -j2 --tags required
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache

@@ -1,12 +1,14 @@
 """cwlgen: typed Python in, standards-compliant CWL v1.2 out.
 
 Declare command-line tools with `@tool`, Python functions with `@task`, and workflows with
-`@workflow`; compile them with `cwlgen.compile` or the `cwlgen` command.
+`@workflow`; compile them with `cwlgen.compile` or the `cwlgen` command. Hand-written CWL
+comes in with `cwlgen.load` (or `cwlgen import` as Python source).
 """
 
 from typing import TYPE_CHECKING, Any
 
 from cwlgen.compiler import Compiled, check, compile
+from cwlgen.dsl.loaded import load
 from cwlgen.dsl.spec import Arg, Out, Resources, stderr, stdout
 from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
@@ -47,6 +49,7 @@ __all__ = [
     "check",
     "compile",
     "graph",
+    "load",
     "run",
     "run_local",
     "stderr",

@@ -2,7 +2,8 @@
 
 Codes never change meaning once released; new problems get new codes. Ranges:
 CG0xx loading a target, CG1xx definitions (signatures, annotations, metadata), CG2xx
-connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running, CG8xx
+connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running,
+CG6xx reading hand-written CWL (`cwlgen.load`, `cwlgen import`, `cwlgen check x.cwl`), CG8xx
 pictures (graphs).
 `docs/diagnostics.md` explains each one.
 
@@ -53,6 +54,9 @@ MESSAGES: dict[str, Message] = {
         "no_file": "no such file: {path}",
         "no_module": "no module or file named '{spec}'",
         "no_object": "{spec} has no object '{name}'{hint}",
+        "import_not_py": "-o {path}: the output of `cwlgen import` must be a .py file",
+        "import_to_folder": "-o {path} is a folder; name the .py file to write",
+        "import_exists": "{path} exists; choose the file to write with -o OUT.py",
     }),
     "CG003": Message("error", variants={
         "not_definition": "{spec}:{name} is not a cwlgen {kinds}",
@@ -161,6 +165,8 @@ MESSAGES: dict[str, Message] = {
                            "to text",
         "stdin_twice": "tool '{func}' reads standard input from more than one parameter: "
                        "{params}",
+        "stream_renamed": "tool '{func}' sends {stream} to {name}, but an output captures it "
+                          "as {captured}",
     }),
     "CG113": Message(
         "error",
@@ -329,6 +335,18 @@ MESSAGES: dict[str, Message] = {
     "CG507": Message("error", "step '{step}' failed under {runner}", variants={
         "engine": "the {runner} run failed (exit code {exit_code})",
     }),
+    # --- hand-written CWL --------------------------------------------------------------
+    "CG601": Message("error", "cannot read this CWL document: {reason}"),
+    "CG602": Message(
+        "error",
+        "{construct}: the cwlgen DSL cannot express this yet, so importing it would lose it; "
+        "keep this process as CWL and call it with cwlgen.load(..., ref=...)",
+    ),
+    "CG603": Message(
+        "error",
+        "the Python written for {what} does not compile back ({error}); this is a bug in "
+        "cwlgen import, please report it",
+    ),
     # --- pictures (cwlgen graph, notebook display) -------------------------------------
     "CG801": Message(
         "error",

@@ -20,6 +20,8 @@ def processes_in_order(root: Process) -> list[Process]:
         if p.key in seen:
             return
         seen.add(p.key)
+        if p.run_ref is not None:  # hand-written CWL used by reference: no document
+            return
         order.append(p)
         if isinstance(p, Workflow):
             for step in p.steps:
@@ -76,7 +78,7 @@ def folder_documents(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
     names = document_names(processes)
 
     def run_ref(p: Process) -> str:
-        return f"{names[p.key]}.cwl"
+        return p.run_ref if p.run_ref is not None else f"{names[p.key]}.cwl"
 
     docs: dict[str, dict[str, Any]] = {}
     for p in processes:
@@ -97,7 +99,7 @@ def packed_document(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
     names[root.key] = "main"
 
     def run_ref(p: Process) -> str:
-        return f"#{names[p.key]}"
+        return p.run_ref if p.run_ref is not None else f"#{names[p.key]}"
 
     graph = []
     for p in processes:

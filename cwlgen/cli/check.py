@@ -29,8 +29,8 @@ from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of `cwlgen check`."""
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help=".py files, folders (searched recursively) or modules, "
-                   "optionally FILE:OBJECT")
+                   help=".py or .cwl files, folders (searched recursively for both) or "
+                   "modules, optionally FILE:OBJECT (FILE.cwl#ID for a $graph)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--determinism", metavar="TARGET",
@@ -57,6 +57,12 @@ def run(args: argparse.Namespace) -> int:
     failures: list[TargetLoadError] = []
     checked = 0
     for target in _expand(args.paths):
+        if target.partition("#")[0].endswith(".cwl"):  # hand-written CWL: the same checks
+            from cwlgen.cwl_import import check_cwl
+
+            checked += 1
+            diagnostics += check_cwl(target)
+            continue
         try:
             defs = _definitions(target)
         except TargetLoadError as exc:
@@ -81,12 +87,13 @@ def _definitions(target: str) -> list[Definition[..., Any]]:
 
 
 def _expand(paths: list[str]) -> list[str]:
-    """Each path, with folders replaced by the .py files under them (hidden ones skipped)."""
+    """Each path, with folders replaced by the .py and .cwl files under them (hidden ones
+    skipped)."""
     out = []
     for p in paths:
         path = Path(split_target(p)[0])
         if path.is_dir():
-            out += [str(f) for f in sorted(path.rglob("*.py"))
+            out += [str(f) for f in sorted([*path.rglob("*.py"), *path.rglob("*.cwl")])
                     if not any(part.startswith(".") for part in f.parts)]
         else:
             out.append(p)

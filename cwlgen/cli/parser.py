@@ -21,7 +21,10 @@ COMMANDS = {
     "run": "Compile and run a workflow with cwltool or Toil (resumable with --cache).",
     "resources": "Show each step's cores/RAM/GPUs/time and what the workflow needs in total.",
     "graph": "Draw a workflow: SVG, PNG, HTML (with Graphviz), DOT or Mermaid text.",
+    "import": "Turn a hand-written CWL document into typed cwlgen Python.",
 }
+# subcommands whose module name differs from the command (`import` is a keyword)
+MODULES = {"import": "import_cwl"}
 
 
 def build_parser(wanted: Sequence[str]) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
@@ -35,7 +38,7 @@ def build_parser(wanted: Sequence[str]) -> tuple[argparse.ArgumentParser, dict[s
     for name, help_text in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         if name in wanted:
-            module = importlib.import_module(f"cwlgen.cli.{name}")
+            module = importlib.import_module(f"cwlgen.cli.{MODULES.get(name, name)}")
             modules[name] = module
             module.add_arguments(p)
     return parser, modules

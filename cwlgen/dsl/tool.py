@@ -34,6 +34,8 @@ class ToolOptions:
     success_codes: tuple[int, ...] = ()
     requirements: tuple[Mapping[str, Any], ...] = ()
     hints: tuple[Mapping[str, Any], ...] = ()
+    stdout: str | None = None  # redirect the stream to this file without a File output
+    stderr: str | None = None
     loc: SourceLocation | None = None  # the decorator call: where options are written
 
 
@@ -62,6 +64,7 @@ class ToolDef(Definition[P, R]):
             problems.append(diag("CG112", said, variant="empty_command", func=self.name))
         arguments = self._arguments(said, problems)
         outputs, stdout_name, stderr_name = self._stream_outputs(where, problems)
+        stdout_name, stderr_name = self._redirects(said, stdout_name, stderr_name, problems)
         files = self._files(said, problems)
         stdin_inputs = [name for name, arg in _stdin_params(self.func) if arg.stdin]
         if len(stdin_inputs) > 1:
@@ -128,6 +131,23 @@ class ToolDef(Definition[P, R]):
             found.append(out)
         return tuple(found), stdout_name, stderr_name
 
+    def _redirects(
+        self, said: SourceLocation, stdout_name: str | None, stderr_name: str | None,
+        problems: list[Diagnostic],
+    ) -> tuple[str | None, str | None]:
+        """`stdout=`/`stderr=`: a stream sent to a file that an output reads (not captured)."""
+        names = {"stdout": stdout_name, "stderr": stderr_name}
+        for stream, name in (("stdout", self.options.stdout), ("stderr", self.options.stderr)):
+            if name is None:
+                continue
+            captured = names[stream]
+            if captured is not None and captured != name:
+                problems.append(diag("CG112", said, variant="stream_renamed", func=self.name,
+                                     stream=stream, name=repr(name), captured=repr(captured)))
+            else:
+                names[stream] = name
+        return names["stdout"], names["stderr"]
+
     def _files(
         self, said: SourceLocation, problems: list[Diagnostic]
     ) -> tuple[tuple[str, str], ...]:
@@ -170,6 +190,8 @@ def tool(
     success_codes: Iterable[int] = (),
     requirements: Iterable[Mapping[str, Any]] = (),
     hints: Iterable[Mapping[str, Any]] = (),
+    stdout: str | None = None,
+    stderr: str | None = None,
 ) -> Callable[[Callable[P, R]], ToolDef[P, R]]:
     """Declare a CommandLineTool from a typed function whose body is only a docstring.
 
@@ -179,6 +201,9 @@ def tool(
     ResourceRequirement (plus ToolTimeLimit, and cwltool's CUDARequirement when gpus > 0),
     `env` an EnvVarRequirement, `files` (name -> text, may use CWL parameter references)
     InitialWorkDirRequirement entries.
+    `stdout`/`stderr` redirect a stream to a file that
+    an output reads (e.g. `Out(glob="n.txt", load_contents=True, output_eval=...)`); to get
+    the stream itself as a File output, annotate the output with `stdout(...)` instead.
     """
     command = tuple(shlex.split(base_command)) if isinstance(base_command, str) else tuple(
         base_command
@@ -195,6 +220,8 @@ def tool(
         success_codes=tuple(success_codes),
         requirements=tuple(requirements),
         hints=tuple(hints),
+        stdout=stdout,
+        stderr=stderr,
         loc=caller_location(),
     )
 

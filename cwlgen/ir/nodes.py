@@ -184,6 +184,9 @@ class Tool:
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
+    # hand-written CWL used by reference (`cwlgen.load(..., ref=...)`): steps say `run: ref`
+    # and no document is written for it
+    run_ref: str | None = None
 
     kind: Literal["tool"] = "tool"
 
@@ -275,6 +278,7 @@ class Workflow:
     steps: tuple[Step, ...] = ()
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
+    run_ref: str | None = None  # see Tool.run_ref
 
     kind: Literal["workflow"] = "workflow"
 

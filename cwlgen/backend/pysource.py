@@ -1,0 +1,549 @@
+"""IR -> readable, typed Python source in the DSL (the writer behind `cwlgen import`).
+
+Records become dataclasses, enums `Enum`s, tools `@tool` functions with `Annotated[...,
+Arg(...)]` parameters and `Out(...)`/`stdout(...)` returns, workflows `@workflow` functions
+with keyword calls (`.map(...)` for scatter). Label and doc become docstrings. Parameters are
+keyword-only so the CWL order (and so the output's order) is kept whatever has defaults.
+Expressions are written verbatim. The text is deterministic: the same IR gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import os
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from cwlgen.ir import (
+    NO_DEFAULT,
+    InputPort,
+    OutputPort,
+    Process,
+    StepOutputRef,
+    Tool,
+    Workflow,
+    WorkflowInputRef,
+)
+from cwlgen.ir import types as t
+
+_SAFE_WORD = re.compile(r"[A-Za-z0-9_./=:+,@%-]+\Z")
+_LINE = 96
+
+
+def _ident(name: str, fallback: str = "x") -> str:
+    out = re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_") or fallback
+    if out[0].isdigit():
+        out = f"{fallback}_{out}"
+    if keyword.iskeyword(out):
+        out += "_"
+    return out
+
+
+def _camel(name: str) -> str:
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+", name) if p]
+    out = "".join(p[0].upper() + p[1:] for p in parts) or "Type"
+    return out if not out[0].isdigit() else f"T{out}"
+
+
+class _Names:
+    """Unique Python names, handed out in a fixed order."""
+
+    def __init__(self, reserved: Iterable[str] = ()) -> None:
+        self.taken = set(reserved)
+
+    def take(self, want: str) -> str:
+        name, n = want, 1
+        while name in self.taken:
+            n += 1
+            name = f"{want}_{n}"
+        self.taken.add(name)
+        return name
+
+
+_RESERVED = {
+    "Annotated", "Any", "Arg", "Directory", "Enum", "File", "NamedTuple", "Out", "Resources",
+    "cast", "dataclass", "stderr", "stdout", "tool", "workflow", "enum", "typing",
+}
+
+
+class PythonWriter:
+    """Writes one module holding a root process and everything it runs."""
+
+    def __init__(self, out_dir: str, source_label: str) -> None:
+        self.out_dir = out_dir
+        self.source_label = source_label
+        self.names = _Names(_RESERVED)
+        self.classes: list[str] = []  # class definitions, in order of first use
+        self.type_names: dict[t.CwlType, str] = {}
+        self.functions: list[str] = []
+        self.func_names: dict[str, str] = {}  # process key -> function name
+        self.imports: set[str] = set()
+        self.typing: set[str] = set()
+
+    # --- types ------------------------------------------------------------------------
+    def annotation(self, tp: t.CwlType) -> str:
+        if isinstance(tp, t.Prim):
+            simple = {"string": "str", "int": "int", "float": "float", "boolean": "bool",
+                      "File": "File", "Directory": "Directory", "long": "Long",
+                      "double": "Double"}
+            if tp.name == "Any":
+                self.typing.add("Any")
+                return "Any"
+            if tp.name in ("File", "Directory", "long", "double"):
+                self.imports.add(simple[tp.name])
+            return simple[tp.name]
+        if isinstance(tp, t.Optional):
+            return f"{self.annotation(tp.inner)} | None"
+        if isinstance(tp, t.Array):
+            return f"list[{self.annotation(tp.items)}]"
+        if isinstance(tp, t.Enum):
+            return self.enum_class(tp)
+        if isinstance(tp, t.Record):
+            return self.record_class(tp)
+        raise TypeError(f"not a CWL type: {lit(tp)}")  # pragma: no cover
+
+    def enum_class(self, tp: t.Enum) -> str:
+        if tp in self.type_names:
+            return self.type_names[tp]
+        name = self.names.take(_camel(tp.name))
+        self.type_names[tp] = name
+        members = _Names()
+        lines = [f"class {name}(enum.Enum):"]
+        for sym in tp.symbols:
+            member = members.take(_ident(sym, "V").upper())
+            lines.append(f"    {member} = {lit(sym)}")
+        self.classes.append("\n".join(lines))
+        return name
+
+    def record_class(self, tp: t.Record) -> str:
+        if tp in self.type_names:
+            return self.type_names[tp]
+        name = self.names.take(_camel(tp.name))
+        self.type_names[tp] = name
+        fields = [(f, self.annotation(f.type)) for f in tp.fields]
+        lines = ["@dataclass(kw_only=True)", f"class {name}:"]
+        for f, ann in fields:
+            default = " = None" if isinstance(f.type, t.Optional) else ""
+            lines.append(f"    {f.name}: {ann}{default}")
+            if f.doc:
+                lines.append(f"    {_docstring(f.doc, 4)}")
+        if not fields:
+            lines.append("    pass")
+        self.classes.append("\n".join(lines))
+        return name
+
+    # --- values -----------------------------------------------------------------------
+    def value(self, value: Any, tp: t.CwlType | None) -> str:
+        base = t.strip_optional(tp) if tp is not None else None
+        if value is None:
+            return "None"
+        if isinstance(base, t.Enum) and isinstance(value, str) and value in base.symbols:
+            cls = self.enum_class(base)
+            members = _Names()
+            for sym in base.symbols:
+                member = members.take(_ident(sym, "V").upper())
+                if sym == value:
+                    return f"{cls}.{member}"
+        if isinstance(base, t.Record) and isinstance(value, dict) and set(value) <= {
+            f.name for f in base.fields
+        }:
+            cls = self.record_class(base)
+            args = ", ".join(f"{f.name}={self.value(value[f.name], f.type)}"
+                             for f in base.fields if f.name in value)
+            return f"{cls}({args})"
+        if isinstance(value, dict) and value.get("class") in ("File", "Directory"):
+            return self.path_value(value)
+        if isinstance(value, list):
+            items = base.items if isinstance(base, t.Array) else None
+            return "[" + ", ".join(self.value(v, items) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{lit(k)}: {self.value(v, None)}"
+                                   for k, v in value.items()) + "}"
+        if isinstance(value, float) and value.is_integer() and isinstance(base, t.Prim) and \
+                base.name in ("float", "double"):
+            return lit(value)
+        return lit(value)
+
+    def relocate(self, obj: Any) -> Any:
+        """File/Directory locations made relative to the folder the source is written to."""
+        if isinstance(obj, dict):
+            out = {k: self.relocate(v) for k, v in obj.items()}
+            loc = out.get("location")
+            if isinstance(loc, str) and urlparse(loc).scheme == "file":
+                path = unquote(urlparse(loc).path)
+                out["location"] = os.path.relpath(path, self.out_dir)
+            return out
+        if isinstance(obj, list):
+            return [self.relocate(v) for v in obj]
+        return obj
+
+    def path_value(self, value: dict[str, Any]) -> str:
+        value = self.relocate(value)
+        cls = value["class"]
+        self.imports.add(cls)
+        if set(value) == {"class", "location"}:
+            return f"{cls}({lit(value['location'])})"
+        self.typing.add("cast")
+        return f"cast({cls}, {lit(value)})"
+
+    # --- processes --------------------------------------------------------------------
+    def function_name(self, process: Process) -> str:
+        if process.key not in self.func_names:
+            self.func_names[process.key] = self.names.take(_ident(process.name, "process"))
+        return self.func_names[process.key]
+
+    def write_process(self, process: Process) -> str:
+        """Write `process` (after everything it runs); return its function name."""
+        if process.key in self.func_names and any(
+            f"def {self.func_names[process.key]}(" in fn for fn in self.functions
+        ):
+            return self.func_names[process.key]
+        if isinstance(process, Workflow):
+            for step in process.steps:
+                self.write_process(step.process)
+        name = self.function_name(process)
+        text = self.tool(process, name) if isinstance(process, Tool) else \
+            self.workflow(process, name)
+        self.functions.append(text)
+        return name
+
+    def returns(self, process: Process, name: str, outputs: list[tuple[str, str]]) -> str:
+        if len(outputs) == 1 and outputs[0][0] == "out":
+            return outputs[0][1]
+        if not outputs:
+            return "None"
+        cls = self.names.take(_camel(name) + "Outputs")
+        self.typing.add("NamedTuple")
+        lines = [f"class {cls}(NamedTuple):"]
+        # a field named like a tuple method (count, index) shadows it: fine at run time,
+        # mypy objects
+        lines += [f"    {field}: {ann}" + ("  # type: ignore[assignment]"
+                                          if field in ("count", "index") else "")
+                  for field, ann in outputs]
+        self.classes.append("\n".join(lines))
+        return cls
+
+    def param(self, port: InputPort, *, tool: bool) -> str:
+        ann = self.annotation(port.type)
+        meta: list[str] = []
+        b = port.binding
+        if tool:
+            if b is None:
+                meta.append("bind=False")
+            else:
+                meta.append(f"position={b.position if b.position is not None else 0}")
+                if b.prefix is not None:
+                    meta.append(f"prefix={lit(b.prefix)}")
+                if not b.separate:
+                    meta.append("separate=False")
+                if b.item_separator is not None:
+                    meta.append(f"item_separator={lit(b.item_separator)}")
+                if not b.shell_quote:
+                    meta.append("shell_quote=False")
+                if b.value_from is not None:
+                    meta.append(f"value_from={lit(b.value_from)}")
+        doc = "\n\n".join(x for x in (port.label, port.doc) if x)
+        if doc:
+            meta.append(f"doc={lit(doc)}")
+        if port.format:
+            meta.append(f"format={lit(port.format)}")
+        if port.secondary_files:
+            meta.append(f"secondary_files={lit(list(port.secondary_files))}")
+        if port.load_listing:
+            meta.append(f"load_listing={lit(port.load_listing)}")
+        if port.load_contents:
+            meta.append("load_contents=True")
+        if port.staging is not None:
+            if port.staging.inplace:
+                meta.append("inplace=True")
+            elif port.staging.writable:
+                meta.append("writable=True")
+            else:
+                meta.append("stage=True")
+        if meta:
+            self.imports.add("Arg")
+            self.typing.add("Annotated")
+            ann = f"Annotated[{ann}, Arg({', '.join(meta)})]"
+        default = ""
+        if port.default is not NO_DEFAULT:
+            default = f" = {self.value(port.default, port.type)}"
+        elif isinstance(port.type, t.Optional):
+            default = " = None"
+        return f"{port.name}: {ann}{default}"
+
+    def out_annotation(self, port: OutputPort) -> str:
+        ann = self.annotation(port.type)
+        meta = []
+        if port.stream is not None:
+            if not (port.format or port.secondary_files or port.doc):
+                self.imports.add(port.stream)
+                self.typing.add("Annotated")
+                name = lit(port.glob) if port.glob else ""
+                return f"Annotated[{ann}, {port.stream}({name})]"
+            meta.append(f"stream={lit(port.stream)}")
+            if port.glob:
+                meta.append(f"filename={lit(port.glob)}")
+        elif port.glob is not None:
+            meta.append(f"glob={lit(port.glob)}")
+        if port.load_contents:
+            meta.append("load_contents=True")
+        if port.output_eval is not None:
+            meta.append(f"output_eval={lit(port.output_eval)}")
+        if port.format:
+            meta.append(f"format={lit(port.format)}")
+        if port.secondary_files:
+            meta.append(f"secondary_files={lit(list(port.secondary_files))}")
+        if port.doc:
+            meta.append(f"doc={lit(port.doc)}")
+        if not meta:
+            return ann
+        self.imports.add("Out")
+        self.typing.add("Annotated")
+        return f"Annotated[{ann}, Out({', '.join(meta)})]"
+
+    def tool(self, tool: Tool, name: str) -> str:
+        self.imports.add("tool")
+        opts: list[str] = []
+        cmd = list(tool.base_command)
+        if cmd and all(_SAFE_WORD.match(c) for c in cmd):
+            opts.append(lit(" ".join(cmd)))
+        else:
+            opts.append(lit(cmd) if cmd else "None")
+        if tool.arguments:
+            items = []
+            for a in tool.arguments:
+                if a.binding is None:
+                    items.append(lit(a.value))
+                else:
+                    self.imports.add("Arg")
+                    meta = [f"value_from={lit(a.value)}"]
+                    if a.binding.position is not None:
+                        meta.insert(0, f"position={a.binding.position}")
+                    if a.binding.prefix is not None:
+                        meta.append(f"prefix={lit(a.binding.prefix)}")
+                    if not a.binding.separate:
+                        meta.append("separate=False")
+                    if not a.binding.shell_quote:
+                        meta.append("shell_quote=False")
+                    items.append(f"Arg({', '.join(meta)})")
+            opts.append(f"arguments=[{', '.join(items)}]")
+        if tool.container is not None:
+            opts.append(f"container={lit(tool.container.image)}")
+            if tool.container.required:
+                opts.append("container_required=True")
+        if tool.packages:
+            opts.append("packages=[" + ", ".join(
+                lit({"name": p.name, "versions": list(p.versions)}) if p.versions else
+                lit(p.name) for p in tool.packages) + "]")
+        res = tool.resources
+        if res is not None:
+            self.imports.add("Resources")
+            parts = []
+            for field, value in (("cores", res.cores), ("ram", res.ram_mib),
+                                 ("tmpdir", res.tmpdir_mib), ("outdir", res.outdir_mib),
+                                 ("time_limit", res.time_limit_s)):
+                if value is not None:
+                    parts.append(f"{field}={lit(value)}")
+            if res.gpus:
+                parts.append(f"gpus={res.gpus}")
+            opts.append(f"resources=Resources({', '.join(parts)})")
+        if tool.env:
+            opts.append(f"env={lit(dict(tool.env))}")
+        if tool.files:
+            opts.append(f"files={lit(dict(tool.files))}")
+        for stream, redirect in (("stdout", tool.stdout_name), ("stderr", tool.stderr_name)):
+            if redirect is not None and not any(o.stream == stream for o in tool.outputs):
+                opts.append(f"{stream}={lit(redirect)}")
+        if tool.success_codes:
+            opts.append(f"success_codes={lit(list(tool.success_codes))}")
+        if tool.extra_requirements:
+            opts.append("requirements=[" + ", ".join(
+                self.plain(dict(r)) for r in tool.extra_requirements) + "]")
+        if tool.extra_hints:
+            opts.append("hints=[" + ", ".join(
+                self.plain(dict(h)) for h in tool.extra_hints) + "]")
+        params = []
+        for port in tool.inputs:
+            if tool.stdin_input == port.name:
+                self.imports.add("Arg")
+                self.typing.add("Annotated")
+                params.append(f"{port.name}: Annotated[{self.annotation(port.type)}, "
+                              "Arg(stdin=True)]")
+            else:
+                params.append(self.param(port, tool=True))
+        outputs = [(o.name, self.out_annotation(o)) for o in tool.outputs]
+        ret = self.returns(tool, name, outputs)
+        head = _call("@tool", opts)
+        sig = _signature(name, params, ret)
+        text = "\n\n".join(x for x in (tool.label, tool.doc) if x)
+        body = _docstring(text, 4) if text else "..."
+        return f"{head}\n{sig}\n    {body}"
+
+    def plain(self, value: Any) -> str:
+        return lit(self.relocate(value))
+
+    def workflow(self, wf: Workflow, name: str) -> str:
+        self.imports.add("workflow")
+        params = [self.param(p, tool=False) for p in wf.inputs]
+        outputs = [(o.name, self.annotation(o.type)) for o in wf.outputs]
+        ret = self.returns(wf, name, outputs)
+        multi = not (len(outputs) == 1 and outputs[0][0] == "out") and outputs
+        sig = _signature(name, params, ret)
+        body: list[str] = []
+        doc = "\n\n".join(x for x in (wf.label, wf.doc) if x)
+        if doc:
+            body.append(_docstring(doc, 0))
+        step_vars: dict[str, str] = {}
+        scattered_steps = {step.id for step in wf.steps if any(i.scattered for i in step.inputs)}
+        step_multi: dict[str, bool] = {}
+        local = _Names({p.name for p in wf.inputs} | _RESERVED | set(self.func_names.values()))
+
+        def ref(src: Any) -> str:
+            if isinstance(src, WorkflowInputRef):
+                return src.name
+            assert isinstance(src, StepOutputRef)
+            var = step_vars[src.step]
+            return f"{var}.{src.output}" if step_multi[src.step] else var
+
+        for step in wf.steps:
+            callee = self.func_names[step.process.key]
+            args = []
+            for si in step.inputs:
+                if si.sources:
+                    refs = [ref(s) for s in si.sources]
+                    text = f"[{', '.join(refs)}]" if si.merge else refs[0]
+                else:
+                    port = step.process.input(si.name)
+                    text = self.value(si.default, port.type if port else None)
+                args.append(f"{si.name}={text}")
+            scattered = [si for si in step.inputs if si.scattered]
+            fn = callee
+            if scattered:
+                fn = f"{callee}.map"
+                if step.scatter_method and step.scatter_method != "dotproduct":
+                    args.append(f"method={lit(step.scatter_method)}")
+            want = _ident(step.id, "step")
+            # a step named like the function it calls: its results are `<name>_out`
+            var = local.take(f"{want}_out" if want in local.taken else want)
+            step_vars[step.id] = var
+            outs = step.process.outputs
+            step_multi[step.id] = not (len(outs) == 1 and outs[0].name == "out")
+            target = var
+            if scattered and not step_multi[step.id]:
+                # `.map(...)` is typed Any: say what the list holds, for mypy --strict
+                out_type: t.CwlType = outs[0].type
+                levels = len(scattered) if step.scatter_method == "nested_crossproduct" else 1
+                for _ in range(levels):
+                    out_type = t.Array(out_type)
+                target = f"{var}: {self.annotation(out_type)}"
+            call = _call(fn, args, indent=4 + len(target) + 3)
+            body.append(f"{target} = {call}" if outs else call)
+        results = []
+        for o in wf.outputs:
+            srcs = o.sources
+            if o.merged:
+                results.append((o.name, "[" + ", ".join(ref(s) for s in srcs) + "]"))
+            else:
+                results.append((o.name, ref(srcs[0]) if srcs else "None"))
+        if multi:
+            body.append("return " + _call(ret, [f"{n}={v}" for n, v in results], indent=11))
+        elif results:
+            value = results[0][1]
+            (out,) = wf.outputs
+            if any(isinstance(src, StepOutputRef) and src.step in scattered_steps
+                   and step_multi[src.step] for src in out.sources):
+                # a field of a `.map(...)` result is typed Any: say what it is, for mypy
+                self.typing.add("cast")
+                value = f"cast({self.annotation(out.type)}, {value})"
+            body.append(f"return {value}")
+        lines = ["@workflow", sig] + ["    " + line.replace("\n", "\n    ")
+                                     for line in body]
+        return "\n".join(ln if ln.strip() else "" for ln in "\n".join(lines).split("\n"))
+
+    def module(self, root: Process) -> str:
+        self.write_process(root)
+        from_cwlgen = sorted(self.imports, key=lambda n: (n[0].islower(), n))
+        typing_names = sorted(self.typing - {"cast"}) + (["cast"] if "cast" in self.typing
+                                                         else [])
+        head = [
+            f'"""Imported from {self.source_label} by `cwlgen import`."""',
+            "# mypy: disable-error-code=\"empty-body\"",
+            "# (a tool's body is only its docstring; commands and JavaScript are kept verbatim)",
+            "# ruff: noqa: E501, B008",
+            "",
+        ]
+        std = []
+        if any(c.startswith("class ") and "(enum.Enum)" in c for c in self.classes):
+            std.append("import enum")
+        if any(c.startswith("@dataclass") for c in self.classes):
+            std.append("from dataclasses import dataclass")
+        if typing_names:
+            std.append(f"from typing import {', '.join(typing_names)}")
+        if std:
+            head += std + [""]
+        head.append(_call("from cwlgen import", sorted(from_cwlgen), bare=True))
+        parts = ["\n".join(head)] + self.classes + self.functions
+        return "\n\n\n".join(parts).rstrip() + "\n"
+
+
+def lit(value: Any) -> str:
+    """A Python literal for JSON-like data, strings in double quotes (ruff's style)."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(lit(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return lit(list(value))
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{lit(k)}: {lit(v)}" for k, v in value.items()) + "}"
+    return repr(value)
+
+
+def _docstring(text: str, indent: int) -> str:
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if text.endswith('"'):
+        text += " "
+    lines = text.splitlines() or [""]
+    pad = " " * indent
+    if len(lines) == 1:
+        return f'"""{lines[0]}"""'
+    rest = "\n".join((pad + ln) if ln.strip() else "" for ln in lines[1:])
+    return f'"""{lines[0]}\n{rest}\n{pad}"""'
+
+
+def _call(fn: str, args: list[str], indent: int = 0, bare: bool = False) -> str:
+    """`fn(a, b)` on one line when it fits, else one argument per line."""
+    if bare:
+        one = f"{fn} {', '.join(args)}"
+        if len(one) <= _LINE:
+            return one
+        return f"{fn} (\n" + "".join(f"    {a},\n" for a in args) + ")"
+    one = f"{fn}({', '.join(args)})"
+    if len(one) + indent <= _LINE and "\n" not in one:
+        return one
+    pad = " " * 4
+    inner = "".join(f"{pad}{a},\n" for a in args)
+    return f"{fn}(\n{inner})"
+
+
+def _signature(name: str, params: list[str], ret: str) -> str:
+    if not params:
+        return f"def {name}() -> {ret}:"
+    one = f"def {name}(*, {', '.join(params)}) -> {ret}:"
+    if len(one) <= _LINE:
+        return one
+    inner = "".join(f"    {p},\n" for p in params)
+    return f"def {name}(\n    *,\n{inner}) -> {ret}:"
+
+
+def write_python(root: Process, *, out_dir: str, source_label: str) -> tuple[str, str]:
+    """(module source, name of the root function) for `root` and everything it runs."""
+    writer = PythonWriter(out_dir, source_label)
+    text = writer.module(root)
+    return text, writer.func_names[root.key]
+
+
+__all__ = ["PythonWriter", "write_python"]

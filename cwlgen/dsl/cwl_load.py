@@ -1,0 +1,832 @@
+"""Hand-written CWL -> the same IR a decorator builds (tools, workflows, ports, types).
+
+`load_process` turns cwl-utils objects (read by `cwl_read`) into IR `Tool`/`Workflow` nodes,
+each carrying the `file.cwl:LINE` it came from, so the check passes and the emitter treat a
+hand-written tool exactly like a decorated one. What the IR (and so the DSL) cannot hold yet
+is collected as `Gap`s naming the construct and its position: `cwlgen check` ignores them
+(they are valid CWL), `cwlgen import` refuses to write Python that would silently drop them.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+from urllib.parse import unquote, urljoin, urlparse
+
+import attrs
+
+from cwlgen.dsl.cwl_read import Position, display_uri, position_of
+from cwlgen.ir import (
+    NO_DEFAULT,
+    Argument,
+    Binding,
+    Container,
+    InputPort,
+    OutputPort,
+    Package,
+    Process,
+    ResourceSpec,
+    Source,
+    Staging,
+    Step,
+    StepInput,
+    StepOutputRef,
+    Tool,
+    Workflow,
+    WorkflowInputRef,
+    WorkflowOutput,
+)
+from cwlgen.ir import types as t
+from cwlgen.ir.location import SourceLocation
+
+KNOWN_NAMESPACES = {
+    "http://commonwl.org/cwltool#": "cwltool",
+    "http://edamontology.org/": "edam",
+    "https://www.iana.org/assignments/media-types/": "iana",
+}
+_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_STDIN_REF = re.compile(r"^\$\(inputs\.([A-Za-z_][A-Za-z0-9_]*)\.path\)$")
+_STAGE_REF = re.compile(r"^\$\(inputs\.([A-Za-z_][A-Za-z0-9_]*)\)$")
+_AUTO_REQUIREMENTS = {
+    "SubworkflowFeatureRequirement", "ScatterFeatureRequirement",
+    "MultipleInputFeatureRequirement",
+}
+
+
+@attrs.frozen
+class Gap:
+    """A construct of a loaded document that the DSL cannot write yet. `metadata` gaps
+    (`$schemas`, `s:author`...) do not change what runs; `cwlgen import --drop-metadata`
+    drops them with a warning."""
+
+    construct: str
+    position: Position | None
+    metadata: bool = False
+
+    def render(self) -> str:
+        where = f"{self.position}: " if self.position else ""
+        return f"{where}{self.construct}"
+
+
+@attrs.frozen(kw_only=True)
+class Loaded:
+    """A loaded process and what of it the DSL cannot express."""
+
+    process: Process
+    uri: str
+    gaps: tuple[Gap, ...]
+    errors: tuple[Gap, ...] = ()  # invalid CWL that cwl-utils lets through (unknown types...)
+
+
+def shortname(uri: str) -> str:
+    """The last segment of a CWL id: `file:///x.cwl#step/out` -> `out`."""
+    frag = uri.rpartition("#")[2] if "#" in uri else uri.rpartition("/")[2]
+    return frag.rpartition("/")[2]
+
+
+def python_name(name: str, fallback: str = "x") -> str:
+    """A Python identifier close to `name` (CWL ids may contain dashes, dots, ...)."""
+    out = re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_") or fallback
+    if out[0].isdigit():
+        out = f"{fallback}_{out}"
+    if keyword.iskeyword(out) or out in ("File", "Directory"):
+        out += "_"
+    return out
+
+
+def _loc(obj: Any, fallback: Position | None = None) -> Position | None:
+    return position_of(obj) or fallback
+
+
+def _src(pos: Position | None) -> SourceLocation | None:
+    return SourceLocation(path=pos.path, line=pos.line) if pos else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return str(value)
+
+
+def _join(*texts: str | None) -> str | None:
+    """Label and doc as one text (the DSL has one docstring line per parameter)."""
+    return "\n\n".join(x for x in texts if x) or None
+
+
+def _compact(uri: str) -> str:
+    for full, prefix in KNOWN_NAMESPACES.items():
+        if uri.startswith(full):
+            return f"{prefix}:{uri[len(full):]}"
+    return uri
+
+
+class _Loader:
+    def __init__(self, uri: str) -> None:
+        self.uri = uri
+        self.gaps: list[Gap] = []
+        self.errors: list[Gap] = []
+        self.schemas_reported = False
+        self.cache: dict[str, Process] = {}
+        self.schema: dict[str, Any] = {}
+        self.documents: dict[str, Any] = {}  # document URI -> what cwl-utils read
+
+    def resolve_run(self, ref: str) -> Any:
+        """The process a `run:` reference names (documents read once each)."""
+        from cwlgen.dsl.cwl_read import read_uri, select
+
+        doc, _, frag = ref.partition("#")
+        if doc not in self.documents:
+            self.documents[doc] = read_uri(doc)
+        return select(self.documents[doc], doc, frag or None)
+
+    def base(self, obj: Any) -> str:
+        """The URL relative locations inside `obj` are resolved against."""
+        oid = str(getattr(obj, "id", "") or "")
+        return oid if urlparse(oid).scheme in ("file", "http", "https") else self.uri
+
+    def gap(self, construct: str, where: Position | None, *, metadata: bool = False) -> None:
+        self.gaps.append(Gap(construct, where, metadata))
+
+    def error(self, problem: str, where: Position | None) -> None:
+        self.errors.append(Gap(problem, where))
+
+    # --- types ----------------------------------------------------------------------
+    def type_of(self, tp: Any, hint: str, where: Position | None) -> t.CwlType:
+        if isinstance(tp, str):
+            if tp in t.PRIMITIVES:
+                if tp in ("long", "double"):
+                    self.gap(f"type '{tp}' (cwlgen.Long/cwlgen.Double come with issue 9)",
+                             where)
+                return t.Prim(tp)
+            if tp in ("stdout", "stderr", "stdin"):
+                return t.FILE
+            if tp == "null":
+                self.gap("type 'null' alone", where)
+                return t.Optional(t.ANY)
+            if tp in self.schema:
+                return self.type_of(self.schema[tp], shortname(tp), where)
+            import difflib
+
+            name = shortname(tp)
+            known = [*t.PRIMITIVES, *(shortname(k) for k in self.schema)]
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            self.error(f"unknown type '{name}'{hint}", where)
+            return t.ANY
+        if isinstance(tp, list):
+            members = [m for m in tp if m != "null"]
+            if len(members) == 1:
+                inner = self.type_of(members[0], hint, where)
+                return t.Optional(inner) if len(members) < len(tp) else inner
+            if not members:
+                self.gap("type 'null' alone", where)
+                return t.Optional(t.ANY)
+            self.gap("union type " + " | ".join(
+                shortname(m) if isinstance(m, str) else str(getattr(m, "type_", "?"))
+                for m in tp), where)
+            return t.ANY
+        if getattr(tp, "type_", None) == "array":
+            if getattr(tp, "inputBinding", None) is not None:
+                self.gap("inputBinding on array items", where)
+            return t.Array(self.type_of(tp.items, hint, where))
+        if getattr(tp, "type_", None) == "enum":
+            if getattr(tp, "inputBinding", None) is not None:
+                self.gap("inputBinding on an enum type", where)
+            name = tp.name if tp.name and not str(tp.name).startswith("_:") else hint
+            return t.Enum(name=shortname(str(name)), symbols=tuple(
+                str(s).rpartition("/")[2] if "#" in str(s) else str(s) for s in tp.symbols))
+        if getattr(tp, "type_", None) == "record":
+            if getattr(tp, "inputBinding", None) is not None:
+                self.gap("inputBinding on a record type", where)
+            name = tp.name if tp.name and not str(tp.name).startswith("_:") else hint
+            fields = []
+            for f in tp.fields or []:
+                fname = shortname(f.name)
+                if getattr(f, "inputBinding", None) is not None:
+                    self.gap(f"inputBinding on record field '{fname}'", _loc(f, where))
+                if getattr(f, "outputBinding", None) is not None:
+                    self.gap(f"outputBinding on record field '{fname}'", _loc(f, where))
+                if not _IDENT.match(fname):
+                    self.gap(f"record field name {fname!r} is not a Python identifier",
+                             _loc(f, where))
+                for attr in ("secondaryFiles", "format", "loadContents", "loadListing",
+                             "streamable"):
+                    if getattr(f, attr, None):
+                        self.gap(f"{attr} on record field '{fname}'", _loc(f, where))
+                fields.append(t.Field(name=fname, type=self.type_of(f.type_, fname, where),
+                                      doc=_text(f.doc)))
+            return t.Record(name=shortname(str(name)), fields=tuple(fields))
+        self.gap(f"type {tp!r}", where)
+        return t.ANY
+
+    # --- values -----------------------------------------------------------------------
+    def value(self, value: Any, base: str) -> Any:
+        """A default as CWL sees it; relative File/Directory locations made absolute URIs
+        (the Python writer makes them relative to where it writes)."""
+        if hasattr(value, "save"):  # cwl-utils File/Directory objects in step defaults
+            value = value.save(top=False, base_url=base, relative_uris=True)
+        if isinstance(value, Mapping):
+            out = {str(k): self.value(v, base) for k, v in value.items()}
+            if out.get("class") in ("File", "Directory"):
+                for key in ("location", "path"):
+                    loc = out.get(key)
+                    if isinstance(loc, str) and not urlparse(loc).scheme and loc:
+                        out.pop(key)
+                        out["location"] = urljoin(base, loc)
+            return out
+        if isinstance(value, list):
+            return [self.value(v, base) for v in value]
+        if isinstance(value, float) and value.is_integer() and getattr(value, "_exp", None):
+            # cwltool prints a float default as it is written: 1.23e5 as 123000, 123000.0 as
+            # 123000.0; an integral float written with an exponent behaves as the int does
+            return int(value)
+        return value
+
+    # --- processes --------------------------------------------------------------------
+    def key(self, obj: Any, name: str) -> str:
+        """A stable identity: the document's path as shown to the user, plus `#id` (never an
+        absolute path when the file is under the working directory: it appears in headers)."""
+        oid = str(getattr(obj, "id", "") or "")
+        if not oid or oid.startswith("_:"):
+            return f"{display_uri(self.uri)}#{name}"
+        doc, _, frag = oid.partition("#")
+        return display_uri(doc) + (f"#{frag}" if frag else "")
+
+    def process(self, obj: Any, name: str, where: Position | None = None) -> Process:
+        from cwl_utils.parser import cwl_v1_2 as c
+
+        key = str(getattr(obj, "id", "") or "")
+        if key and not key.startswith("_:") and key in self.cache:
+            return self.cache[key]
+        pos = _loc(obj, where)
+        self._read_schema_defs(obj)
+        options = getattr(obj, "loadingOptions", None)
+        if getattr(options, "schemas", None) and not self.schemas_reported:
+            self.schemas_reported = True
+            self.gap("$schemas (ontologies for format checking; document metadata comes "
+                     "with issue 9)", pos, metadata=True)
+        namespaces = dict(getattr(options, "namespaces", None) or {})
+        for field in sorted(getattr(obj, "extension_fields", None) or {}):
+            shown = _compact(field)
+            for prefix, full in namespaces.items():
+                if field.startswith(full):
+                    shown = f"{prefix}:{field[len(full):]}"
+            self.gap(f"metadata field '{shown}' (document metadata comes with issue 9)", pos,
+                     metadata=True)
+        if isinstance(obj, c.CommandLineTool):
+            proc: Process = self.tool(obj, name, pos)
+        elif isinstance(obj, c.Workflow):
+            proc = self.workflow(obj, name, pos)
+        else:
+            cls = type(obj).__name__
+            self.gap(f"{cls} (cwlgen.expression_tool comes with issue 9)"
+                     if cls == "ExpressionTool" else f"a process of class {cls}", pos)
+            proc = Tool(key=self.key(obj, name), name=name, loc=_src(pos),
+                        inputs=tuple(self.inputs(obj, tool=False)),
+                        outputs=tuple(self.plain_outputs(obj)))
+        if key and not key.startswith("_:"):
+            self.cache[key] = proc
+        return proc
+
+    def _read_schema_defs(self, obj: Any) -> None:
+        from cwl_utils.parser import cwl_v1_2 as c
+
+        for req in (obj.requirements or []):
+            if isinstance(req, c.SchemaDefRequirement):
+                for tp in req.types or []:
+                    if getattr(tp, "name", None):
+                        self.schema[str(tp.name)] = tp
+
+    def _check_name(self, name: str, what: str, where: Position | None) -> None:
+        if not _IDENT.match(name) or keyword.iskeyword(name):
+            self.gap(f"{what} name {name!r} is not a Python identifier (Arg(name=...) comes "
+                     "with issue 9)", where)
+
+    def inputs(self, obj: Any, *, tool: bool) -> list[InputPort]:
+        from cwl_utils.parser import cwl_v1_2 as c
+
+        base = self.base(obj)
+        ports = []
+        for p in obj.inputs or []:
+            name = shortname(p.id)
+            pos = _loc(p, position_of(obj))
+            self._check_name(name, "input", pos)
+            tp = self.type_of(p.type_, name, pos)
+            default = NO_DEFAULT if p.default is None else self.value(p.default, base)
+            binding = None
+            b = getattr(p, "inputBinding", None) if tool else None
+            if isinstance(b, c.CommandLineBinding):
+                binding = self.binding(b, pos)
+                if tp == t.BOOLEAN or tp == t.Optional(t.BOOLEAN):
+                    if b.prefix is None and b.valueFrom is None:
+                        self.gap("boolean input bound without a prefix", pos)
+            if getattr(p, "streamable", None):
+                self.gap("streamable (Arg(streamable=True) comes with issue 9)", pos)
+            fmt = p.format
+            if isinstance(fmt, list):
+                self.gap("a list of formats on an input", pos)
+                fmt = fmt[0] if fmt else None
+            ports.append(InputPort(
+                name=name, type=tp, default=default, label=_text(p.label), doc=_text(p.doc),
+                binding=binding, format=_compact(fmt) if isinstance(fmt, str) else None,
+                secondary_files=self.secondary(p.secondaryFiles, pos),
+                load_listing=getattr(p, "loadListing", None),
+                load_contents=bool(getattr(p, "loadContents", None)), loc=_src(pos)))
+        return ports
+
+    def secondary(self, value: Any, where: Position | None) -> tuple[str, ...]:
+        out = []
+        for s in value or []:
+            pattern = getattr(s, "pattern", s)
+            required = getattr(s, "required", None)
+            if required is not None:
+                self.gap("secondaryFiles with 'required:'", where)
+            out.append(str(pattern))
+        return tuple(out)
+
+    def binding(self, b: Any, where: Position | None) -> Binding:
+        position = b.position
+        if isinstance(position, str):
+            self.gap("an expression as inputBinding position", where)
+            position = None
+        if getattr(b, "loadContents", None):
+            self.gap("loadContents inside inputBinding", where)
+        return Binding(
+            position=position if position is not None else 0,
+            prefix=b.prefix, separate=b.separate is not False,
+            item_separator=b.itemSeparator, shell_quote=b.shellQuote is not False,
+            value_from=b.valueFrom)
+
+    def plain_outputs(self, obj: Any) -> list[OutputPort]:
+        out = []
+        for o in obj.outputs or []:
+            name = shortname(o.id)
+            pos = _loc(o, position_of(obj))
+            out.append(OutputPort(name=name, type=self.type_of(o.type_, name, pos),
+                                  loc=_src(pos)))
+        return out
+
+    def tool(self, obj: Any, name: str, pos: Position | None) -> Tool:
+        from cwl_utils.parser import cwl_v1_2 as c
+
+        key = self.key(obj, name)
+        inputs = self.inputs(obj, tool=True)
+        stdin_input = None
+        if obj.stdin is not None:
+            m = _STDIN_REF.match(str(obj.stdin))
+            port = next((p for p in inputs if m and p.name == m.group(1)), None)
+            if port is None or port.binding is not None or port.type != t.FILE:
+                self.gap(f"stdin: {obj.stdin} (only $(inputs.X.path) of an unbound File "
+                         "input is expressible)", pos)
+            else:
+                stdin_input = port.name
+        for p in obj.inputs or []:
+            if p.type_ == "stdin":
+                stdin_input = shortname(p.id)
+                inputs = [attrs.evolve(i, binding=None) if i.name == stdin_input else i
+                          for i in inputs]
+        outputs = []
+        stdout_name = obj.stdout
+        stderr_name = obj.stderr
+        for o in obj.outputs or []:
+            oname = shortname(o.id)
+            opos = _loc(o, pos)
+            self._check_name(oname, "output", opos)
+            tp = self.type_of(o.type_, oname, opos)
+            stream = o.type_ if o.type_ in ("stdout", "stderr") else None
+            ob = o.outputBinding
+            glob = None
+            if stream:
+                glob = stdout_name if stream == "stdout" else stderr_name
+            elif ob is None or (ob.glob is None and ob.outputEval is None):
+                self.gap(f"output '{oname}' without outputBinding (read from "
+                         "cwl.output.json; comes with issue 9)", opos)
+            if ob is not None:
+                if isinstance(ob.glob, list):
+                    if len(ob.glob) == 1:
+                        glob = str(ob.glob[0])
+                    else:
+                        self.gap("a list of globs", opos)
+                elif ob.glob is not None:
+                    glob = str(ob.glob)
+                if getattr(ob, "loadListing", None):
+                    self.gap("loadListing on an output", opos)
+            fmt = o.format
+            if isinstance(fmt, list):
+                self.gap("a list of formats on an output", opos)
+                fmt = None
+            outputs.append(OutputPort(
+                name=oname, type=tp, glob=glob,
+                load_contents=bool(ob and ob.loadContents),
+                output_eval=ob.outputEval if ob else None, stream=stream,
+                format=_compact(fmt) if isinstance(fmt, str) else None,
+                secondary_files=self.secondary(o.secondaryFiles, opos),
+                doc=_join(_text(o.label), _text(o.doc)), loc=_src(opos)))
+        streams: tuple[tuple[Literal["stdout", "stderr"], str | None], ...] = (
+            ("stdout", stdout_name), ("stderr", stderr_name))
+        for stream, fname in streams:
+            if fname is None or any(o.stream == stream for o in outputs):
+                continue
+            # `stdout: x.txt` plus an output globbing x.txt is what stdout("x.txt") writes
+            match = next((i for i, o in enumerate(outputs) if o.glob == fname and o.type ==
+                          t.FILE and not o.output_eval and not o.load_contents), None)
+            if match is not None:
+                outputs[match] = attrs.evolve(outputs[match], stream=stream)
+            # else: redirected to a file an output reads: @tool(..., stdout="name")
+        base = obj.baseCommand
+        base_command = tuple([base] if isinstance(base, str) else (base or []))
+        if not base_command:
+            self.gap("a tool without baseCommand (@tool(None, ...) comes with issue 9)", pos)
+        arguments = []
+        for a in obj.arguments or []:
+            if isinstance(a, str):
+                arguments.append(Argument(value=a))
+            elif isinstance(a, c.CommandLineBinding) and a.valueFrom is not None:
+                b = self.binding(a, pos)
+                arguments.append(Argument(value=str(a.valueFrom),
+                                          binding=attrs.evolve(b, value_from=None)))
+            else:
+                self.gap("an argument without valueFrom", pos)
+        for codes in ("temporaryFailCodes", "permanentFailCodes"):
+            if getattr(obj, codes, None):
+                self.gap(f"{codes} (comes with issue 9)", pos)
+        if not any(type(r).__name__ == "ShellCommandRequirement"
+                   for r in [*(obj.requirements or []), *(obj.hints or [])]):
+            # without ShellCommandRequirement, shellQuote: false has no effect (CWL spec);
+            # the DSL would add the requirement, so drop the flag instead
+            inputs = [attrs.evolve(p, binding=attrs.evolve(p.binding, shell_quote=True))
+                      if p.binding is not None else p for p in inputs]
+            arguments = [attrs.evolve(a, binding=attrs.evolve(a.binding, shell_quote=True))
+                         if a.binding is not None else a for a in arguments]
+        fields = self.tool_requirements(obj, inputs, pos)
+        return Tool(
+            key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
+            base_command=base_command, arguments=tuple(arguments),
+            inputs=tuple(fields.pop("inputs")), outputs=tuple(outputs),
+            stdin_input=stdin_input, stdout_name=stdout_name, stderr_name=stderr_name,
+            success_codes=tuple(obj.successCodes or ()), loc=_src(pos), **fields)
+
+    def raw(self, req: Any, base: str) -> tuple[tuple[str, Any], ...]:
+        if isinstance(req, Mapping):
+            d = dict(req)
+        else:
+            d = req.save(top=False, base_url=base, relative_uris=True)
+        d.pop("$namespaces", None)
+        if isinstance(d.get("class"), str):
+            d["class"] = _compact(d["class"])
+        d = self.value(d, base)  # File/Directory literals: absolute until written
+        return tuple(d.items())
+
+    def tool_requirements(self, obj: Any, inputs: list[InputPort],
+                          pos: Position | None) -> dict[str, Any]:
+        from cwl_utils.parser import cwl_v1_2 as c
+
+        fields: dict[str, Any] = {}
+        extra_req: list[tuple[tuple[str, Any], ...]] = []
+        extra_hint: list[tuple[tuple[str, Any], ...]] = []
+        res: dict[str, Any] = {}
+        shell_needed = any(p.binding is not None and not p.binding.shell_quote
+                           for p in inputs) or any(
+            not isinstance(a, str) and getattr(a, "shellQuote", None) is False
+            for a in obj.arguments or [])
+        for hint, items in ((False, obj.requirements or []), (True, obj.hints or [])):
+            for req in items:
+                rpos = _loc(req, pos)
+                extra = extra_hint if hint else extra_req
+                if isinstance(req, c.InlineJavascriptRequirement) and not req.expressionLib:
+                    continue
+                if isinstance(req, c.SchemaDefRequirement):
+                    continue
+                if isinstance(req, c.DockerRequirement) and req.dockerPull and all(
+                    getattr(req, k, None) is None for k in (
+                        "dockerLoad", "dockerFile", "dockerImport", "dockerImageId",
+                        "dockerOutputDirectory")
+                ) and "container" not in fields:
+                    fields["container"] = Container(image=str(req.dockerPull),
+                                                    required=not hint)
+                    continue
+                if isinstance(req, c.SoftwareRequirement) and hint and "packages" not in fields:
+                    fields["packages"] = tuple(
+                        Package(name=str(p.package), versions=tuple(p.version or ()))
+                        for p in req.packages)
+                    if not any(getattr(p, "specs", None) for p in req.packages):
+                        continue
+                    del fields["packages"]
+                if isinstance(req, c.ResourceRequirement) and not hint and not res:
+                    vals = {k: getattr(req, k, None) for k in (
+                        "coresMin", "coresMax", "ramMin", "ramMax", "tmpdirMin", "tmpdirMax",
+                        "outdirMin", "outdirMax")}
+                    if all(v is None for k, v in vals.items() if k.endswith("Max")) and all(
+                        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                      and (k == "coresMin" or float(v).is_integer()))
+                        for k, v in vals.items()
+                    ):
+                        res.update({"cores": vals["coresMin"], "ram_mib": vals["ramMin"],
+                                    "tmpdir_mib": vals["tmpdirMin"],
+                                    "outdir_mib": vals["outdirMin"]})
+                        res = {k: (int(v) if k != "cores" and v is not None else v)
+                               for k, v in res.items()}
+                        continue
+                if isinstance(req, c.EnvVarRequirement) and not hint and "env" not in fields:
+                    fields["env"] = tuple((str(e.envName), str(e.envValue))
+                                          for e in req.envDef)
+                    continue
+                if isinstance(req, c.ShellCommandRequirement) and not hint and shell_needed:
+                    continue
+                if isinstance(req, c.ToolTimeLimit) and not hint and isinstance(
+                    req.timelimit, int) and req.timelimit > 0 and "time" not in res:
+                    res["time_limit_s"] = req.timelimit
+                    continue
+                if isinstance(req, c.InitialWorkDirRequirement) and not hint and \
+                        "files" not in fields:
+                    staged = self.initial_workdir(req, inputs)
+                    if staged is not None:
+                        fields["files"], inputs = staged
+                        continue
+                if isinstance(req, c.InplaceUpdateRequirement) and not hint and \
+                        req.inplaceUpdate and any(p.staging and p.staging.writable
+                                                  for p in inputs):
+                    inputs = [attrs.evolve(p, staging=Staging(writable=True, inplace=True))
+                              if p.staging and p.staging.writable else p for p in inputs]
+                    continue
+                del rpos
+                extra.append(self.raw(req, self.base(obj)))
+        if res:
+            fields["resources"] = ResourceSpec(**res)
+        if extra_req:
+            fields["extra_requirements"] = tuple(extra_req)
+        if extra_hint:
+            fields["extra_hints"] = tuple(extra_hint)
+        fields["inputs"] = inputs
+        return fields
+
+    def initial_workdir(self, req: Any, inputs: list[InputPort]) -> (
+        tuple[tuple[tuple[str, str], ...], list[InputPort]] | None
+    ):
+        """(files, inputs with staging) when every entry is one the DSL writes, else None."""
+        from cwl_utils.parser import cwl_v1_2 as c
+
+        if not isinstance(req.listing, list):
+            return None
+        files: list[tuple[str, str]] = []
+        staged: dict[str, Staging] = {}
+        by_name = {p.name: p for p in inputs}
+        for entry in req.listing:
+            if not isinstance(entry, c.Dirent):
+                return None
+            m = _STAGE_REF.match(str(entry.entry))
+            if entry.entryname is None and m and m.group(1) in by_name and \
+                    t.strip_optional(by_name[m.group(1)].type) in (t.FILE, t.DIRECTORY) and \
+                    m.group(1) not in staged:
+                staged[m.group(1)] = Staging(writable=bool(entry.writable))
+                continue
+            name = entry.entryname
+            if isinstance(name, str) and name and "/" not in name and "$" not in name and \
+                    not entry.writable and isinstance(entry.entry, str) and \
+                    not re.search(r"(?<!\\)\$[({]", name) and \
+                    not re.fullmatch(r"\s*\$\(.*\)\s*", entry.entry):
+                files.append((name, str(entry.entry)))
+                continue
+            return None
+        return tuple(files), [attrs.evolve(p, staging=staged[p.name])
+                              if p.name in staged else p for p in inputs]
+
+    def workflow(self, obj: Any, name: str, pos: Position | None) -> Workflow:
+        from cwl_utils.parser import cwl_v1_2 as c
+
+        key = self.key(obj, name)
+        inputs = self.inputs(obj, tool=False)
+        in_types = {p.name: p.type for p in inputs}
+        for hint, items in ((False, obj.requirements or []), (True, obj.hints or [])):
+            for req in items:
+                cls = _compact(str(getattr(req, "class_", None) or (
+                    req.get("class") if isinstance(req, Mapping) else type(req).__name__)))
+                if cls in _AUTO_REQUIREMENTS or cls in (
+                    "SchemaDefRequirement", "InlineJavascriptRequirement",
+                    "StepInputExpressionRequirement",
+                ):
+                    continue
+                self.gap(f"workflow-level {'hint' if hint else 'requirement'} {cls} "
+                         "(@workflow(requirements=...) comes with issue 9)", _loc(req, pos))
+        steps: list[Step] = []
+        out_types: dict[tuple[str, str], t.CwlType] = {}
+
+        prefix = _id_prefix(obj)
+
+        def source(ref: str, where: Position | None) -> Source | None:
+            frag = ref[len(prefix):] if ref.startswith(prefix) else ref.rpartition("#")[2]
+            if "/" in frag:
+                step, _, out = frag.rpartition("/")
+                step = step.rpartition("/")[2]
+                tp = out_types.get((step, out))
+                if tp is None:
+                    return None
+                return StepOutputRef(step=step, output=out, type=tp, loc=_src(where))
+            if frag in in_types:
+                return WorkflowInputRef(name=frag, type=in_types[frag])
+            return None
+
+        for s in self._ordered_steps(obj):
+            sid = shortname(s.id)
+            spos = _loc(s, pos)
+            self._check_name(sid, "step", spos)
+            run = s.run
+            if isinstance(run, str):
+                run = self.resolve_run(run)
+            proc = self.process(run, python_name(sid if str(getattr(run, "id", "")).startswith(
+                "_:") else self._process_name(run)), spos)
+            for req_list, what in ((s.requirements, "requirement"), (s.hints, "hint")):
+                for req in req_list or []:
+                    self.gap(f"a step-level {what} (comes with issue 9)", _loc(req, spos))
+            if s.when is not None:
+                self.gap("when: (a conditional step; .when(...) comes with issue 9)", spos)
+            scatter = s.scatter or []
+            scatter = [scatter] if isinstance(scatter, str) else scatter
+            scatter_names = {shortname(x) for x in scatter}
+            declared = {p.name for p in proc.inputs}
+            step_inputs = []
+            for si in s.in_ or []:
+                iname = shortname(si.id)
+                ipos = _loc(si, spos)
+                if iname not in declared:
+                    self.gap(f"step input '{iname}' that '{proc.name}' does not declare "
+                             "(comes with issue 9)", ipos)
+                    continue
+                unchecked = False  # the value is transformed on the way: no type to check
+                for attr, what in (("valueFrom", "valueFrom on a step input (value_from "
+                                    "comes with issue 9)"),
+                                   ("pickValue", "pickValue (pick_value comes with issue 9)"),
+                                   ("loadContents", "loadContents on a step input"),
+                                   ("loadListing", "loadListing on a step input")):
+                    if getattr(si, attr, None):
+                        self.gap(what, ipos)
+                        unchecked = True
+                refs = si.source
+                refs = [] if refs is None else ([refs] if isinstance(refs, str) else refs)
+                sources = []
+                for r in refs:
+                    found = source(str(r), ipos)
+                    if found is None:
+                        self.error(f"source '{shortname(str(r))}' of step input '{iname}' "
+                                   "is not a workflow input or a step's output", ipos)
+                    else:
+                        sources.append(found)
+                merge = si.linkMerge
+                if merge == "merge_flattened":
+                    self.gap("linkMerge: merge_flattened (comes with issue 9)", ipos)
+                    unchecked = True
+                if sources and si.default is not None:
+                    self.gap("a step input with both source and default (or_default comes "
+                             "with issue 9)", ipos)
+                    unchecked = True
+                if unchecked or len(sources) != len(refs):
+                    # given, but in a way the IR cannot type: the checks leave it alone
+                    step_inputs.append(StepInput(name=iname, loc=_src(ipos)))
+                    continue
+                if not sources and si.default is None:
+                    continue  # nothing connected: the run process's own default applies
+                step_inputs.append(StepInput(
+                    name=iname, sources=tuple(sources),
+                    default=NO_DEFAULT if sources else self.value(si.default, self.base(obj)),
+                    merge=len(sources) > 1 or (bool(merge) and bool(sources)),
+                    scattered=iname in scatter_names, loc=_src(ipos)))
+            method = s.scatterMethod or ("dotproduct" if scatter else None)
+            if scatter and len(scatter) > 1 and s.scatterMethod is None:
+                method = "dotproduct"
+            levels = 0
+            if scatter:
+                levels = len(scatter) if method == "nested_crossproduct" else 1
+            for o in proc.outputs:
+                tp = o.type
+                for _ in range(levels):
+                    tp = t.Array(tp)
+                out_types[(sid, o.name)] = tp
+            steps.append(Step(id=sid, process=proc, inputs=tuple(step_inputs),
+                              scatter_method=method, loc=_src(spos)))
+        outputs = []
+        for o in obj.outputs or []:
+            oname = shortname(o.id)
+            opos = _loc(o, pos)
+            self._check_name(oname, "output", opos)
+            tp = self.type_of(o.type_, oname, opos)
+            refs = o.outputSource
+            refs = [] if refs is None else ([refs] if isinstance(refs, str) else refs)
+            srcs = [x for x in (source(str(r), opos) for r in refs) if x is not None]
+            if len(srcs) != len(refs) or not refs:
+                self.error(f"outputSource of workflow output '{oname}' is missing or names "
+                           "nothing the workflow has", opos)
+            if getattr(o, "pickValue", None):
+                self.gap("pickValue on a workflow output (pick_value comes with issue 9)",
+                         opos)
+                self._check_picked(oname, tp, str(o.pickValue), srcs, o.linkMerge, opos)
+                srcs = []  # the IR has no picked value: checked here, then left alone
+            if o.linkMerge == "merge_flattened":
+                self.gap("linkMerge: merge_flattened (comes with issue 9)", opos)
+                srcs = []
+            merged = len(srcs) > 1 or (o.linkMerge is not None and bool(srcs))
+            outputs.append(WorkflowOutput(
+                name=oname, type=tp, source=srcs[0] if srcs and not merged else None,
+                merged=tuple(srcs) if merged else (), loc=_src(opos)))
+        del c
+        return Workflow(key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
+                        inputs=tuple(inputs), outputs=tuple(outputs), steps=tuple(steps),
+                        loc=_src(pos))
+
+    def _check_picked(self, name: str, declared: t.CwlType, method: str,
+                      sources: list[Source], link_merge: str | None,
+                      where: Position | None) -> None:
+        """What `pickValue` yields must fit the declared type (cwltool rejects it otherwise)."""
+        if not sources:
+            return
+        first = t.strip_optional(sources[0].type)
+        if link_merge == "merge_flattened" and isinstance(first, t.Array):
+            item = t.strip_optional(first.items)  # arrays flattened into one list
+        elif len(sources) > 1 or link_merge:
+            item = first  # one value per source
+        else:
+            whole = t.strip_optional(sources[0].type)
+            if not isinstance(whole, t.Array):
+                return
+            item = t.strip_optional(whole.items)
+        picked: t.CwlType = t.Array(item) if method == "all_non_null" else item
+        if not t.assignable(picked, declared):
+            self.error(f"output '{name}' is declared {declared}, but pickValue: {method} "
+                       f"gives {picked}", where)
+
+    def _process_name(self, run: Any) -> str:
+        rid = str(getattr(run, "id", "") or "")
+        frag = rid.partition("#")[2]
+        if frag and frag != "main":
+            return frag.rpartition("/")[2]
+        path = unquote(urlparse(rid).path)
+        stem = path.rpartition("/")[2]
+        return stem.rsplit(".", 1)[0] if "." in stem else stem or "process"
+
+    def _ordered_steps(self, obj: Any) -> list[Any]:
+        """Steps in dependency order (CWL allows any order; tracing needs sources first)."""
+        steps = list(obj.steps or [])
+        ids = {str(s.id): s for s in steps}
+        prefix = _id_prefix(obj)
+        deps: dict[str, set[str]] = {}
+        for s in steps:
+            found: set[str] = set()
+            for si in s.in_ or []:
+                refs = si.source
+                refs = [] if refs is None else ([refs] if isinstance(refs, str) else refs)
+                for r in refs:
+                    r = str(r)
+                    frag = r[len(prefix):] if r.startswith(prefix) else r.rpartition("#")[2]
+                    if "/" in frag:
+                        step = frag.rpartition("/")[0]
+                        for sid in ids:
+                            if shortname(sid) == step.rpartition("/")[2]:
+                                found.add(sid)
+            deps[str(s.id)] = found
+        order: list[Any] = []
+        done: set[str] = set()
+        pending = [str(s.id) for s in steps]
+        while pending:
+            progressed = False
+            for sid in list(pending):
+                if deps[sid] <= done | {sid}:
+                    order.append(ids[sid])
+                    done.add(sid)
+                    pending.remove(sid)
+                    progressed = True
+            if not progressed:  # a cycle: keep the written order, the checks report it
+                order += [ids[sid] for sid in pending]
+                break
+        return order
+
+
+def _id_prefix(obj: Any) -> str:
+    """What precedes the short names of a workflow's inputs and steps in their full ids
+    (`file:///wf.cwl#`, `file:///wf.cwl#main/`, `file:///wf.cwl#step/run/`)."""
+    for item in [*(obj.steps or []), *(obj.inputs or []), *(obj.outputs or [])]:
+        full = str(item.id)
+        return full[: len(full) - len(shortname(full))]
+    return str(obj.id) + "/"
+
+
+def load_process(obj: Any, uri: str) -> Loaded:
+    """Turn a cwl-utils process (and everything it runs) into IR."""
+    loader = _Loader(uri)
+    name = python_name(loader._process_name(obj), "process")
+    proc = loader.process(obj, name)
+    return Loaded(process=proc, uri=uri, gaps=tuple(loader.gaps), errors=tuple(loader.errors))
+
+
+def load_cwl(target: str) -> Loaded:
+    """Read `path_or_url[#id]` and turn it into IR (raises CwlReadError on bad input)."""
+    from cwlgen.dsl.cwl_read import read_document
+
+    obj, uri = read_document(target)
+    return load_process(obj, uri)
+
+
+__all__ = ["Gap", "Loaded", "display_uri", "load_cwl", "load_process", "python_name",
+           "shortname"]
