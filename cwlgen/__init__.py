@@ -6,6 +6,7 @@ Declare command-line tools with `@tool`, Python functions with `@task`, and work
 
 from typing import TYPE_CHECKING, Any
 
+from cwlgen._version import __version__
 from cwlgen.compiler import Compiled, check, compile
 from cwlgen.dsl.spec import Arg, Out, Resources, stderr, stdout
 from cwlgen.dsl.task import task
@@ -33,6 +34,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'cwlgen' has no attribute {name!r}")
 
 __all__ = [
+    "__version__",
     "Arg",
     "CompileError",
     "Compiled",

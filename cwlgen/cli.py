@@ -10,6 +10,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from cwlgen._version import __version__
 from cwlgen.errors import CwlgenError
 
 # subcommand name -> module in cwlgen.commands providing add_arguments(parser) and run(args)
@@ -29,10 +30,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="cwlgen", description="Typed Python in, standards-compliant CWL v1.2 out."
     )
+    parser.add_argument("--version", action="version", version=f"cwlgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     argv = list(sys.argv[1:] if argv is None else argv)
     # import only the command asked for (each pulls in different, sometimes heavy, modules)
     wanted = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
+    if argv[:1] == ["--version"]:
+        wanted = []  # answer at once, without importing any command
     modules = {}
     for name, help_text in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
