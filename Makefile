@@ -6,12 +6,15 @@ STAMP := $(VENV)/.installed
 # Jobs run `python3` and tools such as DP3.py from PATH: let them find the project's venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: setup demo demo-lofar test check-generated generated lint typecheck bench bench-quick clean
+.PHONY: setup demo demo-lofar test check-generated generated lint typecheck bench bench-quick \
+	check-package clean
 
+# An editable install in setuptools' compat mode: a plain path entry (.pth) that mypy and
+# pyright follow from any folder (the default editable mode is an import hook they cannot see).
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,toil,radio]'
+	$(BIN)/pip install --quiet -e '.[test,toil,radio]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -36,6 +39,11 @@ check-generated: $(STAMP)
 ## generated: rebuild generated/ from pipelines/
 generated: $(STAMP)
 	$(BIN)/python scripts/generated.py
+
+## check-package: build wheel and sdist, twine check them, install each into a clean venv and
+## smoke-test it outside the checkout (needs the package registry)
+check-package: $(STAMP)
+	bash .ci/package.sh $(PY)
 
 lint: $(STAMP)
 	$(BIN)/ruff check cwlgen tests pipelines scripts benchmarks
