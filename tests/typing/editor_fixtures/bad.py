@@ -68,8 +68,8 @@ def one_into_list(text: File) -> int:
 
 
 @workflow
-def unknown_method(texts: list[File]) -> list[File]:
-    return count_lines.map(text=texts, method="zip")  # E: mypy=call-overload pyright=reportCallIssue
+def unknown_method(ts: list[File]) -> list[File]:
+    return count_lines.map(text=ts, method="zip")  # E: mypy=call-overload pyright=reportCallIssue
 
 
 @workflow
