@@ -4,7 +4,13 @@ strict) report nothing, with no per-file settings. Tool bodies are a docstring a
 
 from __future__ import annotations
 
-from typing import Annotated, Any, NamedTuple, assert_type
+import sys
+from typing import Annotated, Any, NamedTuple
+
+if sys.version_info >= (3, 11):
+    from typing import assert_type
+else:  # Python 3.10
+    from typing_extensions import assert_type
 
 from cwlgen import Arg, Directory, File, Out, Resources, stdout, task, tool, workflow
 
