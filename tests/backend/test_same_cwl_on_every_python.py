@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from needs import missing
 
 HERE = Path(__file__).resolve().parent
