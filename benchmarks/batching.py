@@ -77,7 +77,7 @@ RUNNERS = {  # name -> (runner, Toil batch system)
 
 
 def _run(wf: Any, runner: str, inputs: dict[str, Any], work: Path) -> tuple[float, Any]:
-    from cwlgen.running import run_workflow
+    from cwlgen.runners import run_workflow
 
     engine, batch_system = RUNNERS[runner]
     start = time.perf_counter()

@@ -16,12 +16,11 @@ from cwlgen.errors import CompileError, CwlgenError, InputError, RunError, Usage
 from cwlgen.runtime.paths import Directory, File
 
 if TYPE_CHECKING:
-    from cwlgen.local import run_local
-    from cwlgen.running import run
+    from cwlgen.runners import run, run_local
 
 # Runners are imported on first use, so that `cwlgen check` and importing a pipeline module
 # stay fast.
-_LAZY = {"run": "cwlgen.running", "run_local": "cwlgen.local"}
+_LAZY = {"run": "cwlgen.runners", "run_local": "cwlgen.runners"}
 
 
 def __getattr__(name: str) -> Any:

@@ -4,26 +4,61 @@ Codes never change meaning once released; new problems get new codes. Ranges:
 CG0xx loading a target, CG1xx definitions (signatures, annotations, metadata), CG2xx
 connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running.
 `docs/diagnostics.md` explains each one.
+
+A code whose problem comes in several shapes (CG112 "other definition problems") keeps one
+template per shape under `variants`; a call site names the variant and fills its named
+fields, so no text is ever written at a call site. `format_diagnostic` and
+`diagnostic_json` are the only two places a diagnostic is turned into output.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, Protocol
 
 import attrs
+
+Severity = Literal["error", "warning"]
 
 
 @attrs.frozen
 class Message:
-    severity: Literal["error", "warning"]
-    template: str
+    """One registry entry: the severity of a code and its template(s) with named fields."""
+
+    severity: Severity
+    template: str = ""
+    variants: Mapping[str, str] = attrs.field(factory=dict)
+
+    def text(self, variant: str | None = None, **fields: object) -> str:
+        """The template (or the named variant) filled with `fields`."""
+        if variant is None:
+            if not self.template:
+                raise KeyError(f"this code has only variants: {sorted(self.variants)}")
+            return self.template.format(**fields)
+        return self.variants[variant].format(**fields)
+
+    def all_templates(self) -> list[str]:
+        """Every text of this code (the template and each variant)."""
+        return [t for t in (self.template, *self.variants.values()) if t]
 
 
 MESSAGES: dict[str, Message] = {
     # --- loading targets (files, modules, FILE:OBJECT) ---------------------------------
-    "CG001": Message("error", "cannot import {what}: {problem}"),
-    "CG002": Message("error", "{problem}"),
-    "CG003": Message("error", "{problem}"),
+    "CG001": Message("error", variants={
+        "syntax": "cannot import {what}: syntax error: {detail}",
+        "raised": "cannot import {what}: {exc_type}: {exc}{hint}",
+    }),
+    "CG002": Message("error", variants={
+        "no_file": "no such file: {path}",
+        "no_module": "no module or file named '{spec}'",
+        "no_object": "{spec} has no object '{name}'{hint}",
+    }),
+    "CG003": Message("error", variants={
+        "not_definition": "{spec}:{name} is not a cwlgen {kinds}",
+        "nothing_defined": "{spec} defines no cwlgen {kinds}",
+        "several_workflows": "{spec} defines several workflows ({names}); name one as "
+                             "{example}",
+    }),
     # --- definitions -------------------------------------------------------------------
     "CG101": Message(
         "error",
@@ -64,7 +99,20 @@ MESSAGES: dict[str, Message] = {
         "'{name}' names both {first} and {second} of '{func}'; CWL ids share one namespace, "
         "rename one of them",
     ),
-    "CG109": Message("error", "resources of '{func}': {problem}"),
+    "CG109": Message("error", variants={
+        "not_resources": "resources of '{func}': expected Resources(...), got {got}",
+        "size_type": "resources of '{func}': {what} must be a size such as '8 GiB', not "
+                     "{value}",
+        "not_size": "resources of '{func}': {what}={value} is not a size; write e.g. "
+                    "'512 MiB', '8 GiB' or '2 GB'",
+        "duration_type": "resources of '{func}': {what} must be a duration such as '2h', not "
+                         "{value}",
+        "not_duration": "resources of '{func}': {what}={value} is not a duration; write e.g. "
+                        "'90s', '30 min', '2h' or '1h30m'",
+        "not_positive": "resources of '{func}': {what} must be positive, not {value}",
+        "cores": "resources of '{func}': cores must be a positive number, not {value}",
+        "gpus": "resources of '{func}': gpus must be a whole number >= 0, not {value}",
+    }),
     "CG110": Message(
         "error",
         "parameter '{param}' of '{func}' is {kind}; cwlgen needs ordinary named parameters",
@@ -74,7 +122,42 @@ MESSAGES: dict[str, Message] = {
         "output '{output}' of tool '{func}' captures {stream}, so its type must be File, "
         "not {type}",
     ),
-    "CG112": Message("error", "{problem}"),
+    "CG112": Message("error", variants={
+        "unresolved_annotations": "cannot resolve the annotations of '{func}': {error}",
+        "out_on_input": "parameter '{param}' of '{func}' is annotated with Out(...); Out "
+                        "describes outputs, use Arg(...)",
+        "stdin_not_file": "parameter '{param}' of tool '{func}' has Arg(stdin=True), which "
+                          "needs a File, not {type}",
+        "unresolved_fields": "cannot resolve the fields of {record}: {error}",
+        "arg_on_output": "output '{output}' of '{func}' is annotated with Arg(...); Arg "
+                         "describes inputs, use Out(...)",
+        "collected_output": "output '{output}' of {kind} '{func}' has Out(glob=...)/stdout(); "
+                            "only @tool outputs are collected that way (a task returns its "
+                            "values)",
+        "bad_package": "package {spec} of '{func}' is not 'name' or 'name==version'",
+        "bad_package_spec": "package {spec} of '{func}' is not 'name', 'name==version' or "
+                            "{{'name':..., 'versions':[...]}}",
+        "bad_env_name": "environment variable name {name} of '{func}' is not valid",
+        "task_source_unreadable": "cannot read the source of the module defining task "
+                                  "'{func}'; a task must live in a .py file (its module is "
+                                  "shipped inside the CWL)",
+        "task_nested": "task '{func}' is defined inside '{outer}'; define tasks at module "
+                       "level (the job imports the function by name from a copy of its "
+                       "module)",
+        "task_not_toplevel": "task '{func}' is not a module-level 'def' of its module, so "
+                             "its job could not import it",
+        "task_relative_import": "the module of task '{func}' uses a relative import; a "
+                                "task's job receives only this module's source, so import "
+                                "installed packages by absolute name",
+        "empty_command": "tool '{func}' has an empty base command",
+        "bad_argument": "argument {item} of tool '{func}' must be a string or "
+                        "Arg(value_from=...)",
+        "stream_twice": "tool '{func}' captures the same stream in two outputs",
+        "bad_files_entry": "files entry {name} of tool '{func}' must map a plain file name "
+                           "to text",
+        "stdin_twice": "tool '{func}' reads standard input from more than one parameter: "
+                       "{params}",
+    }),
     "CG113": Message(
         "error",
         "tracing workflow '{func}' raised {exc}; a workflow body may only call tasks, tools "
@@ -143,7 +226,9 @@ MESSAGES: dict[str, Message] = {
         "argument '{param}' of '{callee}' is a list mixing {what}; pass step results or "
         "literal values, each of type {expected}",
     ),
-    "CG212": Message("error", "{problem}"),
+    "CG212": Message(
+        "error", "batch={batch} for '{callee}.map' must be a whole number >= 1"
+    ),
     "CG213": Message(
         "warning",
         "'{callee}.map(batch={k})' runs one job per item: {reason}",
@@ -175,11 +260,12 @@ MESSAGES: dict[str, Message] = {
     ),
     "CG403": Message(
         "error",
-        "task '{func}' {hazard}, so its outputs differ on every run; {fix}",
+        "task '{func}' {hazard}, so the ids in its outputs differ on every run; {fix}",
     ),
     "CG404": Message(
         "error",
-        "task '{func}' {hazard}, so its outputs differ on every run; {fix}",
+        "task '{func}' {hazard}, which no seed controls, so its outputs differ on every run; "
+        "{fix}",
     ),
     "CG405": Message(
         "error",
@@ -217,7 +303,110 @@ MESSAGES: dict[str, Message] = {
     ),
     "CG503": Message("error", "input '{name}' of '{func}' expects {expected}, but {got}"),
     "CG504": Message("error", "input '{name}' of '{func}': {what} not found: {path}"),
-    "CG505": Message("error", "cannot read the input file {path}: {problem}"),
-    "CG506": Message("error", "{problem}"),
-    "CG507": Message("error", "step '{step}' failed{detail}"),
+    "CG505": Message("error", variants={
+        "unreadable": "cannot read the input file {path}: {reason}",
+        "bad_yaml": "cannot read the input file {path}: invalid YAML: {error}",
+        "not_mapping": "cannot read the input file {path}: it must map input names to "
+                       "values, not hold a {got}",
+    }),
+    "CG506": Message("error", "--input '{pair}' must be NAME=VALUE"),
+    "CG507": Message("error", "step '{step}' failed under {runner}", variants={
+        "engine": "the {runner} run failed (exit code {exit_code})",
+    }),
 }
+
+
+def message_text(code: str, variant: str | None = None, **fields: object) -> str:
+    """The text of diagnostic `code` (its `variant`, if it has several) with `fields` filled."""
+    return MESSAGES[code].text(variant, **fields)
+
+
+class Location(Protocol):
+    """A `path:line` (`cwlgen.ir.SourceLocation` is one)."""
+
+    @property
+    def path(self) -> str:
+        """The file, relative to the working directory when under it."""
+    @property
+    def line(self) -> int:
+        """The line, 1-based."""
+
+
+class NoteLike(Protocol):
+    """What `format_diagnostic` needs of a note."""
+
+    @property
+    def message(self) -> str:
+        """The note's text."""
+    @property
+    def loc(self) -> Location | None:
+        """Where the note points, if anywhere."""
+
+
+class DiagnosticLike(Protocol):
+    """What `format_diagnostic` needs of a diagnostic (`cwlgen.ir.diagnostics.Diagnostic`)."""
+
+    @property
+    def code(self) -> str:
+        """The registry code, e.g. CG201."""
+    @property
+    def severity(self) -> str:
+        """error or warning."""
+    @property
+    def message(self) -> str:
+        """The filled template."""
+    @property
+    def loc(self) -> Location | None:
+        """Where the problem is, if anywhere."""
+    @property
+    def notes(self) -> Sequence[NoteLike]:
+        """Secondary locations that explain it."""
+
+
+def _where(loc: Location | str | None) -> str:
+    if loc is None or loc == "":
+        return ""
+    if isinstance(loc, str):
+        return f"{loc}: "
+    return f"{loc.path}:{loc.line}: "
+
+
+def format_line(code: str, message: str, where: Location | str | None = None,
+                severity: str | None = None) -> str:
+    """`path:line: severity[CODE]: message` (without the location when there is none)."""
+    shown = severity or MESSAGES[code].severity
+    return f"{_where(where)}{shown}[{code}]: {message}"
+
+
+def format_message(code: str, where: Location | str | None = None, variant: str | None = None,
+                   **fields: object) -> str:
+    """The one-line form of a diagnostic built straight from the registry, for places that
+    raise an error before any IR exists (loading a target, reading a job file)."""
+    return format_line(code, message_text(code, variant, **fields), where)
+
+
+def format_diagnostic(d: DiagnosticLike) -> str:
+    """A diagnostic as printed: its `path:line: severity[CODE]: message` line, then one
+    `path:line: note: ...` line per note."""
+    lines = [format_line(d.code, d.message, d.loc, d.severity)]
+    lines.extend(f"{_where(n.loc)}note: {n.message}" for n in d.notes)
+    return "\n".join(lines)
+
+
+def diagnostic_json(d: DiagnosticLike) -> dict[str, Any]:
+    """A diagnostic as JSON (`cwlgen check --format json`, the runners' reports)."""
+    return {
+        "code": d.code,
+        "severity": d.severity,
+        "message": d.message,
+        "path": d.loc.path if d.loc else None,
+        "line": d.loc.line if d.loc else None,
+        "notes": [
+            {
+                "message": n.message,
+                "path": n.loc.path if n.loc else None,
+                "line": n.loc.line if n.loc else None,
+            }
+            for n in d.notes
+        ],
+    }

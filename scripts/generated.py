@@ -28,9 +28,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 import cwlgen  # noqa: E402  (needs the repository on sys.path when run from a checkout)
+from cwlgen.cli.targets import definitions_in  # noqa: E402
 from cwlgen.errors import CompileError  # noqa: E402
 from cwlgen.ir.diagnostics import Diagnostic  # noqa: E402
-from cwlgen.targets import definitions_in  # noqa: E402
 
 
 def pipeline_modules() -> list[str]:

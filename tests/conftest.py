@@ -1,6 +1,10 @@
 """Shared test helpers: compile a definition into tmp_path and validate every document with
 cwltool (in-process), run a compiled workflow with `cwltool --no-container`, and the
 Hypothesis profiles ("ci" by default, "long" via HYPOTHESIS_PROFILE=long).
+
+Tests live in folders by stage (tests/dsl, tests/checks, tests/lower, tests/backend, ...);
+everything under tests/e2e/ and tests/pipelines/ is marked `slow`, so
+`pytest -m "not slow"` is the fast inner loop.
 """
 
 from __future__ import annotations
@@ -39,6 +43,18 @@ settings.register_profile(
     print_blob=True,
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+#: Folders whose tests run whole workflows end to end: marked `slow` automatically.
+SLOW_FOLDERS = ("e2e", "pipelines")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test under tests/e2e/ and tests/pipelines/ as `slow`."""
+    slow_roots = [TESTS / name for name in SLOW_FOLDERS]
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        if any(path.is_relative_to(root) for root in slow_roots):
+            item.add_marker(pytest.mark.slow)
 
 
 class Built:

@@ -12,6 +12,7 @@ from cwlgen.ir import types as t
 
 
 def cwl_type(tp: t.CwlType, *, shorthand: bool = True) -> Any:
+    """A CWL type as written in a document (a string, or a dict for arrays, enums, records)."""
     if isinstance(tp, t.Prim):
         return tp.name
     if isinstance(tp, t.Optional):

@@ -6,23 +6,23 @@ to the process it runs (a relative file name, or `#id` inside a packed `$graph`)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from cwlgen.backend.cwltypes import cwl_type
 from cwlgen.ir import (
     NO_DEFAULT,
-    Binding,
     InputPort,
     OutputPort,
     Process,
+    ResourceSpec,
     Source,
     Step,
     Tool,
     Workflow,
     WorkflowInputRef,
 )
+from cwlgen.ir.cwl import binding_dict, needs_javascript
 from cwlgen.ir.types import Optional
 
 CWL_VERSION = "v1.2"
@@ -33,60 +33,23 @@ KNOWN_NAMESPACES = {
     "iana": "https://www.iana.org/assignments/media-types/",
 }
 
-# a CWL parameter reference: $(inputs.x), $(runtime.cores), $(self[0].contents), ...
-_PARAM_REF = re.compile(
-    r"^(inputs|self|runtime)(\.[A-Za-z_][A-Za-z0-9_]*|\['[^']*'\]|\[\"[^\"]*\"\]|\[[0-9]+\])*$"
-)
 
-
-def needs_javascript(text: str | None) -> bool:
-    """Whether a CWL string uses `${...}` or a `$(...)` that is not a plain parameter reference."""
-    if not text:
-        return False
-    if re.search(r"(?<!\\)\$\{", text):
-        return True
-    for m in re.finditer(r"(?<!\\)\$\(", text):
-        depth, i = 1, m.end()
-        while i < len(text) and depth:
-            depth += {"(": 1, ")": -1}.get(text[i], 0)
-            i += 1
-        if not _PARAM_REF.match(text[m.end() : i - 1].strip()):
-            return True
-    return False
-
-
-def escape_literal(text: str) -> str:
-    """Make text survive CWL interpolation unchanged (InitialWorkDir entries, valueFrom)."""
-    return text.replace("\\", "\\\\").replace("$(", "\\$(").replace("${", "\\${")
-
-
-def binding_dict(b: Binding) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if b.position is not None:
-        out["position"] = b.position
-    if b.prefix is not None:
-        out["prefix"] = b.prefix
-    if not b.separate:
-        out["separate"] = False
-    if b.item_separator is not None:
-        out["itemSeparator"] = b.item_separator
-    if not b.shell_quote:
-        out["shellQuote"] = False
-    if b.value_from is not None:
-        out["valueFrom"] = b.value_from
-    return out
-
-
-def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": cwl_type(port.type)}
-    if port.label:
-        out["label"] = port.label
+def _metadata(out: dict[str, Any], port: InputPort | OutputPort) -> None:
+    """The keys inputs and outputs share, in canonical order: doc, format, secondaryFiles."""
     if port.doc:
         out["doc"] = port.doc
     if port.format:
         out["format"] = port.format
     if port.secondary_files:
         out["secondaryFiles"] = list(port.secondary_files)
+
+
+def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
+    """One input parameter of a document (`tool`: with its command-line binding)."""
+    out: dict[str, Any] = {"type": cwl_type(port.type)}
+    if port.label:
+        out["label"] = port.label
+    _metadata(out, port)
     if port.load_listing:
         out["loadListing"] = port.load_listing
     if port.load_contents:
@@ -101,13 +64,9 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
 
 
 def output_dict(port: OutputPort) -> dict[str, Any]:
+    """One output parameter of a document, with its outputBinding."""
     out: dict[str, Any] = {"type": cwl_type(port.type)}
-    if port.doc:
-        out["doc"] = port.doc
-    if port.format:
-        out["format"] = port.format
-    if port.secondary_files:
-        out["secondaryFiles"] = list(port.secondary_files)
+    _metadata(out, port)
     binding: dict[str, Any] = {}
     if port.glob is not None:
         binding["glob"] = port.glob
@@ -139,22 +98,8 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
             {"class": "DockerRequirement", "dockerPull": tool.container.image}
         )
     if tool.packages:
-        hints.append({
-            "class": "SoftwareRequirement",
-            "packages": [
-                {"package": p.name, **({"version": list(p.versions)} if p.versions else {})}
-                for p in tool.packages
-            ],
-        })
-    listing: list[Any] = []
-    for name, content in tool.files:
-        listing.append({"entryname": name, "entry": content})
-    for port in tool.inputs:
-        if port.staging is not None:
-            entry: dict[str, Any] = {"entry": f"$(inputs.{port.name})"}
-            if port.staging.writable:
-                entry["writable"] = True
-            listing.append(entry)
+        hints.append(_software(tool))
+    listing = _work_dir_listing(tool)
     if listing:
         reqs.append({"class": "InitialWorkDirRequirement", "listing": listing})
     if tool.env:
@@ -166,47 +111,86 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
         a.binding is not None and not a.binding.shell_quote for a in tool.arguments
     ):
         reqs.append({"class": "ShellCommandRequirement"})
-    res = tool.resources
-    if res is not None:
-        rr: dict[str, Any] = {"class": "ResourceRequirement"}
-        if res.cores is not None:
-            rr["coresMin"] = res.cores
-        if res.ram_mib is not None:
-            rr["ramMin"] = res.ram_mib
-        if res.tmpdir_mib is not None:
-            rr["tmpdirMin"] = res.tmpdir_mib
-        if res.outdir_mib is not None:
-            rr["outdirMin"] = res.outdir_mib
-        if len(rr) > 1:
-            reqs.append(rr)
+    resources = _resource_requirement(tool.resources)
+    if resources is not None:
+        reqs.append(resources)
+    reqs += _run_requirements(tool)
+    hints += _gpu_hints(tool.resources)
+    reqs += [dict(r) for r in tool.extra_requirements]
+    hints += [dict(h) for h in tool.extra_hints]
+    return reqs, hints
+
+
+def _software(tool: Tool) -> dict[str, Any]:
+    """SoftwareRequirement (a hint): the packages a tool needs."""
+    return {
+        "class": "SoftwareRequirement",
+        "packages": [
+            {"package": p.name, **({"version": list(p.versions)} if p.versions else {})}
+            for p in tool.packages
+        ],
+    }
+
+
+def _work_dir_listing(tool: Tool) -> list[Any]:
+    """InitialWorkDir entries: the tool's files, then its staged inputs."""
+    listing: list[Any] = [{"entryname": name, "entry": content} for name, content in tool.files]
+    for port in tool.inputs:
+        if port.staging is not None:
+            entry: dict[str, Any] = {"entry": f"$(inputs.{port.name})"}
+            if port.staging.writable:
+                entry["writable"] = True
+            listing.append(entry)
+    return listing
+
+
+def _resource_requirement(res: ResourceSpec | None) -> dict[str, Any] | None:
+    """ResourceRequirement, when any of its fields is set."""
+    if res is None:
+        return None
+    rr: dict[str, Any] = {"class": "ResourceRequirement"}
+    if res.cores is not None:
+        rr["coresMin"] = res.cores
+    if res.ram_mib is not None:
+        rr["ramMin"] = res.ram_mib
+    if res.tmpdir_mib is not None:
+        rr["tmpdirMin"] = res.tmpdir_mib
+    if res.outdir_mib is not None:
+        rr["outdirMin"] = res.outdir_mib
+    return rr if len(rr) > 1 else None
+
+
+def _run_requirements(tool: Tool) -> list[dict[str, Any]]:
+    """Reuse, network, in-place update and time limit, in canonical order."""
+    reqs: list[dict[str, Any]] = []
     if not tool.deterministic:
         reqs.append({"class": "WorkReuse", "enableReuse": False})
     if tool.network:
         reqs.append({"class": "NetworkAccess", "networkAccess": True})
     if any(p.staging is not None and p.staging.inplace for p in tool.inputs):
         reqs.append({"class": "InplaceUpdateRequirement", "inplaceUpdate": True})
+    res = tool.resources
     if res is not None and res.time_limit_s is not None:
         reqs.append({"class": "ToolTimeLimit", "timelimit": res.time_limit_s})
-    if res is not None and res.gpus > 0:
-        # a hint: cwltool honours it there, but rejects it under `requirements` unless run
-        # with --enable-ext
-        hints.append({
-            "class": "cwltool:CUDARequirement",
-            "cudaVersionMin": res.cuda_version,
-            "cudaComputeCapability": res.cuda_compute_capability,
-            "cudaDeviceCountMin": res.gpus,
-        })
-    reqs += [dict(r) for r in tool.extra_requirements]
-    hints += [dict(h) for h in tool.extra_hints]
-    return reqs, hints
+    return reqs
+
+
+def _gpu_hints(res: ResourceSpec | None) -> list[dict[str, Any]]:
+    """cwltool's CUDARequirement, as a hint: cwltool honours it there, but rejects it under
+    `requirements` unless run with --enable-ext."""
+    if res is None or res.gpus <= 0:
+        return []
+    return [{
+        "class": "cwltool:CUDARequirement",
+        "cudaVersionMin": res.cuda_version,
+        "cudaComputeCapability": res.cuda_compute_capability,
+        "cudaDeviceCountMin": res.gpus,
+    }]
 
 
 def emit_tool(tool: Tool) -> dict[str, Any]:
-    if tool.python is not None:
-        from cwlgen.backend.python_task import emit_python_tool
-
-        python_doc: dict[str, Any] = emit_python_tool(tool)
-        return python_doc
+    """The CommandLineTool document of a (lowered) tool."""
+    assert tool.python is None, "Python tasks are lowered to tools before emission"
     doc: dict[str, Any] = {"class": "CommandLineTool"}
     if tool.label:
         doc["label"] = tool.label
@@ -240,12 +224,14 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
 
 
 def source_id(source: Source) -> str:
+    """A data reference as a workflow `source` (`x` or `step/out`)."""
     if isinstance(source, WorkflowInputRef):
         return source.name
     return f"{source.step}/{source.output}"
 
 
 def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
+    """The requirements a workflow's steps need (scatter, merge, subworkflow...)."""
     reqs = []
     if any(isinstance(s.process, Workflow) for s in wf.steps):
         reqs.append({"class": "SubworkflowFeatureRequirement"})
@@ -257,6 +243,7 @@ def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
 
 
 def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
+    """One step of a workflow document; `run_ref` names the process it runs."""
     given = {i.name: i for i in step.inputs}
     ins: dict[str, Any] = {}
     order = [p.name for p in step.process.inputs]
@@ -283,6 +270,7 @@ def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
 
 
 def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, Any]:
+    """The Workflow document of `wf`; `run_ref` names the process each step runs."""
     doc: dict[str, Any] = {"class": "Workflow"}
     if wf.label:
         doc["label"] = wf.label

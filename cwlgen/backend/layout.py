@@ -43,11 +43,27 @@ def document_names(processes: list[Process]) -> dict[str, str]:
     return names
 
 
+def document_refs(root: Process, *, pack: bool = False) -> dict[str, str]:
+    """process key -> how the documents name it: its file name (folder layout) or its
+    `#id` inside the packed `$graph`."""
+    processes = processes_in_order(root)
+    stems = document_names(processes)
+    if pack:
+        stems[root.key] = "main"
+        return {key: f"#{stem}" for key, stem in stems.items()}
+    return {key: f"{stem}.cwl" for key, stem in stems.items()}
+
+
 def document_sources(root: Process) -> dict[str, str]:
     """folder-layout file name -> `module:qualname` of the Python object it came from."""
     processes = processes_in_order(root)
     names = document_names(processes)
     return {f"{names[p.key]}.cwl": p.key for p in processes}
+
+
+def emit_documents(root: Process, *, pack: bool = False) -> tuple[str, dict[str, dict[str, Any]]]:
+    """(main file name, {file name: document}) of lowered IR, in either layout."""
+    return packed_document(root) if pack else folder_documents(root)
 
 
 def _emit(p: Process, run_ref: Any) -> dict[str, Any]:

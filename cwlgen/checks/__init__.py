@@ -27,6 +27,8 @@ def all_processes(root: Process) -> Iterator[Process]:
 
 
 def run_checks(root: Process) -> list[Diagnostic]:
+    """Every diagnostic of `root` and everything it calls: those recorded while tracing,
+    plus each pass's, sorted by location."""
     problems: list[Diagnostic] = []
     for process in all_processes(root):
         problems += process.diagnostics

@@ -23,6 +23,7 @@ from cwlgen.ir.location import SourceLocation
 
 
 def describe_source(source: Source) -> str:
+    """How a data reference is named in a message ("output 'x' of step 'y'")."""
     if isinstance(source, WorkflowInputRef):
         return f"workflow input '{source.name}'"
     return f"output '{source.output}' of step '{source.step}'"
@@ -32,17 +33,18 @@ def _source_note(wf: Workflow, source: Source) -> Note | None:
     if isinstance(source, WorkflowInputRef):
         port = wf.input(source.name)
         return Note(message=f"'{source.name}' is declared here as {source.type}",
-                    src=port.src if port else None)
+                    loc=port.loc if port else None)
     return Note(message=f"step '{source.step}' is called here; its output '{source.output}' "
-                f"is {source.type}", src=source.src)
+                f"is {source.type}", loc=source.loc)
 
 
 def _param_note(callee: str, param: InputPort) -> Note:
     return Note(message=f"parameter '{param.name}' of '{callee}' is declared here",
-                src=param.src)
+                loc=param.loc)
 
 
 def check_connections(wf: Workflow) -> list[Diagnostic]:
+    """Type problems on the edges of one workflow: each value fits the port it flows into."""
     problems: list[Diagnostic] = []
     for step in wf.steps:
         problems += _check_step(wf, step)
@@ -53,7 +55,7 @@ def check_connections(wf: Workflow) -> list[Diagnostic]:
         if out.source is None:
             continue
         if not t.assignable(out.source.type, out.type):
-            problems.append(diag("CG207", out.src, output=out.name, func=wf.name,
+            problems.append(diag("CG207", out.loc, output=out.name, func=wf.name,
                                  expected=out.type, source=describe_source(out.source),
                                  actual=out.source.type,
                                  notes=_notes(_source_note(wf, out.source))))
@@ -64,12 +66,12 @@ def _check_merged_output(wf: Workflow, out: WorkflowOutput) -> list[Diagnostic]:
     """A workflow output returned as a list of several results: each must fit an item."""
     base = t.strip_optional(out.type)
     if not isinstance(base, t.Array):
-        return [diag("CG207", out.src, output=out.name, func=wf.name, expected=out.type,
+        return [diag("CG207", out.loc, output=out.name, func=wf.name, expected=out.type,
                      source=f"a list of {len(out.merged)} results", actual="a list")]
     problems = []
     for source in out.merged:
         if not t.assignable(source.type, base.items):
-            problems.append(diag("CG207", out.src, output=out.name, func=wf.name,
+            problems.append(diag("CG207", out.loc, output=out.name, func=wf.name,
                                  expected=f"{out.type} (items {base.items})",
                                  source=describe_source(source), actual=source.type,
                                  notes=_notes(_source_note(wf, source))))
@@ -96,14 +98,14 @@ def _check_step(wf: Workflow, step: Step) -> list[Diagnostic]:
                 suggestion = f"; it takes {', '.join(names)}"
             else:
                 suggestion = "; it takes no arguments"
-            problems.append(diag("CG203", step_input.src or step.src, callee=callee,
+            problems.append(diag("CG203", step_input.loc or step.loc, callee=callee,
                                  param=step_input.name, suggestion=suggestion))
             continue
         problems += _check_input(wf, step, callee, param, step_input)
     if step.positional_args == 0:
         for param in process.inputs:
             if param.required and param.name not in given:
-                problems.append(diag("CG204", step.src, callee=callee, param=param.name,
+                problems.append(diag("CG204", step.loc, callee=callee, param=param.name,
                                      type=param.type, notes=(_param_note(callee, param),)))
     return problems
 
@@ -111,7 +113,7 @@ def _check_step(wf: Workflow, step: Step) -> list[Diagnostic]:
 def _check_input(
     wf: Workflow, step: Step, callee: str, param: InputPort, step_input: StepInput
 ) -> list[Diagnostic]:
-    where: SourceLocation | None = step_input.src or step.src
+    where: SourceLocation | None = step_input.loc or step.loc
     expected: t.CwlType = param.type
     if not step_input.sources:
         if step_input.default is NO_DEFAULT:

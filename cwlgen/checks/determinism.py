@@ -87,7 +87,7 @@ _FIXES = {
 
 def check_determinism(tool: Tool) -> list[Diagnostic]:
     """Determinism hazards in a Python task, each at the user's file:line."""
-    if tool.python is None or tool.src is None:
+    if tool.python is None or tool.loc is None:
         return []
     try:
         tree = _parse(tool.python.module_source)
@@ -104,7 +104,7 @@ def check_determinism(tool: Tool) -> list[Diagnostic]:
     top_level = list(_module_level(tree))
     module_aliases = _aliases(top_level)
     module_seeds = _seeded(top_level, module_aliases)
-    path = tool.src.path
+    path = tool.loc.path
     found: dict[tuple[int, str], Diagnostic] = {}
     todo: list[tuple[ast.AST, tuple[Note, ...]]] = [(target, ())]
     visited: set[str] = set()
@@ -131,7 +131,7 @@ def check_determinism(tool: Tool) -> list[Diagnostic]:
         for call_line, callee in scan.helper_calls(functions):
             if callee not in visited:
                 note = Note(message=f"task '{tool.name}' reaches helper '{callee}' here",
-                            src=SourceLocation(path=path, line=call_line))
+                            loc=SourceLocation(path=path, line=call_line))
                 todo.append((functions[callee], via or (note,)))
     return sorted(found.values(), key=Diagnostic.sort_key)
 

@@ -36,6 +36,7 @@ def _sources_precede(wf: Workflow) -> bool:
 
 
 def check_graph(wf: Workflow) -> list[Diagnostic]:
+    """Graph problems of one workflow: cycles, unused step outputs, in-place conflicts."""
     problems: list[Diagnostic] = []
     if not _sources_precede(wf):
         problems += _cycles(wf)
@@ -53,7 +54,7 @@ def _cycles(wf: Workflow) -> list[Diagnostic]:
         cycle = nx.find_cycle(g)
         path = " -> ".join(str(u).split("/", 1)[-1] for u, *_ in cycle)
         first = g.nodes[cycle[0][0]].get("step")
-        problems.append(diag("CG304", first.src if first else wf.src, path=path))
+        problems.append(diag("CG304", first.loc if first else wf.loc, path=path))
     return problems
 
 
@@ -72,7 +73,7 @@ def _unused_outputs(wf: Workflow) -> list[Diagnostic]:
     for step in wf.steps:
         for port in step.process.outputs:
             if (step.id, port.name) not in used:
-                problems.append(diag("CG302", step.src, output=port.name, step=step.id))
+                problems.append(diag("CG302", step.loc, output=port.name, step=step.id))
     return problems
 
 
@@ -113,6 +114,6 @@ def _inplace_conflicts(wf: Workflow) -> list[Diagnostic]:
                             if isinstance(source, WorkflowInputRef)
                             else f"output '{source.output}' of step '{source.step}'")
                     problems.append(diag(
-                        "CG303", step.src, step=step.id, what=what, other=other.id,
-                        notes=(Note(message=f"step '{other.id}' reads it here", src=other.src),)))
+                        "CG303", step.loc, step=step.id, what=what, other=other.id,
+                        notes=(Note(message=f"step '{other.id}' reads it here", loc=other.loc),)))
     return problems

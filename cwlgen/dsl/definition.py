@@ -39,8 +39,9 @@ class Definition(Generic[P, R]):
 
     @property
     def interface(self) -> Interface:
+        """Inputs, outputs and docs read from the signature (once, cached)."""
         if self._interface is None:
-            self._interface = read_interface(self.func, kind=self.kind, display=self.name)
+            self._interface = read_interface(self.func, kind=self.kind, func_name=self.name)
         return self._interface
 
     def process_ir(self) -> Process:

@@ -15,6 +15,9 @@ _ITEM = re.compile(r"^(\*{0,2}\w+)\s*(\([^)]*\))?\s*:\s*(.*)$")
 
 @attrs.frozen
 class ParsedDoc:
+    """A docstring split into a label (first line), the body, and the texts of each
+    parameter and each returned field."""
+
     label: str | None
     doc: str | None
     params: dict[str, str]

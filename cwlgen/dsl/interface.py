@@ -16,7 +16,14 @@ from typing import Any, get_args, get_origin
 import attrs
 
 from cwlgen.dsl.docstrings import ParsedDoc, parse_docstring
-from cwlgen.dsl.spec import Arg, Out, Resources, parse_seconds, parse_size_mib
+from cwlgen.dsl.spec import (
+    Arg,
+    Out,
+    Resources,
+    ResourceValueError,
+    parse_seconds,
+    parse_size_mib,
+)
 from cwlgen.dsl.typemap import (
     NotAValue,
     UnsupportedType,
@@ -27,7 +34,7 @@ from cwlgen.dsl.typemap import (
 )
 from cwlgen.ir import NO_DEFAULT, Binding, InputPort, OutputPort, Package, ResourceSpec, Staging
 from cwlgen.ir import types as t
-from cwlgen.ir.diagnostics import Diagnostic, Note, diag
+from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation, display_path
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -43,12 +50,15 @@ class FunctionSite:
     return_line: int
 
     def at(self, line: int | None = None) -> SourceLocation:
+        """Line `line` of the function's file (the `def` line by default)."""
         return SourceLocation(path=self.path, line=line or self.def_line)
 
     def param(self, name: str) -> SourceLocation:
+        """The line of parameter `name`."""
         return self.at(self.param_lines.get(name))
 
     def returns(self) -> SourceLocation:
+        """The line of the return annotation."""
         return self.at(self.return_line)
 
 
@@ -112,6 +122,8 @@ def _first(extras: Iterable[Any], cls: type) -> Any:
 
 @attrs.frozen
 class Interface:
+    """What a signature says: input and output ports, docs, where each was written, and
+    the diagnostics found while reading it."""
     inputs: tuple[InputPort, ...]
     outputs: tuple[OutputPort, ...]
     output_names: tuple[str, ...]
@@ -122,7 +134,7 @@ class Interface:
 
 
 def read_interface(
-    func: Callable[..., Any], *, kind: str, display: str
+    func: Callable[..., Any], *, kind: str, func_name: str
 ) -> Interface:
     """Read inputs and outputs of `func`. `kind` is "tool", "task" or "workflow"."""
     site = function_site(func)
@@ -131,17 +143,17 @@ def read_interface(
     problems: list[Diagnostic] = []
     if hint_error:
         problems.append(
-            diag("CG112", site.at(), problem=f"cannot resolve the annotations of '{display}': "
-                 f"{hint_error}")
+            diag("CG112", site.at(), variant="unresolved_annotations", func=func_name,
+                 error=hint_error)
         )
     sig = inspect.signature(func)
     inputs: list[InputPort] = []
     for index, param in enumerate(sig.parameters.values()):
-        port = _read_param(param, index, hints, kind, display, site, doc, problems)
+        port = _read_param(param, index, hints, kind, func_name, site, doc, problems)
         if port is not None:
             inputs.append(port)
-    outputs, names, return_class = _read_returns(func, hints, kind, display, site, doc, problems)
-    _check_ids(inputs, outputs, display, site, problems)
+    outputs, names, return_class = _read_returns(func, hints, kind, func_name, site, doc, problems)
+    _check_ids(inputs, outputs, func_name, site, problems)
     return Interface(tuple(inputs), tuple(outputs), names, return_class, doc, site,
                      tuple(problems))
 
@@ -151,11 +163,12 @@ def _read_param(
     index: int,
     hints: Mapping[str, Any],
     kind: str,
-    display: str,
+    func_name: str,
     site: FunctionSite,
     doc: ParsedDoc,
     problems: list[Diagnostic],
 ) -> InputPort | None:
+    """One parameter -> an input port (None, with a diagnostic, when it cannot be one)."""
     name = param.name
     where = site.param(name)
     if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
@@ -164,58 +177,29 @@ def _read_param(
             param.VAR_KEYWORD: "**kwargs",
             param.POSITIONAL_ONLY: "positional-only",
         }
-        problems.append(diag("CG110", where, param=name, func=display, kind=kinds[param.kind]))
+        problems.append(diag("CG110", where, param=name, func=func_name, kind=kinds[param.kind]))
         return None
     if name not in hints:
-        problems.append(diag("CG101", where, param=name, func=display))
+        problems.append(diag("CG101", where, param=name, func=func_name))
         return None
     base, extras = split_annotated(hints[name])
     arg: Arg | None = _first(extras, Arg)
     if _first(extras, Out) is not None:
-        problems.append(diag("CG112", where, problem=f"parameter '{name}' of '{display}' is "
-                             "annotated with Out(...); Out describes outputs, use Arg(...)"))
-    try:
-        cwl_type = to_cwl_type(base, hint_name=name)
-    except UnsupportedType as exc:
-        problems.append(diag("CG102", where, what=f"parameter '{name}'", func=display,
-                             pytype=str(exc)))
+        problems.append(diag("CG112", where, variant="out_on_input", param=name, func=func_name))
+    cwl_type = _cwl_type(base, name, f"parameter '{name}'", func_name, where, problems)
+    if cwl_type is None:
         return None
-    default: Any = NO_DEFAULT
-    if param.default is not param.empty:
-        try:
-            default = to_cwl_value(param.default)
-        except NotAValue:
-            default = None  # keep the parameter optional: one error, not a cascade
-            shown = repr(param.default)
-            if " at 0x" in shown:  # no memory addresses: messages are stable across runs
-                shown = f"<{type(param.default).__qualname__} object>"
-            problems.append(diag("CG106", where, value=shown, param=name,
-                                 func=display, type=cwl_type, hint=""))
-        else:
-            if not t.check_value(default, cwl_type):
-                hint = f"; annotate it '{type_name(base)} | None'" if default is None else ""
-                problems.append(diag("CG106", where, value=repr(param.default), hint=hint,
-                                     param=name, func=display, type=cwl_type))
+    default = _read_default(param, base, cwl_type, func_name, where, problems)
     field = identifier_field(default) if default is not NO_DEFAULT else None
     if field:
-        problems.append(diag("CG116", where, param=name, func=display, field=field))
-    _warn_cwltool_list_bugs(name, cwl_type, default, display, where, problems)
+        problems.append(diag("CG116", where, param=name, func=func_name, field=field))
+    _warn_cwltool_list_bugs(name, cwl_type, default, func_name, where, problems)
     arg = arg or Arg()
     binding = None
     staging = None
     if kind == "tool":
-        binding = _binding(name, index, cwl_type, arg, display, where, problems)
-        if arg.stage or arg.writable or arg.inplace:
-            staged_type = t.strip_optional(cwl_type)
-            if not isinstance(staged_type, t.Prim) or staged_type.name not in (
-                "File", "Directory"
-            ):
-                how = ("in place" if arg.inplace else "writable" if arg.writable
-                       else "into the working directory")
-                problems.append(diag("CG114", where, param=name, func=display, how=how,
-                                     type=cwl_type))
-            else:
-                staging = Staging(writable=arg.writable or arg.inplace, inplace=arg.inplace)
+        binding = _binding(name, index, cwl_type, arg, func_name, where, problems)
+        staging = _staging(name, cwl_type, arg, func_name, where, problems)
     return InputPort(
         name=name,
         type=cwl_type,
@@ -227,15 +211,82 @@ def _read_param(
         load_listing=arg.load_listing,
         load_contents=arg.load_contents,
         staging=staging,
-        src=where,
+        loc=where,
     )
+
+
+def _cwl_type(
+    base: Any,
+    name: str,
+    what: str,
+    func_name: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> t.CwlType | None:
+    """The CWL type of annotation `base`; None, reported (CG102), when it has none."""
+    try:
+        return to_cwl_type(base, hint_name=name)
+    except UnsupportedType as exc:
+        problems.append(diag("CG102", where, what=what, func=func_name, pytype=str(exc)))
+        return None
+
+
+def _read_default(
+    param: inspect.Parameter,
+    base: Any,
+    cwl_type: t.CwlType,
+    func_name: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> Any:
+    """The parameter's default as a CWL value (NO_DEFAULT when it has none); a default that
+    is no CWL value, or not one of the parameter's type, is reported (CG106)."""
+    if param.default is param.empty:
+        return NO_DEFAULT
+    name = param.name
+    try:
+        default = to_cwl_value(param.default)
+    except NotAValue:
+        shown = repr(param.default)
+        if " at 0x" in shown:  # no memory addresses: messages are stable across runs
+            shown = f"<{type(param.default).__qualname__} object>"
+        problems.append(diag("CG106", where, value=shown, param=name,
+                             func=func_name, type=cwl_type, hint=""))
+        return None  # keep the parameter optional: one error, not a cascade
+    if not t.check_value(default, cwl_type):
+        hint = f"; annotate it '{type_name(base)} | None'" if default is None else ""
+        problems.append(diag("CG106", where, value=repr(param.default), hint=hint,
+                             param=name, func=func_name, type=cwl_type))
+    return default
+
+
+def _staging(
+    name: str,
+    cwl_type: t.CwlType,
+    arg: Arg,
+    func_name: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> Staging | None:
+    """How a tool input is staged into the working directory (only Files and Directories
+    can be: CG114 otherwise)."""
+    if not (arg.stage or arg.writable or arg.inplace):
+        return None
+    staged_type = t.strip_optional(cwl_type)
+    if not isinstance(staged_type, t.Prim) or staged_type.name not in ("File", "Directory"):
+        how = ("in place" if arg.inplace else "writable" if arg.writable
+               else "into the working directory")
+        problems.append(diag("CG114", where, param=name, func=func_name, how=how,
+                             type=cwl_type))
+        return None
+    return Staging(writable=arg.writable or arg.inplace, inplace=arg.inplace)
 
 
 def _warn_cwltool_list_bugs(
     name: str,
     cwl_type: t.CwlType,
     default: Any,
-    display: str,
+    func_name: str,
     where: SourceLocation,
     problems: list[Diagnostic],
 ) -> None:
@@ -244,10 +295,10 @@ def _warn_cwltool_list_bugs(
     if not (isinstance(base, t.Array) and isinstance(base.items, (t.Enum, t.Record))):
         return
     if default is not NO_DEFAULT and default is not None:
-        problems.append(diag("CG115", where, param=name, func=display, type=cwl_type,
+        problems.append(diag("CG115", where, param=name, func=func_name, type=cwl_type,
                              what=" with a default"))
     elif isinstance(cwl_type, t.Optional):
-        problems.append(diag("CG115", where, param=name, func=display, type=cwl_type,
+        problems.append(diag("CG115", where, param=name, func=func_name, type=cwl_type,
                              what=" (optional)"))
 
 
@@ -256,28 +307,20 @@ def _binding(
     index: int,
     cwl_type: t.CwlType,
     arg: Arg,
-    display: str,
+    func_name: str,
     where: SourceLocation,
     problems: list[Diagnostic],
 ) -> Binding | None:
     if not arg.bind or arg.stdin:
         if arg.stdin and cwl_type != t.FILE:  # not File?: `$(inputs.x.path)` fails on null
-            problems.append(diag("CG112", where, problem=f"parameter '{name}' of tool "
-                                 f"'{display}' has Arg(stdin=True), which needs a File, not "
-                                 f"{cwl_type}"))
+            problems.append(diag("CG112", where, variant="stdin_not_file", param=name,
+                                 func=func_name, type=cwl_type))
         return None
     base = t.strip_optional(cwl_type)
     if base == t.BOOLEAN and arg.prefix is None and arg.value_from is None:
-        problems.append(diag("CG105", where, param=name, func=display))
+        problems.append(diag("CG105", where, param=name, func=func_name))
         return None
-    return Binding(
-        position=arg.position if arg.position is not None else index + 1,
-        prefix=arg.prefix,
-        separate=arg.separate,
-        item_separator=arg.item_separator,
-        shell_quote=arg.shell_quote,
-        value_from=arg.value_from,
-    )
+    return arg.binding(arg.position if arg.position is not None else index + 1)
 
 
 def _is_namedtuple(tp: Any) -> bool:
@@ -288,7 +331,7 @@ def _read_returns(
     func: Callable[..., Any],
     hints: Mapping[str, Any],
     kind: str,
-    display: str,
+    func_name: str,
     site: FunctionSite,
     doc: ParsedDoc,
     problems: list[Diagnostic],
@@ -296,7 +339,7 @@ def _read_returns(
     where = site.returns()
     if "return" not in hints:
         if inspect.signature(func).return_annotation is inspect.Signature.empty:
-            problems.append(diag("CG103", where, func=display))
+            problems.append(diag("CG103", where, func=func_name))
         return [], (), None
     ret = hints["return"]
     if ret is None or ret is type(None):
@@ -305,19 +348,19 @@ def _read_returns(
     if _is_namedtuple(base):
         field_hints, err = resolve_hints(base)
         if err:
-            problems.append(diag("CG112", where, problem=f"cannot resolve the fields of "
-                                 f"{base.__qualname__}: {err}"))
+            problems.append(diag("CG112", where, variant="unresolved_fields",
+                                 record=base.__qualname__, error=err))
             return [], (), base
         outputs = []
         for field in base._fields:
             if field not in field_hints:
                 problems.append(diag("CG101", where, param=field, func=base.__qualname__))
                 continue
-            port = _read_output(field, field_hints[field], kind, display, where, doc, problems)
+            port = _read_output(field, field_hints[field], kind, func_name, where, doc, problems)
             if port is not None:
                 outputs.append(port)
         return outputs, tuple(base._fields), base
-    port = _read_output("out", ret, kind, display, where, doc, problems)
+    port = _read_output("out", ret, kind, func_name, where, doc, problems)
     return ([port] if port else []), ("out",), None
 
 
@@ -325,7 +368,7 @@ def _read_output(
     name: str,
     annotation: Any,
     kind: str,
-    display: str,
+    func_name: str,
     where: SourceLocation,
     doc: ParsedDoc,
     problems: list[Diagnostic],
@@ -333,25 +376,20 @@ def _read_output(
     base, extras = split_annotated(annotation)
     out: Out = _first(extras, Out) or Out()
     if _first(extras, Arg) is not None:
-        problems.append(diag("CG112", where, problem=f"output '{name}' of '{display}' is "
-                             "annotated with Arg(...); Arg describes inputs, use Out(...)"))
-    try:
-        cwl_type = to_cwl_type(base, hint_name=name)
-    except UnsupportedType as exc:
-        problems.append(diag("CG102", where, what=f"output '{name}'", func=display,
-                             pytype=str(exc)))
+        problems.append(diag("CG112", where, variant="arg_on_output", output=name, func=func_name))
+    cwl_type = _cwl_type(base, name, f"output '{name}'", func_name, where, problems)
+    if cwl_type is None:
         return None
     if kind == "tool":
         if out.stream is not None:
             if cwl_type != t.FILE:
-                problems.append(diag("CG111", where, output=name, func=display,
+                problems.append(diag("CG111", where, output=name, func=func_name,
                                      stream=out.stream, type=cwl_type))
         elif out.glob is None and out.output_eval is None:
-            problems.append(diag("CG104", where, output=name, func=display, type=cwl_type))
+            problems.append(diag("CG104", where, output=name, func=func_name, type=cwl_type))
     elif out.glob is not None or out.stream is not None:
-        problems.append(diag("CG112", where, problem=f"output '{name}' of {kind} '{display}' "
-                             "has Out(glob=...)/stdout(); only @tool outputs are collected "
-                             "that way (a task returns its values)"))
+        problems.append(diag("CG112", where, variant="collected_output", output=name, kind=kind,
+                             func=func_name))
     return OutputPort(
         name=name,
         type=cwl_type,
@@ -362,14 +400,14 @@ def _read_output(
         format=out.format,
         secondary_files=out.secondary_files,
         doc=out.doc or doc.returns.get(name),
-        src=where,
+        loc=where,
     )
 
 
 def _check_ids(
     inputs: list[InputPort],
     outputs: list[OutputPort],
-    display: str,
+    func_name: str,
     site: FunctionSite,
     problems: list[Diagnostic],
 ) -> None:
@@ -377,29 +415,30 @@ def _check_ids(
     for what, ports in (("input", inputs), ("output", outputs)):
         for port in ports:
             if not IDENTIFIER.match(port.name):
-                problems.append(diag("CG107", port.src, name=port.name, what=what,
-                                     func=display))
+                problems.append(diag("CG107", port.loc, name=port.name, what=what,
+                                     func=func_name))
             if port.name in seen:
-                problems.append(diag("CG108", port.src, name=port.name, first=seen[port.name],
-                                     second=what, func=display))
+                problems.append(diag("CG108", port.loc, name=port.name, first=seen[port.name],
+                                     second=what, func=func_name))
             seen[port.name] = what
 
 
 def read_resources(
-    resources: Resources | None, display: str, where: SourceLocation, problems: list[Diagnostic]
+    resources: Resources | None, func_name: str, where: SourceLocation, problems: list[Diagnostic]
 ) -> ResourceSpec | None:
+    """`Resources(...)` -> normalised ResourceSpec (CG109 when it is not valid)."""
     if resources is None:
         return None
     if not isinstance(resources, Resources):
-        problems.append(diag("CG109", where, func=display,
-                             problem=f"expected Resources(...), got {type(resources).__name__}"))
+        problems.append(diag("CG109", where, variant="not_resources", func=func_name,
+                             got=type(resources).__name__))
         return None
     values: dict[str, Any] = {}
     try:
         if resources.cores is not None:
             if isinstance(resources.cores, bool) or not isinstance(resources.cores, (int, float)) \
                     or resources.cores <= 0:
-                raise ValueError(f"cores must be a positive number, not {resources.cores!r}")
+                raise ResourceValueError("cores", value=repr(resources.cores))
             values["cores"] = resources.cores
         for field, key in (("ram", "ram_mib"), ("tmpdir", "tmpdir_mib"),
                            ("outdir", "outdir_mib")):
@@ -410,10 +449,11 @@ def read_resources(
             values["time_limit_s"] = parse_seconds(resources.time_limit, "time_limit")
         if isinstance(resources.gpus, bool) or not isinstance(resources.gpus, int) \
                 or resources.gpus < 0:
-            raise ValueError(f"gpus must be a whole number >= 0, not {resources.gpus!r}")
+            raise ResourceValueError("gpus", value=repr(resources.gpus))
         values["gpus"] = resources.gpus
-    except ValueError as exc:
-        problems.append(diag("CG109", where, func=display, problem=str(exc)))
+    except ResourceValueError as exc:
+        problems.append(diag("CG109", where, variant=exc.variant, func=func_name,
+                             what=exc.what, value=exc.value))
         return None
     return ResourceSpec(
         cuda_version=resources.cuda_version,
@@ -423,7 +463,7 @@ def read_resources(
 
 
 def read_packages(
-    packages: Iterable[str | Mapping[str, Any]], display: str, where: SourceLocation,
+    packages: Iterable[str | Mapping[str, Any]], func_name: str, where: SourceLocation,
     problems: list[Diagnostic],
 ) -> tuple[Package, ...]:
     """'numpy', 'losoto==2.7' or {'name': ..., 'versions': [...]} -> Package."""
@@ -435,33 +475,31 @@ def read_packages(
             name, _, version = spec.partition("==")
             name = name.strip()
             if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]*", name):
-                problems.append(diag("CG112", where, problem=f"package {spec!r} of '{display}' "
-                                     "is not 'name' or 'name==version'"))
+                problems.append(diag("CG112", where, variant="bad_package", spec=repr(spec),
+                                     func=func_name))
                 continue
             out.append(Package(name=name, versions=(version.strip(),) if version else ()))
         elif isinstance(spec, Mapping) and "name" in spec:
             out.append(Package(name=str(spec["name"]),
                                versions=tuple(str(v) for v in spec.get("versions", ()))))
         else:
-            problems.append(diag("CG112", where, problem=f"package {spec!r} of '{display}' is "
-                                 "not 'name', 'name==version' or {'name':..., 'versions':[...]}"))
+            problems.append(diag("CG112", where, variant="bad_package_spec", spec=repr(spec),
+                                 func=func_name))
     return tuple(out)
 
 
 def read_env(
-    env: Mapping[str, Any] | None, display: str, where: SourceLocation, problems: list[Diagnostic]
+    env: Mapping[str, Any] | None, func_name: str, where: SourceLocation, problems: list[Diagnostic]
 ) -> tuple[tuple[str, str], ...]:
+    """`env=` -> sorted (name, value) pairs (CG112 for names that are not valid)."""
     if not env:
         return ()
     out = []
     for key, value in env.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", str(key)):
-            problems.append(diag("CG112", where, problem=f"environment variable name {key!r} of "
-                                 f"'{display}' is not valid"))
+            problems.append(diag("CG112", where, variant="bad_env_name", name=repr(key),
+                                 func=func_name))
             continue
         out.append((str(key), str(value)))
     return tuple(sorted(out))
 
-
-def note_at(message: str, src: SourceLocation | None) -> Note:
-    return Note(message=message, src=src)

@@ -11,6 +11,9 @@ from typing import Literal
 
 import attrs
 
+from cwlgen.ir.nodes import Binding
+from cwlgen.messages import message_text
+
 
 @attrs.frozen(kw_only=True)
 class Arg:
@@ -41,6 +44,19 @@ class Arg:
     stage: bool = False
     writable: bool = False
     inplace: bool = False
+
+    def binding(self, position: int | None, *, as_argument: bool = False) -> Binding:
+        """The CWL CommandLineBinding (IR) this Arg asks for, at `position`. The one place an
+        Arg becomes a binding: for an input parameter, or (`as_argument`) for an entry of a
+        tool's `arguments=`, whose `value_from` is the argument's value itself."""
+        return Binding(
+            position=position,
+            prefix=self.prefix,
+            separate=self.separate,
+            item_separator=None if as_argument else self.item_separator,
+            shell_quote=self.shell_quote,
+            value_from=None if as_argument else self.value_from,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -81,29 +97,43 @@ _SIZE_UNITS = {
 _TIME_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
 
 
+class ResourceValueError(ValueError):
+    """A `Resources(...)` field that is not valid: the CG109 variant that says why, the
+    field (`what`) and its value as written (the function's name is filled in by whoever
+    reports it)."""
+
+    def __init__(self, variant: str, *, value: str, what: str = "") -> None:
+        self.variant = variant
+        self.what = what
+        self.value = value
+        super().__init__(self.text("Resources"))
+
+    def text(self, func: str) -> str:
+        """The message for the resources of function `func`."""
+        return message_text("CG109", self.variant, func=func, what=self.what, value=self.value)
+
+
 def parse_size_mib(value: int | float | str, what: str) -> int:
     """'8 GiB' -> 8192 (MiB, CWL's unit); a bare number is already MiB."""
     if isinstance(value, bool):
-        raise ValueError(f"{what} must be a size such as '8 GiB', not {value!r}")
+        raise ResourceValueError("size_type", what=what, value=repr(value))
     if isinstance(value, (int, float)):
         mib = float(value)
     else:
         m = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([A-Za-z]*)\s*", value)
         unit = m.group(2).lower() if m else ""
         if not m or unit not in _SIZE_UNITS:
-            raise ValueError(
-                f"{what}={value!r} is not a size; write e.g. '512 MiB', '8 GiB' or '2 GB'"
-            )
+            raise ResourceValueError("not_size", what=what, value=repr(value))
         mib = float(m.group(1)) * _SIZE_UNITS[unit]
     if mib <= 0:
-        raise ValueError(f"{what} must be positive, not {value!r}")
+        raise ResourceValueError("not_positive", what=what, value=repr(value))
     return max(1, int(-(-mib // 1)))
 
 
 def parse_seconds(value: int | float | str, what: str) -> int:
     """'2h' / '90 min' / '1h30m' / 3600 -> seconds."""
     if isinstance(value, bool):
-        raise ValueError(f"{what} must be a duration such as '2h', not {value!r}")
+        raise ResourceValueError("duration_type", what=what, value=repr(value))
     if isinstance(value, (int, float)):
         seconds = float(value)
     else:
@@ -112,13 +142,10 @@ def parse_seconds(value: int | float | str, what: str) -> int:
         if not parts or rebuilt != re.sub(r"\s+", "", value) or any(
             u.lower() not in _TIME_UNITS for _, u in parts
         ):
-            raise ValueError(
-                f"{what}={value!r} is not a duration; write e.g. '90s', '30 min', '2h' or "
-                "'1h30m'"
-            )
+            raise ResourceValueError("not_duration", what=what, value=repr(value))
         seconds = sum(float(n) * _TIME_UNITS[u.lower()] for n, u in parts)
     if seconds <= 0:
-        raise ValueError(f"{what} must be positive, not {value!r}")
+        raise ResourceValueError("not_positive", what=what, value=repr(value))
     return int(-(-seconds // 1))
 
 

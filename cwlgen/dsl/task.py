@@ -1,5 +1,5 @@
 """`@task`: a typed Python function with a body, compiled to a CommandLineTool that runs the
-function inside the CWL job (see `cwlgen.backend.python_task` and `cwlgen.runtime.shim`).
+function inside the CWL job (see `cwlgen.lower.python_task` and `cwlgen.runtime.shim`).
 
 Calling a task inside a workflow being traced records a step; calling it anywhere else simply
 calls the function, so tasks stay ordinary, unit-testable Python.
@@ -80,9 +80,8 @@ class TaskDef(Definition[P, R]):
         problems: list[Diagnostic] = list(iface.diagnostics)
         source = _module_source(self.func)
         if source is None:
-            problems.append(diag("CG112", where, problem=f"cannot read the source of the module "
-                                 f"defining task '{self.name}'; a task must live in a .py file "
-                                 "(its module is shipped inside the CWL)"))
+            problems.append(diag("CG112", where, variant="task_source_unreadable",
+                                 func=self.name))
             source = ""
         else:
             problems += _module_problems(self.func, source, iface.site.path)
@@ -103,7 +102,7 @@ class TaskDef(Definition[P, R]):
             deterministic=self.deterministic,
             python=PythonCode(module_name=self.func.__module__, module_source=source,
                               function=self.func.__name__),
-            src=where,
+            loc=where,
             diagnostics=tuple(problems),
         )
 
@@ -125,9 +124,8 @@ def _module_problems(func: Callable[..., Any], source: str, path: str) -> list[D
     name = func.__name__
     where = SourceLocation(path=path, line=func.__code__.co_firstlineno)
     if func.__qualname__ != name:
-        return [diag("CG112", where, problem=f"task '{name}' is defined inside "
-                     f"'{func.__qualname__.rsplit('.', 1)[0]}'; define tasks at module level "
-                     "(the job imports the function by name from a copy of its module)")]
+        return [diag("CG112", where, variant="task_nested", func=name,
+                     outer=func.__qualname__.rsplit(".", 1)[0])]
     try:
         tree = _parse(source)
     except SyntaxError:
@@ -135,14 +133,11 @@ def _module_problems(func: Callable[..., Any], source: str, path: str) -> list[D
     problems = []
     if not any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name
                for node in tree.body):
-        problems.append(diag("CG112", where, problem=f"task '{name}' is not a module-level "
-                             "'def' of its module, so its job could not import it"))
+        problems.append(diag("CG112", where, variant="task_not_toplevel", func=name))
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level > 0:
             problems.append(diag("CG112", SourceLocation(path=path, line=node.lineno),
-                                 problem=f"the module of task '{name}' uses a relative import; "
-                                 "a task's job receives only this module's source, so import "
-                                 "installed packages by absolute name"))
+                                 variant="task_relative_import", func=name))
     return problems
 
 

@@ -11,9 +11,10 @@ import attrs
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.spec import Arg, Resources
-from cwlgen.ir import Argument, Binding, Container, Tool
+from cwlgen.ir import Argument, Container, OutputPort, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.location import SourceLocation, caller_location
+from cwlgen.ir.frames import caller_location
+from cwlgen.ir.location import SourceLocation
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -21,6 +22,7 @@ R = TypeVar("R")
 
 @attrs.frozen(kw_only=True)
 class ToolOptions:
+    """What the @tool decorator was given, as written (checked when the IR is built)."""
     base_command: tuple[str, ...]
     arguments: tuple[str | Arg, ...] = ()
     container: str | None = None
@@ -32,10 +34,11 @@ class ToolOptions:
     success_codes: tuple[int, ...] = ()
     requirements: tuple[Mapping[str, Any], ...] = ()
     hints: tuple[Mapping[str, Any], ...] = ()
-    src: SourceLocation | None = None  # the decorator call: where options are written
+    loc: SourceLocation | None = None  # the decorator call: where options are written
 
 
 def freeze_mapping(m: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A nested mapping as sorted tuples, so the frozen IR can hold and compare it."""
     return tuple(m.items())
 
 
@@ -49,58 +52,21 @@ class ToolDef(Definition[P, R]):
         self.options = options
 
     def _build_ir(self) -> Tool:
+        """The Tool IR: the interface plus the decorator's options, each checked."""
         iface = self.interface
         where = iface.site.at()
         problems: list[Diagnostic] = list(iface.diagnostics)
         opts = self.options
-        said = opts.src or where  # problems with decorator options point at the decorator
+        said = opts.loc or where  # problems with decorator options point at the decorator
         if not opts.base_command:
-            problems.append(diag("CG112", said, problem=f"tool '{self.name}' has an empty "
-                                 "base command"))
-        arguments = []
-        for item in opts.arguments:
-            if isinstance(item, str):
-                arguments.append(Argument(value=item))
-            elif isinstance(item, Arg) and item.value_from is not None:
-                arguments.append(Argument(value=item.value_from, binding=Binding(
-                    position=item.position, prefix=item.prefix, separate=item.separate,
-                    shell_quote=item.shell_quote)))
-            else:
-                problems.append(diag("CG112", said, problem=f"argument {item!r} of tool "
-                                     f"'{self.name}' must be a string or Arg(value_from=...)"))
-        if sum(1 for o in iface.outputs if o.stream == "stdout") > 1 or sum(
-            1 for o in iface.outputs if o.stream == "stderr"
-        ) > 1:
-            problems.append(diag("CG112", where, problem=f"tool '{self.name}' captures the same "
-                                 "stream in two outputs"))
-        stdout_name = stderr_name = None
-        outputs = []
-        for out in iface.outputs:
-            if out.stream == "stdout":
-                stdout_name = out.glob or f"{self.name}.stdout"
-                out = attrs.evolve(out, glob=stdout_name)
-            elif out.stream == "stderr":
-                stderr_name = out.glob or f"{self.name}.stderr"
-                out = attrs.evolve(out, glob=stderr_name)
-            outputs.append(out)
-        container = (
-            Container(image=opts.container, required=opts.container_required)
-            if opts.container
-            else None
-        )
-        files = []
-        for name, content in (opts.files or {}).items():
-            if not isinstance(content, str) or not name or "/" in name:
-                problems.append(diag("CG112", said, problem=f"files entry {name!r} of tool "
-                                     f"'{self.name}' must map a plain file name to text"))
-                continue
-            files.append((name, content))
-        stdin_inputs = [
-            name for name, arg in _stdin_params(self.func) if arg.stdin
-        ]
+            problems.append(diag("CG112", said, variant="empty_command", func=self.name))
+        arguments = self._arguments(said, problems)
+        outputs, stdout_name, stderr_name = self._stream_outputs(where, problems)
+        files = self._files(said, problems)
+        stdin_inputs = [name for name, arg in _stdin_params(self.func) if arg.stdin]
         if len(stdin_inputs) > 1:
-            problems.append(diag("CG112", where, problem=f"tool '{self.name}' reads standard "
-                                 f"input from more than one parameter: {stdin_inputs}"))
+            problems.append(diag("CG112", where, variant="stdin_twice", func=self.name,
+                                 params=stdin_inputs))
         return Tool(
             key=self.key,
             stdin_input=stdin_inputs[0] if stdin_inputs else None,
@@ -108,22 +74,72 @@ class ToolDef(Definition[P, R]):
             label=iface.doc.label,
             doc=iface.doc.doc,
             base_command=opts.base_command,
-            arguments=tuple(arguments),
+            arguments=arguments,
             inputs=iface.inputs,
-            outputs=tuple(outputs),
+            outputs=outputs,
             stdout_name=stdout_name,
             stderr_name=stderr_name,
-            container=container,
+            container=(Container(image=opts.container, required=opts.container_required)
+                       if opts.container else None),
             packages=read_packages(opts.packages, self.name, said, problems),
             resources=read_resources(opts.resources, self.name, said, problems),
             env=read_env(opts.env, self.name, said, problems),
-            files=tuple(files),
+            files=files,
             success_codes=opts.success_codes,
             extra_requirements=tuple(freeze_mapping(r) for r in opts.requirements),
             extra_hints=tuple(freeze_mapping(h) for h in opts.hints),
-            src=where,
+            loc=where,
             diagnostics=tuple(problems),
         )
+
+    def _arguments(self, said: SourceLocation, problems: list[Diagnostic]) -> tuple[Argument, ...]:
+        """`arguments=`: strings, or Arg(value_from=...) with a binding."""
+        arguments = []
+        for item in self.options.arguments:
+            if isinstance(item, str):
+                arguments.append(Argument(value=item))
+            elif isinstance(item, Arg) and item.value_from is not None:
+                arguments.append(Argument(value=item.value_from,
+                                          binding=item.binding(item.position, as_argument=True)))
+            else:
+                problems.append(diag("CG112", said, variant="bad_argument", item=repr(item),
+                                     func=self.name))
+        return tuple(arguments)
+
+    def _stream_outputs(
+        self, where: SourceLocation, problems: list[Diagnostic]
+    ) -> tuple[tuple[OutputPort, ...], str | None, str | None]:
+        """(outputs, stdout file, stderr file): a captured stream gets a file name, and its
+        output globs that name."""
+        outputs = self.interface.outputs
+        if sum(1 for o in outputs if o.stream == "stdout") > 1 or sum(
+            1 for o in outputs if o.stream == "stderr"
+        ) > 1:
+            problems.append(diag("CG112", where, variant="stream_twice", func=self.name))
+        stdout_name = stderr_name = None
+        found = []
+        for out in outputs:
+            if out.stream == "stdout":
+                stdout_name = out.glob or f"{self.name}.stdout"
+                out = attrs.evolve(out, glob=stdout_name)
+            elif out.stream == "stderr":
+                stderr_name = out.glob or f"{self.name}.stderr"
+                out = attrs.evolve(out, glob=stderr_name)
+            found.append(out)
+        return tuple(found), stdout_name, stderr_name
+
+    def _files(
+        self, said: SourceLocation, problems: list[Diagnostic]
+    ) -> tuple[tuple[str, str], ...]:
+        """`files=`: plain file name -> text template, written into the working directory."""
+        files = []
+        for name, content in (self.options.files or {}).items():
+            if not isinstance(content, str) or not name or "/" in name:
+                problems.append(diag("CG112", said, variant="bad_files_entry", name=repr(name),
+                                     func=self.name))
+                continue
+            files.append((name, content))
+        return tuple(files)
 
 
 def _stdin_params(func: Callable[..., Any]) -> list[tuple[str, Arg]]:
@@ -179,7 +195,7 @@ def tool(
         success_codes=tuple(success_codes),
         requirements=tuple(requirements),
         hints=tuple(hints),
-        src=caller_location(),
+        loc=caller_location(),
     )
 
     def decorate(func: Callable[P, R]) -> ToolDef[P, R]:

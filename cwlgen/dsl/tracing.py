@@ -4,19 +4,19 @@ inert, typed `Promise`s instead of doing any work.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any, NoReturn
+from types import FrameType
+from typing import Any, NoReturn, Protocol
 
 from cwlgen.dsl.typemap import NotAValue, identifier_field, to_cwl_value
 from cwlgen.errors import UsageError
-from cwlgen.ir import NO_DEFAULT, Source, Step, StepInput, StepOutputRef
+from cwlgen.ir import Process, Source, Step, StepInput, StepOutputRef
 from cwlgen.ir import types as t
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.location import SourceLocation, caller_frame, keyword_lines, location_of_frame
-
-if TYPE_CHECKING:
-    from cwlgen.dsl.definition import Definition
+from cwlgen.ir.frames import caller_frame, keyword_lines, location_of_frame
+from cwlgen.ir.location import SourceLocation
 
 SCATTER_METHODS = ("dotproduct", "nested_crossproduct", "flat_crossproduct")
 
@@ -27,12 +27,12 @@ class Promise:
     It has a CWL type and a source; it cannot be inspected, only passed to other calls.
     """
 
-    __slots__ = ("source", "type", "src", "label")
+    __slots__ = ("source", "type", "loc", "label")
 
-    def __init__(self, source: Source, type: t.CwlType, src: SourceLocation | None, label: str):
+    def __init__(self, source: Source, type: t.CwlType, loc: SourceLocation | None, label: str):
         self.source = source
         self.type = type
-        self.src = src
+        self.loc = loc
         self.label = label
 
     def __repr__(self) -> str:
@@ -78,6 +78,7 @@ class Builder:
         self._counts: dict[str, int] = {}
 
     def new_step_id(self, base: str) -> str:
+        """A step id not used yet in this workflow: `base`, else `base_2`, `base_3`..."""
         n = self._counts.get(base, 0)
         while True:
             n += 1
@@ -97,7 +98,42 @@ _tracing_stack: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar
 
 
 def current_builder() -> Builder | None:
+    """The workflow being traced, or None outside tracing."""
     return _current.get()
+
+
+def is_being_traced(key: str) -> bool:
+    """Whether the workflow `key` is being traced right now (an enclosing call): calling it
+    again would recurse."""
+    return _current.get() is not None and key in _tracing_stack.get()
+
+
+def tracing_path() -> tuple[str, ...]:
+    """Keys of the workflows being traced, outermost first."""
+    return _tracing_stack.get()
+
+
+@contextlib.contextmanager
+def tracing(builder: Builder, key: str) -> Iterator[Builder]:
+    """Trace the workflow `key` into `builder`: calls made inside record steps there."""
+    token = _current.set(builder)
+    stack_token = _tracing_stack.set((*_tracing_stack.get(), key))
+    try:
+        yield builder
+    finally:
+        _tracing_stack.reset(stack_token)
+        _current.reset(token)
+
+
+class Callee(Protocol):
+    """What tracing needs of a called definition (`cwlgen.dsl.definition.Definition`)."""
+
+    name: str
+
+    def process_ir(self) -> Process:
+        """The IR of the called tool or workflow."""
+    def shape_result(self, promises: list[Promise]) -> Any:
+        """Output promises arranged as the function's return annotation says."""
 
 
 def _arg_depth(value: Any) -> int:
@@ -110,7 +146,7 @@ def _arg_depth(value: Any) -> int:
 
 
 def record_call(
-    defn: Definition[Any, Any],
+    defn: Callee,
     args: tuple[Any, ...],
     kwargs: Mapping[str, Any],
     *,
@@ -121,7 +157,7 @@ def record_call(
     """Record one call of `defn` in the current workflow and return promises for its outputs."""
     builder = _current.get()
     frame = caller_frame()
-    src = location_of_frame(frame) if frame is not None else None
+    loc = location_of_frame(frame) if frame is not None else None
     if builder is None:
         raise UsageError(
             f"'{defn.name}' was called outside a @workflow; tools and workflows only describe "
@@ -132,50 +168,71 @@ def record_call(
     problems = builder.diagnostics
     if args:
         first = process.inputs[0].name if process.inputs else "name"
-        problems.append(diag("CG205", src, callee=defn.name, count=len(args), example=first))
+        problems.append(diag("CG205", loc, callee=defn.name, count=len(args), example=first))
     if scatter and method not in SCATTER_METHODS:
-        problems.append(diag("CG210", src, method=method, callee=defn.name,
+        problems.append(diag("CG210", loc, method=method, callee=defn.name,
                              choices=", ".join(SCATTER_METHODS)))
         method = "dotproduct"
-    step_inputs: list[StepInput] = []
-    for name, value in kwargs.items():
-        param = process.input(name)
-        arg_src = src
-        if src is not None and frame is not None and (lines := keyword_lines(frame)):
-            arg_src = SourceLocation(path=src.path, line=lines.get(name, src.line))
-        step_input = _step_input(defn.name, name, value, param.type if param else None, scatter,
-                                 arg_src, problems)
-        if step_input is not None:
-            step_inputs.append(step_input)
+    step_inputs = _step_inputs(defn.name, process, kwargs, scatter, frame, loc, problems)
     n_scattered = sum(1 for s in step_inputs if s.scattered)
     if scatter and n_scattered == 0:
-        problems.append(diag("CG209", src, callee=defn.name))
+        problems.append(diag("CG209", loc, callee=defn.name))
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
-        problems.append(diag("CG212", src, problem=f"batch={batch!r} for '{defn.name}.map' must "
-                             "be a whole number >= 1"))
+        problems.append(diag("CG212", loc, batch=repr(batch), callee=defn.name))
         batch = None
-    step = Step(
+    builder.steps.append(Step(
         id=step_id,
         process=process,
-        inputs=tuple(step_inputs),
+        inputs=step_inputs,
         scatter_method=method if n_scattered > 1 or (n_scattered and method != "dotproduct")
         else ("dotproduct" if n_scattered else None),
         positional_args=len(args),
         batch=batch if n_scattered else None,
-        src=src,
-    )
-    builder.steps.append(step)
+        loc=loc,
+    ))
     levels = 0
     if n_scattered:
         levels = n_scattered if method == "nested_crossproduct" else 1
+    return defn.shape_result(_output_promises(process, step_id, levels, loc))
+
+
+def _step_inputs(
+    callee: str,
+    process: Process,
+    kwargs: Mapping[str, Any],
+    scatter: bool,
+    frame: FrameType | None,
+    loc: SourceLocation | None,
+    problems: list[Diagnostic],
+) -> tuple[StepInput, ...]:
+    """The step's inputs, one per keyword argument, each located at its own line when the
+    call spans several."""
+    lines = keyword_lines(frame) if loc is not None and frame is not None else {}
+    step_inputs: list[StepInput] = []
+    for name, value in kwargs.items():
+        param = process.input(name)
+        arg_loc = loc
+        if loc is not None and lines:
+            arg_loc = SourceLocation(path=loc.path, line=lines.get(name, loc.line))
+        step_input = _step_input(callee, name, value, param.type if param else None, scatter,
+                                 arg_loc, problems)
+        if step_input is not None:
+            step_inputs.append(step_input)
+    return tuple(step_inputs)
+
+
+def _output_promises(
+    process: Process, step_id: str, levels: int, loc: SourceLocation | None
+) -> list[Promise]:
+    """A promise per output of the step, wrapped in one list level per scatter level."""
     promises = []
     for port in process.outputs:
         out_type: t.CwlType = port.type
         for _ in range(levels):
             out_type = t.Array(out_type)
-        ref = StepOutputRef(step=step_id, output=port.name, type=out_type, src=src)
-        promises.append(Promise(ref, out_type, src, f"output '{port.name}' of step '{step_id}'"))
-    return defn.shape_result(promises)
+        ref = StepOutputRef(step=step_id, output=port.name, type=out_type, loc=loc)
+        promises.append(Promise(ref, out_type, loc, f"output '{port.name}' of step '{step_id}'"))
+    return promises
 
 
 def _step_input(
@@ -184,7 +241,7 @@ def _step_input(
     value: Any,
     param_type: t.CwlType | None,
     scatter: bool,
-    src: SourceLocation | None,
+    loc: SourceLocation | None,
     problems: list[Diagnostic],
 ) -> StepInput | None:
     param_depth = t.depth(param_type) if param_type is not None else 0
@@ -195,33 +252,30 @@ def _step_input(
             and isinstance(t.strip_optional(value.type), t.Array)
             and t.depth(value.type) > param_depth
         )
-        return StepInput(name=name, sources=(value.source,), scattered=scattered, src=src)
+        return StepInput(name=name, sources=(value.source,), scattered=scattered, loc=loc)
     if isinstance(value, (list, tuple)) and any(isinstance(v, Promise) for v in value):
         if not all(isinstance(v, Promise) for v in value):
             base = t.strip_optional(param_type) if param_type is not None else None
-            problems.append(diag("CG211", src, param=name, callee=callee,
+            problems.append(diag("CG211", loc, param=name, callee=callee,
                                  what="step results and literal values",
                                  expected=base.items if isinstance(base, t.Array) else
                                  (param_type if param_type is not None else "?")))
-            return StepInput(name=name, src=src)  # given (no CG204), already reported
+            return StepInput(name=name, loc=loc)  # given (no CG204), already reported
         item_depth = max(t.depth(v.type) for v in value)
         scattered = can_scatter and item_depth + 1 > param_depth
         return StepInput(name=name, sources=tuple(v.source for v in value), merge=True,
-                         scattered=scattered, src=src)
+                         scattered=scattered, loc=loc)
     try:
         literal = to_cwl_value(value)
     except NotAValue as exc:
-        problems.append(diag("CG206", src, param=name, callee=callee,
+        problems.append(diag("CG206", loc, param=name, callee=callee,
                              expected=param_type if param_type is not None else "a value",
                              value=f"of type {exc} (not a CWL value)"))
-        return StepInput(name=name, src=src)  # given (no CG204), already reported
+        return StepInput(name=name, loc=loc)  # given (no CG204), already reported
     field = identifier_field(literal)
     if field:
-        problems.append(diag("CG116", src, param=name, func=callee, field=field))
+        problems.append(diag("CG116", loc, param=name, func=callee, field=field))
     scattered = can_scatter and _arg_depth(literal) > param_depth and isinstance(literal, list)
     return StepInput(name=name, default=literal if literal is not None else None,
-                     scattered=scattered, src=src)
+                     scattered=scattered, loc=loc)
 
-
-def no_default_marker() -> Any:
-    return NO_DEFAULT

@@ -20,12 +20,14 @@ class UnsupportedType(Exception):
 
 
 def type_name(tp: Any) -> str:
+    """How a Python annotation is written in a message."""
     if isinstance(tp, type):
         return tp.__qualname__
     return repr(tp).replace("typing.", "")
 
 
 def is_record_class(tp: Any) -> bool:
+    """Whether `tp` is an attrs or dataclass class (a CWL record)."""
     return isinstance(tp, type) and (attrs.has(tp) or dataclasses.is_dataclass(tp))
 
 
@@ -98,6 +100,7 @@ def record_fields(cls: type) -> list[tuple[str, Any]]:
 
 
 def record_type(cls: type) -> t.Record:
+    """The CWL record type of an attrs or dataclass class."""
     fields = []
     for name, tp in record_fields(cls):
         if get_origin(tp) is typing.Annotated and any(

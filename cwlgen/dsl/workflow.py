@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import traceback
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from cwlgen.dsl.definition import Definition
-from cwlgen.dsl.tracing import Builder, Promise, _current, _tracing_stack
+from cwlgen.dsl.tracing import (
+    Builder,
+    Promise,
+    current_builder,
+    is_being_traced,
+    tracing,
+    tracing_path,
+)
 from cwlgen.errors import CwlgenError
 from cwlgen.ir import StepOutputRef, Workflow, WorkflowInputRef, WorkflowOutput
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.location import SourceLocation, caller_location, display_path
+from cwlgen.ir.frames import caller_location, user_traceback_location
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 class WorkflowDef(Definition[P, R]):
@@ -26,17 +29,16 @@ class WorkflowDef(Definition[P, R]):
     kind = "workflow"
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        stack = _tracing_stack.get()
-        if self.key in stack and _current.get() is not None:
-            builder = _current.get()
+        if is_being_traced(self.key):
+            builder = current_builder()
             assert builder is not None
-            path = " -> ".join([k.rsplit(":", 1)[-1] for k in stack] + [self.name])
-            src = caller_location()
-            builder.diagnostics.append(diag("CG301", src, func=self.name, path=path))
+            path = " -> ".join([k.rsplit(":", 1)[-1] for k in tracing_path()] + [self.name])
+            loc = caller_location()
+            builder.diagnostics.append(diag("CG301", loc, func=self.name, path=path))
             # typed placeholders, so the rest of the body traces without follow-on errors
             placeholders = [
-                Promise(StepOutputRef(step=self.name, output=o.name, type=o.type, src=src),
-                        o.type, src, f"output '{o.name}' of '{self.name}'")
+                Promise(StepOutputRef(step=self.name, output=o.name, type=o.type, loc=loc),
+                        o.type, loc, f"output '{o.name}' of '{self.name}'")
                 for o in self.interface.outputs
             ]
             return self.shape_result(placeholders)  # type: ignore[no-any-return]
@@ -48,26 +50,22 @@ class WorkflowDef(Definition[P, R]):
         problems: list[Diagnostic] = list(iface.diagnostics)
         promises = {
             port.name: Promise(WorkflowInputRef(name=port.name, type=port.type), port.type,
-                               port.src, f"workflow input '{port.name}'")
+                               port.loc, f"workflow input '{port.name}'")
             for port in iface.inputs
         }
         result: Any = None
         traced = False
         if not any(d.severity == "error" for d in iface.diagnostics):
-            token = _current.set(builder)
-            stack_token = _tracing_stack.set((*_tracing_stack.get(), self.key))
             try:
-                result = self.func(**promises)  # type: ignore[arg-type,call-arg]
+                with tracing(builder, self.key):
+                    result = self.func(**promises)  # type: ignore[arg-type,call-arg]
                 traced = True
             except CwlgenError as exc:
-                problems.append(diag("CG113", _user_frame(exc) or iface.site.at(),
+                problems.append(diag("CG113", user_traceback_location(exc) or iface.site.at(),
                                      func=self.name, exc=str(exc)))
             except Exception as exc:  # user code failed while tracing
-                problems.append(diag("CG113", _user_frame(exc) or iface.site.at(),
+                problems.append(diag("CG113", user_traceback_location(exc) or iface.site.at(),
                                      func=self.name, exc=f"{type(exc).__name__}: {exc}"))
-            finally:
-                _tracing_stack.reset(stack_token)
-                _current.reset(token)
         outputs = self._outputs(result, problems) if traced else ()
         return Workflow(
             key=self.key,
@@ -77,7 +75,7 @@ class WorkflowDef(Definition[P, R]):
             inputs=iface.inputs,
             outputs=outputs,
             steps=tuple(builder.steps),
-            src=iface.site.at(),
+            loc=iface.site.at(),
             diagnostics=tuple(problems + builder.diagnostics),
         )
 
@@ -111,7 +109,7 @@ class WorkflowDef(Definition[P, R]):
                 and all(isinstance(v, Promise) for v in value)
             ):
                 outputs.append(WorkflowOutput(name=name, type=port.type, source=None,
-                                              merged=tuple(v.source for v in value), src=where))
+                                              merged=tuple(v.source for v in value), loc=where))
                 continue
             if not isinstance(value, Promise):
                 problems.append(diag("CG208", where, func=self.name,
@@ -119,7 +117,7 @@ class WorkflowDef(Definition[P, R]):
                                      got=_describe(value)))
                 continue
             outputs.append(WorkflowOutput(name=name, type=port.type, source=value.source,
-                                          src=where))
+                                          loc=where))
         return tuple(outputs)
 
 
@@ -128,16 +126,6 @@ def _describe(value: Any) -> str:
         return value.label
     text = repr(value)
     return text if len(text) < 60 else text[:57] + "..."
-
-
-def _user_frame(exc: BaseException) -> SourceLocation | None:
-    """The innermost traceback frame in the user's code (outside the cwlgen package)."""
-    found = None
-    for frame, line in traceback.walk_tb(exc.__traceback__):
-        filename = frame.f_code.co_filename
-        if not filename.startswith(_PACKAGE_DIR) and not filename.startswith("<frozen"):
-            found = SourceLocation(path=display_path(filename), line=line)
-    return found
 
 
 def workflow(func: Callable[P, R]) -> WorkflowDef[P, R]:

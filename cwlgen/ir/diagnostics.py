@@ -1,18 +1,17 @@
 """Diagnostics: one problem at one source location, printed like a compiler message.
 
-The text of every diagnostic comes from `cwlgen.messages` so codes stay stable.
+The text of every diagnostic comes from `cwlgen.messages` so codes stay stable, and so
+does the printed form (`format_diagnostic`).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
 from cwlgen.ir.location import SourceLocation
-from cwlgen.messages import MESSAGES
-
-Severity = Literal["error", "warning"]
+from cwlgen.messages import MESSAGES, Severity, diagnostic_json, format_diagnostic
 
 
 @attrs.frozen(kw_only=True)
@@ -20,10 +19,11 @@ class Note:
     """A secondary location that explains a diagnostic (the other end of a mismatch)."""
 
     message: str
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
     def render(self) -> str:
-        where = f"{self.src}: " if self.src is not None else ""
+        """`path:line: note: message`."""
+        where = f"{self.loc}: " if self.loc is not None else ""
         return f"{where}note: {self.message}"
 
 
@@ -33,50 +33,39 @@ class Diagnostic:
 
     code: str
     message: str
-    src: SourceLocation | None
+    loc: SourceLocation | None
     severity: Severity = "error"
     notes: tuple[Note, ...] = ()
 
     def render(self) -> str:
-        where = f"{self.src}: " if self.src is not None else ""
-        head = f"{where}{self.severity}[{self.code}]: {self.message}"
-        return "\n".join([head, *(n.render() for n in self.notes)])
+        """The printed form (`cwlgen.messages.format_diagnostic`)."""
+        return format_diagnostic(self)
 
     def sort_key(self) -> tuple[str, int, str, str]:
-        src = self.src or SourceLocation(path="", line=0)
-        return (src.path, src.line, self.code, self.message)
+        """Order by file, line, code, then text."""
+        loc = self.loc or SourceLocation(path="", line=0)
+        return (loc.path, loc.line, self.code, self.message)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "path": self.src.path if self.src else None,
-            "line": self.src.line if self.src else None,
-            "notes": [
-                {
-                    "message": n.message,
-                    "path": n.src.path if n.src else None,
-                    "line": n.src.line if n.src else None,
-                }
-                for n in self.notes
-            ],
-        }
+        """The JSON form (`cwlgen.messages.diagnostic_json`)."""
+        return diagnostic_json(self)
 
 
 def diag(
     code: str,
-    src: SourceLocation | None,
+    loc: SourceLocation | None,
     *,
+    variant: str | None = None,
     notes: tuple[Note, ...] = (),
     **fields: object,
 ) -> Diagnostic:
-    """Build a diagnostic from the registry entry `code`, filling its template with `fields`."""
+    """Build a diagnostic from the registry entry `code` (its `variant` when the code has
+    several texts), filling the template with `fields`."""
     entry = MESSAGES[code]
     return Diagnostic(
         code=code,
-        message=entry.template.format(**fields),
-        src=src,
+        message=entry.text(variant, **fields),
+        loc=loc,
         severity=entry.severity,
         notes=notes,
     )

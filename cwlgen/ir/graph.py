@@ -11,14 +11,17 @@ if TYPE_CHECKING:
 
 
 def input_node(name: str) -> str:
+    """The graph node of workflow input `name`."""
     return f"inputs/{name}"
 
 
 def output_node(name: str) -> str:
+    """The graph node of workflow output `name`."""
     return f"outputs/{name}"
 
 
 def step_node(step_id: str) -> str:
+    """The graph node of step `step_id`."""
     return f"steps/{step_id}"
 
 
@@ -47,10 +50,10 @@ def workflow_graph(wf: Workflow) -> nx.MultiDiGraph:
                     step_node(step.id),
                     sink=step_input.name,
                     source=source,
-                    src=step_input.src,
+                    loc=step_input.loc,
                 )
     for out in wf.outputs:
         for source in out.sources:
             g.add_edge(source_node(source), output_node(out.name), sink=out.name,
-                       source=source, src=out.src)
+                       source=source, loc=out.loc)
     return g

@@ -57,6 +57,8 @@ class Staging:
 
 @attrs.frozen(kw_only=True)
 class InputPort:
+    """An input of a tool or workflow: its type, default, docs, and for tools how it
+    is bound to the command line and staged."""
     name: str
     type: CwlType
     default: Any = NO_DEFAULT
@@ -68,10 +70,11 @@ class InputPort:
     load_listing: str | None = None
     load_contents: bool = False
     staging: Staging | None = None
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
     @property
     def required(self) -> bool:
+        """Whether a value must be given (no default, and not optional)."""
         from cwlgen.ir.types import Optional
 
         return self.default is NO_DEFAULT and not isinstance(self.type, Optional)
@@ -79,6 +82,8 @@ class InputPort:
 
 @attrs.frozen(kw_only=True)
 class OutputPort:
+    """An output of a tool or workflow: its type, and for tools where it comes from (glob,
+    loadContents, outputEval, or a captured stream)."""
     name: str
     type: CwlType
     glob: str | None = None
@@ -88,7 +93,7 @@ class OutputPort:
     format: str | None = None
     secondary_files: tuple[str, ...] = ()
     doc: str | None = None
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -101,12 +106,14 @@ class Argument:
 
 @attrs.frozen(kw_only=True)
 class Container:
+    """The image a tool runs in; `required` makes it a requirement rather than a hint."""
     image: str
     required: bool = False
 
 
 @attrs.frozen(kw_only=True)
 class Package:
+    """A software package a tool needs (SoftwareRequirement), with optional versions."""
     name: str
     versions: tuple[str, ...] = ()
 
@@ -160,12 +167,13 @@ class Tool:
     python: PythonCode | None = None
     extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
 
     kind: Literal["tool"] = "tool"
 
     def input(self, name: str) -> InputPort | None:
+        """The input port called `name`, or None."""
         for port in self.inputs:
             if port.name == name:
                 return port
@@ -174,16 +182,18 @@ class Tool:
 
 @attrs.frozen(kw_only=True)
 class WorkflowInputRef:
+    """A data reference: the value of a workflow input."""
     name: str
     type: CwlType
 
 
 @attrs.frozen(kw_only=True)
 class StepOutputRef:
+    """A data reference: an output of a step of the same workflow."""
     step: str
     output: str
     type: CwlType
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
 
 Source = Union[WorkflowInputRef, StepOutputRef]
@@ -201,21 +211,24 @@ class StepInput:
     default: Any = NO_DEFAULT
     merge: bool = False
     scattered: bool = False
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
 
 @attrs.frozen(kw_only=True)
 class Step:
+    """One call in a workflow body: the process it runs, its inputs, how it scatters, and
+    (`batch`) how many scattered items share a job."""
     id: str
     process: Process
     inputs: tuple[StepInput, ...] = ()
     scatter_method: str | None = None
     positional_args: int = 0
     batch: int | None = None
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
     @property
     def scatter(self) -> tuple[str, ...]:
+        """Names of the scattered inputs, in input order."""
         return tuple(i.name for i in self.inputs if i.scattered)
 
 
@@ -227,15 +240,17 @@ class WorkflowOutput:
     type: CwlType
     source: Source | None
     merged: tuple[Source, ...] = ()
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
 
     @property
     def sources(self) -> tuple[Source, ...]:
+        """Every data reference this output reads (one, or the merged list)."""
         return self.merged if self.merged else ((self.source,) if self.source else ())
 
 
 @attrs.frozen(kw_only=True)
 class Workflow:
+    """A Workflow: inputs, steps and outputs, as traced from the function body."""
     key: str
     name: str
     label: str | None = None
@@ -243,12 +258,13 @@ class Workflow:
     inputs: tuple[InputPort, ...] = ()
     outputs: tuple[WorkflowOutput, ...] = ()
     steps: tuple[Step, ...] = ()
-    src: SourceLocation | None = None
+    loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
 
     kind: Literal["workflow"] = "workflow"
 
     def input(self, name: str) -> InputPort | None:
+        """The input port called `name`, or None."""
         for port in self.inputs:
             if port.name == name:
                 return port
@@ -257,7 +273,3 @@ class Workflow:
 
 Process = Union[Tool, Workflow]
 
-
-def output_ports(process: Process) -> tuple[tuple[str, CwlType], ...]:
-    """(name, type) of each output of a tool or workflow."""
-    return tuple((o.name, o.type) for o in process.outputs)

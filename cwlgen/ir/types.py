@@ -28,6 +28,7 @@ class Prim:
 
 @attrs.frozen
 class Array:
+    """CWL `array` of `items`."""
     items: CwlType
 
     def __str__(self) -> str:
@@ -47,6 +48,7 @@ class Optional:
 
 @attrs.frozen
 class Enum:
+    """A CWL enum: a named set of string symbols."""
     name: str
     symbols: tuple[str, ...]
 
@@ -56,6 +58,7 @@ class Enum:
 
 @attrs.frozen
 class Field:
+    """One field of a record type."""
     name: str
     type: CwlType
     doc: str | None = None
@@ -63,6 +66,7 @@ class Field:
 
 @attrs.frozen
 class Record:
+    """A CWL record: a named list of typed fields."""
     name: str
     fields: tuple[Field, ...]
 
@@ -81,11 +85,8 @@ BOOLEAN = Prim("boolean")
 ANY = Prim("Any")
 
 
-def is_optional(t: CwlType) -> bool:
-    return isinstance(t, Optional)
-
-
 def strip_optional(t: CwlType) -> CwlType:
+    """`t` without its outer optional (`T | None` -> `T`)."""
     return t.inner if isinstance(t, Optional) else t
 
 
@@ -132,6 +133,16 @@ def depth(t: CwlType) -> int:
     return 1 + depth(t.items) if isinstance(t, Array) else 0
 
 
+#: The values of CWL `int` (32-bit) and `long` (64-bit); cwltool rejects others.
+INT_RANGES = {"int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+
+
+def int_in_range(value: int, name: str = "int") -> bool:
+    """Whether `value` fits CWL type `name` ("int" or "long"): the one range check."""
+    low, high = INT_RANGES[name]
+    return low <= value <= high
+
+
 def check_value(value: Any, t: CwlType) -> bool:
     """Whether a plain JSON-like Python value (as CWL would see it) is a valid `t`."""
     if isinstance(t, Optional):
@@ -147,11 +158,8 @@ def check_value(value: Any, t: CwlType) -> bool:
         if name == "boolean":
             return isinstance(value, bool)
         if name in ("int", "long"):
-            bits = 31 if name == "int" else 63  # CWL int is 32-bit, long 64-bit
-            return (
-                isinstance(value, int)
-                and not isinstance(value, bool)
-                and -(2**bits) <= value < 2**bits
+            return isinstance(value, int) and not isinstance(value, bool) and int_in_range(
+                value, name
             )
         if name in ("float", "double"):
             return (

@@ -7,37 +7,34 @@ reuses each job that finished and re-executes only the rest.
 
 from __future__ import annotations
 
-import sys
-
-from cwlgen.runners import RunRequest
-from cwlgen.runners.progress import CwltoolLogParser, RunState
+from cwlgen.runners.command_lines import cwltool_argv
+from cwlgen.runners.cwltool_log import CwltoolLogParser
+from cwlgen.runners.request import RunRequest
+from cwlgen.runners.state import RunState
 
 
 class CwltoolEngine:
+    """Runs a request with cwltool on this machine."""
+
     name = "cwltool"
 
     def argv(self, req: RunRequest) -> list[str]:
-        # not `python -m cwltool`: its __main__ drops the exit status (a failed run exits 0)
-        # the user's arguments first, so an option taking several values cannot swallow ours
-        argv = [sys.executable, "-c", "import sys; from cwltool.main import run; sys.exit(run())",
-                *req.extra_args, "--disable-color", "--outdir", str(req.outdir)]
-        if req.container is None:
-            argv.append("--no-container")
-        elif req.container != "docker":
-            argv.append(f"--{req.container}")  # --podman, --singularity
-        if req.cache is not None:
-            argv += ["--cachedir", str(req.cache / "cwltool")]
-        if req.parallel:
-            argv.append("--parallel")
-        argv += [str(req.workflow), str(req.job)]
-        return argv
+        """cwltool's command line for `req` (see `command_lines.cwltool_argv`)."""
+        return cwltool_argv(
+            req.workflow, req.job, req.outdir, extra_args=req.extra_args,
+            container=req.container,
+            cache=req.cache / "cwltool" if req.cache is not None else None,
+            parallel=req.parallel)
 
     def parser(self, state: RunState) -> CwltoolLogParser:
+        """A parser of cwltool's log."""
         return CwltoolLogParser(state)
 
     def prepare(self, req: RunRequest) -> None:
+        """Create the job cache folder."""
         if req.cache is not None:
             (req.cache / "cwltool").mkdir(parents=True, exist_ok=True)
 
     def cleanup(self, req: RunRequest, success: bool) -> None:
+        """Nothing: the job cache is what a rerun reuses."""
         return None

@@ -5,7 +5,7 @@ Values come from three places, merged in this order (later wins): a YAML/JSON jo
 (CWL syntax, paths relative to the file), `--input name=value` pairs on the command line
 (parsed according to the input's type), and Python keyword arguments (`File`, `pathlib.Path`,
 enums, attrs/dataclass records, lists...). Every problem becomes an `InputError` whose lines are
-`error[CG5xx]` diagnostics naming the input.
+CG5xx diagnostics naming the input. Reading job files and `--input` pairs is `job_files`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import difflib
 import enum
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -141,24 +141,7 @@ def convert(value: Any, typ: t.CwlType, *, base_dir: Path, where: str = "",
     if value is None:
         raise _Mismatch(where, typ, value)
     if isinstance(typ, t.Prim):
-        name = typ.name
-        if name in ("File", "Directory"):
-            return _path_object(value, name, base_dir, where, check_paths)
-        if name == "Any":
-            return _any_value(value, base_dir, where, check_paths)
-        if name == "string" and isinstance(value, str):
-            return value
-        if name == "string" and isinstance(value, enum.Enum) and isinstance(value.value, str):
-            return value.value
-        if name in ("int", "long") and isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if name in ("float", "double") and isinstance(value, (int, float)) and not isinstance(
-            value, bool
-        ) and math.isfinite(float(value)):
-            return value
-        if name == "boolean" and isinstance(value, bool):
-            return value
-        raise _Mismatch(where, typ, value)
+        return _convert_prim(value, typ, base_dir, where, check_paths)
     if isinstance(typ, t.Array):
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
             raise _Mismatch(where, typ, value)
@@ -175,23 +158,50 @@ def convert(value: Any, typ: t.CwlType, *, base_dir: Path, where: str = "",
             return symbol
         raise _Mismatch(where, typ, value)
     if isinstance(typ, t.Record):
-        items = _record_items(value)
-        if items is None:
-            raise _Mismatch(where, typ, value)
-        names = {f.name for f in typ.fields}
-        extra = sorted(set(items) - names)
-        if extra:
-            raise _Mismatch(f"{where}.{extra[0]}", typ, value)
-        out = {}
-        for field in typ.fields:
-            if field.name in items:
-                out[field.name] = convert(items[field.name], field.type, base_dir=base_dir,
-                                          where=f"{where}.{field.name}",
-                                          check_paths=check_paths)
-            elif not isinstance(field.type, t.Optional):
-                raise _Mismatch(f"{where}.{field.name}", field.type, None)
-        return out
+        return _convert_record(value, typ, base_dir, where, check_paths)
     raise _Mismatch(where, typ, value)  # pragma: no cover - the union is exhaustive
+
+
+def _convert_prim(value: Any, typ: t.Prim, base_dir: Path, where: str, check: bool) -> Any:
+    """A value of a primitive CWL type (File and Directory included)."""
+    name = typ.name
+    if name in ("File", "Directory"):
+        return _path_object(value, name, base_dir, where, check)
+    if name == "Any":
+        return _any_value(value, base_dir, where, check)
+    if name == "string" and isinstance(value, str):
+        return value
+    if name == "string" and isinstance(value, enum.Enum) and isinstance(value.value, str):
+        return value.value
+    if name in ("int", "long") and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if name in ("float", "double") and isinstance(value, (int, float)) and not isinstance(
+        value, bool
+    ) and math.isfinite(float(value)):
+        return value
+    if name == "boolean" and isinstance(value, bool):
+        return value
+    raise _Mismatch(where, typ, value)
+
+
+def _convert_record(value: Any, typ: t.Record, base_dir: Path, where: str, check: bool) -> Any:
+    """A record from a mapping, attrs/dataclass instance or NamedTuple; no unknown fields."""
+    items = _record_items(value)
+    if items is None:
+        raise _Mismatch(where, typ, value)
+    names = {f.name for f in typ.fields}
+    extra = sorted(set(items) - names)
+    if extra:
+        raise _Mismatch(f"{where}.{extra[0]}", typ, value)
+    out = {}
+    for field in typ.fields:
+        if field.name in items:
+            out[field.name] = convert(items[field.name], field.type, base_dir=base_dir,
+                                      where=f"{where}.{field.name}",
+                                      check_paths=check)
+        elif not isinstance(field.type, t.Optional):
+            raise _Mismatch(f"{where}.{field.name}", field.type, None)
+    return out
 
 
 def _any_value(value: Any, base_dir: Path, where: str, check: bool) -> Any:
@@ -273,142 +283,3 @@ def _mismatch_diag(exc: _Mismatch, port: InputPort, func: str, value: Any,
     else:
         got = f"got {describe(value)}"
     return diag("CG503", src, name=port.name, func=func, expected=port.type, got=got)
-
-
-# --- job files and --input pairs ----------------------------------------------------------
-
-def load_job_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, SourceLocation]]:
-    """(values, where each was written) from a YAML or JSON job file; relative paths in it are
-    resolved against the file's folder by `make_job` (pass `base_dirs`)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    shown = display_path(os.fspath(path))
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(diag("CG505", None, path=shown, problem=exc.strerror or str(exc))
-                         .render()) from None
-    yaml = YAML(typ="rt")
-    try:
-        data = yaml.load(text)
-    except YAMLError as exc:
-        raise InputError(diag("CG505", None, path=shown, problem=f"invalid YAML: {exc}")
-                         .render()) from None
-    if data is None:
-        return {}, {}
-    if not isinstance(data, Mapping):
-        raise InputError(diag("CG505", None, path=shown, problem="it must map input names to "
-                              f"values, not hold a {type(data).__name__}").render())
-    values = {str(k): _plain(v) for k, v in data.items()}
-    lines: dict[str, SourceLocation] = {}
-    lc = getattr(data, "lc", None)
-    for key in data:
-        try:
-            line = lc.key(key)[0] + 1 if lc is not None else 0
-        except (KeyError, TypeError, AttributeError):
-            line = 0
-        lines[str(key)] = SourceLocation(path=shown, line=line)
-    return values, lines
-
-
-def _plain(value: Any) -> Any:
-    """ruamel's round-trip containers as plain dicts/lists."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, bool):
-        return bool(value)
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        return float(value)
-    return value
-
-
-_TRUE = {"true", "yes", "on", "1"}
-_FALSE = {"false", "no", "off", "0"}
-
-
-def parse_pairs(pairs: Sequence[str], process: Process) -> dict[str, Any]:
-    """`--input name=value` pairs as Python values of each input's type. A list input may be
-    given several times (`--input f=a.txt --input f=b.txt`) or as YAML (`f=[a.txt, b.txt]`)."""
-    ports = {p.name: p for p in process.inputs}
-    problems: list[str] = []
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, text = pair.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            problems.append(diag("CG506", None, problem=f"--input '{pair}' must be NAME=VALUE")
-                            .render())
-            continue
-        port = ports.get(name)
-        if port is None:
-            out[name] = text  # make_job reports the unknown name with a suggestion
-            continue
-        try:
-            value = _parse_text(text, port.type)
-        except ValueError as exc:
-            problems.append(diag("CG503", None, name=name, func=process.name,
-                                 expected=port.type, got=f"--input {pair}: {exc}").render())
-            continue
-        base = t.strip_optional(port.type)
-        if isinstance(base, t.Array) and not text.lstrip().startswith("["):
-            out.setdefault(name, [])
-            if isinstance(out[name], list):
-                out[name].extend(value if isinstance(value, list) else [value])
-        else:
-            out[name] = value
-    if problems:
-        raise InputError("\n".join(problems))
-    return out
-
-
-def _parse_text(text: str, typ: t.CwlType) -> Any:
-    if isinstance(typ, t.Optional):
-        if text.strip().lower() in ("null", "none", "~"):
-            return None
-        return _parse_text(text, typ.inner)
-    if isinstance(typ, t.Prim):
-        name = typ.name
-        if name in ("File", "Directory", "string"):
-            return text
-        if name in ("int", "long"):
-            try:
-                return int(text)
-            except ValueError:
-                raise ValueError(f"'{text}' is not a whole number") from None
-        if name in ("float", "double"):
-            try:
-                return float(text)
-            except ValueError:
-                raise ValueError(f"'{text}' is not a number") from None
-        if name == "boolean":
-            low = text.strip().lower()
-            if low in _TRUE:
-                return True
-            if low in _FALSE:
-                return False
-            raise ValueError(f"'{text}' is not true or false")
-        return _yaml_value(text)
-    if isinstance(typ, t.Array):
-        if text.lstrip().startswith("["):
-            return _yaml_value(text)
-        return _parse_text(text, typ.items)
-    if isinstance(typ, t.Enum):
-        return text
-    return _yaml_value(text)
-
-
-def _yaml_value(text: str) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        return _plain(YAML(typ="safe").load(text))
-    except YAMLError as exc:
-        raise ValueError(f"'{text}' is not valid YAML: {exc}") from None

@@ -19,14 +19,17 @@ from pathlib import Path
 
 from cwlgen.checks import all_processes
 from cwlgen.ir import Process, Tool, Workflow
-from cwlgen.runners import RunRequest, tool_path
-from cwlgen.runners.progress import RunState, ToilLogParser
+from cwlgen.runners.command_lines import toil_argv
+from cwlgen.runners.request import RunRequest
+from cwlgen.runners.state import RunState
+from cwlgen.runners.toil_log import ToilLogParser
 
 BATCH_SYSTEMS = ("single_machine", "slurm", "lsf", "grid_engine", "htcondor", "torque",
                  "kubernetes", "aws_batch", "mesos")
 
 
 def job_store(req: RunRequest) -> Path:
+    """Where Toil keeps its state for `req`: in the cache folder (resumable) or the build."""
     if req.cache is not None:
         return req.cache / "toil" / f"{req.process.name}.jobstore"
     return req.build_dir / "toil.jobstore"
@@ -79,12 +82,16 @@ def bypass_collisions(process: Process) -> list[str]:
 
 
 class ToilEngine:
+    """Runs a request with toil-cwl-runner, on this machine or a cluster's batch system."""
+
     name = "toil"
 
     def __init__(self) -> None:
         self.restart = False
 
     def prepare(self, req: RunRequest) -> None:
+        """Warn about outputs that would collide; keep the job store for a rerun of the same
+        workflow and inputs (then restart it), otherwise start afresh."""
         if needs_bypass(req.process) and not req.quiet:
             for warning in bypass_collisions(req.process):
                 print(f"[cwlgen] warning: {warning}", file=req.stream or sys.stderr)
@@ -103,30 +110,19 @@ class ToilEngine:
             key_file.write_text(key)
 
     def argv(self, req: RunRequest) -> list[str]:
-        store = job_store(req)
-        # the user's arguments first: an option taking several values (--preserve-environment
-        # A B) would otherwise swallow ours and the workflow path
-        argv = [tool_path("toil-cwl-runner"), *req.extra_args,
-                "--batchSystem", req.batch_system or "single_machine",
-                "--jobStore", str(store),
-                "--outdir", str(req.outdir),
-                "--clean", "onSuccess" if req.cache is not None else "always",
-                "--disableProgress"]
-        if req.container is None:
-            argv.append("--no-container")
-        elif req.container != "docker":
-            argv.append(f"--{req.container}")
-        if self.restart:
-            argv.append("--restart")
-        if needs_bypass(req.process) and "--bypass-file-store" not in req.extra_args:
-            argv.append("--bypass-file-store")
-        argv += [str(req.workflow), str(req.job)]
-        return argv
+        """toil-cwl-runner's command line for `req` (see `command_lines.toil_argv`)."""
+        return toil_argv(
+            req.workflow, req.job, req.outdir, job_store=job_store(req),
+            batch_system=req.batch_system, extra_args=req.extra_args,
+            container=req.container, keep_store_on_failure=req.cache is not None,
+            restart=self.restart, bypass_file_store=needs_bypass(req.process))
 
     def parser(self, state: RunState) -> ToilLogParser:
+        """A parser of Toil's log."""
         return ToilLogParser(state)
 
     def cleanup(self, req: RunRequest, success: bool) -> None:
+        """Delete the job store unless a failed run may be resumed from it."""
         store = job_store(req)
         if success or req.cache is None:
             shutil.rmtree(store, ignore_errors=True)

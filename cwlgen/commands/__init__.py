@@ -1,1 +1,0 @@
-"""One module per `cwlgen` subcommand: each has add_arguments(parser) and run(args) -> int."""

@@ -1,0 +1,112 @@
+"""Stack frames -> the user's code: every piece of frame logic cwlgen has, in one place.
+
+cwlgen reports problems at the user's line, never its own: the innermost frame outside the
+package (`caller_frame`), the line of one keyword argument in a call spanning several lines
+(`keyword_lines`), the user's line in a traceback (`user_traceback_line`).
+"""
+
+from __future__ import annotations
+
+import ast
+import linecache
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from types import CodeType, FrameType
+
+from cwlgen.ir.location import SourceLocation, display_path
+
+#: The cwlgen package folder, with a trailing separator: frames under it are cwlgen's own.
+PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def is_cwlgen_file(filename: str) -> bool:
+    """Whether `filename` is part of cwlgen (or frozen import machinery)."""
+    return filename.startswith((PACKAGE_DIR, "<frozen"))
+
+
+def user_traceback_line(exc: BaseException, skip: Sequence[str] = ()) -> tuple[str, int] | None:
+    """(file, line) of the innermost traceback frame of `exc` in the user's code: outside
+    cwlgen and outside the folders in `skip` (e.g. installed libraries)."""
+    found = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        filename = frame.f_code.co_filename
+        if not is_cwlgen_file(filename) and not filename.startswith(tuple(skip)):
+            found = (filename, line)
+    return found
+
+
+def user_traceback_location(exc: BaseException) -> SourceLocation | None:
+    """`user_traceback_line` as a SourceLocation (path shown relative)."""
+    found = user_traceback_line(exc)
+    return SourceLocation(path=display_path(found[0]), line=found[1]) if found else None
+
+
+_path_cache: dict[str, str] = {}
+
+
+def location_of_frame(frame: FrameType) -> SourceLocation:
+    """The `path:line` a frame is executing (paths shown relative, cached per file)."""
+    filename = frame.f_code.co_filename
+    shown = _path_cache.get(filename)
+    if shown is None:
+        shown = _path_cache[filename] = display_path(filename)
+    return SourceLocation(path=shown, line=frame.f_lineno)
+
+
+def caller_frame() -> FrameType | None:
+    """The innermost stack frame outside the cwlgen package: the user's call site."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if not frame.f_code.co_filename.startswith(PACKAGE_DIR):
+            return frame
+        frame = frame.f_back
+    return None
+
+
+def caller_location() -> SourceLocation | None:
+    """The user's call site as a `path:line`."""
+    frame = caller_frame()
+    return location_of_frame(frame) if frame is not None else None
+
+
+_positions: dict[CodeType, list[tuple[int | None, int | None, int | None, int | None]]] = {}
+_calls: dict[str, dict[tuple[int, int, int, int], dict[str, int]]] = {}
+
+
+def _multiline_calls(filename: str) -> dict[tuple[int, int, int, int], dict[str, int]]:
+    """(line, col, end line, end col) of each call spanning lines in a file -> the line of
+    each of its keyword arguments. Built once per file."""
+    found = _calls.get(filename)
+    if found is None:
+        found = _calls[filename] = {}
+        try:
+            tree = ast.parse("".join(linecache.getlines(filename)))
+        except (SyntaxError, ValueError):
+            return found
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.end_lineno not in (None, node.lineno):
+                key = (node.lineno, node.col_offset, node.end_lineno or 0,
+                       node.end_col_offset or 0)
+                found[key] = {kw.arg: kw.lineno for kw in node.keywords if kw.arg is not None}
+    return found
+
+
+def keyword_lines(frame: FrameType) -> dict[str, int]:
+    """Line of each keyword argument of the call `frame` is making, when the call spans
+    several lines (so a diagnostic can point at the argument, not the call's first line).
+    Empty where Python cannot tell (before 3.11) or the call fits on one line."""
+    code = frame.f_code
+    if not hasattr(code, "co_positions"):
+        return {}
+    positions = _positions.get(code)
+    if positions is None:
+        positions = _positions[code] = list(code.co_positions())
+    index = frame.f_lasti // 2
+    if index >= len(positions):
+        return {}
+    line, end_line, col, end_col = positions[index]
+    if line is None or end_line is None or col is None or end_col is None or line == end_line:
+        return {}
+    return _multiline_calls(code.co_filename).get((line, col, end_line, end_col), {})

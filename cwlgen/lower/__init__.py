@@ -1,0 +1,51 @@
+"""Lowering: IR -> IR rewrites between the checks and emission.
+
+After lowering, every process is an ordinary CWL process: `.map(batch=K)` scatters have become
+chunk/run/flatten steps (`batching`) and Python tasks have become command-line tools that run
+the shim (`python_task`). The emitter therefore never needs to know where a tool came from.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from cwlgen.ir import Process, Tool, Workflow
+from cwlgen.ir.diagnostics import Diagnostic
+from cwlgen.lower.batching import batch_steps
+from cwlgen.lower.python_task import lower_python_task
+
+
+@attrs.frozen
+class Lowered:
+    """The lowered IR of one root process, and the warnings lowering gave (CG213)."""
+
+    root: Process
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def lower(root: Process) -> Lowered:
+    """Batch the `.map(batch=K)` scatters, then turn every Python task into a tool."""
+    batched, notes = batch_steps(root)
+    return Lowered(root=lower_python_tasks(batched), warnings=tuple(notes))
+
+
+def lower_python_tasks(root: Process) -> Process:
+    """`root` with every Python task (at any depth) replaced by its command-line tool."""
+    done: dict[str, Process] = {}
+
+    def visit(p: Process) -> Process:
+        if p.key in done:
+            return done[p.key]
+        if isinstance(p, Tool):
+            result: Process = lower_python_task(p) if p.python is not None else p
+        else:
+            assert isinstance(p, Workflow)
+            steps = tuple(attrs.evolve(s, process=visit(s.process)) for s in p.steps)
+            result = attrs.evolve(p, steps=steps) if steps != p.steps else p
+        done[p.key] = result
+        return result
+
+    return visit(root)
+
+
+__all__ = ["Lowered", "batch_steps", "lower", "lower_python_task", "lower_python_tasks"]
