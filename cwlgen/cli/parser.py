@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from cwlgen._version import __version__
-from cwlgen.errors import CwlgenError
+from cwlgen.errors import CwlgenError, UsageError
 
 # subcommand name (and module in cwlgen.cli) -> its one-line help
 COMMANDS = {
@@ -67,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except CwlgenError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        # 2: the command line names something wrong (a missing file or object, an ambiguous
+        # target, an option that cannot apply); 1: a problem in the program or its data
+        return 2 if isinstance(exc, UsageError) or getattr(exc, "usage", False) else 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
