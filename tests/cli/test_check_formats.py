@@ -219,3 +219,30 @@ def test_rule_titles_are_the_headings_of_the_diagnostics_page() -> None:
                                (REPO / "docs" / "diagnostics.md").read_text(), re.M))
     assert headings == TITLES
     assert set(TITLES) == set(MESSAGES)
+
+
+@pytest.mark.parametrize("fixture", sorted(
+    p.name for p in (REPO / "tests" / "fixtures" / "errors").glob("*.py")))
+def test_an_ignore_comment_hides_any_code_on_its_line(tmp_path: Path, fixture: str) -> None:
+    """Every diagnostic of the error fixtures (the `# E:`/`# W:` markers list them all, see
+    tests/errors/test_errors.py) disappears when its line says `# cwlgen: ignore[CODE]`."""
+    sys.path.insert(0, str(REPO / "tests"))
+    try:
+        from markers import Expectations
+    finally:
+        sys.path.remove(str(REPO / "tests"))
+    source = REPO / "tests" / "fixtures" / "errors" / fixture
+    marked: dict[int, set[str]] = {}
+    for (line, code, _severity) in Expectations(source).codes:
+        marked.setdefault(line, set()).add(code)
+    assert marked
+    before = cwlgen(tmp_path, "check", str(source), "--format", "json")
+    assert {d["code"] for d in json.loads(before.stdout)["diagnostics"]} == {
+        c for codes in marked.values() for c in codes}
+    lines = source.read_text().splitlines()
+    for line, codes in marked.items():
+        lines[line - 1] += f"  # cwlgen: ignore[{', '.join(sorted(codes))}]"
+    (tmp_path / fixture).write_text("\n".join(lines) + "\n")
+    after = cwlgen(tmp_path, "check", fixture, "--format", "json")
+    assert json.loads(after.stdout)["diagnostics"] == []
+    assert after.returncode == 0
