@@ -24,9 +24,12 @@ COMMANDS = {
 }
 
 
-def build_parser(wanted: Sequence[str]) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+def build_parser(wanted: Sequence[str], argv: Sequence[str] = ()
+                 ) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     """The argument parser, with the options of the `wanted` subcommands only: each module
-    pulls in different, sometimes heavy, code, so only the one asked for is imported."""
+    pulls in different, sometimes heavy, code, so only the one asked for is imported. A
+    module with `add_target_arguments(parser, argv)` also gets the command's arguments, to add
+    options that depend on them (`cwlgen run TARGET`'s inputs)."""
     parser = argparse.ArgumentParser(
         prog="cwlgen", description="Typed Python in, standards-compliant CWL v1.2 out."
     )
@@ -39,6 +42,8 @@ def build_parser(wanted: Sequence[str]) -> tuple[argparse.ArgumentParser, dict[s
             module = importlib.import_module(f"cwlgen.cli.{name}")
             modules[name] = module
             module.add_arguments(p)
+            if len(wanted) == 1 and hasattr(module, "add_target_arguments"):
+                module.add_target_arguments(p, argv)
     return parser, modules
 
 
@@ -52,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     wanted = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
     if argv[:1] == ["--version"]:
         wanted = []  # answer at once, without importing any command
-    parser, modules = build_parser(wanted)
+    parser, modules = build_parser(wanted, argv[1:])
     passthrough: list[str] = []
     if "--" in argv:  # `cwlgen run ... -- ARGS`: ARGS go to the runner untouched
         cut = argv.index("--")
