@@ -106,3 +106,9 @@ def test_every_input_error_is_reported_at_once(project: Path) -> None:
     assert "CG506" in err and "nonsense" in err      # not NAME=VALUE
     assert "CG502" in err and "texts" in err         # required, not given
     assert "Traceback" not in err
+
+
+def test_the_target_is_found_after_options_with_values(project: Path) -> None:
+    proc = cwlgen(project, "run", "--runner", "cwltool", "--outdir", "o", "wf.py:top", "-h")
+    assert proc.returncode == 0, proc.stderr
+    assert "inputs of workflow 'top'" in proc.stdout

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from typecheck_outside import (
+    INSTALL,
     MYPY,
     PYRIGHT,
     REPO,
@@ -25,6 +26,14 @@ from typecheck_outside import (
 
 FIXTURES = Path(__file__).resolve().parent / "editor_fixtures"
 pytestmark = pytest.mark.slow
+
+def test_the_install_is_the_one_make_setup_does() -> None:
+    """The scratch venv's pip command is the Makefile's, so the test sees what users get."""
+    makefile = (REPO / "Makefile").read_text()
+    assert "pip install --quiet -e '.[test,toil,radio]' --config-settings editable_mode=compat" \
+        in makefile
+    assert INSTALL[-2:] == ["--config-settings", "editable_mode=compat"] and "-e" in INSTALL
+
 
 MODES = [("mypy", "default"), ("mypy", "strict"), ("pyright", "basic"), ("pyright", "strict")]
 
