@@ -1,7 +1,8 @@
-"""Typed in every editor: mypy (default and --strict) and pyright (basic and strict), run in a
-folder outside the checkout against cwlgen as `make setup` installs it, accept the
-well-wired fixture, the examples and the pipelines without any per-file setting, and report
-each miswiring of the bad fixture at its line (and nothing else)."""
+"""Typed in every editor: mypy (default, --strict) and pyright (basic, standard, strict),
+run in a folder outside the checkout against cwlgen as `make setup` installs it, accept the
+well-wired fixture, the examples, the docs' snippets and the pipelines without any per-file
+setting, and report each miswiring of the bad fixture and examples/miswired.py at its line
+(and nothing else)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ def test_the_install_is_the_one_make_setup_does() -> None:
     assert INSTALL[-2:] == ["--config-settings", "editable_mode=compat"] and "-e" in INSTALL
 
 
-MODES = [("mypy", "default"), ("mypy", "strict"), ("pyright", "basic"), ("pyright", "strict")]
+# pyright's own default is "standard", between basic and strict
+MODES = [("mypy", "default"), ("mypy", "strict"), ("pyright", "basic"), ("pyright", "standard"),
+         ("pyright", "strict")]
 
 
 @pytest.fixture(scope="module")
