@@ -19,9 +19,10 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")  # a template's {field}, shown as <field
 
 
 def docs_url() -> str | None:
-    """Where the diagnostics page is published, for SARIF help links: $CWLGEN_DOCS_URL (the
-    folder of the docs, e.g. a mirror), else the package's `Documentation` project URL; None
-    when neither is set (the rules then carry the page's anchor in their help text only)."""
+    """Where the diagnostics page is published, for SARIF help links: under $CWLGEN_DOCS_URL
+    (the root of the documentation site, e.g. a mirror), else under the package's
+    `Documentation` project URL; None when neither is set (the rules then carry the page's
+    anchor in their help text only)."""
     base = os.environ.get("CWLGEN_DOCS_URL")
     if not base:
         try:
@@ -34,7 +35,7 @@ def docs_url() -> str | None:
                      if u.split(",", 1)[0].strip().lower() == "documentation"), None)
     if not base:
         return None
-    return base.rstrip("/") + "/diagnostics/"
+    return base.rstrip("/") + "/diagnostics.html"  # the MkDocs site (use_directory_urls off)
 
 
 def _escape_data(text: str) -> str:

@@ -153,7 +153,7 @@ def test_sarif_validates_and_carries_rules_from_the_registry(project: Path) -> N
         assert rule["defaultConfiguration"]["level"] == MESSAGES[rule["id"]].severity
         assert rule["shortDescription"]["text"] == TITLES[rule["id"]]
         anchor = rule["helpUri"].split("#")[1]
-        assert rule["helpUri"] == f"https://docs.example.org/cwlgen/diagnostics/#{anchor}"
+        assert rule["helpUri"] == f"https://docs.example.org/cwlgen/diagnostics.html#{anchor}"
         assert anchor in DOC_ANCHORS, (rule["id"], anchor)
     results = sorted(
         (r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
