@@ -7,12 +7,14 @@ STAMP := $(VENV)/.installed
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: setup demo demo-lofar demo-calibrator test check-generated generated images lint \
-	typecheck bench bench-quick conformance conformance-required clean
+	typecheck bench bench-quick conformance conformance-required check-package clean
 
+# An editable install in setuptools' compat mode: a plain path entry (.pth) that mypy and
+# pyright follow from any folder (the default editable mode is an import hook they cannot see).
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,toil,radio,docs]'
+	$(BIN)/pip install --quiet -e '.[test,toil,radio,docs]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -49,6 +51,11 @@ generated: $(STAMP)
 images: $(STAMP)
 	$(BIN)/cwlgen graph examples/wordcount.py:split_and_rank -o docs/images/wordcount.svg
 	$(BIN)/cwlgen graph pipelines/tiny_lofar.py:tiny_lofar -o docs/images/tiny_lofar.svg
+
+## check-package: build wheel and sdist, twine check them, install each into a clean venv and
+## smoke-test it outside the checkout (needs the package registry)
+check-package: $(STAMP)
+	bash .ci/package.sh $(PY)
 
 lint: $(STAMP)
 	$(BIN)/ruff check cwlgen tests pipelines scripts benchmarks

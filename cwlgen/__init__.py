@@ -7,6 +7,7 @@ comes in with `cwlgen.load` (or `cwlgen import` as Python source).
 
 from typing import TYPE_CHECKING, Any
 
+from cwlgen._version import __version__
 from cwlgen.compiler import Compiled, check, compile
 from cwlgen.dsl.loaded import load
 from cwlgen.dsl.spec import Arg, Out, Resources, stderr, stdout
@@ -35,6 +36,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'cwlgen' has no attribute {name!r}")
 
 __all__ = [
+    "__version__",
     "Arg",
     "CompileError",
     "Compiled",

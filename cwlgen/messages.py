@@ -361,6 +361,69 @@ MESSAGES: dict[str, Message] = {
     ),
 }
 
+# Short titles of the codes, as headed on docs/diagnostics.md (a test keeps both equal):
+# the rule names of SARIF output and of GitHub annotations.
+TITLES: dict[str, str] = {
+    "CG001": "cannot import",
+    "CG002": "no such target",
+    "CG003": "nothing to compile",
+    "CG101": "missing annotation",
+    "CG102": "type without a CWL equivalent",
+    "CG103": "missing return annotation",
+    "CG104": "output without a source",
+    "CG105": "boolean without a flag",
+    "CG106": "bad default",
+    "CG107": "invalid identifier",
+    "CG108": "id collision",
+    "CG109": "bad resources",
+    "CG110": "unsupported parameter kind",
+    "CG111": "captured stream is not a File",
+    "CG112": "other definition problems",
+    "CG113": "the workflow body raised",
+    "CG114": "staging a value that is not a file",
+    "CG115": "a list of enums or records that cwltool cannot take",
+    "CG116": "a literal value with an `id` or `name` field",
+    "CG201": "type mismatch",
+    "CG202": "maybe-null into required",
+    "CG203": "unknown argument",
+    "CG204": "missing required argument",
+    "CG205": "positional arguments",
+    "CG206": "literal of the wrong type",
+    "CG207": "workflow output mismatch",
+    "CG208": "wrong return shape",
+    "CG209": "`.map` scatters nothing",
+    "CG210": "unknown scatter method",
+    "CG211": "list mixing results and literals",
+    "CG212": "bad `.map` option",
+    "CG213": "batch cannot be applied",
+    "CG301": "recursion",
+    "CG302": "unused output",
+    "CG303": "in-place conflict",
+    "CG304": "cycle between steps",
+    "CG401": "unseeded random numbers",
+    "CG402": "reads the clock",
+    "CG403": "random ids",
+    "CG404": "OS randomness",
+    "CG405": "network access",
+    "CG406": "set iteration order",
+    "CG407": "machine-dependent input",
+    "CG410": "different outputs from identical runs",
+    "CG411": "different output explained by an input",
+    "CG412": "allowed difference",
+    "CG501": "unknown input",
+    "CG502": "missing input",
+    "CG503": "input of the wrong type",
+    "CG504": "input file not found",
+    "CG505": "unreadable input file",
+    "CG506": "bad command-line input",
+    "CG507": "a step failed",
+}
+
+
+def rule_title(code: str) -> str:
+    """The short title of `code` ("type mismatch"), as the diagnostics page heads it."""
+    return TITLES[code]
+
 
 def message_text(code: str, variant: str | None = None, **fields: object) -> str:
     """The text of diagnostic `code` (its `variant`, if it has several) with `fields` filled."""

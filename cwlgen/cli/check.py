@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cwlgen.cli.diagnostics_report import print_diagnostics
+from cwlgen.cli.diagnostic_filters import CodeListError, keep, parse_codes
+from cwlgen.cli.diagnostics_report import FORMATS, print_diagnostics
 from cwlgen.cli.targets import (
     TargetLoadError,
     definitions_in,
@@ -31,8 +32,16 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help=".py or .cwl files, folders (searched recursively for both) or "
                    "modules, optionally FILE:OBJECT (FILE.cwl#ID for a $graph)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help="text (default), json, github (workflow commands: annotations on a "
+                   "pull request) or sarif (SARIF 2.1.0, for code scanning)")
+    p.add_argument("--select", action="append", default=[], metavar="CODES",
+                   help="report only these codes, comma-separated; a prefix names a range "
+                   "(CG2 is CG200-CG299)")
+    p.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                   help="never report these codes (or prefixes), comma-separated")
+    p.add_argument("--warnings-as-errors", "--strict", dest="strict", action="store_true",
+                   help="warnings make the exit status 1 too")
     p.add_argument("--determinism", metavar="TARGET",
                    help="run the workflow FILE_OR_MODULE[:OBJECT] twice with cwltool and "
                    "report each step whose outputs differ (needs --inputs)")
@@ -53,6 +62,12 @@ def run(args: argparse.Namespace) -> int:
         print("usage: cwlgen check PATH... (or --determinism TARGET --inputs JOB)",
               file=sys.stderr)
         return 2
+    try:
+        select, ignore = parse_codes(args.select), parse_codes(args.ignore)
+    except CodeListError as exc:
+        print(f"cwlgen check: error: {exc} is not a diagnostic code (see "
+              "docs/diagnostics.md)", file=sys.stderr)
+        return 2
     diagnostics: list[Diagnostic] = []
     failures: list[TargetLoadError] = []
     checked = 0
@@ -67,13 +82,15 @@ def run(args: argparse.Namespace) -> int:
             defs = _definitions(target)
         except TargetLoadError as exc:
             failures.append(exc)
+            diagnostics.append(exc.diagnostic)  # an import error is a diagnostic too
             continue
         for definition in defs:
             checked += 1
             diagnostics += check(definition)
-    code = print_diagnostics(sorted_diagnostics(diagnostics), checked, failures,
-                             fmt=args.format, strict=args.strict, summary=True)
-    if failures and not checked and all(f.code == "CG002" for f in failures):
+    shown = keep(sorted_diagnostics(diagnostics), select=select, ignore=ignore)
+    code = print_diagnostics(shown, checked, failures, fmt=args.format, strict=args.strict,
+                             summary=True)
+    if failures and not checked and all(f.usage for f in failures):
         return 2
     return code
 

@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from cwlgen.errors import CwlgenError
+from cwlgen._version import __version__
+from cwlgen.errors import CwlgenError, UsageError
 
 # subcommand name (and module in cwlgen.cli) -> its one-line help
 COMMANDS = {
@@ -27,12 +28,16 @@ COMMANDS = {
 MODULES = {"import": "import_cwl"}
 
 
-def build_parser(wanted: Sequence[str]) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+def build_parser(wanted: Sequence[str], argv: Sequence[str] = ()
+                 ) -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     """The argument parser, with the options of the `wanted` subcommands only: each module
-    pulls in different, sometimes heavy, code, so only the one asked for is imported."""
+    pulls in different, sometimes heavy, code, so only the one asked for is imported. A
+    module with `add_target_arguments(parser, argv)` also gets the command's arguments, to add
+    options that depend on them (`cwlgen run TARGET`'s inputs)."""
     parser = argparse.ArgumentParser(
         prog="cwlgen", description="Typed Python in, standards-compliant CWL v1.2 out."
     )
+    parser.add_argument("--version", action="version", version=f"cwlgen {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
     for name, help_text in COMMANDS.items():
@@ -41,6 +46,8 @@ def build_parser(wanted: Sequence[str]) -> tuple[argparse.ArgumentParser, dict[s
             module = importlib.import_module(f"cwlgen.cli.{MODULES.get(name, name)}")
             modules[name] = module
             module.add_arguments(p)
+            if len(wanted) == 1 and hasattr(module, "add_target_arguments"):
+                module.add_target_arguments(p, argv)
     return parser, modules
 
 
@@ -51,7 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # which would make `cwlgen build --check` compare against stale code.
     sys.dont_write_bytecode = True
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser, modules = build_parser([argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS))
+    wanted = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
+    if argv[:1] == ["--version"]:
+        wanted = []  # answer at once, without importing any command
+    parser, modules = build_parser(wanted, argv[1:])
     passthrough: list[str] = []
     if "--" in argv:  # `cwlgen run ... -- ARGS`: ARGS go to the runner untouched
         cut = argv.index("--")
@@ -66,7 +76,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except CwlgenError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        # 2: the command line names something wrong (a missing file or object, an ambiguous
+        # target, an option that cannot apply); 1: a problem in the program or its data
+        return 2 if isinstance(exc, UsageError) or getattr(exc, "usage", False) else 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 
-from cwlgen.cli.targets import load_one
+from cwlgen.cli.run_inputs import add_input_options, input_pairs, loaded_target
 from cwlgen.runners import BATCH_SYSTEMS, RUNNERS, parse_pairs, raise_for_failure, run_workflow
+from cwlgen.runners.api import gather_inputs
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,12 +46,26 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "against used, cache hits, failures (one self-contained HTML file)")
 
 
+def add_target_arguments(p: argparse.ArgumentParser, argv: Sequence[str]) -> None:
+    """The options for the inputs of the target named in `argv` (see cli.run_inputs)."""
+    add_input_options(p, argv)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the target; its outputs go to stdout as JSON, a failed run raises RunError."""
-    target = load_one(args.target)
+    target = loaded_target(args, args.target)
     if args.runner is None:
         args.runner = "toil" if args.batch_system else "cwltool"
-    values = parse_pairs(args.input, target.process_ir()) if args.input else {}
+    process = target.process_ir()
+    pairs = [*args.input, *input_pairs(args)]
+    problems: list[str] = []
+    values = parse_pairs(pairs, process, problems) if pairs else {}
+    # every input problem at once: the values that did not parse, then what the job lacks
+    # or gets wrong (unknown names, missing files, the job file's values)
+    if problems:
+        unparsed = {pair.partition("=")[0].strip() for pair in pairs} - set(values)
+        gather_inputs(process, values, args.inputs, None, reported=unparsed,
+                      problems_so_far=problems)  # raises InputError listing them all
     outcome = run_workflow(
         target,
         runner=args.runner,

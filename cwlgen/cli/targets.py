@@ -17,9 +17,10 @@ from typing import Any
 
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import TargetError
+from cwlgen.ir.diagnostics import Diagnostic
 from cwlgen.ir.frames import user_traceback_line
-from cwlgen.ir.location import display_path
-from cwlgen.messages import format_message
+from cwlgen.ir.location import SourceLocation, display_path
+from cwlgen.messages import format_message, message_text
 
 ALL_KINDS = ("workflow", "tool", "task")
 
@@ -50,10 +51,13 @@ class TargetLoadError(TargetError):
     that names something wrong (a missing file or object, several workflows where one is
     needed), which `cwlgen check` reports with exit status 2."""
 
-    def __init__(self, code: str, text: str, *, usage: bool) -> None:
+    def __init__(self, code: str, text: str, *, usage: bool,
+                 diagnostic: Diagnostic | None = None) -> None:
         super().__init__(text)
         self.code = code
         self.usage = usage
+        # the same problem as a diagnostic object, for `cwlgen check`'s machine formats
+        self.diagnostic = diagnostic or Diagnostic(code=code, message=text, loc=None)
 
 
 def target_error(code: str, where: str | None = None, variant: str | None = None, *,
@@ -61,8 +65,20 @@ def target_error(code: str, where: str | None = None, variant: str | None = None
     """A TargetLoadError whose text comes from the message registry, formatted like a
     diagnostic (`path:line: error[CODE]: message`); a usage error by default when nothing
     of that name exists (CG002)."""
+    found = Diagnostic(code=code, message=message_text(code, variant, **fields),
+                       loc=_location(where))
     return TargetLoadError(code, format_message(code, where, variant, **fields),
-                           usage=code == "CG002" if usage is None else usage)
+                           usage=code == "CG002" if usage is None else usage, diagnostic=found)
+
+
+def _location(where: str | None) -> SourceLocation | None:
+    """`path:line` (or a bare path, line 0) as a SourceLocation."""
+    if not where:
+        return None
+    path, sep, line = where.rpartition(":")
+    if sep and line.isdigit():
+        return SourceLocation(path=path, line=int(line))
+    return SourceLocation(path=where, line=0)
 
 
 def _import_failure(exc: BaseException, what: str) -> TargetLoadError:

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, Generic, ParamSpec, TypeVar
+from typing import Any, Generic, Literal, ParamSpec, TypeVar, overload
 
 from cwlgen.dsl.interface import Interface, read_interface
 from cwlgen.dsl.tracing import Promise, record_call
 from cwlgen.ir import Process
 
 P = ParamSpec("P")
-R = TypeVar("R")
+Q = ParamSpec("Q")  # any parameters, in the self-types of .map's overloads
+# covariant: a definition returning a NamedTuple is a Definition[..., tuple[Any, ...]], which
+# .map's overloads rely on (a bound TypeVar in a self-type is not checked through subclasses)
+R = TypeVar("R", covariant=True)
+ScatterMethod = Literal["dotproduct", "nested_crossproduct", "flat_crossproduct"]
 
 
 # How a definition shows itself in Jupyter, installed by cwlgen.pictures (imported by
@@ -70,6 +74,34 @@ class Definition(Generic[P, R]):
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         result: R = record_call(self, args, kwargs)
         return result
+
+    # The static result of .map (what the editor sees): a list of the declared output; the
+    # NamedTuple a multi-output definition returns, with every field a list (spelled Any: the
+    # field types cannot be rewritten generically); None for a definition without outputs;
+    # and for nested_crossproduct a list nested once per scattered argument (spelled list[Any]:
+    # the signature does not say how many arguments are lists).
+    @overload
+    def map(
+        self: Definition[Q, None], *, method: ScatterMethod = ..., batch: int | None = ...,
+        **kwargs: Any,
+    ) -> None: ...
+
+    @overload
+    def map(
+        self: Definition[Q, tuple[Any, ...]], *, method: ScatterMethod = ...,
+        batch: int | None = ..., **kwargs: Any,
+    ) -> Any: ...
+
+    @overload
+    def map(
+        self, *, method: Literal["nested_crossproduct"], batch: int | None = ..., **kwargs: Any
+    ) -> list[Any]: ...
+
+    @overload
+    def map(
+        self, *, method: Literal["dotproduct", "flat_crossproduct"] = ...,
+        batch: int | None = ..., **kwargs: Any,
+    ) -> list[R]: ...
 
     def map(self, *, method: str = "dotproduct", batch: int | None = None, **kwargs: Any) -> Any:
         """Scatter: run once per item of every argument given a list where the parameter takes

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,9 +63,13 @@ def gather_inputs(
     inputs: Mapping[str, Any] | None,
     job_file: str | os.PathLike[str] | None,
     input_origins: Mapping[str, SourceLocation | str] | None,
+    *,
+    reported: Collection[str] = (),
+    problems_so_far: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The CWL job from a job file and keyword values (these win), checked against the
-    inputs' types; an InputError lists every problem, at the job file's lines."""
+    inputs' types; an InputError lists every problem (with `problems_so_far` first, see
+    make_job), at the job file's lines."""
     values: dict[str, Any] = {}
     base_dirs: dict[str, Path] = {}
     origins: dict[str, SourceLocation | str] = {}
@@ -81,7 +85,8 @@ def gather_inputs(
         origins.pop(name, None)
     if input_origins:
         origins.update(input_origins)
-    return make_job(root, values, base_dirs=base_dirs, origins=origins)
+    return make_job(root, values, base_dirs=base_dirs, origins=origins, reported=reported,
+                    problems_so_far=problems_so_far)
 
 
 def run_workflow(

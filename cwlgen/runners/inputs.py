@@ -15,7 +15,7 @@ import difflib
 import enum
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -228,11 +228,16 @@ def make_job(
     base_dirs: Mapping[str, Path] | None = None,
     origins: Mapping[str, SourceLocation | str] | None = None,
     check_paths: bool = True,
+    reported: Collection[str] = (),
+    problems_so_far: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The CWL job for `process` from Python/CWL values; raise InputError listing every problem.
 
     `base_dirs` maps an input to the folder its relative paths are relative to (default: the
-    working directory); `origins` says where a value was given (a job file line, `--input`)."""
+    working directory); `origins` says where a value was given (a job file line, `--input`).
+    `problems_so_far` are already-printed problems found earlier (a command line's values that
+    did not parse, for the inputs named in `reported`): they head the one InputError, so that
+    every problem is reported at once, and those inputs do not count as missing."""
     problems: list[Diagnostic] = []
     base_dirs = base_dirs or {}
     origins = origins or {}
@@ -263,11 +268,11 @@ def make_job(
             problems.append(diag("CG504", where(name), name=label, func=func, what=exc.what,
                                  path=exc.path))
     for port in process.inputs:
-        if port.name not in values and port.required:
+        if port.name not in values and port.name not in reported and port.required:
             problems.append(diag("CG502", None, name=port.name, func=func, type=port.type,
                                  how=_how_to_give(port)))
-    if problems:
-        raise InputError("\n".join(d.render() for d in problems))
+    if problems or problems_so_far:
+        raise InputError("\n".join([*problems_so_far, *(d.render() for d in problems)]))
     return job
 
 

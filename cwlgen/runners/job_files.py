@@ -72,11 +72,15 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 
-def parse_pairs(pairs: Sequence[str], process: Process) -> dict[str, Any]:
+def parse_pairs(pairs: Sequence[str], process: Process,
+                problems: list[str] | None = None) -> dict[str, Any]:
     """`--input name=value` pairs as Python values of each input's type. A list input may be
-    given several times (`--input f=a.txt --input f=b.txt`) or as YAML (`f=[a.txt, b.txt]`)."""
+    given several times (`--input f=a.txt --input f=b.txt`) or as YAML (`f=[a.txt, b.txt]`).
+    Problems raise one InputError listing all of them, or, when a `problems` list is given,
+    are appended to it (and the inputs they concern are left out of the result)."""
     ports = {p.name: p for p in process.inputs}
-    problems: list[str] = []
+    collect = problems is not None
+    problems = problems if problems is not None else []
     out: dict[str, Any] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
@@ -101,7 +105,7 @@ def parse_pairs(pairs: Sequence[str], process: Process) -> dict[str, Any]:
                 out[name].extend(value if isinstance(value, list) else [value])
         else:
             out[name] = value
-    if problems:
+    if problems and not collect:
         raise InputError("\n".join(problems))
     return out
 

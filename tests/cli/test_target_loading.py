@@ -66,8 +66,9 @@ def test_commands_needing_one_workflow_name_one_of_several(tmp_path: Path) -> No
     (tmp_path / "job.yml").write_text("text: flows.py\n")
     said = ("error[CG003]: flows.py defines several workflows (wf, again); name one as "
             "flows.py:wf\n")
-    for args, status in ((["run", "flows.py", "job.yml"], 1),
-                         (["resources", "flows.py"], 1),
+    # the same usage error, the same exit status 2, in every command
+    for args, status in ((["run", "flows.py", "job.yml"], 2),
+                         (["resources", "flows.py"], 2),
                          (["check", "--determinism", "flows.py", "--inputs", "job.yml"], 2)):
         proc = subprocess.run([CWLGEN, *args], cwd=tmp_path, capture_output=True, text=True,
                               timeout=120)

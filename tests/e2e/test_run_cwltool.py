@@ -205,8 +205,8 @@ def test_cli_reports_a_failed_step(in_tmp_cwd: Path) -> None:
     assert proc.returncode == 1
     assert ("error[CG504]: input 'texts[0]' of 'count': file not found: missing.txt"
             in proc.stderr)
-    proc = _cli("run", "flows.py", cwd=in_tmp_cwd)
-    assert proc.returncode == 1 and "name one as flows.py:count" in proc.stderr
+    proc = _cli("run", "flows.py", cwd=in_tmp_cwd)  # an ambiguous target: a usage error
+    assert proc.returncode == 2 and "name one as flows.py:count" in proc.stderr
 
 
 def test_live_display_renders_to_a_terminal_stream(texts: list[Path]) -> None:
