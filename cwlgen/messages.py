@@ -383,6 +383,8 @@ TITLES: dict[str, str] = {
     "CG114": "staging a value that is not a file",
     "CG115": "a list of enums or records that cwltool cannot take",
     "CG116": "a literal value with an `id` or `name` field",
+    "CG120": "a line needs a newer Python than the task's job has",
+    "CG121": "not a Python version",
     "CG201": "type mismatch",
     "CG202": "maybe-null into required",
     "CG203": "unknown argument",
@@ -417,6 +419,12 @@ TITLES: dict[str, str] = {
     "CG505": "unreadable input file",
     "CG506": "bad command-line input",
     "CG507": "a step failed",
+    "CG601": "invalid CWL",
+    "CG602": "not expressible in the DSL yet",
+    "CG603": "imported Python does not compile back",
+    "CG801": "Graphviz is not installed",
+    "CG802": "Graphviz failed",
+    "CG803": "unknown picture format",
 }
 
 
