@@ -73,10 +73,14 @@ _LEGEND = ("green: workflow inputs · blue: outputs · yellow: command-line tool
            "conditional · framed: subworkflow")
 
 
-def _graph_block(process: Process, options: GraphOptions) -> str:
+def _graph_block(process: Process, options: GraphOptions, *, strict: bool = False) -> str:
+    """The picture and its legend; without Graphviz, the error in its place (or raised, when
+    `strict`: a page written to a file must not pretend to hold a picture)."""
     try:
         svg = graph_svg(process, options)
     except GraphvizError as exc:  # the rest of the view stays useful without Graphviz
+        if strict:
+            raise
         return f'<div class="cwlgen-errors">{html.escape(str(exc))}</div>'
     return (f'<div class="cwlgen-graph">{svg}</div>'
             f'<div class="cwlgen-legend">{html.escape(_LEGEND)}</div>')
@@ -109,14 +113,15 @@ def _kind(process: Process) -> str:
 
 
 def view_html(process: Process, *, options: GraphOptions | None = None,
-              compiled: Compiled | None = None, problems: str | None = None) -> str:
+              compiled: Compiled | None = None, problems: str | None = None,
+              strict: bool = False) -> str:
     """An HTML fragment: the signature, the picture, problems, and the CWL in <details>."""
     options = options or GraphOptions()
     parts = [f"<style>{_STYLE}</style>", '<div class="cwlgen-view">',
              _heading(_kind(process), process)]
     if problems:
         parts.append(f'<div class="cwlgen-errors">{html.escape(problems)}</div>')
-    parts.append(_graph_block(process, options))
+    parts.append(_graph_block(process, options, strict=strict))
     if compiled is not None:
         warnings = "\n".join(format_diagnostic(w) for w in compiled.warnings)
         if warnings:
@@ -128,7 +133,7 @@ def view_html(process: Process, *, options: GraphOptions | None = None,
 
 def html_page(process: Process, options: GraphOptions | None = None) -> str:
     """A self-contained HTML page with the signature and the picture (inline SVG)."""
-    body = view_html(process, options=options)
+    body = view_html(process, options=options, strict=True)
     title = html.escape(f"{process.name} (cwlgen {_kind(process)})")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{title}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n")

@@ -97,10 +97,12 @@ def test_without_graphviz_svg_is_a_clear_error_and_dot_text_still_works(
     # a PATH holding only the venv (python, cwlgen), where no `dot` can be found
     env = {**os.environ, "PATH": str(VENV_BIN)}
     assert shutil.which("dot", path=env["PATH"]) is None
-    proc = cwlgen("graph", f"{WORDCOUNT}:split_and_rank", "-o", "wf.svg", cwd=tmp_path, env=env)
-    assert proc.returncode == 2  # asks for a picture this machine cannot draw: usage
-    assert "error[CG801]" in proc.stderr and "apt-get install graphviz" in proc.stderr
-    assert list(tmp_path.iterdir()) == []  # nothing half-written
+    for name in ("wf.svg", "wf.png", "wf.html"):
+        proc = cwlgen("graph", f"{WORDCOUNT}:split_and_rank", "-o", name, cwd=tmp_path,
+                      env=env)
+        assert proc.returncode == 2  # asks for a picture this machine cannot draw: usage
+        assert "error[CG801]" in proc.stderr and "apt-get install graphviz" in proc.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even a page without picture
     ok = cwlgen("graph", f"{WORDCOUNT}:split_and_rank", "-o", "wf.dot", cwd=tmp_path, env=env)
     assert ok.returncode == 0, ok.stderr
 

@@ -1,18 +1,17 @@
-"""IR -> a picture of the workflow, as Graphviz DOT text or Mermaid flowchart text.
+"""IR -> the neutral picture of a workflow (`GraphModel`), which the DOT and Mermaid writers
+turn into text.
 
-Both texts come from one neutral layout (`GraphModel`): workflow inputs and outputs as ovals,
-steps as boxes labelled with the step id and what runs (`$ wc -w`, `python: peak()`,
-`workflow: rank`), scattered steps as stacks with their method (and batch size), conditional
-steps dashed with their condition, subworkflows expanded as clusters down to `depth` levels
-(deeper ones are a single box), and edges labelled with the parameter they feed (and the type
-that flows, on request). Only ids and text from the IR are used, in IR order, so the output is
-byte-stable. Rendering DOT to SVG/PNG is `cwlgen.graphviz`'s job, not this module's.
+Workflow inputs and outputs are nodes; steps are nodes labelled with the step id and what runs
+(`$ wc -w`, `python: peak()`, `workflow: rank`), scattered steps say what they scatter over,
+conditional steps carry their condition; subworkflows are clusters with their own inputs,
+steps and outputs down to `depth` levels (deeper ones are one node). Edges say only what no
+node says (`output -> parameter`) and, on request, the type that flows. Only ids and text from
+the IR are used, in IR order, so the pictures are byte-stable.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any, Literal
 
 import attrs
@@ -71,9 +70,6 @@ class GraphModel:
     nodes: tuple[Node, ...]
     clusters: tuple[Cluster, ...]
     edges: tuple[Edge, ...]
-
-
-# --- the neutral model ---------------------------------------------------------------------
 
 
 def step_condition(step: Step) -> str | None:
@@ -251,174 +247,3 @@ def graph_model(process: Process, options: GraphOptions | None = None) -> GraphM
         edges.append(Edge(source=sid, target=f"out/{out.name}",
                           label=_type_text(out.type) if options.types else ""))
     return GraphModel(name=process.name, nodes=tuple(nodes), clusters=(), edges=tuple(edges))
-
-
-# --- DOT -----------------------------------------------------------------------------------
-
-_FONT = "Helvetica,Arial,sans-serif"
-_NODE_STYLE: dict[NodeKind, str] = {
-    "input": 'shape=box, style="rounded,filled", fillcolor="#d9f2d9", color="#3c8c3c"',
-    "output": 'shape=box, style="rounded,filled", fillcolor="#dbe8f7", color="#3a6ea5"',
-    "port": 'shape=box, style="rounded,filled", fillcolor="#f4f4f4", color="#9a9a9a", '
-            "fontsize=10, margin=\"0.08,0.02\", height=0.3",
-    "tool": 'shape=box, style="filled", fillcolor="#fff4d6", color="#b58900"',
-    "task": 'shape=box, style="filled", fillcolor="#f3e5f5", color="#8e44ad"',
-    "workflow": 'shape=box, style="filled,bold", fillcolor="#e8eaf6", color="#3949ab"',
-}
-
-
-def _dot_id(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _html(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
-
-
-def _dot_label(title: str, details: tuple[str, ...], small: bool = False) -> str:
-    size = 10 if small else 14
-    rows = [f'<FONT POINT-SIZE="{size}"><B>{_html(title)}</B></FONT>']
-    rows += [f'<FONT POINT-SIZE="10" COLOR="#555555">{_html(d)}</FONT>' for d in details]
-    return "<" + "<BR/>".join(rows) + ">"
-
-
-def _dot_node(node: Node, indent: str) -> str:
-    style = _NODE_STYLE[node.kind]
-    if node.scatter:  # a stack of boxes: one job per item
-        style = style.replace("shape=box", "shape=box3d")
-    if node.condition is not None:
-        style = style.replace('style="', 'style="dashed,')
-    label = _dot_label(node.title, node.details, small=node.kind == "port")
-    return f"{indent}{_dot_id(node.id)} [{style}, label={label}];"
-
-
-def _dot_cluster(cluster: Cluster, indent: str) -> Iterator[str]:
-    yield f"{indent}subgraph {_dot_id('cluster:' + cluster.id)} {{"
-    inner = indent + "  "
-    style = ["rounded"] + (["dashed"] if cluster.condition is not None else [])
-    yield f'{inner}style="{",".join(style)}"; color="#3949ab"; bgcolor="#f7f8fd";'
-    if cluster.scatter:
-        yield f"{inner}penwidth=3;"
-    yield f"{inner}label={_dot_label(cluster.title, cluster.details)};"
-    for node in cluster.nodes:
-        yield _dot_node(node, inner)
-    for sub in cluster.clusters:
-        yield from _dot_cluster(sub, inner)
-    yield f"{indent}}}"
-
-
-def to_dot(process: Process, options: GraphOptions | None = None) -> str:
-    """Graphviz DOT text of the workflow (or tool)."""
-    options = options or GraphOptions()
-    model = graph_model(process, options)
-    lines = [
-        f"digraph {_dot_id(model.name)} {{",
-        f"  rankdir={options.direction};",
-        f'  graph [fontname="{_FONT}", fontsize=12, nodesep=0.35, ranksep=0.45, '
-        'labeljust=l, margin=0.1];',
-        f'  node [fontname="{_FONT}", fontsize=12, margin="0.15,0.06"];',
-        f'  edge [fontname="{_FONT}", fontsize=10, color="#666666", fontcolor="#444444"];',
-    ]
-    for node in model.nodes:
-        lines.append(_dot_node(node, "  "))
-    for cluster in model.clusters:
-        lines.extend(_dot_cluster(cluster, "  "))
-    for edge in model.edges:
-        extras = [f'label="{_dot_escape(edge.label)}"'] if edge.label else []
-        if edge.condition:
-            extras.append("style=dashed")
-        attrs_ = f" [{', '.join(extras)}]" if extras else ""
-        lines.append(f"  {_dot_id(edge.source)} -> {_dot_id(edge.target)}{attrs_};")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
-
-
-def _dot_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-# --- Mermaid -------------------------------------------------------------------------------
-
-_MERMAID_CLASSES = {
-    "input": "fill:#d9f2d9,stroke:#3c8c3c",
-    "output": "fill:#dbe8f7,stroke:#3a6ea5",
-    "port": "fill:#f4f4f4,stroke:#9a9a9a",
-    "tool": "fill:#fff4d6,stroke:#b58900",
-    "task": "fill:#f3e5f5,stroke:#8e44ad",
-    "workflow": "fill:#e8eaf6,stroke:#3949ab,stroke-width:2px",
-    "conditional": "stroke-dasharray:5 3",
-}
-
-
-def _mermaid_id(text: str, ids: dict[str, str]) -> str:
-    """A short, stable Mermaid id per node (Mermaid ids must be plain words)."""
-    if text not in ids:
-        ids[text] = f"n{len(ids)}"
-    return ids[text]
-
-
-def _mermaid_text(text: str) -> str:
-    """Text for inside a quoted Mermaid label: brackets and pipes are fine there; quotes
-    become Mermaid's `#quot;`, angle brackets HTML entities (labels are rendered as HTML)."""
-    return (text.replace("&", "&amp;").replace('"', "#quot;").replace("<", "&lt;")
-            .replace(">", "&gt;"))
-
-
-def _mermaid_label(title: str, details: tuple[str, ...]) -> str:
-    return "<br/>".join([f"<b>{_mermaid_text(title)}</b>"]
-                        + [_mermaid_text(d) for d in details])
-
-
-def _mermaid_node(node: Node, ids: dict[str, str], indent: str) -> str:
-    nid = _mermaid_id(node.id, ids)
-    label = _mermaid_label(node.title, node.details)
-    if node.kind in ("input", "output", "port"):
-        shape = f'(["{label}"])'
-    elif node.scatter:
-        shape = f'[["{label}"]]'  # the "subroutine" box: a double-edged stack
-    else:
-        shape = f'["{label}"]'
-    text = f"{indent}{nid}{shape}:::{node.kind}"
-    if node.condition is not None:
-        text += f"\n{indent}class {nid} conditional"
-    return text
-
-
-def _mermaid_cluster(cluster: Cluster, ids: dict[str, str], indent: str) -> Iterator[str]:
-    cid = _mermaid_id(cluster.id, ids)
-    # one line: Mermaid draws a taller subgraph title over the frame's first node
-    title = " · ".join([f"<b>{_mermaid_text(cluster.title)}</b>"]
-                       + [_mermaid_text(d) for d in cluster.details])
-    yield f'{indent}subgraph {cid}["{title}"]'
-    for node in cluster.nodes:
-        yield _mermaid_node(node, ids, indent + "  ")
-    for sub in cluster.clusters:
-        yield from _mermaid_cluster(sub, ids, indent + "  ")
-    yield f"{indent}end"
-    yield f"{indent}style {cid} fill:#f7f8fd,stroke:#3949ab"
-    if cluster.condition is not None:
-        yield f"{indent}class {cid} conditional"
-
-
-def to_mermaid(process: Process, options: GraphOptions | None = None) -> str:
-    """Mermaid flowchart text of the workflow (or tool): paste it into Markdown."""
-    options = options or GraphOptions()
-    model = graph_model(process, options)
-    ids: dict[str, str] = {}
-    lines = [f"flowchart {options.direction}"]
-    for node in model.nodes:
-        lines.append(_mermaid_node(node, ids, "  "))
-    for cluster in model.clusters:
-        lines.extend(_mermaid_cluster(cluster, ids, "  "))
-    for edge in model.edges:
-        src, dst = _mermaid_id(edge.source, ids), _mermaid_id(edge.target, ids)
-        arrow = "-.->" if edge.condition else "-->"
-        if edge.label:
-            label = _mermaid_text(edge.label).replace("\n", "<br/>")
-            lines.append(f'  {src} {arrow}|"{label}"| {dst}')
-        else:
-            lines.append(f"  {src} {arrow} {dst}")
-    for name, style in _MERMAID_CLASSES.items():
-        lines.append(f"  classDef {name} {style}")
-    return "\n".join(lines) + "\n"
