@@ -31,7 +31,8 @@ PENDING = {
     "ci.md": ("cwlgen in CI", "checking workflows on every push (annotations, SARIF, "
               "pre-commit hooks, pytest helpers)"),
 }
-WIDTH = "100"  # argparse wraps to $COLUMNS; fixed so the page is the same on every machine
+WIDTH = "80"  # argparse wraps to $COLUMNS: fixed (the same page on every machine) and narrow
+# enough for the site's text column
 
 
 def _help_text(argv: list[str]) -> str:

@@ -34,6 +34,7 @@ def main() -> int:
             return 1
         # the sample shows where things went relative to the folder it ran in
         page = Path(work, "run-report.html").read_text().replace(work + "/", "./")
+        page = page.replace(str(REPO) + "/", "")
         (IMAGES / "run-report.html").write_text(page)
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:

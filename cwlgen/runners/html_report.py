@@ -289,12 +289,15 @@ def render_html(data: ReportData) -> str:
     body.append("<h2>Steps</h2>")
     body.append(_steps_table(data))
     failures = [j for j in data.jobs if j.status == FAILED]
-    if failures or data.errors:
+    # what the engine said that no job claims (with --parallel, cwltool mixes the tools'
+    # output): worth reading when the run failed, noise when it succeeded
+    said = data.errors if not data.success else ()
+    if failures or said:
         body.append("<h2>Failures</h2>")
         body += [_failure(j) for j in failures]
-        if data.errors:
+        if said:
             body.append("<p>The engine also said:</p><pre>"
-                        + _e("\n".join(data.errors[-30:])) + "</pre>")
+                        + _e("\n".join(said[-30:])) + "</pre>")
     notes = list(data.notes)
     if data.measured_by:
         notes.insert(0, data.measured_by)

@@ -51,7 +51,8 @@ def test_time_left_follows_the_pace_of_finished_jobs() -> None:
         state.job_finished(f"burn_{i}", True)
     left = time_left(state)
     assert left is not None and 9.5 < left < 10.5
-    assert "(5/10 jobs) after 10.0s, about 10.0s left" in summary_line(state)
+    assert re.search(r"\(5/10 jobs\) after 10\.\ds, about (9|10)\.\ds left",
+                     summary_line(state))
     state.expected_jobs = None  # unknown: no estimate, the total is what was seen
     assert time_left(state) is None and "(5/5 jobs)" in summary_line(state)
 
@@ -101,5 +102,5 @@ def test_the_live_panel_counts_towards_the_known_total() -> None:
     console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
     console.print(panel._render())
     text = console.export_text()
-    assert "(3/11 jobs) after 6.0s, about 16.0s left" in text
+    assert re.search(r"\(3/11 jobs\) after 6\.\ds, about 1[56]\.\ds left", text), text
     assert "running burn (3/10 jobs" in text

@@ -143,6 +143,15 @@ def test_jobs_are_packed_into_as_few_rows_as_ran_at_once() -> None:
     assert [[j.name for j in row] for row in rows] == [["a", "c"], ["b", "d"]]
 
 
+def test_engine_chatter_is_shown_only_for_a_failed_run() -> None:
+    data = ReportData(title="wf", runner="cwltool", success=True, started_at=0.0,
+                      duration=1.0, steps=(), jobs=(), errors=("Gridding pass 0...",))
+    assert "Gridding" not in render_html(data) and "Failures" not in render_html(data)
+    failed = ReportData(title="wf", runner="cwltool", success=False, started_at=0.0,
+                        duration=1.0, steps=(), jobs=(), errors=("workflow cannot start",))
+    assert "The engine also said" in render_html(failed)
+
+
 def test_batches_and_unmeasured_jobs_are_said_as_such() -> None:
     row = StepRow(key="score", tool="python: score()", status="done", jobs=3, jobs_done=3,
                   jobs_cached=0, jobs_failed=0, scatter=("cand",), width=120, batch=50,
