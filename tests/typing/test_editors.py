@@ -54,9 +54,11 @@ def outside(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pa
     folder.mkdir()
     for path in FIXTURES.glob("*.py"):
         shutil.copy(path, folder / path.name)
-    for sub in ("examples", "pipelines"):
+    # typings/: the partial stubs of the untyped libraries the pipelines use, which pyright
+    # reads from the project root as a user's project would have them
+    for sub in ("examples", "pipelines", "typings"):
         shutil.copytree(REPO / sub, folder / sub,
-                        ignore=shutil.ignore_patterns("*.md", "__pycache__"))
+                        ignore=shutil.ignore_patterns("*.md", "__pycache__", "containers"))
     for doc, name in SNIPPET_DOCS.items():
         (folder / name).write_text(snippets((REPO / doc).read_text()))
     yield folder, python
