@@ -70,11 +70,21 @@ def check(folder: Path, python: Path, checker: str, mode: str, files: list[str])
     return run_pyright(folder, python, files, mode)
 
 
+# Not yet: pyright --strict on the pipelines' task bodies, whose numerical code passes values
+# of partially typed libraries (numpy overloads, matplotlib's **kwargs) through untyped
+# locals (reportUnknown*); their wiring is checked in every mode. strict=True: this fails
+# as soon as they are clean, so the marker cannot outlive the problem.
+PIPELINES_STRICT = pytest.mark.xfail(strict=True, reason="pyright strict: the pipelines' task "
+                                     "bodies still hold partially unknown types (issue 13)")
+
+
 @pytest.mark.parametrize(("checker", "mode"), MODES)
 @pytest.mark.parametrize("what", ["examples", "snippets", "pipelines"])
 def test_wellwired_code_is_clean(outside: tuple[Path, Path], what: str, checker: str,
-                                 mode: str) -> None:
+                                 mode: str, request: pytest.FixtureRequest) -> None:
     folder, python = outside
+    if (what, checker, mode) == ("pipelines", "pyright", "strict"):
+        request.applymarker(PIPELINES_STRICT)
     if what == "examples":
         files = ["good.py", "examples/wordcount.py", "examples/demo.py"]
     elif what == "snippets":  # the docs' Python, which imports examples.wordcount
