@@ -11,7 +11,6 @@ the run, so the runs of `spiel_multi` (the whole workflow scattered over a list 
 The 2018 steps were `python -c` scripts with JavaScript-interpolated values (`$(inputs.x)`,
 `Math.sqrt`); here they are Python tasks, and no JavaScript is emitted at all.
 """
-# mypy: disable-error-code="empty-body"
 
 from __future__ import annotations
 
@@ -191,6 +190,7 @@ def simms(
         nchan: number of channels.
         table_type: format of the antenna table.
     """
+    raise NotImplementedError
 
 
 @tool(
@@ -246,6 +246,7 @@ def simulate(
         gainphase_max_error: largest gain phase error (deg).
         script: the turbo-sim TDL script.
     """
+    raise NotImplementedError
 
 
 class Images(NamedTuple):
@@ -292,6 +293,7 @@ def wsclean(
         auto_mask: sigma level of the automatic clean mask.
         auto_threshold: sigma level cleaning stops at.
     """
+    raise NotImplementedError
 
 
 @tool(
@@ -313,6 +315,7 @@ def restore(
         skymodel: the sky model that was simulated.
         name: name of this run.
     """
+    raise NotImplementedError
 
 
 # --- workflows ---------------------------------------------------------------------------------

@@ -625,7 +625,6 @@ requirements:
       listing of an MS is hundreds of File objects nobody needs. The 2018 steps that shelled into
       `python -c "..."` with JavaScript-interpolated Python are Python tasks here.
       """
-      # mypy: disable-error-code="empty-body"
       # The tasks' third-party packages (numpy, casacore, losoto, matplotlib) live in their containers:
       # mypy: disable-error-code="import-not-found,import-untyped"
 
@@ -689,6 +688,7 @@ requirements:
               avg_freqstep: number of channels to average.
               flagamp_amplmin: flag visibilities with amplitudes below this.
           """
+          raise NotImplementedError
 
 
       @tool(
@@ -717,6 +717,7 @@ requirements:
               parset: BBS reduction strategy (a path inside the container).
               force: replace an existing source/parameter database (safe re-runs).
           """
+          raise NotImplementedError
 
 
       # --- gather and solutions ---------------------------------------------------------------------
@@ -740,6 +741,7 @@ requirements:
               solset: solution-set name in the H5parm.
               complevel: HDF5 compression level, 0 (none, fast) to 9.
           """
+          raise NotImplementedError
 
 
       class ClockTec(NamedTuple):
@@ -764,6 +766,7 @@ requirements:
           Args:
               globaldbname: the H5parm with every subband's solutions.
           """
+          raise NotImplementedError
 
 
       @tool(
@@ -784,6 +787,7 @@ requirements:
               n_chan: number of solution channels per subband.
               bad_sblist: subbands to leave out.
           """
+          raise NotImplementedError
 
 
       PHASE_PLOT_PARSET = """\\
@@ -817,6 +821,7 @@ requirements:
               h5parm: the H5parm with every subband's solutions.
               reference_station: station the phases are referenced to.
           """
+          raise NotImplementedError
 
 
       class GlobalPhase(NamedTuple):
@@ -1175,6 +1180,7 @@ requirements:
               maxuv_l: longest baseline used, in wavelengths.
               niter: maximum number of clean iterations.
           """
+          raise NotImplementedError
 
 
       # --- workflows ----------------------------------------------------------------------------------
