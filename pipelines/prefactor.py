@@ -11,7 +11,6 @@ Measurement Sets are Directories and are never deep-listed (`loadListing: no_lis
 listing of an MS is hundreds of File objects nobody needs. The 2018 steps that shelled into
 `python -c "..."` with JavaScript-interpolated Python are Python tasks here.
 """
-# mypy: disable-error-code="empty-body"
 # The tasks' third-party packages (numpy, casacore, losoto, matplotlib) live in their containers:
 # mypy: disable-error-code="import-not-found,import-untyped"
 
@@ -79,6 +78,7 @@ def ndppp_prep_cal(
         avg_freqstep: number of channels to average.
         flagamp_amplmin: flag visibilities with amplitudes below this.
     """
+    raise NotImplementedError
 
 
 @tool(
@@ -107,6 +107,7 @@ def calib_cal(
         parset: BBS reduction strategy (a path inside the container).
         force: replace an existing source/parameter database (safe re-runs).
     """
+    raise NotImplementedError
 
 
 # --- gather and solutions ---------------------------------------------------------------------
@@ -130,6 +131,7 @@ def h5imp_cal(
         solset: solution-set name in the H5parm.
         complevel: HDF5 compression level, 0 (none, fast) to 9.
     """
+    raise NotImplementedError
 
 
 class ClockTec(NamedTuple):
@@ -154,6 +156,7 @@ def fitclock(globaldbname: Annotated[File, Arg(position=1)]) -> ClockTec:
     Args:
         globaldbname: the H5parm with every subband's solutions.
     """
+    raise NotImplementedError
 
 
 @tool(
@@ -174,6 +177,7 @@ def ampl(
         n_chan: number of solution channels per subband.
         bad_sblist: subbands to leave out.
     """
+    raise NotImplementedError
 
 
 PHASE_PLOT_PARSET = """\
@@ -207,6 +211,7 @@ def plot_cal_phases(
         h5parm: the H5parm with every subband's solutions.
         reference_station: station the phases are referenced to.
     """
+    raise NotImplementedError
 
 
 class GlobalPhase(NamedTuple):
@@ -565,6 +570,7 @@ def create_image(
         maxuv_l: longest baseline used, in wavelengths.
         niter: maximum number of clean iterations.
     """
+    raise NotImplementedError
 
 
 # --- workflows ----------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ carries its `.inf` as a CWL secondary file (so does every `.fft` made from it), 
 runs over exactly one array, and the sifting task returns one record per candidate holding the
 candidate file it came from: no two arrays are ever zipped.
 """
-# mypy: disable-error-code="empty-body"
 
 from __future__ import annotations
 
@@ -55,6 +54,7 @@ def rfifind(
         time: seconds of data per statistics interval.
         noclip: do not clip strong time-domain bursts.
     """
+    raise NotImplementedError
 
 
 @tool(
@@ -87,6 +87,7 @@ def prepsubband(
         downsamp: time samples added together.
         nobary: do not barycentre the time series.
     """
+    raise NotImplementedError
 
 
 @tool(
@@ -111,6 +112,7 @@ def prepdata(
         numout: number of output samples.
         nobary: do not barycentre the time series.
     """
+    raise NotImplementedError
 
 
 @tool("readfile", container=PRESTO, resources=Resources(cores=1, ram="256 MiB",
@@ -119,6 +121,7 @@ def readfile(
     filterbank: Annotated[File, Arg(position=1)],
 ) -> Annotated[File, stdout("readfile.txt")]:
     """Print the header of a raw data file (telescope, frequencies, sampling)."""
+    raise NotImplementedError
 
 
 # --- per-DM search ---------------------------------------------------------------------------
@@ -133,6 +136,7 @@ def realfft(
     Args:
         dat: a de-dispersed time series with its `.inf`.
     """
+    raise NotImplementedError
 
 
 @tool("zapbirds -zap", container=PRESTO,
@@ -149,6 +153,7 @@ def zapbirds(
         zapfile: frequencies and widths to zap (from makezaplist.py).
         baryv: barycentric velocity (v/c) when the series was barycentred.
     """
+    raise NotImplementedError
 
 
 @tool("accelsearch", container=PRESTO,
@@ -170,6 +175,7 @@ def accelsearch(
         zmax: largest Fourier-frequency drift (bins) searched: acceleration.
         sigma: minimum significance of a reported candidate.
     """
+    raise NotImplementedError
 
 
 # --- candidates ------------------------------------------------------------------------------
@@ -310,6 +316,7 @@ def prepfold(
         filterbank: the raw observation.
         mask: RFI mask from rfifind.
     """
+    raise NotImplementedError
 
 
 @tool(
@@ -331,6 +338,7 @@ def makezaplist(
         birds: frequencies (and harmonics) of known interference.
         inf: any `.inf` of the observation.
     """
+    raise NotImplementedError
 
 
 # --- workflows ---------------------------------------------------------------------------------

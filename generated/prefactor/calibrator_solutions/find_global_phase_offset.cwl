@@ -648,7 +648,6 @@ requirements:
       listing of an MS is hundreds of File objects nobody needs. The 2018 steps that shelled into
       `python -c "..."` with JavaScript-interpolated Python are Python tasks here.
       """
-      # mypy: disable-error-code="empty-body"
       # The tasks' third-party packages (numpy, casacore, losoto, matplotlib) live in their containers:
       # mypy: disable-error-code="import-not-found,import-untyped"
 
@@ -716,6 +715,7 @@ requirements:
               avg_freqstep: number of channels to average.
               flagamp_amplmin: flag visibilities with amplitudes below this.
           """
+          raise NotImplementedError
 
 
       @tool(
@@ -744,6 +744,7 @@ requirements:
               parset: BBS reduction strategy (a path inside the container).
               force: replace an existing source/parameter database (safe re-runs).
           """
+          raise NotImplementedError
 
 
       # --- gather and solutions ---------------------------------------------------------------------
@@ -767,6 +768,7 @@ requirements:
               solset: solution-set name in the H5parm.
               complevel: HDF5 compression level, 0 (none, fast) to 9.
           """
+          raise NotImplementedError
 
 
       class ClockTec(NamedTuple):
@@ -791,6 +793,7 @@ requirements:
           Args:
               globaldbname: the H5parm with every subband's solutions.
           """
+          raise NotImplementedError
 
 
       @tool(
@@ -811,6 +814,7 @@ requirements:
               n_chan: number of solution channels per subband.
               bad_sblist: subbands to leave out.
           """
+          raise NotImplementedError
 
 
       PHASE_PLOT_PARSET = """\\
@@ -844,6 +848,7 @@ requirements:
               h5parm: the H5parm with every subband's solutions.
               reference_station: station the phases are referenced to.
           """
+          raise NotImplementedError
 
 
       class GlobalPhase(NamedTuple):
@@ -1202,6 +1207,7 @@ requirements:
               maxuv_l: longest baseline used, in wavelengths.
               niter: maximum number of clean iterations.
           """
+          raise NotImplementedError
 
 
       # --- workflows ----------------------------------------------------------------------------------

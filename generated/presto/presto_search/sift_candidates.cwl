@@ -646,7 +646,6 @@ requirements:
       runs over exactly one array, and the sifting task returns one record per candidate holding the
       candidate file it came from: no two arrays are ever zipped.
       """
-      # mypy: disable-error-code="empty-body"
 
       from __future__ import annotations
 
@@ -691,6 +690,7 @@ requirements:
               time: seconds of data per statistics interval.
               noclip: do not clip strong time-domain bursts.
           """
+          raise NotImplementedError
 
 
       @tool(
@@ -723,6 +723,7 @@ requirements:
               downsamp: time samples added together.
               nobary: do not barycentre the time series.
           """
+          raise NotImplementedError
 
 
       @tool(
@@ -747,6 +748,7 @@ requirements:
               numout: number of output samples.
               nobary: do not barycentre the time series.
           """
+          raise NotImplementedError
 
 
       @tool("readfile", container=PRESTO, resources=Resources(cores=1, ram="256 MiB",
@@ -755,6 +757,7 @@ requirements:
           filterbank: Annotated[File, Arg(position=1)],
       ) -> Annotated[File, stdout("readfile.txt")]:
           """Print the header of a raw data file (telescope, frequencies, sampling)."""
+          raise NotImplementedError
 
 
       # --- per-DM search ---------------------------------------------------------------------------
@@ -769,6 +772,7 @@ requirements:
           Args:
               dat: a de-dispersed time series with its `.inf`.
           """
+          raise NotImplementedError
 
 
       @tool("zapbirds -zap", container=PRESTO,
@@ -785,6 +789,7 @@ requirements:
               zapfile: frequencies and widths to zap (from makezaplist.py).
               baryv: barycentric velocity (v/c) when the series was barycentred.
           """
+          raise NotImplementedError
 
 
       @tool("accelsearch", container=PRESTO,
@@ -806,6 +811,7 @@ requirements:
               zmax: largest Fourier-frequency drift (bins) searched: acceleration.
               sigma: minimum significance of a reported candidate.
           """
+          raise NotImplementedError
 
 
       # --- candidates ------------------------------------------------------------------------------
@@ -946,6 +952,7 @@ requirements:
               filterbank: the raw observation.
               mask: RFI mask from rfifind.
           """
+          raise NotImplementedError
 
 
       @tool(
@@ -967,6 +974,7 @@ requirements:
               birds: frequencies (and harmonics) of known interference.
               inf: any `.inf` of the observation.
           """
+          raise NotImplementedError
 
 
       # --- workflows ---------------------------------------------------------------------------------

@@ -649,7 +649,6 @@ requirements:
       The job needs `python3` with numpy and python-casacore, and the commands `aoflagger`, `DP3.py`
       (PyPI `dp3`) and `wsclean` on PATH; containers are `kernsuite/*` hints. See TINY_LOFAR.md.
       """
-      # mypy: disable-error-code="empty-body"
       # numpy and casacore live in the job's environment (or container), imported inside the tasks:
       # mypy: disable-error-code="import-not-found,import-untyped"
 
@@ -1095,6 +1094,7 @@ requirements:
               ms: the Measurement Set; updated in place (InplaceUpdateRequirement), never copied.
               strategy: a Lua strategy file instead of the telescope's default.
           """
+          raise NotImplementedError
 
 
       @tool(
@@ -1126,6 +1126,7 @@ requirements:
               timestep: timeslots averaged into one.
               datacolumn: column read (written to DATA of the new MS).
           """
+          raise NotImplementedError
 
 
       @tool(
@@ -1161,6 +1162,7 @@ requirements:
               mgain: fraction of the peak cleaned per major cycle.
               padding: padding factor of the gridded image.
           """
+          raise NotImplementedError
 
 
       @task(
