@@ -7,7 +7,7 @@ Declare command-line tools with `@tool`, Python functions with `@task`, and work
 from typing import TYPE_CHECKING, Any
 
 from cwlgen.compiler import Compiled, check, compile
-from cwlgen.dsl.spec import Arg, Out, Resources, SecondaryFile, stderr, stdout
+from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
 from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
@@ -37,8 +37,10 @@ __all__ = [
     "Compiled",
     "CwlgenError",
     "Directory",
+    "Double",
     "File",
     "InputError",
+    "Long",
     "Out",
     "Resources",
     "SecondaryFile",

@@ -23,7 +23,7 @@ from cwlgen.ir import (
     WorkflowInputRef,
 )
 from cwlgen.ir.cwl import binding_dict, needs_javascript
-from cwlgen.ir.types import Optional
+from cwlgen.ir.types import NULL, Optional
 
 CWL_VERSION = "v1.2"
 CWLTOOL_NS = "http://commonwl.org/cwltool#"
@@ -61,7 +61,7 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
     if port.load_contents:
         out["loadContents"] = True
     if port.default is not NO_DEFAULT and not (
-        port.default is None and isinstance(port.type, Optional)
+        port.default is None and (isinstance(port.type, Optional) or port.type == NULL)
     ):
         out["default"] = port.default
     if tool and port.binding is not None:

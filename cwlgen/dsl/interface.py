@@ -22,6 +22,7 @@ from cwlgen.dsl.spec import (
     Resources,
     ResourceValueError,
     SecondaryFile,
+    WideNumber,
     parse_seconds,
     parse_size_mib,
 )
@@ -98,6 +99,10 @@ def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
     while get_origin(tp) is typing.Annotated:
         args = get_args(tp)
         tp, extras = args[0], [*extras, *args[1:]]
+    wide = [e for e in extras if isinstance(e, WideNumber)]
+    if wide:  # `Long`/`Double` are part of the type, not metadata: keep them on the base
+        tp = typing.Annotated[tp, wide[0]]
+        extras = [e for e in extras if not isinstance(e, WideNumber)]
     # Annotated inside Optional: `Annotated[File, Arg()] | None` keeps its Arg/Out
     if get_origin(tp) in (typing.Union, types.UnionType):
         members = get_args(tp)
@@ -192,6 +197,7 @@ def _read_param(
     cwl_type = _cwl_type(base, name, f"parameter '{name}'", func_name, where, problems)
     if cwl_type is None:
         return None
+    _check_union(cwl_type, base, f"parameter '{name}'", kind, func_name, where, problems)
     default = _read_default(param, base, cwl_type, func_name, where, problems)
     field = identifier_field(default) if default is not NO_DEFAULT else None
     if field:
@@ -248,6 +254,34 @@ def secondary_patterns(
             problems.append(diag("CG112", where, variant="bad_secondary_file", item=repr(item),
                                  func=func_name))
     return tuple(patterns), tuple(required)
+
+
+_SCALARS = (t.STRING, t.INT, t.LONG, t.FLOAT, t.DOUBLE, t.BOOLEAN)
+
+
+def _check_union(
+    cwl_type: t.CwlType,
+    base: Any,
+    what: str,
+    kind: str,
+    func_name: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> None:
+    """CG135: a Python task's shim converts values by their annotation, so a task's unions
+    may only join scalars (`int | str`); a File or record inside a union would arrive as
+    raw CWL JSON."""
+    if kind != "task":
+        return
+    for sub in t.walk(cwl_type):
+        if isinstance(sub, t.OneOf):
+            odd = [m for m in sub.members if m not in _SCALARS]
+            if odd:
+                problems.append(diag("CG135", where, what=what, func=func_name,
+                                     pytype=type_name(base), member=odd[0],
+                                     hint="a @task union may only join str, int, float "
+                                          "and bool; split the task, or use a @tool"))
+                return
 
 
 def _cwl_type(
@@ -415,6 +449,7 @@ def _read_output(
     cwl_type = _cwl_type(base, name, f"output '{name}'", func_name, where, problems)
     if cwl_type is None:
         return None
+    _check_union(cwl_type, base, f"output '{name}'", kind, func_name, where, problems)
     if kind == "tool":
         if out.stream is not None:
             if cwl_type != t.FILE:

@@ -7,12 +7,25 @@ are turned into IR by `cwlgen.dsl.interface`.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 import attrs
 
 from cwlgen.ir.nodes import Binding
 from cwlgen.messages import message_text
+
+
+@attrs.frozen
+class WideNumber:
+    """Marks an int as CWL `long` or a float as CWL `double` (see `Long`, `Double`)."""
+
+    cwl: Literal["long", "double"]
+
+
+#: A CWL `long`: a Python int that may be beyond 32 bits (CWL `int` is 32-bit).
+Long = Annotated[int, WideNumber("long")]
+#: A CWL `double` (a Python float, emitted as `double` rather than `float`).
+Double = Annotated[float, WideNumber("double")]
 
 
 @attrs.frozen
