@@ -7,6 +7,9 @@ Declare command-line tools with `@tool`, Python functions with `@task`, and work
 from typing import TYPE_CHECKING, Any
 
 from cwlgen.compiler import Compiled, check, compile
+from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
+from cwlgen.dsl.dataflow import merge_flattened, or_default, pick_value, value_from
+from cwlgen.dsl.expression_tool import expression_tool
 from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
 from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
@@ -32,6 +35,15 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'cwlgen' has no attribute {name!r}")
 
 __all__ = [
+    "all_of",
+    "any_of",
+    "expression_tool",
+    "is_null",
+    "merge_flattened",
+    "not_",
+    "or_default",
+    "pick_value",
+    "value_from",
     "Arg",
     "CompileError",
     "Compiled",

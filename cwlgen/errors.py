@@ -31,6 +31,20 @@ class UsageError(CwlgenError, TypeError):
     """A cwlgen object was used the wrong way (e.g. a tool called outside a workflow)."""
 
 
+class MisuseError(UsageError):
+    """A traced value was used in a way the DSL cannot record (`if promise:`, `promise.x` on a
+    non-record...): carries the registry `code`, `variant` and named `fields`, so tracing
+    turns it into a diagnostic at the user's line."""
+
+    def __init__(self, code: str, variant: str | None = None, **fields: object) -> None:
+        from cwlgen.messages import format_message
+
+        self.code = code
+        self.variant = variant
+        self.fields = fields
+        super().__init__(format_message(code, None, variant, **fields))
+
+
 class TargetError(CwlgenError, LookupError):
     """A FILE_OR_MODULE[:OBJECT] target could not be loaded or named nothing compilable."""
 

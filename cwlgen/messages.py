@@ -2,7 +2,8 @@
 
 Codes never change meaning once released; new problems get new codes. Ranges:
 CG0xx loading a target, CG1xx definitions (signatures, annotations, metadata), CG2xx
-connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running.
+connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running, CG6xx
+conditionals, step expressions and ExpressionTools.
 `docs/diagnostics.md` explains each one.
 
 A code whose problem comes in several shapes (CG112 "other definition problems") keeps one
@@ -341,6 +342,80 @@ MESSAGES: dict[str, Message] = {
         "warning",
         "step '{step}' produced a different '{output}' in two runs, as its declaration "
         "deterministic=False allows",
+    ),
+    # --- conditionals, step expressions, ExpressionTools (issue 9) ---------------------
+    "CG601": Message(
+        "error",
+        "{what} is only known when the workflow runs, so it cannot be tested with "
+        "if/and/or/not while the workflow is compiled; run a step only when it holds with "
+        "'tool.when({expr})(...)', and combine conditions with all_of(...), any_of(...), "
+        "not_(...)",
+    ),
+    "CG602": Message("error", variants={
+        "tested": "'{expr}' is a condition on values known only when the workflow runs; it "
+                  "cannot be tested with if/and/or/not; write 'tool.when({expr})(...)' to run "
+                  "a step only when it holds",
+        "argument": "argument '{param}' of '{callee}' is the condition '{expr}', which is not "
+                    "a value; conditions only go into '.when(...)'; to pass a boolean, compute "
+                    "it in a task (or an @expression_tool)",
+        "returned": "workflow '{func}' returns the condition '{expr}' for '{output}'; "
+                    "conditions only go into '.when(...)'; return a step result instead",
+        "operand": "{what} cannot be combined by {function}(...); give it conditions "
+                   "(comparisons of results) or bool results",
+    }),
+    "CG603": Message("error", variants={
+        "not_record": "{what} is {type}, not a record, so it has no field '{field}'; pass the "
+                      "whole value on, or return a record (attrs class or dataclass) from the "
+                      "step",
+        "no_field": "{what} is {type}, which has no field '{field}'{suggestion}",
+        "optional": "{what} is {type}, which may be null (the step is conditional), so its "
+                    "field '{field}' cannot be read; pick a value first: "
+                    "pick_value(..., method=\"first_non_null\").{field}",
+    }),
+    "CG604": Message("error", variants={
+        "argument": "argument '{param}' of '{callee}' is required ({expected}), but {source} "
+                    "is null when step '{step}' is skipped ({actual}); choose a value with "
+                    "pick_value(it, other, method=\"first_non_null\"), give a fallback with "
+                    "or_default(it, value), or declare the parameter '{expected} | None'",
+        "output": "output '{output}' of workflow '{func}' is declared {expected}, but {source} "
+                  "is null when step '{step}' is skipped ({actual}); return pick_value(it, "
+                  "other, method=\"first_non_null\") or declare the output '{expected} | None'",
+    }),
+    "CG605": Message("error", variants={
+        "method": "unknown pick_value method {method!r}; use one of {choices}",
+        "empty": "pick_value(...) needs at least one step result",
+        "not_promise": "pick_value(...) picks among step results and workflow inputs, but got "
+                       "{got}; pass literal fallbacks with or_default(result, value)",
+        "mixed": "pick_value(...) mixes {first} and {other}; every value must have the same "
+                 "type (apart from being optional)",
+        "single_scalar": "pick_value({what}, method={method!r}) picks from a single value of "
+                         "type {type}; give several results, or one list of results (e.g. the "
+                         "output of a conditional '.map')",
+    }),
+    "CG606": Message(
+        "error",
+        "{where} refers to inputs.{name}, but {owner} has no input '{name}'{suggestion}",
+    ),
+    "CG607": Message("error", variants={
+        "literal_js": "argument '{param}' of '{callee}' is the string {value}, which CWL passes "
+                      "on literally, not as an expression; write value_from({value}, "
+                      "self=..., type=...) for a step-level expression, or compute the value "
+                      "in a task",
+        "when_string": "'{callee}.when(...)' got the string {value}; it takes a bool result "
+                       "or a condition written in Python, e.g. '{callee}.when(n < 1)'",
+        "expression_tool": "@expression_tool on '{func}' needs a JavaScript expression "
+                           "('$(...)' or '${{...}}'), got {value}; for Python code use @task",
+        "value_from": "value_from(...) needs CWL expression text and type=..., got {got}",
+    }),
+    "CG608": Message(
+        "error",
+        "the condition of '{callee}.when(...)' is {what} ({type}); it takes a bool result "
+        "(not null), a comparison such as 'n < 1', or all_of/any_of/not_/is_null of them",
+    ),
+    "CG609": Message(
+        "error",
+        "{what} is computed at a step (CWL valueFrom), so it can only be a step argument; "
+        "return the whole value for '{output}' of '{func}'",
     ),
     # --- running (cwlgen run, cwlgen.run) ----------------------------------------------
     "CG501": Message("error", "'{func}' has no input '{name}'{suggestion}"),

@@ -18,6 +18,7 @@ from cwlgen.ir import (
     ResourceSpec,
     Source,
     Step,
+    StepInput,
     Tool,
     Workflow,
     WorkflowInputRef,
@@ -207,9 +208,32 @@ def _gpu_hints(res: ResourceSpec | None) -> list[dict[str, Any]]:
     }]
 
 
+def emit_expression_tool(tool: Tool) -> dict[str, Any]:
+    """The ExpressionTool document of a tool made by @expression_tool."""
+    doc: dict[str, Any] = {"class": "ExpressionTool"}
+    if tool.label:
+        doc["label"] = tool.label
+    if tool.doc:
+        doc["doc"] = tool.doc
+    reqs = [{"class": "InlineJavascriptRequirement"}] if needs_javascript(tool.expression) \
+        else []
+    reqs += [dict(r) for r in tool.extra_requirements]
+    if reqs:
+        doc["requirements"] = reqs
+    if tool.extra_hints:
+        doc["hints"] = [dict(h) for h in tool.extra_hints]
+    doc["inputs"] = {p.name: input_dict(p, tool=False) for p in tool.inputs}
+    doc["outputs"] = {o.name: {"type": cwl_type(o.type), **({"doc": o.doc} if o.doc else {})}
+                      for o in tool.outputs}
+    doc["expression"] = tool.expression
+    return doc
+
+
 def emit_tool(tool: Tool) -> dict[str, Any]:
-    """The CommandLineTool document of a (lowered) tool."""
+    """The CommandLineTool document of a (lowered) tool (or an ExpressionTool)."""
     assert tool.python is None, "Python tasks are lowered to tools before emission"
+    if tool.expression is not None:
+        return emit_expression_tool(tool)
     doc: dict[str, Any] = {"class": "CommandLineTool"}
     if tool.label:
         doc["label"] = tool.label
@@ -257,13 +281,37 @@ def source_id(source: Source) -> str:
 def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
     """The requirements a workflow's steps need (scatter, merge, subworkflow...)."""
     reqs = []
+    texts = [s.when for s in wf.steps] + [i.value_from for s in wf.steps for i in s.inputs]
+    if any(needs_javascript(x) for x in texts):
+        reqs.append({"class": "InlineJavascriptRequirement"})
     if any(isinstance(s.process, Workflow) for s in wf.steps):
         reqs.append({"class": "SubworkflowFeatureRequirement"})
     if any(s.scatter for s in wf.steps):
         reqs.append({"class": "ScatterFeatureRequirement"})
     if any(i.merge for s in wf.steps for i in s.inputs) or any(o.merged for o in wf.outputs):
         reqs.append({"class": "MultipleInputFeatureRequirement"})
+    if any(i.value_from is not None for s in wf.steps for i in s.inputs):
+        reqs.append({"class": "StepInputExpressionRequirement"})
     return reqs
+
+
+def step_input_dict(step_input: StepInput) -> Any:
+    """One entry of a step's `in`: a bare source id when that says it all."""
+    ids = [source_id(s) for s in step_input.sources]
+    entry: dict[str, Any] = {}
+    if ids:
+        entry["source"] = ids if step_input.merge else ids[0]
+        if step_input.merge:
+            entry["linkMerge"] = step_input.link_merge
+        if step_input.pick_value is not None:
+            entry["pickValue"] = step_input.pick_value
+    if step_input.default is not NO_DEFAULT:
+        entry["default"] = step_input.default
+    if step_input.value_from is not None:
+        entry["valueFrom"] = step_input.value_from
+    if list(entry) == ["source"] and isinstance(entry["source"], str):
+        return entry["source"]
+    return entry
 
 
 def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
@@ -275,20 +323,15 @@ def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
         step_input = given.get(name)
         if step_input is None:
             continue
-        if step_input.sources:
-            ids = [source_id(s) for s in step_input.sources]
-            if step_input.merge:
-                ins[name] = {"source": ids, "linkMerge": "merge_nested"}
-            else:
-                ins[name] = ids[0]
-        else:
-            ins[name] = {"default": step_input.default}
+        ins[name] = step_input_dict(step_input)
     out: dict[str, Any] = {"run": run_ref(step.process), "in": ins}
     scatter = [n for n in order if n in given and given[n].scattered]
     if scatter:
         out["scatter"] = scatter[0] if len(scatter) == 1 else scatter
         if len(scatter) > 1 or (step.scatter_method or "dotproduct") != "dotproduct":
             out["scatterMethod"] = step.scatter_method
+    if step.when is not None:
+        out["when"] = step.when
     out["out"] = [o.name for o in step.process.outputs]
     return out
 
@@ -309,9 +352,11 @@ def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, 
         entry: dict[str, Any] = {"type": cwl_type(o.type)}
         if o.merged:
             entry["outputSource"] = [source_id(s) for s in o.merged]
-            entry["linkMerge"] = "merge_nested"
+            entry["linkMerge"] = o.link_merge
         elif o.source is not None:
             entry["outputSource"] = source_id(o.source)
+        if o.pick_value is not None:
+            entry["pickValue"] = o.pick_value
         outputs[o.name] = entry
     doc["outputs"] = outputs
     doc["steps"] = {s.id: step_dict(s, run_ref) for s in wf.steps}

@@ -10,6 +10,7 @@ from typing import Any, Generic, ParamSpec, TypeVar
 
 from cwlgen.dsl.interface import Interface, read_interface
 from cwlgen.dsl.tracing import Promise, record_call
+from cwlgen.dsl.values import Condition
 from cwlgen.ir import Process
 
 P = ParamSpec("P")
@@ -59,6 +60,13 @@ class Definition(Generic[P, R]):
         `batch=K` groups K items into one job (fewer, larger jobs for tiny tasks)."""
         return record_call(self, (), kwargs, scatter=True, method=method, batch=batch)
 
+    def when(self, condition: Condition | bool, /) -> Conditional[P, R]:
+        """Run this step only when `condition` holds: a bool result or workflow input
+        (CWL `when: $(inputs.flag)`, no JavaScript), or a comparison such as `n < 1`, combined
+        with all_of/any_of/not_/is_null. Call the result like the definition itself (or
+        `.map(...)` it); its outputs may be null (`R | None`): a skipped step yields null."""
+        return Conditional(self, condition)
+
     def shape_result(self, promises: list[Promise]) -> Any:
         """Arrange output promises the way the function's return annotation promises."""
         iface = self.interface
@@ -69,3 +77,25 @@ class Definition(Generic[P, R]):
         if not iface.output_names:
             return None
         return promises[0] if promises else None
+
+
+class Conditional(Generic[P, R]):
+    """`definition.when(condition)`: calling it records a conditional step whose outputs
+    are optional, so mypy and the checker both see `R | None`."""
+
+    def __init__(self, definition: Definition[P, R], condition: Any) -> None:
+        self.definition = definition
+        self.condition = condition
+
+    def __repr__(self) -> str:
+        return f"<cwlgen conditional {self.definition.key}>"
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R | None:
+        result: R | None = record_call(self.definition, args, kwargs, condition=self.condition)
+        return result
+
+    def map(self, *, method: str = "dotproduct", batch: int | None = None, **kwargs: Any) -> Any:
+        """Conditional scatter: the condition is tested once per item (each item of a
+        scattered argument is what the condition sees); outputs are lists of `R | None`."""
+        return record_call(self.definition, (), kwargs, scatter=True, method=method,
+                           batch=batch, condition=self.condition)

@@ -14,8 +14,9 @@ from cwlgen.dsl.tracing import (
     tracing,
     tracing_path,
 )
-from cwlgen.errors import CwlgenError
-from cwlgen.ir import StepOutputRef, Workflow, WorkflowInputRef, WorkflowOutput
+from cwlgen.dsl.values import Condition, Wiring
+from cwlgen.errors import CwlgenError, MisuseError
+from cwlgen.ir import NO_DEFAULT, StepOutputRef, Workflow, WorkflowInputRef, WorkflowOutput
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_location, user_traceback_location
 
@@ -60,6 +61,9 @@ class WorkflowDef(Definition[P, R]):
                 with tracing(builder, self.key):
                     result = self.func(**promises)  # type: ignore[arg-type,call-arg]
                 traced = True
+            except MisuseError as exc:
+                problems.append(diag(exc.code, user_traceback_location(exc) or iface.site.at(),
+                                     variant=exc.variant, **exc.fields))
             except CwlgenError as exc:
                 problems.append(diag("CG113", user_traceback_location(exc) or iface.site.at(),
                                      func=self.name, exc=str(exc)))
@@ -111,6 +115,28 @@ class WorkflowDef(Definition[P, R]):
                 outputs.append(WorkflowOutput(name=name, type=port.type, source=None,
                                               merged=tuple(v.source for v in value), loc=where))
                 continue
+            if isinstance(value, Condition):
+                problems.append(diag("CG602", where, variant="returned", func=self.name,
+                                     expr=value.describe(), output=name))
+                continue
+            if isinstance(value, Wiring) and value.pick is not None and value.default is \
+                    NO_DEFAULT and value.value_from is None:
+                sources = tuple(p.source for p in value.promises)
+                outputs.append(WorkflowOutput(
+                    name=name, type=port.type, source=sources[0] if len(sources) == 1 else None,
+                    merged=sources if len(sources) > 1 else (), pick_value=value.pick,
+                    loc=where))
+                continue
+            if isinstance(value, Wiring) and value.link_merge == "merge_flattened":
+                outputs.append(WorkflowOutput(
+                    name=name, type=port.type, source=None,
+                    merged=tuple(p.source for p in value.promises),
+                    link_merge="merge_flattened", loc=where))
+                continue
+            if isinstance(value, Wiring) or (isinstance(value, Promise) and value.path):
+                problems.append(diag("CG609", where, what=_describe(value), output=name,
+                                     func=self.name))
+                continue
             if not isinstance(value, Promise):
                 problems.append(diag("CG208", where, func=self.name,
                                      expected=f"a step result or workflow input for '{name}'",
@@ -122,7 +148,7 @@ class WorkflowDef(Definition[P, R]):
 
 
 def _describe(value: Any) -> str:
-    if isinstance(value, Promise):
+    if isinstance(value, (Promise, Wiring)):
         return value.label
     text = repr(value)
     return text if len(text) < 60 else text[:57] + "..."

@@ -173,6 +173,7 @@ class Tool:
     temporary_fail_codes: tuple[int, ...] = ()
     permanent_fail_codes: tuple[int, ...] = ()
     python: PythonCode | None = None
+    expression: str | None = None  # set: an ExpressionTool (its JavaScript), not a command
     extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
     loc: SourceLocation | None = None
@@ -222,6 +223,11 @@ class StepInput:
     sources: tuple[Source, ...] = ()
     default: Any = NO_DEFAULT
     merge: bool = False
+    link_merge: str = "merge_nested"  # with `merge`: CWL linkMerge
+    pick_value: str | None = None  # CWL pickValue, applied after the merge
+    value_from: str | None = None  # CWL valueFrom (StepInputExpressionRequirement)
+    extra: bool = False  # not a parameter of the process: only the step's `when` reads it
+    type: CwlType | None = None  # the value's type when computed at the step (value_from...)
     scattered: bool = False
     loc: SourceLocation | None = None
 
@@ -236,6 +242,7 @@ class Step:
     scatter_method: str | None = None
     positional_args: int = 0
     batch: int | None = None
+    when: str | None = None  # CWL `when`: the step runs only if this expression is true
     loc: SourceLocation | None = None
 
     @property
@@ -252,6 +259,8 @@ class WorkflowOutput:
     type: CwlType
     source: Source | None
     merged: tuple[Source, ...] = ()
+    link_merge: str = "merge_nested"  # with `merged`: CWL linkMerge
+    pick_value: str | None = None  # CWL pickValue, applied after the merge
     loc: SourceLocation | None = None
 
     @property

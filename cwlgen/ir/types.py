@@ -234,3 +234,20 @@ def walk(t: CwlType) -> list[CwlType]:
 def mentions(t: CwlType, name: str) -> bool:
     """Whether the primitive `name` (e.g. "File") occurs anywhere inside `t`."""
     return any(isinstance(x, Prim) and x.name == name for x in walk(t))
+
+
+def picked_type(sources: list[CwlType], method: str) -> CwlType:
+    """What CWL pickValue yields from these sources: the non-null item type (`T`), or a list
+    of them for `all_non_null`. One source that is a list picks among its items."""
+    if len(sources) == 1 and isinstance(strip_optional(sources[0]), Array):
+        items = strip_optional(strip_optional(sources[0]).items)  # type: ignore[union-attr]
+    else:
+        items = strip_optional(sources[0]) if sources else ANY
+    return Array(items) if method == "all_non_null" else items
+
+
+def flattened_type(sources: list[CwlType]) -> CwlType:
+    """What CWL `linkMerge: merge_flattened` yields: one list of the sources' items (a list
+    source contributes its items, any other source itself)."""
+    first = strip_optional(sources[0]) if sources else ANY
+    return Array(first.items if isinstance(first, Array) else sources[0])
