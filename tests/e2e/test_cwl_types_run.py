@@ -72,3 +72,26 @@ def test_a_task_receives_either_member_of_a_scalar_union(
 ) -> None:
     built = cwl_build(ty.describe)
     assert cwl_run(built.main, {"x": value})["out"] == said
+
+
+@pytest.mark.parametrize("pack", [False, True], ids=["folder", "packed"])
+def test_named_records_and_enums_are_declared_once_and_bound_field_by_field(
+    pack: bool, cwl_build: Build, cwl_run: Run
+) -> None:
+    from fixtures.examples import cwl_schemas as sc
+
+    built = cwl_build(sc.settings_flow, pack=pack)
+    tool_doc = built.tool_doc("show_settings")
+    if pack:  # each process declares the types it uses, under one id per type
+        (schemas,) = [r for r in tool_doc["requirements"]
+                      if r.get("class") == "SchemaDefRequirement"]
+        assert tool_doc["inputs"]["settings"]["type"] == "#Settings"
+    else:  # one shared file, imported by every document that uses a named type
+        assert tool_doc["requirements"] == [{"$import": "schemas.yml"}]
+        assert built.doc()["requirements"] == [{"$import": "schemas.yml"}]
+        schemas = built.doc("schemas.yml")
+        assert tool_doc["inputs"]["settings"]["type"] == "schemas.yml#Settings"
+    assert [d["name"] for d in schemas["types"]] == ["#Region", "#Level", "#Settings"]
+    job = {"settings": {"region": {"chrom": "chr1", "start": 100}, "level": "high"}}
+    out = cwl_run(built.main, job)
+    assert read_output(out["out"]) == "--chrom chr1 --start 100 --level high\n"
