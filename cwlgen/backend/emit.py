@@ -339,6 +339,10 @@ def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
     if step.when is not None:
         out["when"] = step.when
     out["out"] = [o.name for o in step.process.outputs]
+    if step.extra_requirements:
+        out["requirements"] = [dict(r) for r in step.extra_requirements]
+    if step.extra_hints:
+        out["hints"] = [dict(h) for h in step.extra_hints]
     return out
 
 
@@ -349,9 +353,13 @@ def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, 
         doc["label"] = wf.label
     if wf.doc:
         doc["doc"] = wf.doc
-    reqs = workflow_requirements(wf)
+    user = [dict(r) for r in wf.extra_requirements]
+    given = {r.get("class") for r in user}
+    reqs = [r for r in workflow_requirements(wf) if r["class"] not in given] + user
     if reqs:
         doc["requirements"] = reqs
+    if wf.extra_hints:
+        doc["hints"] = [dict(h) for h in wf.extra_hints]
     doc["inputs"] = {p.name: input_dict(p, tool=False) for p in wf.inputs}
     outputs: dict[str, Any] = {}
     for o in wf.outputs:
