@@ -10,7 +10,7 @@ from cwlgen.compiler import Compiled, check, compile
 from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
 from cwlgen.dsl.dataflow import merge_flattened, or_default, pick_value, value_from
 from cwlgen.dsl.expression_tool import expression_tool
-from cwlgen.dsl.spec import Arg, Out, Resources, stderr, stdout
+from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
 from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
@@ -49,10 +49,13 @@ __all__ = [
     "Compiled",
     "CwlgenError",
     "Directory",
+    "Double",
     "File",
     "InputError",
+    "Long",
     "Out",
     "Resources",
+    "SecondaryFile",
     "RunError",
     "UsageError",
     "check",

@@ -158,6 +158,14 @@ MESSAGES: dict[str, Message] = {
                            "to text",
         "stdin_twice": "tool '{func}' reads standard input from more than one parameter: "
                        "{params}",
+        "renamed_not_tool": "parameter '{param}' of {kind} '{func}' has Arg(name={name}); "
+                            "only @tool inputs can carry a CWL name that differs from the "
+                            "Python one",
+        "bad_secondary_file": "secondary_files entry {item} of '{func}' must be a pattern "
+                              "string or SecondaryFile(pattern, required=...)",
+        "output_json_binding": "output '{output}' of tool '{func}' is read from "
+                               "cwl.output.json (output_json=True), so it cannot also have "
+                               "glob/load_contents/output_eval",
     }),
     "CG113": Message(
         "error",
@@ -181,6 +189,45 @@ MESSAGES: dict[str, Message] = {
         "rewrites into a URI when it loads the document (\"3C48\" would arrive as "
         "\"file://...#3C48\"); pass this value as a workflow input (a job file) instead, or "
         "rename the field",
+    ),
+    # issue 9, tools and types (CG130-CG139)
+    "CG130": Message("error", variants={
+        "managed": "{where} of '{func}' lists {cls}, which cwlgen writes itself; write "
+                   "{instead} (see docs/cwl-coverage.md)",
+        "no_class": "{where} entry {item} of '{func}' is not a CWL requirement (a mapping "
+                    "with a 'class'); see docs/cwl-coverage.md",
+        "unsupported": "{construct} cannot be expressed in cwlgen ({reason}); see "
+                       "docs/cwl-coverage.md for what to write instead",
+    }),
+    "CG131": Message("error", variants={
+        "not_code": "{which} of tool '{func}' holds {value}, which is not an exit code "
+                    "(an integer 0-255)",
+        "twice": "exit code {exit_code} of tool '{func}' is in both {first} and {second}; list "
+                 "it once",
+    }),
+    "CG132": Message(
+        "error",
+        "tool '{func}' reads outputs {json} from cwl.output.json (Out(output_json=True)) but "
+        "not {other}; when the tool writes cwl.output.json CWL takes every output from it, "
+        "so mark every output Out(output_json=True)",
+    ),
+    "CG133": Message(
+        "error",
+        "tool '{func}' has no base command (@tool(None)) and neither arguments nor bound "
+        "inputs, so its command line would be empty; give arguments=[...] or a base command",
+    ),
+    "CG134": Message("error", variants={
+        "unreadable": "ontology {path} listed in schemas= of '{func}' cannot be read: "
+                      "{error}; give the path of an RDF file (.owl/.rdf/.ttl) relative to "
+                      "the Python file",
+        "unknown_prefix": "format '{format}' of '{func}' uses prefix '{prefix}', which is not "
+                          "a known namespace; add namespaces={{'{prefix}': 'http://...'}} or "
+                          "write the full IRI",
+    }),
+    "CG135": Message(
+        "error",
+        "{what} of '{func}' has type {pytype}: a union of several types that includes "
+        "{member}, which CWL unions cannot hold there; {hint}",
     ),
     # --- connections -------------------------------------------------------------------
     "CG201": Message(

@@ -16,10 +16,14 @@ def cwl_type(tp: t.CwlType, *, shorthand: bool = True) -> Any:
     if isinstance(tp, t.Prim):
         return tp.name
     if isinstance(tp, t.Optional):
+        if isinstance(tp.inner, t.OneOf):
+            return ["null", *(cwl_type(m, shorthand=False) for m in tp.inner.members)]
         inner = cwl_type(tp.inner, shorthand=shorthand)
         if shorthand and isinstance(inner, str):
             return inner + "?"
         return ["null", inner]
+    if isinstance(tp, t.OneOf):
+        return [cwl_type(m, shorthand=False) for m in tp.members]
     if isinstance(tp, t.Array):
         if shorthand and isinstance(tp.items, t.Prim):
             return tp.items.name + "[]"

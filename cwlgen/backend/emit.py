@@ -24,7 +24,7 @@ from cwlgen.ir import (
     WorkflowInputRef,
 )
 from cwlgen.ir.cwl import binding_dict, needs_javascript
-from cwlgen.ir.types import Optional
+from cwlgen.ir.types import NULL, Optional
 
 CWL_VERSION = "v1.2"
 CWLTOOL_NS = "http://commonwl.org/cwltool#"
@@ -42,7 +42,13 @@ def _metadata(out: dict[str, Any], port: InputPort | OutputPort) -> None:
     if port.format:
         out["format"] = port.format
     if port.secondary_files:
-        out["secondaryFiles"] = list(port.secondary_files)
+        required = dict(port.secondary_required)
+        out["secondaryFiles"] = [
+            {"pattern": p, "required": required[p]} if p in required else p
+            for p in port.secondary_files
+        ]
+    if port.streamable:
+        out["streamable"] = True
 
 
 def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
@@ -56,7 +62,7 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
     if port.load_contents:
         out["loadContents"] = True
     if port.default is not NO_DEFAULT and not (
-        port.default is None and isinstance(port.type, Optional)
+        port.default is None and (isinstance(port.type, Optional) or port.type == NULL)
     ):
         out["default"] = port.default
     if tool and port.binding is not None:
@@ -85,14 +91,27 @@ def _uses_js(tool: Tool) -> bool:
     texts += [p.binding.value_from for p in tool.inputs if p.binding]
     texts += [o.glob for o in tool.outputs] + [o.output_eval for o in tool.outputs]
     texts += [content for _, content in tool.files] + [v for _, v in tool.env]
+    ports: list[InputPort | OutputPort] = [*tool.inputs, *tool.outputs]
+    for port in ports:
+        texts += [*port.secondary_files, port.format]
+        texts += [r for _, r in port.secondary_required if isinstance(r, str)]
     return any(needs_javascript(x) for x in texts)
+
+
+def input_reference(name: str) -> str:
+    """`$(inputs.x)`, or `$(inputs['args.py'])` for a name that is no JS identifier."""
+    if name.isidentifier():
+        return f"$(inputs.{name})"
+    return f"$(inputs['{name}'])"
 
 
 def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(requirements, hints) of a tool, in a fixed canonical order."""
     reqs: list[dict[str, Any]] = []
     hints: list[dict[str, Any]] = []
-    if _uses_js(tool):
+    user_js = any(dict(r).get("class") == "InlineJavascriptRequirement"
+                  for r in tool.extra_requirements)
+    if _uses_js(tool) and not user_js:
         reqs.append({"class": "InlineJavascriptRequirement"})
     if tool.container is not None:
         (reqs if tool.container.required else hints).append(
@@ -138,7 +157,7 @@ def _work_dir_listing(tool: Tool) -> list[Any]:
     listing: list[Any] = [{"entryname": name, "entry": content} for name, content in tool.files]
     for port in tool.inputs:
         if port.staging is not None:
-            entry: dict[str, Any] = {"entry": f"$(inputs.{port.name})"}
+            entry: dict[str, Any] = {"entry": input_reference(port.name)}
             if port.staging.writable:
                 entry["writable"] = True
             listing.append(entry)
@@ -225,7 +244,8 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
         doc["requirements"] = reqs
     if hints:
         doc["hints"] = hints
-    doc["baseCommand"] = list(tool.base_command)
+    if tool.base_command:
+        doc["baseCommand"] = list(tool.base_command)
     if tool.arguments:
         args: list[Any] = []
         for a in tool.arguments:
@@ -237,13 +257,17 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
     doc["inputs"] = {p.name: input_dict(p, tool=True) for p in tool.inputs}
     doc["outputs"] = {o.name: output_dict(o) for o in tool.outputs}
     if tool.stdin_input:
-        doc["stdin"] = f"$(inputs.{tool.stdin_input}.path)"
+        doc["stdin"] = input_reference(tool.stdin_input)[:-1] + ".path)"
     if tool.stdout_name:
         doc["stdout"] = tool.stdout_name
     if tool.stderr_name:
         doc["stderr"] = tool.stderr_name
     if tool.success_codes:
         doc["successCodes"] = list(tool.success_codes)
+    if tool.temporary_fail_codes:
+        doc["temporaryFailCodes"] = list(tool.temporary_fail_codes)
+    if tool.permanent_fail_codes:
+        doc["permanentFailCodes"] = list(tool.permanent_fail_codes)
     return doc
 
 

@@ -178,8 +178,9 @@ def _step_inputs(
         arg_loc = loc
         if loc is not None and lines:
             arg_loc = SourceLocation(path=loc.path, line=lines.get(name, loc.line))
-        step_input = _step_input(callee, name, value, param.type if param else None, scatter,
-                                 arg_loc, problems)
+        cwl_name = param.name if param is not None else name  # Arg(name=...) renames
+        step_input = _step_input(callee, cwl_name, value, param.type if param else None,
+                                 scatter, arg_loc, problems)
         if step_input is not None:
             step_inputs.append(step_input)
     return tuple(step_inputs)

@@ -11,6 +11,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import attrs
 
+from cwlgen.dsl.spec import WideNumber
 from cwlgen.ir import types as t
 from cwlgen.runtime.paths import Directory, File
 
@@ -35,9 +36,18 @@ def to_cwl_type(tp: Any, *, hint_name: str = "value") -> t.CwlType:
     """The CWL type of a (non-Annotated) Python annotation; raises UnsupportedType."""
     origin = get_origin(tp)
     if origin is typing.Annotated:
-        return to_cwl_type(get_args(tp)[0], hint_name=hint_name)
+        base, *extras = get_args(tp)
+        wide = next((e for e in extras if isinstance(e, WideNumber)), None)
+        if wide is not None:
+            if (base, wide.cwl) not in ((int, "long"), (float, "double")):
+                raise UnsupportedType(f"{type_name(base)} marked {wide.cwl} (use Long for an "
+                                      "int, Double for a float)")
+            return t.LONG if wide.cwl == "long" else t.DOUBLE
+        return to_cwl_type(base, hint_name=hint_name)
     if tp is Any:
         return t.ANY
+    if tp is None or tp is type(None):
+        return t.NULL
     if tp is File:
         return t.FILE
     if tp is Directory:
@@ -58,7 +68,7 @@ def to_cwl_type(tp: Any, *, hint_name: str = "value") -> t.CwlType:
             if isinstance(inner, t.Optional):
                 return inner
             return t.Optional(inner)
-        raise UnsupportedType(type_name(tp))
+        return _union(tp, non_null, len(non_null) < len(members), hint_name)
     if origin is list:
         (item,) = get_args(tp) or (None,)
         if item is None:
@@ -76,6 +86,22 @@ def to_cwl_type(tp: Any, *, hint_name: str = "value") -> t.CwlType:
     if tp is list:
         raise UnsupportedType("list without an item type (write list[T])")
     raise UnsupportedType(type_name(tp))
+
+
+def _union(tp: Any, non_null: list[Any], nullable: bool, hint_name: str) -> t.CwlType:
+    """`int | str` -> OneOf; `int | str | None` -> Optional(OneOf). Members are distinct
+    CWL types (`Literal` members, which would merge into one anonymous enum, are refused)."""
+    found: list[t.CwlType] = []
+    for member in non_null:
+        cwl = to_cwl_type(member, hint_name=hint_name)
+        for one in cwl.members if isinstance(cwl, t.OneOf) else (cwl,):
+            if isinstance(one, (t.Optional, t.Enum)) and get_origin(member) is Literal:
+                raise UnsupportedType(f"{type_name(tp)} (a Literal inside a union; use an Enum "
+                                      "class, or one Literal with every choice)")
+            if one not in found:
+                found.append(one)
+    union: t.CwlType = t.OneOf(tuple(found)) if len(found) > 1 else found[0]
+    return t.Optional(union) if nullable else union
 
 
 def enum_symbols(cls: type[enum.Enum]) -> tuple[str, ...]:

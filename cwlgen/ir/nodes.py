@@ -67,9 +67,12 @@ class InputPort:
     binding: Binding | None = None
     format: str | None = None
     secondary_files: tuple[str, ...] = ()
+    secondary_required: tuple[tuple[str, bool | str], ...] = ()
     load_listing: str | None = None
     load_contents: bool = False
     staging: Staging | None = None
+    streamable: bool = False
+    python_name: str | None = None
     loc: SourceLocation | None = None
 
     @property
@@ -92,6 +95,9 @@ class OutputPort:
     stream: Literal["stdout", "stderr"] | None = None
     format: str | None = None
     secondary_files: tuple[str, ...] = ()
+    secondary_required: tuple[tuple[str, bool | str], ...] = ()
+    streamable: bool = False
+    from_output_json: bool = False
     doc: str | None = None
     loc: SourceLocation | None = None
 
@@ -164,6 +170,8 @@ class Tool:
     network: bool = False
     deterministic: bool = True
     success_codes: tuple[int, ...] = ()
+    temporary_fail_codes: tuple[int, ...] = ()
+    permanent_fail_codes: tuple[int, ...] = ()
     python: PythonCode | None = None
     expression: str | None = None  # set: an ExpressionTool (its JavaScript), not a command
     extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()
@@ -174,9 +182,13 @@ class Tool:
     kind: Literal["tool"] = "tool"
 
     def input(self, name: str) -> InputPort | None:
-        """The input port called `name`, or None."""
+        """The input port called `name` (its CWL name, or the Python parameter name of a
+        port renamed with `Arg(name=...)`), or None."""
         for port in self.inputs:
             if port.name == name:
+                return port
+        for port in self.inputs:
+            if port.python_name == name:
                 return port
         return None
 

@@ -74,7 +74,18 @@ class Record:
         return f"record {self.name}"
 
 
-CwlType = Union[Prim, Array, Optional, Enum, Record]
+@attrs.frozen
+class OneOf:
+    """A union of several non-null CWL types (`int | str`, `File | Directory`); a union
+    that may also be null is `Optional(OneOf(...))`."""
+
+    members: tuple[CwlType, ...]
+
+    def __str__(self) -> str:
+        return " | ".join(str(m) for m in self.members)
+
+
+CwlType = Union[Prim, Array, Optional, Enum, Record, OneOf]
 
 FILE = Prim("File")
 DIRECTORY = Prim("Directory")
@@ -83,6 +94,9 @@ INT = Prim("int")
 FLOAT = Prim("float")
 BOOLEAN = Prim("boolean")
 ANY = Prim("Any")
+LONG = Prim("long")
+DOUBLE = Prim("double")
+NULL = Prim("null")  # `None` alone: a parameter that only ever holds null
 
 
 def strip_optional(t: CwlType) -> CwlType:
@@ -90,16 +104,29 @@ def strip_optional(t: CwlType) -> CwlType:
     return t.inner if isinstance(t, Optional) else t
 
 
+#: (source, sink) pairs of numbers a wider sink accepts (every int is a valid long, every
+#: float a valid double); the narrowing direction stays an error
+_WIDENING = {("int", "long"), ("float", "double")}
+
+
 def assignable(src: CwlType, dst: CwlType) -> bool:
     """Whether a value of type `src` may flow into a parameter of type `dst`."""
+    if src == NULL:
+        return isinstance(dst, Optional) or dst in (NULL, ANY)
     if isinstance(dst, Optional):
         return assignable(strip_optional(src), dst.inner)
     if isinstance(src, Optional):
         return False
+    if isinstance(src, OneOf):  # every member must fit
+        return all(assignable(m, dst) for m in src.members)
+    if isinstance(dst, OneOf):  # some member must accept it
+        return any(assignable(src, m) for m in dst.members)
     if isinstance(src, Prim) and src.name == "Any":
         return True
     if isinstance(dst, Prim):
         if dst.name == "Any":
+            return True
+        if isinstance(src, Prim) and (src.name, dst.name) in _WIDENING:
             return True
         return isinstance(src, Prim) and src.name == dst.name
     if isinstance(dst, Array):
@@ -147,8 +174,12 @@ def check_value(value: Any, t: CwlType) -> bool:
     """Whether a plain JSON-like Python value (as CWL would see it) is a valid `t`."""
     if isinstance(t, Optional):
         return value is None or check_value(value, t.inner)
+    if t == NULL:
+        return value is None
     if value is None:
         return False  # null is valid only where the type is optional, even for Any
+    if isinstance(t, OneOf):
+        return any(check_value(value, m) for m in t.members)
     if isinstance(t, Prim):
         name = t.name
         if name == "Any":
@@ -194,6 +225,9 @@ def walk(t: CwlType) -> list[CwlType]:
     elif isinstance(t, Record):
         for f in t.fields:
             out += walk(f.type)
+    elif isinstance(t, OneOf):
+        for m in t.members:
+            out += walk(m)
     return out
 
 
