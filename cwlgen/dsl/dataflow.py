@@ -41,11 +41,18 @@ def pick_value(*values: Any, method: str = "first_non_null") -> Any:
     """Choose among results that may be null (outputs of conditional steps): the first
     non-null (`first_non_null`), the only non-null (`the_only_non_null`, an error at run time
     if not exactly one), or the list of every non-null (`all_non_null`). Given one list (a
-    conditional `.map`), it picks among the list's items. CWL pickValue."""
+    conditional `.map`), it picks among the list's items. Given NamedTuples (several
+    outputs of conditional steps), it picks field by field: `pick_value(a, b).out1`.
+    CWL pickValue."""
     if method not in PICK_METHODS:
         raise MisuseError("CG605", "method", method=method, choices=", ".join(PICK_METHODS))
     if not values:
         raise MisuseError("CG605", "empty")
+    shapes = {type(v) for v in values}
+    if len(shapes) == 1 and hasattr(values[0], "_fields"):  # NamedTuples: pick field-wise
+        cls = type(values[0])
+        return cls(*(pick_value(*(v[i] for v in values), method=method)  # type: ignore
+                     for i in range(len(values[0]))))
     promises = tuple(_promise(v, "pick_value") for v in values)
     if len(promises) == 1:
         base = t.strip_optional(promises[0].type)

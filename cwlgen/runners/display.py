@@ -7,7 +7,15 @@ import sys
 import time
 from typing import IO, Any
 
-from cwlgen.runners.state import DONE, FAILED, PENDING, RUNNING, SKIPPED, RunState
+from cwlgen.runners.state import (
+    CONDITION_FALSE,
+    DONE,
+    FAILED,
+    PENDING,
+    RUNNING,
+    SKIPPED,
+    RunState,
+)
 
 
 def seconds(value: float | None) -> str:
@@ -27,7 +35,9 @@ def seconds(value: float | None) -> str:
 def summary_line(state: RunState) -> str:
     """One line: steps done/running/failed, jobs done, time so far."""
     c = state.counts()
-    return (f"{c[DONE]}/{c['total']} steps done, {c[RUNNING]} running, {c[FAILED]} failed "
+    skipped = f", {c[CONDITION_FALSE]} skipped by their condition" if c[CONDITION_FALSE] else ""
+    return (f"{c[DONE]}/{c['total']} steps done{skipped}, {c[RUNNING]} running, "
+            f"{c[FAILED]} failed "
             f"({c['jobs_done']}/{c['jobs']} jobs) after "
             f"{seconds(time.monotonic() - state.started)}")
 
@@ -62,6 +72,8 @@ class PlainDisplay:
                 self._say(f"step {key}: done in {seconds(rec.wall)}{jobs}{cached}")
             elif rec.status == FAILED:
                 self._say(f"step {key}: FAILED")
+            elif rec.status == CONDITION_FALSE:
+                self._say(f"step {key}: skipped (its condition was false)")
 
     def _say(self, text: str) -> None:
         self.stream.write(f"[cwlgen] {text}\n")
@@ -148,6 +160,7 @@ def final_table(state: RunState) -> Any:
     for col in ("step", "status", "jobs", "wall time", "cache hit"):
         table.add_column(col, justify="right" if col in ("jobs", "wall time") else "left")
     styles = {DONE: "green", FAILED: "bold red", RUNNING: "cyan", SKIPPED: "dim",
+              CONDITION_FALSE: "dim",
               PENDING: "dim"}
     for rec in state.steps.values():
         jobs = "-" if rec.resumed else (f"{rec.jobs_done}/{rec.jobs}" if rec.jobs else "0")
