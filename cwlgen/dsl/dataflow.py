@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypeVar, overload
 
-from cwlgen.dsl.values import Promise, Wiring
 from cwlgen.dsl.typemap import NotAValue, UnsupportedType, to_cwl_type, to_cwl_value
+from cwlgen.dsl.values import Promise, Wiring
 from cwlgen.errors import MisuseError
-from cwlgen.ir import NO_DEFAULT
 from cwlgen.ir import types as t
 
 T = TypeVar("T")

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from cwlgen.dsl.interface import Interface, read_interface
-from cwlgen.dsl.tracing import Promise, record_call
-from cwlgen.dsl.values import Condition
+from cwlgen.dsl.tracing import record_call
+from cwlgen.dsl.values import Condition, Promise
 from cwlgen.ir import Process
 
 P = ParamSpec("P")

@@ -157,7 +157,7 @@ def record_call(
     if n_scattered:
         levels = n_scattered if method == "nested_crossproduct" else 1
     return defn.shape_result(_output_promises(process, step_id, levels, loc,
-                                              conditional=condition is not None))
+                                              conditional=when is not None))
 
 
 def _step_inputs(

@@ -93,7 +93,7 @@ class Promise:
                               field=name)
         for f in base.fields:
             if f.name == name:
-                return Promise(self.source, f.type, self.loc, f"{self.label}.{name}",
+                return Promise(self.source, f.type, self.loc, f"field '{name}' of {self.label}",
                                (*self.path, name))
         names = [f.name for f in base.fields]
         close = difflib.get_close_matches(name, names, n=1)

@@ -8,13 +8,12 @@ from typing import Any, ParamSpec, TypeVar
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.tracing import (
     Builder,
-    Promise,
     current_builder,
     is_being_traced,
     tracing,
     tracing_path,
 )
-from cwlgen.dsl.values import Condition, Wiring
+from cwlgen.dsl.values import Condition, Promise, Wiring
 from cwlgen.errors import CwlgenError, MisuseError
 from cwlgen.ir import NO_DEFAULT, StepOutputRef, Workflow, WorkflowInputRef, WorkflowOutput
 from cwlgen.ir.diagnostics import Diagnostic, diag
