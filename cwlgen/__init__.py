@@ -10,6 +10,7 @@ from cwlgen.compiler import Compiled, check, compile
 from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
 from cwlgen.dsl.dataflow import merge_flattened, or_default, pick_value, value_from
 from cwlgen.dsl.expression_tool import expression_tool
+from cwlgen.dsl.schema import schema
 from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
 from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
@@ -62,6 +63,7 @@ __all__ = [
     "compile",
     "run",
     "run_local",
+    "schema",
     "stderr",
     "stdout",
     "task",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cwlgen.backend.cwltypes import cwl_type
+from cwlgen.backend.cwltypes import cwl_type, schema_def
 from cwlgen.ir import (
     NO_DEFAULT,
     InputPort,
@@ -113,6 +113,9 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
                   for r in tool.extra_requirements)
     if _uses_js(tool) and not user_js:
         reqs.append({"class": "InlineJavascriptRequirement"})
+    schemas = schema_def([p.type for p in tool.inputs] + [o.type for o in tool.outputs])
+    if schemas is not None:
+        reqs.append(schemas)
     if tool.container is not None:
         (reqs if tool.container.required else hints).append(
             {"class": "DockerRequirement", "dockerPull": tool.container.image}
@@ -284,6 +287,9 @@ def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
     texts = [s.when for s in wf.steps] + [i.value_from for s in wf.steps for i in s.inputs]
     if any(needs_javascript(x) for x in texts):
         reqs.append({"class": "InlineJavascriptRequirement"})
+    schemas = schema_def([p.type for p in wf.inputs] + [o.type for o in wf.outputs])
+    if schemas is not None:
+        reqs.append(schemas)
     if any(isinstance(s.process, Workflow) for s in wf.steps):
         reqs.append({"class": "SubworkflowFeatureRequirement"})
     if any(s.scatter for s in wf.steps):
@@ -333,6 +339,10 @@ def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
     if step.when is not None:
         out["when"] = step.when
     out["out"] = [o.name for o in step.process.outputs]
+    if step.extra_requirements:
+        out["requirements"] = [dict(r) for r in step.extra_requirements]
+    if step.extra_hints:
+        out["hints"] = [dict(h) for h in step.extra_hints]
     return out
 
 
@@ -343,9 +353,13 @@ def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, 
         doc["label"] = wf.label
     if wf.doc:
         doc["doc"] = wf.doc
-    reqs = workflow_requirements(wf)
+    user = [dict(r) for r in wf.extra_requirements]
+    given = {r.get("class") for r in user}
+    reqs = [r for r in workflow_requirements(wf) if r["class"] not in given] + user
     if reqs:
         doc["requirements"] = reqs
+    if wf.extra_hints:
+        doc["hints"] = [dict(h) for h in wf.extra_hints]
     doc["inputs"] = {p.name: input_dict(p, tool=False) for p in wf.inputs}
     outputs: dict[str, Any] = {}
     for o in wf.outputs:

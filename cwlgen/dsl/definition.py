@@ -5,10 +5,11 @@ workflow being traced, records a step; its IR is built lazily on first use and c
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from cwlgen.dsl.interface import Interface, read_interface
+from cwlgen.dsl.step_options import StepOptions, step_options
 from cwlgen.dsl.tracing import record_call
 from cwlgen.dsl.values import Condition, Promise
 from cwlgen.ir import Process
@@ -66,6 +67,14 @@ class Definition(Generic[P, R]):
         with all_of/any_of/not_/is_null. Call the result like the definition itself (or
         `.map(...)` it); its outputs may be null (`R | None`): a skipped step yields null."""
         return Conditional(self, condition)
+
+    def with_hints(
+        self, *hints: Mapping[str, Any], requirements: Iterable[Mapping[str, Any]] = ()
+    ) -> StepOptions[P, R]:
+        """This definition with CWL requirements/hints on the one step the next call
+        records (step-level, overriding the workflow's): e.g.
+        `align.with_hints({"class": "ResourceRequirement", "ramMin": 16000})(reads=r)`."""
+        return step_options(self, hints, requirements)
 
     def shape_result(self, promises: list[Promise]) -> Any:
         """Arrange output promises the way the function's return annotation promises."""

@@ -32,8 +32,26 @@ MANAGED_CLASSES: Mapping[str, str] = {
 }
 
 
+#: what cwlgen adds to workflows by itself: refused in @workflow(...) and on single steps,
+#: where every other class (a DockerRequirement hint for all steps, a ResourceRequirement
+#: for one step) is CWL's ordinary inheritance and passes through
+WORKFLOW_MANAGED: Mapping[str, str] = {
+    name: MANAGED_CLASSES[name] for name in (
+        "SubworkflowFeatureRequirement", "ScatterFeatureRequirement",
+        "MultipleInputFeatureRequirement", "StepInputExpressionRequirement",
+        "SchemaDefRequirement")
+}
+
+
+def freeze(entries: Iterable[Any]) -> tuple[tuple[tuple[str, Any], ...], ...]:
+    """The mapping entries as tuples of items, so the frozen IR can hold them (entries that
+    are no mapping are reported by `check_extra_requirements`)."""
+    return tuple(tuple(e.items()) for e in entries if isinstance(e, Mapping))
+
+
 def check_extra_requirements(
-    entries: Iterable[Any], where_name: str, func: str, loc: SourceLocation | None
+    entries: Iterable[Any], where_name: str, func: str, loc: SourceLocation | None,
+    managed: Mapping[str, str] = MANAGED_CLASSES,
 ) -> list[Diagnostic]:
     """CG130 for each `requirements=`/`hints=` entry that is not a CWL requirement object, or
     whose class cwlgen already writes from its own spelling.
@@ -47,9 +65,9 @@ def check_extra_requirements(
         if not isinstance(cls, str) or not cls:
             problems.append(diag("CG130", loc, variant="no_class", item=repr(entry),
                                  where=where_name, func=func))
-        elif cls in MANAGED_CLASSES:
+        elif cls in managed:
             problems.append(diag("CG130", loc, variant="managed", cls=cls, where=where_name,
-                                 func=func, instead=MANAGED_CLASSES[cls]))
+                                 func=func, instead=managed[cls]))
     return problems
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ParamSpec, TypeVar, overload
 
 from cwlgen.dsl.definition import Definition
+from cwlgen.dsl.requirements import WORKFLOW_MANAGED, check_extra_requirements, freeze
 from cwlgen.dsl.tracing import (
     Builder,
     current_builder,
@@ -18,6 +19,7 @@ from cwlgen.errors import CwlgenError, MisuseError
 from cwlgen.ir import NO_DEFAULT, StepOutputRef, Workflow, WorkflowInputRef, WorkflowOutput
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_location, user_traceback_location
+from cwlgen.ir.location import SourceLocation
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -27,6 +29,9 @@ class WorkflowDef(Definition[P, R]):
     """A workflow: calling it inside another workflow adds it as a subworkflow step."""
 
     kind = "workflow"
+    requirements: tuple[Any, ...] = ()  # @workflow(requirements=..., hints=...), as written
+    hints: tuple[Any, ...] = ()
+    options_loc: SourceLocation | None = None
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         if is_being_traced(self.key):
@@ -70,6 +75,10 @@ class WorkflowDef(Definition[P, R]):
                 problems.append(diag("CG113", user_traceback_location(exc) or iface.site.at(),
                                      func=self.name, exc=f"{type(exc).__name__}: {exc}"))
         outputs = self._outputs(result, problems) if traced else ()
+        said = self.options_loc or iface.site.at()
+        for entries, which in ((self.requirements, "requirements"), (self.hints, "hints")):
+            problems += check_extra_requirements(entries, which, self.name, said,
+                                                 WORKFLOW_MANAGED)
         return Workflow(
             key=self.key,
             name=self.name,
@@ -78,6 +87,8 @@ class WorkflowDef(Definition[P, R]):
             inputs=iface.inputs,
             outputs=outputs,
             steps=tuple(builder.steps),
+            extra_requirements=freeze(self.requirements),
+            extra_hints=freeze(self.hints),
             loc=iface.site.at(),
             diagnostics=tuple(problems + builder.diagnostics),
         )
@@ -153,7 +164,37 @@ def _describe(value: Any) -> str:
     return text if len(text) < 60 else text[:57] + "..."
 
 
-def workflow(func: Callable[P, R]) -> WorkflowDef[P, R]:
+@overload
+def workflow(func: Callable[P, R], /) -> WorkflowDef[P, R]: ...
+
+
+@overload
+def workflow(
+    *, requirements: Iterable[Mapping[str, Any]] = (), hints: Iterable[Mapping[str, Any]] = ()
+) -> Callable[[Callable[P, R]], WorkflowDef[P, R]]: ...
+
+
+def workflow(
+    func: Callable[P, R] | None = None,
+    /,
+    *,
+    requirements: Iterable[Mapping[str, Any]] = (),
+    hints: Iterable[Mapping[str, Any]] = (),
+) -> WorkflowDef[P, R] | Callable[[Callable[P, R]], WorkflowDef[P, R]]:
     """Declare a workflow from a typed function whose body calls tools, tasks and workflows
-    with keyword arguments. The body runs once, at compile time, on promises."""
-    return WorkflowDef(func)
+    with keyword arguments. The body runs once, at compile time, on promises.
+
+    `@workflow(requirements=[...], hints=[...])` adds CWL requirement objects to the
+    Workflow document, which CWL passes down to every step (e.g. a DockerRequirement hint
+    for all tools); the feature requirements cwlgen adds itself are refused (CG130)."""
+    if func is not None:
+        return WorkflowDef(func)
+    loc = caller_location()
+    reqs, hint_list = tuple(requirements), tuple(hints)
+
+    def decorate(f: Callable[P, R]) -> WorkflowDef[P, R]:
+        defn = WorkflowDef(f)
+        defn.requirements, defn.hints, defn.options_loc = reqs, hint_list, loc
+        return defn
+
+    return decorate

@@ -54,7 +54,9 @@ def binding_dict(b: Binding) -> dict[str, Any]:
     return out
 
 
-_INPUT_REF = re.compile(r"(?<![\w.$])inputs(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
+_INPUT_REF = re.compile(
+    r"(?<![\w.$])inputs(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])"
+)
 
 
 def expression_bodies(text: str | None) -> list[str]:

@@ -243,6 +243,8 @@ class Step:
     positional_args: int = 0
     batch: int | None = None
     when: str | None = None  # CWL `when`: the step runs only if this expression is true
+    extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()  # step-level, as written
+    extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
     loc: SourceLocation | None = None
 
     @property
@@ -279,6 +281,8 @@ class Workflow:
     inputs: tuple[InputPort, ...] = ()
     outputs: tuple[WorkflowOutput, ...] = ()
     steps: tuple[Step, ...] = ()
+    extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()  # @workflow(requirements=)
+    extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
 

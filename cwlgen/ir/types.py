@@ -48,9 +48,11 @@ class Optional:
 
 @attrs.frozen
 class Enum:
-    """A CWL enum: a named set of string symbols."""
+    """A CWL enum: a named set of string symbols. `named`: declared once in the document's
+    SchemaDefRequirement and referenced by `name` (a class marked `@cwlgen.schema`)."""
     name: str
     symbols: tuple[str, ...]
+    named: bool = False
 
     def __str__(self) -> str:
         return f"enum {self.name}"
@@ -58,17 +60,20 @@ class Enum:
 
 @attrs.frozen
 class Field:
-    """One field of a record type."""
+    """One field of a record type; `binding` holds the CWL inputBinding keys of a field
+    annotated with `Arg(...)` (empty: the field is not bound)."""
     name: str
     type: CwlType
     doc: str | None = None
+    binding: tuple[tuple[str, Any], ...] = ()
 
 
 @attrs.frozen
 class Record:
-    """A CWL record: a named list of typed fields."""
+    """A CWL record: a named list of typed fields. `named` as for Enum."""
     name: str
     fields: tuple[Field, ...]
+    named: bool = False
 
     def __str__(self) -> str:
         return f"record {self.name}"
@@ -213,6 +218,31 @@ def check_value(value: Any, t: CwlType) -> bool:
             return False
         return all(check_value(value.get(f.name), f.type) for f in t.fields)
     return False  # pragma: no cover
+
+
+def named_types(types: list[CwlType]) -> list[Enum | Record]:
+    """The SchemaDef (named) types used by `types`, each once, every type after the named
+    types its fields use (schema-salad needs a name defined before it is referenced)."""
+    found: list[Enum | Record] = []
+
+    def visit(t: CwlType) -> None:
+        if isinstance(t, Optional):
+            visit(t.inner)
+        elif isinstance(t, Array):
+            visit(t.items)
+        elif isinstance(t, OneOf):
+            for m in t.members:
+                visit(m)
+        elif isinstance(t, (Enum, Record)):
+            if isinstance(t, Record):
+                for f in t.fields:
+                    visit(f.type)
+            if t.named and t not in found:
+                found.append(t)
+
+    for t in types:
+        visit(t)
+    return found
 
 
 def walk(t: CwlType) -> list[CwlType]:

@@ -98,3 +98,20 @@ def test_secondary_files_with_required_flags_and_a_javascript_pattern(
     (tmp_path / "reads.txt.idx").write_text("i")
     out = cwl_run(built.main, {"data": file_obj(data)})
     assert out["out"] == 3
+
+
+@pytest.mark.parametrize("pack", [False, True], ids=["folder", "packed"])
+def test_workflow_requirements_reach_every_step_and_a_step_overrides_them(
+    pack: bool, cwl_build: Build, cwl_run: Run
+) -> None:
+    from fixtures.examples import cwl_requirements as cr
+
+    built = cwl_build(cr.greetings, pack=pack)
+    wf = built.tool_doc("greetings")
+    assert [r["class"] for r in wf["requirements"]] == ["EnvVarRequirement"]
+    assert wf["hints"] == [{"class": "ResourceRequirement", "ramMin": 64}]
+    assert "requirements" not in wf["steps"]["greet"]
+    assert wf["steps"]["greet_2"]["hints"] == [{"class": "ResourceRequirement", "coresMin": 1}]
+    out = cwl_run(built.main, {})
+    assert read_output(out["inherited"]) == "hello\n"
+    assert read_output(out["overridden"]) == "bye\n"
