@@ -6,7 +6,7 @@ Leaves also subclass the builtin they mean, so `except TypeError` in user code k
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cwlgen.ir.diagnostics import Diagnostic
@@ -41,7 +41,7 @@ class MisuseError(UsageError):
 
         self.code = code
         self.variant = variant
-        self.fields = fields
+        self.fields: dict[str, Any] = fields
         super().__init__(format_message(code, None, variant, **fields))
 
 

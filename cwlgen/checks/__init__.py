@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cwlgen.checks.connections import check_connections
+from cwlgen.checks.expressions import check_step_expressions, check_tool_expressions
 from cwlgen.checks.formats import check_formats
 from cwlgen.checks.graph import check_graph
 from cwlgen.ir import Process, Tool, Workflow
@@ -38,6 +39,9 @@ def run_checks(root: Process) -> list[Diagnostic]:
             problems += check_connections(process)
             problems += check_graph(process)
             problems += check_formats(process, processes)
+            problems += check_step_expressions(process)
+        elif isinstance(process, Tool) and process.python is None:
+            problems += check_tool_expressions(process)
         elif isinstance(process, Tool) and process.python is not None:
             # the ast-based pass is only needed (and imported) for Python tasks
             from cwlgen.checks.determinism import check_determinism

@@ -60,10 +60,10 @@ def check_connections(wf: Workflow) -> list[Diagnostic]:
         if out.source is None:
             continue
         if not t.assignable(out.source.type, out.type):
-            step = getattr(out.source, "step", None)
-            if step in conditional and t.nullable_mismatch(out.source.type, out.type):
+            from_step = getattr(out.source, "step", None)
+            if from_step in conditional and t.nullable_mismatch(out.source.type, out.type):
                 problems.append(diag("CG604", out.loc, variant="output", output=out.name,
-                                     func=wf.name, expected=out.type, step=step,
+                                     func=wf.name, expected=out.type, step=from_step,
                                      source=describe_source(out.source),
                                      actual=out.source.type,
                                      notes=_notes(_source_note(wf, out.source))))

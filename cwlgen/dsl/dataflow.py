@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypeVar, overload
 
-from cwlgen.dsl.values import Promise, Wiring
 from cwlgen.dsl.typemap import NotAValue, UnsupportedType, to_cwl_type, to_cwl_value
+from cwlgen.dsl.values import Promise, Wiring
 from cwlgen.errors import MisuseError
-from cwlgen.ir import NO_DEFAULT
 from cwlgen.ir import types as t
 
 T = TypeVar("T")
@@ -23,8 +22,8 @@ PICK_METHODS = ("first_non_null", "the_only_non_null", "all_non_null")
 
 def _promise(value: Any, function: str) -> Promise:
     if isinstance(value, Promise):
-        if value.path:
-            raise MisuseError("CG609", what=f"{value.label} (given to {function})",
+        if value._path:
+            raise MisuseError("CG609", what=f"{value._label} (given to {function})",
                               output="its value", func=function)
         return value
     raise MisuseError("CG605", "not_promise", got=repr(value)[:60])
@@ -55,20 +54,20 @@ def pick_value(*values: Any, method: str = "first_non_null") -> Any:
                      for i in range(len(values[0]))))
     promises = tuple(_promise(v, "pick_value") for v in values)
     if len(promises) == 1:
-        base = t.strip_optional(promises[0].type)
+        base = t.strip_optional(promises[0]._type)
         if not isinstance(base, t.Array):
-            raise MisuseError("CG605", "single_scalar", what=promises[0].short_name,
-                              method=method, type=promises[0].type)
+            raise MisuseError("CG605", "single_scalar", what=promises[0]._short_name,
+                              method=method, type=promises[0]._type)
         item = t.strip_optional(base.items)
     else:
-        item = t.strip_optional(promises[0].type)
+        item = t.strip_optional(promises[0]._type)
         for p in promises[1:]:
-            other = t.strip_optional(p.type)
+            other = t.strip_optional(p._type)
             if not (t.assignable(other, item) and t.assignable(item, other)):
-                raise MisuseError("CG605", "mixed", first=f"{promises[0].short_name} ({item})",
-                                  other=f"{p.short_name} ({other})")
+                raise MisuseError("CG605", "mixed", first=f"{promises[0]._short_name} ({item})",
+                                  other=f"{p._short_name} ({other})")
     result = t.Array(item) if method == "all_non_null" else item
-    names = ", ".join(p.short_name for p in promises)
+    names = ", ".join(p._short_name for p in promises)
     return Wiring(promises, result, f"pick_value({names}, method={method!r})",
                   link_merge="merge_nested" if len(promises) > 1 else None, pick=method)
 
@@ -81,7 +80,7 @@ def or_default(value: T | None, default: T) -> T:
         literal = to_cwl_value(default)
     except NotAValue as exc:
         raise MisuseError("CG605", "not_promise", got=f"a default of type {exc}") from None
-    wiring = Wiring((p,), t.strip_optional(p.type), f"or_default({p.short_name}, {default!r})",
+    wiring = Wiring((p,), t.strip_optional(p._type), f"or_default({p._short_name}, {default!r})",
                     default=literal)
     return wiring  # type: ignore[return-value]
 
@@ -94,11 +93,11 @@ def merge_flattened(*values: Any) -> Any:
     promises = tuple(_promise(v, "merge_flattened") for v in values)
     items: t.CwlType | None = None
     for p in promises:
-        base = t.strip_optional(p.type)
-        item = base.items if isinstance(base, t.Array) else p.type
+        base = t.strip_optional(p._type)
+        item = base.items if isinstance(base, t.Array) else p._type
         items = item if items is None else items
     assert items is not None
-    names = ", ".join(p.short_name for p in promises)
+    names = ", ".join(p._short_name for p in promises)
     return Wiring(promises, t.Array(items), f"merge_flattened({names})",
                   link_merge="merge_flattened")
 

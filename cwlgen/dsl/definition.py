@@ -10,8 +10,8 @@ from typing import Any, Generic, ParamSpec, TypeVar
 
 from cwlgen.dsl.interface import Interface, read_interface
 from cwlgen.dsl.step_options import StepOptions, step_options
-from cwlgen.dsl.tracing import Promise, record_call
-from cwlgen.dsl.values import Condition
+from cwlgen.dsl.tracing import record_call
+from cwlgen.dsl.values import Condition, Promise
 from cwlgen.ir import Process
 
 P = ParamSpec("P")

@@ -68,5 +68,5 @@ def expression_tool(expression: str, /) -> Callable[[Callable[P, R]], Expression
         return ExpressionToolDef(func, expression)
 
     if callable(expression):  # used bare, as @expression_tool: reported as CG607
-        return ExpressionToolDef(expression, None)  # type: ignore[return-value]
+        return ExpressionToolDef(expression, None)
     return decorate

@@ -157,7 +157,7 @@ def record_call(
     if n_scattered:
         levels = n_scattered if method == "nested_crossproduct" else 1
     return defn.shape_result(_output_promises(process, step_id, levels, loc,
-                                              conditional=condition is not None))
+                                              conditional=when is not None))
 
 
 def _step_inputs(
@@ -222,13 +222,14 @@ def _step_input(
     if isinstance(value, Promise):
         scattered = (  # a list that may be null is scattered too; the checks report it
             can_scatter
-            and isinstance(t.strip_optional(value.type), t.Array)
-            and t.depth(value.type) > param_depth
+            and isinstance(t.strip_optional(value._type), t.Array)
+            and t.depth(value._type) > param_depth
         )
-        if value.path:
-            return StepInput(name=name, sources=(value.source,), scattered=scattered,
-                             value_from=field_value_from(value.path), type=value.type, loc=loc)
-        return StepInput(name=name, sources=(value.source,), scattered=scattered, loc=loc)
+        if value._path:
+            return StepInput(name=name, sources=(value._source,), scattered=scattered,
+                             value_from=field_value_from(value._path), type=value._type,
+                             loc=loc)
+        return StepInput(name=name, sources=(value._source,), scattered=scattered, loc=loc)
     if isinstance(value, (list, tuple)) and any(isinstance(v, Promise) for v in value):
         if not all(isinstance(v, Promise) for v in value):
             base = t.strip_optional(param_type) if param_type is not None else None
@@ -237,9 +238,9 @@ def _step_input(
                                  expected=base.items if isinstance(base, t.Array) else
                                  (param_type if param_type is not None else "?")))
             return StepInput(name=name, loc=loc)  # given (no CG204), already reported
-        item_depth = max(t.depth(v.type) for v in value)
+        item_depth = max(t.depth(v._type) for v in value)
         scattered = can_scatter and item_depth + 1 > param_depth
-        return StepInput(name=name, sources=tuple(v.source for v in value), merge=True,
+        return StepInput(name=name, sources=tuple(v._source for v in value), merge=True,
                          scattered=scattered, loc=loc)
     try:
         literal = to_cwl_value(value)
@@ -268,17 +269,17 @@ def _wiring_input(
     """A step input computed at the step: pick_value, or_default, merge_flattened,
     value_from."""
     param_depth = t.depth(param_type) if param_type is not None else 0
-    scattered = (can_scatter and isinstance(t.strip_optional(value.type), t.Array)
-                 and t.depth(value.type) > param_depth)
+    scattered = (can_scatter and isinstance(t.strip_optional(value._type), t.Array)
+                 and t.depth(value._type) > param_depth)
     return StepInput(
         name=name,
-        sources=tuple(p.source for p in value.promises),
-        default=value.default,
-        merge=value.link_merge is not None,
-        link_merge=value.link_merge or "merge_nested",
-        pick_value=value.pick,
-        value_from=value.value_from,
-        type=value.type,
+        sources=tuple(p._source for p in value._promises),
+        default=value._default,
+        merge=value._link_merge is not None,
+        link_merge=value._link_merge or "merge_nested",
+        pick_value=value._pick,
+        value_from=value._value_from,
+        type=value._type,
         scattered=scattered,
         loc=loc,
     )

@@ -29,34 +29,34 @@ class Promise:
     computed at the step that receives it, CWL valueFrom).
     """
 
-    __slots__ = ("source", "type", "loc", "label", "path")
+    __slots__ = ("_source", "_type", "_loc", "_label", "_path")
 
     def __init__(self, source: Source, type: t.CwlType, loc: SourceLocation | None, label: str,
                  path: tuple[str, ...] = ()):
-        self.source = source
-        self.type = type
-        self.loc = loc
-        self.label = label
-        self.path = path
+        self._source = source
+        self._type = type
+        self._loc = loc
+        self._label = label
+        self._path = path
 
     def __repr__(self) -> str:
-        return f"<promise {self.label}: {self.type}>"
+        return f"<promise {self._label}: {self._type}>"
 
     @property
-    def short_name(self) -> str:
+    def _short_name(self) -> str:
         """How the user would name it: `n`, `align.out`, `align.out.count`."""
-        base = (self.source.name if isinstance(self.source, WorkflowInputRef)
-                else f"{self.source.step}.{self.source.output}")
-        return ".".join((base, *self.path))
+        base = (self._source.name if isinstance(self._source, WorkflowInputRef)
+                else f"{self._source.step}.{self._source.output}")
+        return ".".join((base, *self._path))
 
     def _refuse(self, what: str, instead: str) -> NoReturn:
         raise UsageError(
-            f"{self.label} is only known when the workflow runs, so it cannot be {what} while "
+            f"{self._label} is only known when the workflow runs, so it cannot be {what} while "
             f"the workflow is compiled; {instead}"
         )
 
     def __bool__(self) -> bool:
-        raise MisuseError("CG601", what=self.label, expr=self.short_name)
+        raise MisuseError("CG601", what=self._label, expr=self._short_name)
 
     __hash__ = object.__hash__
 
@@ -85,21 +85,21 @@ class Promise:
     def __getattr__(self, name: str) -> Promise:
         if name.startswith("_"):
             raise AttributeError(name)
-        base = self.type
+        base = self._type
         if isinstance(base, t.Optional) and isinstance(base.inner, t.Record):
-            raise MisuseError("CG603", "optional", what=self.label, type=self.type, field=name)
+            raise MisuseError("CG603", "optional", what=self._label, type=self._type, field=name)
         if not isinstance(base, t.Record):
-            raise MisuseError("CG603", "not_record", what=self.label, type=self.type,
+            raise MisuseError("CG603", "not_record", what=self._label, type=self._type,
                               field=name)
         for f in base.fields:
             if f.name == name:
-                return Promise(self.source, f.type, self.loc, f"{self.label}.{name}",
-                               (*self.path, name))
+                return Promise(self._source, f.type, self._loc, f"field '{name}' of {self._label}",
+                               (*self._path, name))
         names = [f.name for f in base.fields]
         close = difflib.get_close_matches(name, names, n=1)
         suggestion = (f"; did you mean '{close[0]}'?" if close
                       else f"; its fields: {', '.join(names)}")
-        raise MisuseError("CG603", "no_field", what=self.label, type=self.type, field=name,
+        raise MisuseError("CG603", "no_field", what=self._label, type=self._type, field=name,
                           suggestion=suggestion)
 
     def __iter__(self) -> Iterator[Any]:
@@ -167,7 +167,7 @@ class Condition:
 
     def describe(self) -> str:
         """The condition as the user wrote it (roughly), for messages."""
-        return self._text(lambda p: p.short_name, python=True)[0]
+        return self._text(lambda p: p._short_name, python=True)[0]
 
     def render(self, name_of: Callable[[Promise], str]) -> str:
         """The JavaScript of the condition; `name_of` spells a promise (`inputs.n`)."""
@@ -215,7 +215,8 @@ def _operand(value: Any, name_of: Callable[[Promise], str], python: bool, need: 
 class Wiring:
     """How one step input (or workflow output) is computed from promises at run time."""
 
-    __slots__ = ("promises", "link_merge", "pick", "default", "value_from", "type", "label")
+    __slots__ = ("_promises", "_link_merge", "_pick", "_default", "_value_from", "_type",
+                 "_label")
 
     def __init__(
         self,
@@ -228,16 +229,16 @@ class Wiring:
         default: Any = NO_DEFAULT,
         value_from: str | None = None,
     ) -> None:
-        self.promises = promises
-        self.type = type
-        self.label = label
-        self.link_merge = link_merge
-        self.pick = pick
-        self.default = default
-        self.value_from = value_from
+        self._promises = promises
+        self._type = type
+        self._label = label
+        self._link_merge = link_merge
+        self._pick = pick
+        self._default = default
+        self._value_from = value_from
 
     def __repr__(self) -> str:
-        return f"<{self.label}: {self.type}>"
+        return f"<{self._label}: {self._type}>"
 
     def __bool__(self) -> bool:
-        raise MisuseError("CG601", what=self.label, expr=self.label)
+        raise MisuseError("CG601", what=self._label, expr=self._label)

@@ -46,10 +46,10 @@ def condition_inputs(
                              value=repr(condition)))
         return (), None
     if isinstance(condition, Promise):
-        if t.strip_optional(condition.type) != t.BOOLEAN or isinstance(condition.type,
+        if t.strip_optional(condition._type) != t.BOOLEAN or isinstance(condition._type,
                                                                         t.Optional):
-            problems.append(diag("CG608", loc, callee=callee, what=condition.label,
-                                 type=condition.type))
+            problems.append(diag("CG608", loc, callee=callee, what=condition._label,
+                                 type=condition._type))
             return (), None
         leaves = [condition]
     elif isinstance(condition, Condition):
@@ -65,7 +65,7 @@ def condition_inputs(
         names[id(leaf)] = _input_for(leaf, step_inputs, extra, taken, loc)
 
     def name_of(p: Promise) -> str:
-        return ".".join(("inputs", names[id(p)], *p.path))
+        return ".".join(("inputs", names[id(p)], *p._path))
 
     text = name_of(condition) if isinstance(condition, Promise) else condition.render(name_of)
     return tuple(extra), f"$({text})"
@@ -80,10 +80,10 @@ def _input_for(
 ) -> str:
     """The step input a condition reads `leaf` through (an argument, or a new extra one)."""
     for si in (*step_inputs, *extra):
-        if (si.sources == (leaf.source,) and si.value_from is None and not si.merge
+        if (si.sources == (leaf._source,) and si.value_from is None and not si.merge
                 and si.pick_value is None):
             return si.name
-    source = leaf.source
+    source = leaf._source
     bases = [source.name] if isinstance(source, WorkflowInputRef) else [
         source.output, f"{source.step}_{source.output}"]
     name = next((b for b in bases if b not in taken), None)

@@ -10,13 +10,12 @@ from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_sch
 from cwlgen.dsl.requirements import WORKFLOW_MANAGED, check_extra_requirements, freeze
 from cwlgen.dsl.tracing import (
     Builder,
-    Promise,
     current_builder,
     is_being_traced,
     tracing,
     tracing_path,
 )
-from cwlgen.dsl.values import Condition, Wiring
+from cwlgen.dsl.values import Condition, Promise, Wiring
 from cwlgen.errors import CwlgenError, MisuseError
 from cwlgen.ir import NO_DEFAULT, StepOutputRef, Workflow, WorkflowInputRef, WorkflowOutput
 from cwlgen.ir.diagnostics import Diagnostic, diag
@@ -133,27 +132,27 @@ class WorkflowDef(Definition[P, R]):
                 and all(isinstance(v, Promise) for v in value)
             ):
                 outputs.append(WorkflowOutput(name=name, type=port.type, source=None,
-                                              merged=tuple(v.source for v in value), loc=where))
+                                              merged=tuple(v._source for v in value), loc=where))
                 continue
             if isinstance(value, Condition):
                 problems.append(diag("CG602", where, variant="returned", func=self.name,
                                      expr=value.describe(), output=name))
                 continue
-            if isinstance(value, Wiring) and value.pick is not None and value.default is \
-                    NO_DEFAULT and value.value_from is None:
-                sources = tuple(p.source for p in value.promises)
+            if isinstance(value, Wiring) and value._pick is not None and value._default is \
+                    NO_DEFAULT and value._value_from is None:
+                sources = tuple(p._source for p in value._promises)
                 outputs.append(WorkflowOutput(
                     name=name, type=port.type, source=sources[0] if len(sources) == 1 else None,
-                    merged=sources if len(sources) > 1 else (), pick_value=value.pick,
+                    merged=sources if len(sources) > 1 else (), pick_value=value._pick,
                     loc=where))
                 continue
-            if isinstance(value, Wiring) and value.link_merge == "merge_flattened":
+            if isinstance(value, Wiring) and value._link_merge == "merge_flattened":
                 outputs.append(WorkflowOutput(
                     name=name, type=port.type, source=None,
-                    merged=tuple(p.source for p in value.promises),
+                    merged=tuple(p._source for p in value._promises),
                     link_merge="merge_flattened", loc=where))
                 continue
-            if isinstance(value, Wiring) or (isinstance(value, Promise) and value.path):
+            if isinstance(value, Wiring) or (isinstance(value, Promise) and value._path):
                 problems.append(diag("CG609", where, what=_describe(value), output=name,
                                      func=self.name))
                 continue
@@ -162,14 +161,14 @@ class WorkflowDef(Definition[P, R]):
                                      expected=f"a step result or workflow input for '{name}'",
                                      got=_describe(value)))
                 continue
-            outputs.append(WorkflowOutput(name=name, type=port.type, source=value.source,
+            outputs.append(WorkflowOutput(name=name, type=port.type, source=value._source,
                                           loc=where))
         return tuple(outputs)
 
 
 def _describe(value: Any) -> str:
     if isinstance(value, (Promise, Wiring)):
-        return value.label
+        return value._label
     text = repr(value)
     return text if len(text) < 60 else text[:57] + "..."
 
