@@ -50,3 +50,40 @@ def test_emission_of_codes_streamable_and_secondary_flags() -> None:
     companions = cwlgen.compile(ct.count_companions).documents["count_companions.cwl"]
     assert companions["inputs"]["data"]["secondaryFiles"][0] == {
         "pattern": ".idx", "required": False}
+
+
+def _strings(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for k, v in node.items() if k not in ("doc", "label") for s in _strings(v)]
+    if isinstance(node, list):
+        return [s for item in node for s in _strings(item)]
+    return []
+
+
+def _processes(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(doc["$graph"]) if "$graph" in doc else [doc]
+
+
+def test_every_document_needing_javascript_declares_inline_javascript() -> None:
+    """Any `${...}`, or `$(...)` that is not a plain parameter reference, anywhere in an
+    emitted process implies InlineJavascriptRequirement in that process (or a workflow
+    around it): scanned over every definition of the issue-9 fixtures, both layouts."""
+    from fixtures.examples import cwl_formats, cwl_requirements, cwl_schemas, cwl_types
+
+    from cwlgen.cli.targets import definitions_in
+    from cwlgen.ir.cwl import needs_javascript
+
+    checked = 0
+    for module in (ct, cwl_types, cwl_schemas, cwl_requirements, cwl_formats):
+        for definition in definitions_in(module):
+            for pack in (False, True):
+                for doc in cwlgen.compile(definition, pack=pack).documents.values():
+                    for process in _processes(doc):
+                        if not any(needs_javascript(s) for s in _strings(process)):
+                            continue
+                        classes = [r.get("class") for r in process.get("requirements", [])]
+                        assert "InlineJavascriptRequirement" in classes, process
+                        checked += 1
+    assert checked >= 2  # the fixtures do use JavaScript (count_companions, both layouts)
