@@ -223,6 +223,8 @@ MESSAGES: dict[str, Message] = {
         "unknown_prefix": "format '{format}' of '{func}' uses prefix '{prefix}', which is not "
                           "a known namespace; add namespaces={{'{prefix}': 'http://...'}} or "
                           "write the full IRI",
+        "bad_namespace": "namespaces entry {prefix}: {iri} of '{func}' must map an "
+                         "identifier to an IRI such as 'http://edamontology.org/'",
     }),
     "CG135": Message(
         "error",
@@ -280,6 +282,22 @@ MESSAGES: dict[str, Message] = {
     "CG213": Message(
         "warning",
         "'{callee}.map(batch={k})' runs one job per item: {reason}",
+    ),
+    # issue 9: formats and secondary files along edges (CG230-CG239)
+    "CG230": Message("error", variants={
+        "incompatible": "{source} has format {given}, which parameter '{param}' of "
+                        "'{callee}' (format {wanted}) does not accept: {why}; declare a "
+                        "compatible format, or list the ontology relating them in schemas=",
+        "no_format": "{source} declares no format, but parameter '{param}' of '{callee}' "
+                     "requires format {wanted}, so cwltool would reject the file when the "
+                     "step runs; give the output Out(format=...)",
+    }),
+    "CG231": Message(
+        "error",
+        "{source} does not carry the secondary files {missing} that parameter '{param}' of "
+        "'{callee}' requires (cwltool#602: the step would fail when it runs); declare them "
+        "on the output with Out(secondary_files=[...]), or mark them "
+        "SecondaryFile(pattern, required=False) on the parameter",
     ),
     # --- graph -------------------------------------------------------------------------
     "CG301": Message(

@@ -23,16 +23,10 @@ from cwlgen.ir import (
     Workflow,
     WorkflowInputRef,
 )
-from cwlgen.ir.cwl import binding_dict, needs_javascript
+from cwlgen.ir.cwl import KNOWN_NAMESPACES, binding_dict, needs_javascript
 from cwlgen.ir.types import NULL, Optional
 
 CWL_VERSION = "v1.2"
-CWLTOOL_NS = "http://commonwl.org/cwltool#"
-KNOWN_NAMESPACES = {
-    "cwltool": CWLTOOL_NS,
-    "edam": "http://edamontology.org/",
-    "iana": "https://www.iana.org/assignments/media-types/",
-}
 
 
 def _metadata(out: dict[str, Any], port: InputPort | OutputPort) -> None:
@@ -377,8 +371,11 @@ def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, 
     return doc
 
 
-def namespaces_used(docs: list[dict[str, Any]]) -> dict[str, str]:
-    """The `$namespaces` a set of documents needs (prefixes of classes and formats)."""
+def namespaces_used(
+    docs: list[dict[str, Any]], declared: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The `$namespaces` a set of documents needs: the known prefixes its classes and
+    formats use, and every prefix the user declared (`namespaces=`)."""
     used: set[str] = set()
 
     def visit(node: Any) -> None:
@@ -395,4 +392,5 @@ def namespaces_used(docs: list[dict[str, Any]]) -> dict[str, str]:
 
     for d in docs:
         visit({k: v for k, v in d.items() if k in ("requirements", "hints", "inputs", "outputs")})
-    return {p: KNOWN_NAMESPACES[p] for p in sorted(used)}
+    found = {p: KNOWN_NAMESPACES[p] for p in used} | (declared or {})
+    return {p: found[p] for p in sorted(found)}

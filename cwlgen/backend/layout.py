@@ -82,10 +82,12 @@ def folder_documents(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
     shared: dict[str, dict[str, Any]] = {}
     for p in processes:
         body = _share_schemas(_emit(p, run_ref), shared)
-        ns = namespaces_used([body])
+        ns = namespaces_used([body], dict(p.namespaces))
         doc: dict[str, Any] = {"cwlVersion": CWL_VERSION}
         if ns:
             doc["$namespaces"] = ns
+        if p.schemas:
+            doc["$schemas"] = [o.name for o in p.schemas]
         doc.update(body)
         docs[run_ref(p)] = doc
     if shared:
@@ -141,8 +143,11 @@ def packed_document(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
         # canonical order: class, then id
         graph.append({"class": body.pop("class"), "id": names[p.key], **body})
     doc: dict[str, Any] = {"cwlVersion": CWL_VERSION}
-    ns = namespaces_used(graph)
+    ns = namespaces_used(graph, {k: v for p in processes for k, v in p.namespaces})
     if ns:
         doc["$namespaces"] = ns
+    schemas = list(dict.fromkeys(o.name for p in processes for o in p.schemas))
+    if schemas:
+        doc["$schemas"] = schemas
     doc["$graph"] = graph
     return f"{root.name}.cwl", {f"{root.name}.cwl": doc}

@@ -5,15 +5,12 @@ memory for one call of a tool, or a different container for one step."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 import attrs
 
 from cwlgen.dsl.requirements import WORKFLOW_MANAGED, check_extra_requirements, freeze
 from cwlgen.dsl.tracing import current_builder, record_call
-
-if TYPE_CHECKING:
-    from cwlgen.dsl.definition import Definition
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -23,7 +20,7 @@ class StepOptions(Generic[P, R]):
     """A definition with step-level requirements and hints: call it (or `.map(...)` it, or
     `.when(...)` it) exactly like the definition; the step it records carries them."""
 
-    def __init__(self, definition: Definition[P, R], hints: tuple[Any, ...],
+    def __init__(self, definition: Any, hints: tuple[Any, ...],
                  requirements: tuple[Any, ...], condition: Any = None) -> None:
         self.definition = definition
         self.hints = hints
@@ -46,7 +43,7 @@ class StepOptions(Generic[P, R]):
 
     def when(self, condition: Any, /) -> StepOptions[P, R | None]:
         """A conditional step with these requirements and hints (see `Definition.when`)."""
-        return StepOptions(self.definition, self.hints, self.requirements,  # type: ignore[arg-type]
+        return StepOptions(self.definition, self.hints, self.requirements,
                            condition)
 
     def _record(self, call: Any) -> Any:
@@ -64,7 +61,8 @@ class StepOptions(Generic[P, R]):
         return result
 
 
-def step_options(definition: Definition[P, R], hints: Iterable[Mapping[str, Any]],
-                 requirements: Iterable[Mapping[str, Any]]) -> StepOptions[P, R]:
-    """The `with_hints` of `definition` (see Definition.with_hints)."""
+def step_options(definition: Any, hints: Iterable[Mapping[str, Any]],
+                 requirements: Iterable[Mapping[str, Any]]) -> StepOptions[Any, Any]:
+    """The `with_hints` of `definition` (see Definition.with_hints; the definition module
+    imports this one, so the definition is typed there)."""
     return StepOptions(definition, tuple(hints), tuple(requirements))

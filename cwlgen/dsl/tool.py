@@ -10,6 +10,7 @@ import attrs
 
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
+from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_schemas
 from cwlgen.dsl.requirements import check_exit_codes, check_extra_requirements
 from cwlgen.dsl.spec import Arg, Resources
 from cwlgen.ir import Argument, Container, OutputPort, Tool
@@ -40,6 +41,8 @@ class ToolOptions:
     deterministic: bool = True
     network: bool = False
     no_base_command: bool = False  # `@tool(None, ...)`: arguments only
+    namespaces: Mapping[str, str] | None = None
+    schemas: tuple[str, ...] = ()
     loc: SourceLocation | None = None  # the decorator call: where options are written
 
 
@@ -80,6 +83,10 @@ class ToolDef(Definition[P, R]):
         problems += check_extra_requirements(opts.requirements, "requirements", self.name,
                                              said)
         problems += check_extra_requirements(opts.hints, "hints", self.name, said)
+        namespaces = read_namespaces(opts.namespaces, self.name, said, problems)
+        schemas = read_schemas(opts.schemas, self.func.__code__.co_filename, self.name, said,
+                               problems)
+        check_format_prefixes([*iface.inputs, *outputs], namespaces, self.name, problems)
         files = self._files(said, problems)
         stdin_inputs = [arg.name or name for name, arg in _stdin_params(self.func) if arg.stdin]
         if len(stdin_inputs) > 1:
@@ -108,6 +115,8 @@ class ToolDef(Definition[P, R]):
             permanent_fail_codes=opts.permanent_fail_codes,
             network=opts.network,
             deterministic=opts.deterministic,
+            namespaces=namespaces,
+            schemas=schemas,
             extra_requirements=tuple(freeze_mapping(r) for r in opts.requirements
                                      if isinstance(r, Mapping)),
             extra_hints=tuple(freeze_mapping(h) for h in opts.hints if isinstance(h, Mapping)),
@@ -197,6 +206,8 @@ def tool(
     hints: Iterable[Mapping[str, Any]] = (),
     deterministic: bool = True,
     network: bool = False,
+    namespaces: Mapping[str, str] | None = None,
+    schemas: Iterable[str] = (),
 ) -> Callable[[Callable[P, R]], ToolDef[P, R]]:
     """Declare a CommandLineTool from a typed function whose body is only a docstring.
 
@@ -211,7 +222,10 @@ def tool(
     exit-code lists; `deterministic=False` disables reuse (WorkReuse), `network=True`
     grants network access (NetworkAccess). `requirements`/`hints` add CWL requirement
     objects cwlgen has no spelling for (checked: a class cwlgen emits itself is refused
-    with the keyword to use instead, CG130).
+    with the keyword to use instead, CG130). `namespaces` adds `$namespaces` prefixes for
+    `format`s (edam and iana are known); `schemas` lists ontologies (`$schemas`): local RDF
+    files (relative to this file; copied beside the CWL and used to check `format`
+    compatibility by subclass at compile time) or URLs.
     """
     if base_command is None:
         command: tuple[str, ...] = ()
@@ -236,6 +250,8 @@ def tool(
         deterministic=deterministic,
         network=network,
         no_base_command=base_command is None,
+        namespaces=dict(namespaces) if namespaces else None,
+        schemas=tuple(schemas),
         loc=caller_location(),
     )
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar, overload
 
 from cwlgen.dsl.definition import Definition
+from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_schemas
 from cwlgen.dsl.requirements import WORKFLOW_MANAGED, check_extra_requirements, freeze
 from cwlgen.dsl.tracing import (
     Builder,
@@ -31,6 +32,8 @@ class WorkflowDef(Definition[P, R]):
     kind = "workflow"
     requirements: tuple[Any, ...] = ()  # @workflow(requirements=..., hints=...), as written
     hints: tuple[Any, ...] = ()
+    namespaces: Mapping[str, str] | None = None
+    schemas: tuple[str, ...] = ()
     options_loc: SourceLocation | None = None
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -79,6 +82,10 @@ class WorkflowDef(Definition[P, R]):
         for entries, which in ((self.requirements, "requirements"), (self.hints, "hints")):
             problems += check_extra_requirements(entries, which, self.name, said,
                                                  WORKFLOW_MANAGED)
+        namespaces = read_namespaces(self.namespaces, self.name, said, problems)
+        schemas = read_schemas(self.schemas, self.func.__code__.co_filename, self.name, said,
+                               problems)
+        check_format_prefixes(iface.inputs, namespaces, self.name, problems)
         return Workflow(
             key=self.key,
             name=self.name,
@@ -89,6 +96,8 @@ class WorkflowDef(Definition[P, R]):
             steps=tuple(builder.steps),
             extra_requirements=freeze(self.requirements),
             extra_hints=freeze(self.hints),
+            namespaces=namespaces,
+            schemas=schemas,
             loc=iface.site.at(),
             diagnostics=tuple(problems + builder.diagnostics),
         )
@@ -170,7 +179,8 @@ def workflow(func: Callable[P, R], /) -> WorkflowDef[P, R]: ...
 
 @overload
 def workflow(
-    *, requirements: Iterable[Mapping[str, Any]] = (), hints: Iterable[Mapping[str, Any]] = ()
+    *, requirements: Iterable[Mapping[str, Any]] = (), hints: Iterable[Mapping[str, Any]] = (),
+    namespaces: Mapping[str, str] | None = None, schemas: Iterable[str] = (),
 ) -> Callable[[Callable[P, R]], WorkflowDef[P, R]]: ...
 
 
@@ -180,21 +190,27 @@ def workflow(
     *,
     requirements: Iterable[Mapping[str, Any]] = (),
     hints: Iterable[Mapping[str, Any]] = (),
+    namespaces: Mapping[str, str] | None = None,
+    schemas: Iterable[str] = (),
 ) -> WorkflowDef[P, R] | Callable[[Callable[P, R]], WorkflowDef[P, R]]:
     """Declare a workflow from a typed function whose body calls tools, tasks and workflows
     with keyword arguments. The body runs once, at compile time, on promises.
 
     `@workflow(requirements=[...], hints=[...])` adds CWL requirement objects to the
     Workflow document, which CWL passes down to every step (e.g. a DockerRequirement hint
-    for all tools); the feature requirements cwlgen adds itself are refused (CG130)."""
+    for all tools); the feature requirements cwlgen adds itself are refused (CG130).
+    `namespaces`/`schemas` as for `@tool`."""
     if func is not None:
         return WorkflowDef(func)
     loc = caller_location()
     reqs, hint_list = tuple(requirements), tuple(hints)
 
+    ns, schema_list = (dict(namespaces) if namespaces else None), tuple(schemas)
+
     def decorate(f: Callable[P, R]) -> WorkflowDef[P, R]:
         defn = WorkflowDef(f)
         defn.requirements, defn.hints, defn.options_loc = reqs, hint_list, loc
+        defn.namespaces, defn.schemas = ns, schema_list
         return defn
 
     return decorate

@@ -9,6 +9,14 @@ from typing import Any
 
 from cwlgen.ir.nodes import Binding
 
+CWLTOOL_NS = "http://commonwl.org/cwltool#"
+#: namespaces every document may use without declaring them (added to `$namespaces` when used)
+KNOWN_NAMESPACES = {
+    "cwltool": CWLTOOL_NS,
+    "edam": "http://edamontology.org/",
+    "iana": "https://www.iana.org/assignments/media-types/",
+}
+
 # a CWL parameter reference: $(inputs.x), $(runtime.cores), $(self[0].contents), ...
 _PARAM_REF = re.compile(
     r"^(inputs|self|runtime)(\.[A-Za-z_][A-Za-z0-9_]*|\['[^']*'\]|\[\"[^\"]*\"\]|\[[0-9]+\])*$"

@@ -148,6 +148,16 @@ class PythonCode:
 
 
 @attrs.frozen(kw_only=True)
+class Ontology:
+    """An entry of a document's `$schemas`: `name` as emitted (a URL, or the file name of a
+    local ontology copied beside the documents) and, for a local one, `path`, the file the
+    compile-time format check reads (never emitted)."""
+
+    name: str
+    path: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Tool:
     """A CommandLineTool: a command-line tool or a Python task."""
 
@@ -176,6 +186,8 @@ class Tool:
     expression: str | None = None  # set: an ExpressionTool (its JavaScript), not a command
     extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
+    namespaces: tuple[tuple[str, str], ...] = ()  # `$namespaces` the user declared
+    schemas: tuple[Ontology, ...] = ()  # `$schemas`: ontologies for `format`
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
 
@@ -283,6 +295,8 @@ class Workflow:
     steps: tuple[Step, ...] = ()
     extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()  # @workflow(requirements=)
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
+    namespaces: tuple[tuple[str, str], ...] = ()
+    schemas: tuple[Ontology, ...] = ()
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
 

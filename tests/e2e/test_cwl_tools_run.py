@@ -115,3 +115,16 @@ def test_workflow_requirements_reach_every_step_and_a_step_overrides_them(
     out = cwl_run(built.main, {})
     assert read_output(out["inherited"]) == "hello\n"
     assert read_output(out["overridden"]) == "bye\n"
+
+
+def test_a_format_subclass_and_its_secondary_files_flow_into_a_wider_parameter(
+    cwl_build: Build, cwl_run: Run
+) -> None:
+    from fixtures.examples import cwl_formats as cf
+
+    built = cwl_build(cf.reads_lines)
+    assert built.doc()["$schemas"] == ["formats.ttl"]
+    assert (built.directory / "formats.ttl").is_file()  # copied beside the documents
+    assert built.doc("count_lines.cwl")["$namespaces"] == {"edam": "http://edamontology.org/"}
+    out = cwl_run(built.main, {})
+    assert read_output(out["out"]).strip() == "4"
