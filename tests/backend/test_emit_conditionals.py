@@ -5,9 +5,11 @@ document is validated by cwltool."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import attrs
+from fixtures.examples import conditionals as ex
 
 from cwlgen import (
     File,
@@ -16,12 +18,10 @@ from cwlgen import (
     merge_flattened,
     not_,
     or_default,
-    pick_value,
     task,
     value_from,
     workflow,
 )
-from fixtures.examples import conditionals as ex
 from tests.conftest import Built
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixtures.examples import conditionals as ex
 
 import cwlgen
 from cwlgen import merge_flattened, pick_value, task, workflow
-from fixtures.examples import conditionals as ex
 
 
 @pytest.mark.parametrize(("x", "flag", "items", "limit"), [
