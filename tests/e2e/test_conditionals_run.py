@@ -5,13 +5,14 @@ a raw value_from and an ExpressionTool. run_local gives the same outputs as cwlt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
+from fixtures.examples import conditionals as ex
 
 import cwlgen
-from fixtures.examples import conditionals as ex
 from tests.conftest import Built
 
 
