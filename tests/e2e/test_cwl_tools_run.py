@@ -45,7 +45,7 @@ def test_outputs_come_from_cwl_output_json(cwl_build: Build, cwl_run: Run) -> No
     built = cwl_build(ct.json_outputs)
     assert all("outputBinding" not in o for o in built.doc()["outputs"].values())
     out = cwl_run(built.main, {"n": 7, "text": "seven"})
-    assert out == {"count": 7, "word": "seven"}
+    assert out == {"number": 7, "word": "seven"}
 
 
 def test_an_exit_code_listed_as_success_succeeds_and_permanent_fail_fails(
