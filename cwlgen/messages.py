@@ -70,7 +70,7 @@ MESSAGES: dict[str, Message] = {
         "error",
         "{what} of '{func}' has type {pytype}, which has no CWL equivalent; use File, "
         "Directory, str, int, float, bool, list[T], T | None, an Enum or Literal, an attrs or "
-        "dataclass record, or typing.Any",
+        "dataclass record, or typing.Any (docs/cwl-coverage.md lists every CWL type)",
     ),
     "CG103": Message(
         "error",

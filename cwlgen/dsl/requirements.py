@@ -43,6 +43,18 @@ WORKFLOW_MANAGED: Mapping[str, str] = {
 }
 
 
+#: every requirement class CWL v1.2 defines; an unprefixed `requirements=` class outside it
+#: is a typo or a construct of another CWL version (vendor extensions carry a prefix)
+CWL_V12_CLASSES = frozenset({
+    "InlineJavascriptRequirement", "SchemaDefRequirement", "LoadListingRequirement",
+    "DockerRequirement", "SoftwareRequirement", "InitialWorkDirRequirement",
+    "EnvVarRequirement", "ShellCommandRequirement", "ResourceRequirement", "WorkReuse",
+    "NetworkAccess", "InplaceUpdateRequirement", "ToolTimeLimit",
+    "SubworkflowFeatureRequirement", "ScatterFeatureRequirement",
+    "MultipleInputFeatureRequirement", "StepInputExpressionRequirement",
+})
+
+
 def freeze(entries: Iterable[Any]) -> tuple[tuple[tuple[str, Any], ...], ...]:
     """The mapping entries as tuples of items, so the frozen IR can hold them (entries that
     are no mapping are reported by `check_extra_requirements`)."""
@@ -68,6 +80,14 @@ def check_extra_requirements(
         elif cls in managed:
             problems.append(diag("CG130", loc, variant="managed", cls=cls, where=where_name,
                                  func=func, instead=managed[cls]))
+        elif where_name.endswith("requirements") and ":" not in cls \
+                and cls not in CWL_V12_CLASSES:
+            problems.append(diag("CG130", loc, variant="unsupported",
+                                 construct=f"requirement class {cls!r} (in {where_name} of "
+                                           f"'{func}')",
+                                 reason="it is not a CWL v1.2 requirement; a vendor "
+                                        "extension needs its prefix, e.g. 'cwltool:...', "
+                                        "and an unknown hint goes in hints="))
     return problems
 
 
