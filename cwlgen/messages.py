@@ -424,6 +424,9 @@ MESSAGES: dict[str, Message] = {
         "expression_tool": "@expression_tool on '{func}' needs a JavaScript expression "
                            "('$(...)' or '${{...}}'), got {value}; for Python code use @task",
         "value_from": "value_from(...) needs CWL expression text and type=..., got {got}",
+        "task_js": "@task got the string {value}; @task decorates a Python function whose "
+                   "body runs in the job; for a JavaScript expression write "
+                   "@expression_tool({value}) on a typed function",
     }),
     "CG608": Message(
         "error",

@@ -132,3 +132,10 @@ def test_expression_tools_are_typed_like_any_process() -> None:
         return twice(x=x)  # type: ignore[arg-type]
 
     assert codes(uses) == ["CG201"]
+
+
+def test_javascript_handed_to_task_names_expression_tool() -> None:
+    import pytest
+
+    with pytest.raises(cwlgen.UsageError, match=r"CG607.*@expression_tool"):
+        task("${ return {'out': 1}; }")  # type: ignore[call-overload]
