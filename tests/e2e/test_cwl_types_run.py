@@ -100,8 +100,9 @@ def test_named_records_and_enums_are_declared_once_and_bound_field_by_field(
 def test_a_python_task_receives_a_named_record_as_its_class(
     cwl_build: Build, cwl_run: Run
 ) -> None:
-    import cwlgen
     from fixtures.examples import cwl_schemas as sc
+
+    import cwlgen
 
     built = cwl_build(sc.place_in_python)
     job = {"where": {"place": {"chrom": "chr2", "start": 7}, "level": "low"}}
