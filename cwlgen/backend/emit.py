@@ -279,6 +279,9 @@ def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
     """The requirements a workflow's steps need (scatter, merge, subworkflow...)."""
     reqs = []
     texts = [s.when for s in wf.steps] + [i.value_from for s in wf.steps for i in s.inputs]
+    for port in wf.inputs:  # secondaryFiles patterns and formats may be expressions too
+        texts += [*port.secondary_files, port.format]
+        texts += [r for _, r in port.secondary_required if isinstance(r, str)]
     if any(needs_javascript(x) for x in texts):
         reqs.append({"class": "InlineJavascriptRequirement"})
     schemas = schema_def([p.type for p in wf.inputs] + [o.type for o in wf.outputs])

@@ -22,6 +22,7 @@ from cwlgen.runners.local_expressions import evaluate, link_merge, pick
 from cwlgen.runners.local_values import (
     absolute_paths,
     add_secondary_files,
+    local_patterns,
     missing_paths,
     short,
 )
@@ -52,7 +53,7 @@ class LocalExecutor:
             value = job.get(port.name)
             if value is None and port.default is not NO_DEFAULT:
                 value = absolute_paths(copy.deepcopy(port.default), Path.cwd())
-            value = add_secondary_files(value, port.secondary_files, where)
+            value = add_secondary_files(value, local_patterns(port, where), where)
             if not t.check_value(value, port.type):
                 error = InputError if top else RunError
                 what = "is missing" if value is None else f"got {short(value)}"

@@ -45,7 +45,7 @@ def test_outputs_come_from_cwl_output_json(cwl_build: Build, cwl_run: Run) -> No
     built = cwl_build(ct.json_outputs)
     assert all("outputBinding" not in o for o in built.doc()["outputs"].values())
     out = cwl_run(built.main, {"n": 7, "text": "seven"})
-    assert out == {"count": 7, "word": "seven"}
+    assert out == {"number": 7, "word": "seven"}
 
 
 def test_an_exit_code_listed_as_success_succeeds_and_permanent_fail_fails(
@@ -128,3 +128,32 @@ def test_a_format_subclass_and_its_secondary_files_flow_into_a_wider_parameter(
     assert built.doc("count_lines.cwl")["$namespaces"] == {"edam": "http://edamontology.org/"}
     out = cwl_run(built.main, {})
     assert read_output(out["out"]).strip() == "4"
+
+
+def test_optional_secondary_files_under_cwltool_and_run_local(
+    tmp_path: Path, cwl_build: Build, cwl_run: Run
+) -> None:
+    import cwlgen
+    from cwlgen import File
+
+    data = tmp_path / "reads.txt"
+    data.write_text("x")
+    (tmp_path / "reads.meta").write_text("m")  # required; reads.txt.idx may be missing
+    built = cwl_build(ct.companions)
+    assert cwl_run(built.main, {"data": file_obj(data)})["out"] == 1
+    assert cwlgen.run_local(ct.companions, data=File(data)) == 1
+    (tmp_path / "reads.txt.idx").write_text("i")
+    assert cwl_run(built.main, {"data": file_obj(data)})["out"] == 2
+    assert cwlgen.run_local(ct.companions, data=File(data)) == 2
+
+
+def test_run_local_refuses_a_javascript_secondary_files_pattern(tmp_path: Path) -> None:
+    import cwlgen
+    from cwlgen import File
+    from cwlgen.errors import RunError
+
+    data = tmp_path / "reads.txt"
+    data.write_text("x")
+    (tmp_path / "reads.meta").write_text("m")
+    with pytest.raises(RunError, match="cannot evaluate"):
+        cwlgen.run_local(ct.companions_js, data=File(data))
