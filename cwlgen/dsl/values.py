@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
-from cwlgen.errors import MisuseError, UsageError
+from cwlgen.errors import FieldMisuseError, MisuseError, UsageError
 from cwlgen.ir import NO_DEFAULT, Source, WorkflowInputRef
 from cwlgen.ir import types as t
 from cwlgen.ir.location import SourceLocation
@@ -87,9 +87,10 @@ class Promise:
             raise AttributeError(name)
         base = self._type
         if isinstance(base, t.Optional) and isinstance(base.inner, t.Record):
-            raise MisuseError("CG603", "optional", what=self._label, type=self._type, field=name)
+            raise FieldMisuseError("CG603", "optional", what=self._label, type=self._type,
+                                   field=name)
         if not isinstance(base, t.Record):
-            raise MisuseError("CG603", "not_record", what=self._label, type=self._type,
+            raise FieldMisuseError("CG603", "not_record", what=self._label, type=self._type,
                               field=name)
         for f in base.fields:
             if f.name == name:
@@ -99,7 +100,7 @@ class Promise:
         close = difflib.get_close_matches(name, names, n=1)
         suggestion = (f"; did you mean '{close[0]}'?" if close
                       else f"; its fields: {', '.join(names)}")
-        raise MisuseError("CG603", "no_field", what=self._label, type=self._type, field=name,
+        raise FieldMisuseError("CG603", "no_field", what=self._label, type=self._type, field=name,
                           suggestion=suggestion)
 
     def __iter__(self) -> Iterator[Any]:
