@@ -181,14 +181,15 @@ class Condition:
             return (f"is_null({inner})" if python else f"{inner} === null"), _PRECEDENCE[
                 "leaf" if python else "=="]
         if self.op == "not":
-            inner = _operand(self.args[0], name_of, python, prec + 1)
-            return (f"not_({inner})" if python else f"!{inner}"), prec
+            if python:
+                return f"not_({_operand(self.args[0], name_of, True, 0)})", _PRECEDENCE["leaf"]
+            return f"!{_operand(self.args[0], name_of, False, prec + 1)}", prec
         if self.op in ("and", "or"):
-            parts = [_operand(a, name_of, python, prec + 1 if python else prec) for a in self.args]
             if python:
                 fn = "all_of" if self.op == "and" else "any_of"
-                return f"{fn}({', '.join(_operand(a, name_of, True, 0) for a in self.args)})", \
-                    _PRECEDENCE["leaf"]
+                inner = ", ".join(_operand(a, name_of, True, 0) for a in self.args)
+                return f"{fn}({inner})", _PRECEDENCE["leaf"]
+            parts = [_operand(a, name_of, False, prec) for a in self.args]
             return f" {'&&' if self.op == 'and' else '||'} ".join(parts), prec
         left = _operand(self.args[0], name_of, python, prec)
         right = _operand(self.args[1], name_of, python, prec + 1)
