@@ -231,6 +231,12 @@ MESSAGES: dict[str, Message] = {
         "{what} of '{func}' has type {pytype}: a union of several types that includes "
         "{member}, which CWL unions cannot hold there; {hint}",
     ),
+    "CG136": Message(
+        "error",
+        "parameter '{param}' of task '{func}' takes record {record}, whose field '{field}' "
+        "has a command-line binding (Arg): CWL would put it on the command line of the "
+        "task's job; give the task a record class without Arg on its fields",
+    ),
     # --- connections -------------------------------------------------------------------
     "CG201": Message(
         "error",

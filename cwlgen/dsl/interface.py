@@ -198,6 +198,8 @@ def _read_param(
     if cwl_type is None:
         return None
     _check_union(cwl_type, base, f"parameter '{name}'", kind, func_name, where, problems)
+    if kind == "task":
+        _check_task_record_bindings(cwl_type, name, func_name, where, problems)
     default = _read_default(param, base, cwl_type, func_name, where, problems)
     field = identifier_field(default) if default is not NO_DEFAULT else None
     if field:
@@ -281,6 +283,21 @@ def _check_union(
                                      pytype=type_name(base), member=odd[0],
                                      hint="a @task union may only join str, int, float "
                                           "and bool; split the task, or use a @tool"))
+                return
+
+
+def _check_task_record_bindings(
+    cwl_type: t.CwlType, name: str, func_name: str, where: SourceLocation,
+    problems: list[Diagnostic],
+) -> None:
+    """CG136: CWL binds a record's fields even when the parameter itself is not bound, so a
+    task's job (which reads its inputs from a file, not its command line) cannot take one."""
+    for sub in t.walk(cwl_type):
+        if isinstance(sub, t.Record):
+            bound = next((f for f in sub.fields if f.binding), None)
+            if bound is not None:
+                problems.append(diag("CG136", where, param=name, func=func_name,
+                                     record=sub.name, field=bound.name))
                 return
 
 

@@ -95,3 +95,17 @@ def test_named_records_and_enums_are_declared_once_and_bound_field_by_field(
     job = {"settings": {"region": {"chrom": "chr1", "start": 100}, "level": "high"}}
     out = cwl_run(built.main, job)
     assert read_output(out["out"]) == "--chrom chr1 --start 100 --level high\n"
+
+
+def test_a_python_task_receives_a_named_record_as_its_class(
+    cwl_build: Build, cwl_run: Run
+) -> None:
+    from fixtures.examples import cwl_schemas as sc
+
+    import cwlgen
+
+    built = cwl_build(sc.place_in_python)
+    job = {"where": {"place": {"chrom": "chr2", "start": 7}, "level": "low"}}
+    assert cwl_run(built.main, job)["out"] == "chr2:7 low"
+    value = sc.Where(place=sc.Place(chrom="chr2", start=7), level=sc.Level.LOW)
+    assert cwlgen.run_local(sc.place_in_python, where=value) == "chr2:7 low"
