@@ -45,6 +45,11 @@ class MisuseError(UsageError):
         super().__init__(format_message(code, None, variant, **fields))
 
 
+class FieldMisuseError(MisuseError, AttributeError):
+    """`promise.name` where the promise has no such record field (CG603). Also an
+    AttributeError, so `hasattr(promise, "x")` is simply False in code that probes values."""
+
+
 class TargetError(CwlgenError, LookupError):
     """A FILE_OR_MODULE[:OBJECT] target could not be loaded or named nothing compilable."""
 

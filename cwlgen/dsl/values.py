@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
-from cwlgen.errors import MisuseError, UsageError
+from cwlgen.errors import FieldMisuseError, MisuseError, UsageError
 from cwlgen.ir import NO_DEFAULT, Source, WorkflowInputRef
 from cwlgen.ir import types as t
 from cwlgen.ir.location import SourceLocation
@@ -87,9 +87,10 @@ class Promise:
             raise AttributeError(name)
         base = self._type
         if isinstance(base, t.Optional) and isinstance(base.inner, t.Record):
-            raise MisuseError("CG603", "optional", what=self._label, type=self._type, field=name)
+            raise FieldMisuseError("CG603", "optional", what=self._label, type=self._type,
+                                   field=name)
         if not isinstance(base, t.Record):
-            raise MisuseError("CG603", "not_record", what=self._label, type=self._type,
+            raise FieldMisuseError("CG603", "not_record", what=self._label, type=self._type,
                               field=name)
         for f in base.fields:
             if f.name == name:
@@ -99,7 +100,7 @@ class Promise:
         close = difflib.get_close_matches(name, names, n=1)
         suggestion = (f"; did you mean '{close[0]}'?" if close
                       else f"; its fields: {', '.join(names)}")
-        raise MisuseError("CG603", "no_field", what=self._label, type=self._type, field=name,
+        raise FieldMisuseError("CG603", "no_field", what=self._label, type=self._type, field=name,
                           suggestion=suggestion)
 
     def __iter__(self) -> Iterator[Any]:
@@ -180,14 +181,15 @@ class Condition:
             return (f"is_null({inner})" if python else f"{inner} === null"), _PRECEDENCE[
                 "leaf" if python else "=="]
         if self.op == "not":
-            inner = _operand(self.args[0], name_of, python, prec + 1)
-            return (f"not_({inner})" if python else f"!{inner}"), prec
+            if python:
+                return f"not_({_operand(self.args[0], name_of, True, 0)})", _PRECEDENCE["leaf"]
+            return f"!{_operand(self.args[0], name_of, False, prec + 1)}", prec
         if self.op in ("and", "or"):
-            parts = [_operand(a, name_of, python, prec + 1 if python else prec) for a in self.args]
             if python:
                 fn = "all_of" if self.op == "and" else "any_of"
-                return f"{fn}({', '.join(_operand(a, name_of, True, 0) for a in self.args)})", \
-                    _PRECEDENCE["leaf"]
+                inner = ", ".join(_operand(a, name_of, True, 0) for a in self.args)
+                return f"{fn}({inner})", _PRECEDENCE["leaf"]
+            parts = [_operand(a, name_of, False, prec) for a in self.args]
             return f" {'&&' if self.op == 'and' else '||'} ".join(parts), prec
         left = _operand(self.args[0], name_of, python, prec)
         right = _operand(self.args[1], name_of, python, prec + 1)

@@ -96,8 +96,11 @@ class _Parser:
             right = self.unary()
             if value is None or right is None:
                 raise NotEvaluable("comparison with null")
-            value = {"<": value < right, "<=": value <= right, ">": value > right,
-                     ">=": value >= right}[op]
+            try:
+                value = {"<": value < right, "<=": value <= right, ">": value > right,
+                         ">=": value >= right}[op]
+            except TypeError:
+                raise NotEvaluable(f"comparison of {value!r} with {right!r}") from None
         return value
 
     def unary(self) -> Any:

@@ -172,3 +172,21 @@ def maybe_file(name: str, make: bool) -> File | None:
 
 def test_conditional_files_validate(cwl_build: Callable[..., Built]) -> None:
     assert cwl_build(maybe_file).doc()["outputs"]["out"]["type"] == "File?"
+
+
+@workflow
+def batched_when(items: list[int], flag: bool) -> list[int | None]:
+    """A conditional .map asked to batch."""
+    return use.when(flag).map(n=items, batch=2)  # type: ignore[no-any-return]
+
+
+def test_a_conditional_map_is_not_batched_and_says_why(cwl_build: Callable[..., Built]) -> None:
+    import cwlgen
+
+    found = cwlgen.check(batched_when)
+    assert [d.code for d in found] == []
+    notes = [d for d in cwlgen.compile(batched_when).warnings if d.code == "CG213"]
+    assert len(notes) == 1 and "it is conditional (.when)" in notes[0].message
+    doc = cwl_build(batched_when).doc()
+    assert list(doc["steps"]) == ["use"]  # no chunk/run/flatten: the `when` is kept
+    assert doc["steps"]["use"]["when"] == "$(inputs.flag)"

@@ -139,3 +139,16 @@ def test_javascript_handed_to_task_names_expression_tool() -> None:
 
     with pytest.raises(cwlgen.UsageError, match=r"CG607.*@expression_tool"):
         task("${ return {'out': 1}; }")  # type: ignore[call-overload]
+
+
+def test_probing_a_promise_for_an_attribute_is_false_not_an_error() -> None:
+    seen: list[bool] = []
+
+    @workflow
+    def probes(x: int) -> int:
+        """Code that probes values with hasattr keeps working."""
+        seen.append(hasattr(x, "to_cwl"))
+        return one(x=x)
+
+    assert codes(probes) == []
+    assert seen == [False]

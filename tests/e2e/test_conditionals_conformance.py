@@ -1,10 +1,12 @@
-"""The CWL v1.2 suite's `cond-wf-003.1` (also the CWL user guide's conditional example),
-written in the DSL (tests/fixtures/conditionals/cond_wf_003_1.py), gives the same outputs as
-the original under cwltool for every job the suite runs it with, including the job where
-both steps are skipped and first_non_null must fail."""
+"""The CWL v1.2 suite's `cond-wf-003.1` (also the CWL user guide's conditional example) and
+`cond-wf-006_nojs` (bool conditions on extra step inputs, no JavaScript), written in the DSL
+(tests/fixtures/conditionals/), give the same outputs as the originals under cwltool for
+every job the suite runs them with, including the jobs that must fail (every step skipped
+under first_non_null; two non-null values under the_only_non_null)."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import subprocess
 import sys
@@ -42,6 +44,21 @@ def cwltool(main: Path, job: Path, workdir: Path) -> tuple[int, Any]:
 
 
 CASES = suite_cases("cond-wf-003.1.cwl")
+#: document -> (fixture module, workflow name)
+PORTS = {"cond-wf-003.1.cwl": ("cond_wf_003_1", "cond_wf_003_1"),
+         "cond-wf-006_nojs.cwl": ("cond_wf_006_nojs", "cond_wf_006_nojs")}
+ALL_CASES = [c for doc in PORTS for c in suite_cases(doc)]
+
+
+def port(document: str) -> Any:
+    """The DSL workflow written for a suite document."""
+    module_name, name = PORTS[document]
+    sys.path.insert(0, str(FIXTURES))
+    try:
+        module = importlib.import_module(module_name)
+    finally:
+        sys.path.remove(str(FIXTURES))
+    return getattr(module, name)
 
 
 def test_the_suite_runs_cond_wf_003_1_with_three_jobs() -> None:
@@ -51,15 +68,17 @@ def test_the_suite_runs_cond_wf_003_1_with_three_jobs() -> None:
                                               "val.3.job.yaml"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_dsl_port_of_cond_wf_003_1_matches_the_original(case: dict[str, Any],
+def test_the_suite_runs_cond_wf_006_nojs_with_two_jobs() -> None:
+    if not SUITE.exists():
+        pytest.skip(f"the conformance suite is not at {SUITE}")
+    assert sorted(c["job"] for c in suite_cases("cond-wf-006_nojs.cwl")) == [
+        "both-true.yml", "second-true.yml"]
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=[c["id"] for c in ALL_CASES])
+def test_dsl_port_matches_the_original(case: dict[str, Any],
                                                        tmp_path: Path) -> None:
-    sys.path.insert(0, str(FIXTURES))
-    try:
-        import cond_wf_003_1
-    finally:
-        sys.path.remove(str(FIXTURES))
-    compiled = cwlgen.compile(cond_wf_003_1.cond_wf_003_1)
+    compiled = cwlgen.compile(port(case["tool"]))
     compiled.write(tmp_path / "dsl")
     job = SUITE / case["job"]
     original = cwltool(SUITE / case["tool"], job, tmp_path / "original")
@@ -69,3 +88,22 @@ def test_dsl_port_of_cond_wf_003_1_matches_the_original(case: dict[str, Any],
         return
     assert original == ported
     assert ported[1] == case["output"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_run_local_agrees_with_the_suite(case: dict[str, Any], tmp_path: Path) -> None:
+    """run_local, with a Python stand-in for the echo tool, gives the suite's outputs."""
+    sys.path.insert(0, str(FIXTURES))
+    try:
+        import cond_wf_003_1
+    finally:
+        sys.path.remove(str(FIXTURES))
+    job = yaml.safe_load((SUITE / case["job"]).read_text(encoding="utf-8"))
+    stubs = {"foo": lambda in1: cond_wf_003_1.FooOut(out1=f"foo {in1}")}
+    if case.get("should_fail"):
+        with pytest.raises(cwlgen.RunError, match="found only nulls"):
+            cwlgen.run_local(cond_wf_003_1.cond_wf_003_1, _workdir=tmp_path, _stubs=stubs,
+                             **job)
+        return
+    got = cwlgen.run_local(cond_wf_003_1.cond_wf_003_1, _workdir=tmp_path, _stubs=stubs, **job)
+    assert got._asdict() == case["output"]

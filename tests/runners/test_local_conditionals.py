@@ -57,3 +57,23 @@ def flat(x: int) -> list[int]:
 
 def test_merge_flattened_concatenates_lists_and_appends_values(tmp_path: Path) -> None:
     assert cwlgen.run_local(flat, _workdir=tmp_path, x=2) == [2, 2, 2]
+
+
+def test_the_expression_subset_run_local_evaluates() -> None:
+    from cwlgen.runners.local_expressions import evaluate
+
+    inputs = {"n": 2, "flag": False, "name": "a\"b", "rec": {"k": 3}, "none": None}
+    cases = {
+        "$(inputs.flag)": False,
+        "$(!inputs.flag && inputs.n >= 2)": True,
+        "$(inputs.n < 1 || (inputs.rec.k === 3 && inputs.none === null))": True,
+        "$(inputs.name === \"a\\\"b\")": True,
+        "$(inputs.n !== 2.0)": False,
+        "$(inputs.n > -1.5e0)": True,
+    }
+    for text, want in cases.items():
+        assert evaluate(text, inputs=inputs, where="t") is want, text
+    assert evaluate("$(self.k)", inputs={}, self={"k": 7}, where="t") == 7
+    for refused in ("$(inputs.n + 1)", "${ return 1; }", "$(inputs.name < 3)"):
+        with pytest.raises(cwlgen.RunError, match="does not run JavaScript"):
+            evaluate(refused, inputs=inputs, where="t")
