@@ -172,6 +172,6 @@ def test_all_non_null_over_namedtuple_results_is_refused() -> None:
         second = two.when(flag)(x=x)
         return pick_value(first, second, method="all_non_null")  # type: ignore[return-value]
 
-    found = cwlgen.check(picks)
+    found = [d for d in cwlgen.check(picks) if d.severity == "error"]
     assert [d.code for d in found] == ["CG605"]
     assert "pick_value(a.a, b.a" in found[0].message
