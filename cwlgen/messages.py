@@ -412,6 +412,9 @@ MESSAGES: dict[str, Message] = {
                        "{got}; pass literal fallbacks with or_default(result, value)",
         "mixed": "pick_value(...) mixes {first} and {other}; every value must have the same "
                  "type (apart from being optional)",
+        "namedtuple_all": "pick_value(..., method=\"all_non_null\") on {cls} results would give "
+                          "one {cls} of lists, not a list of {cls}; pick each output: "
+                          "pick_value(a.{field}, b.{field}, method=\"all_non_null\")",
         "single_scalar": "pick_value({what}, method={method!r}) picks from a single value of "
                          "type {type}; give several results, or one list of results (e.g. the "
                          "output of a conditional '.map')",

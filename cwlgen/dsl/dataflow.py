@@ -50,6 +50,9 @@ def pick_value(*values: Any, method: str = "first_non_null") -> Any:
     shapes = {type(v) for v in values}
     if len(shapes) == 1 and hasattr(values[0], "_fields"):  # NamedTuples: pick field-wise
         cls = type(values[0])
+        if method == "all_non_null":  # typed list[NT], but would be NT of lists: refuse
+            raise MisuseError("CG605", "namedtuple_all", cls=cls.__name__,
+                              field=cls._fields[0])
         return cls(*(pick_value(*(v[i] for v in values), method=method)  # type: ignore
                      for i in range(len(values[0]))))
     promises = tuple(_promise(v, "pick_value") for v in values)

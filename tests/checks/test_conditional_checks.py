@@ -4,7 +4,7 @@ expressions that name inputs which do not exist."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import cwlgen
 from cwlgen import (
@@ -152,3 +152,26 @@ def test_probing_a_promise_for_an_attribute_is_false_not_an_error() -> None:
 
     assert codes(probes) == []
     assert seen == [False]
+
+
+class Two(NamedTuple):
+    a: int
+    b: int
+
+
+@task
+def two(x: int) -> Two:
+    return Two(a=x, b=x)
+
+
+def test_all_non_null_over_namedtuple_results_is_refused() -> None:
+    @workflow
+    def picks(x: int, flag: bool) -> list[int]:
+        """all_non_null over NamedTuples."""
+        first = two.when(flag)(x=x)
+        second = two.when(flag)(x=x)
+        return pick_value(first, second, method="all_non_null")  # type: ignore[return-value]
+
+    found = [d for d in cwlgen.check(picks) if d.severity == "error"]
+    assert [d.code for d in found] == ["CG605"]
+    assert "pick_value(a.a, b.a" in found[0].message
