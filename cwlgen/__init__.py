@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Any
 from cwlgen._version import __version__
 from cwlgen.compiler import Compiled, check, compile
 from cwlgen.dsl.loaded import load
-from cwlgen.dsl.spec import Arg, Out, Resources, stderr, stdout
+from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
+from cwlgen.dsl.dataflow import merge_flattened, or_default, pick_value, value_from
+from cwlgen.dsl.expression_tool import expression_tool
+from cwlgen.dsl.schema import schema
+from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
 from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
@@ -37,15 +41,27 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "__version__",
+    "all_of",
+    "any_of",
+    "expression_tool",
+    "is_null",
+    "merge_flattened",
+    "not_",
+    "or_default",
+    "pick_value",
+    "value_from",
     "Arg",
     "CompileError",
     "Compiled",
     "CwlgenError",
     "Directory",
+    "Double",
     "File",
     "InputError",
+    "Long",
     "Out",
     "Resources",
+    "SecondaryFile",
     "RunError",
     "UsageError",
     "check",
@@ -54,6 +70,7 @@ __all__ = [
     "load",
     "run",
     "run_local",
+    "schema",
     "stderr",
     "stdout",
     "task",

@@ -13,12 +13,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cwlgen.checks import run_checks
+from cwlgen.checks import all_processes, run_checks
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import CompileError, UsageError
 from cwlgen.ir import Process
@@ -66,6 +67,9 @@ class Compiled:
         self._texts: dict[str, str] | None = None
         self.sources: dict[str, str] = {}
         self.names: dict[str, str] = {}
+        #: files copied beside the documents by `write`: name -> local path (ontologies
+        #: listed in `schemas=`, which the documents' `$schemas` name)
+        self.assets: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return f"<cwlgen.Compiled {self.root.key}: {self.main}, {len(self.documents)} file(s)>"
@@ -117,7 +121,9 @@ class Compiled:
                 staged = Path(tmp) / rel
                 staged.parent.mkdir(parents=True, exist_ok=True)
                 staged.write_text(text, encoding="utf-8")
-            for rel in texts:
+            for name, source in self.assets.items():
+                shutil.copyfile(source, Path(tmp) / name)
+            for rel in [*texts, *self.assets]:
                 final = target / rel
                 final.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(Path(tmp) / rel, final)
@@ -166,6 +172,11 @@ def compile(obj: Any, *, pack: bool = False) -> Compiled:  # noqa: A001 - public
     return compile_checked(root, pack=pack, warnings=diagnostics)
 
 
+def ontology_files(root: Process) -> dict[str, str]:
+    """Local ontologies of `root` and the processes it uses: file name -> path."""
+    return {o.name: o.path for p in all_processes(root) for o in p.schemas if o.path}
+
+
 def compile_checked(
     root: Process, *, pack: bool = False, warnings: list[Diagnostic] | None = None
 ) -> Compiled:
@@ -183,6 +194,7 @@ def compile_checked(
     compiled = Compiled(root, main, docs, [*(warnings or []), *lowered.warnings], pack,
                         lowered=lowered.root)
     compiled.names = document_refs(lowered.root, pack=pack)
+    compiled.assets = ontology_files(lowered.root)
     if not pack:
         compiled.sources = document_sources(lowered.root)
     return compiled

@@ -46,7 +46,7 @@ def _problem(code: str, position: Position | None, **fields: object) -> ImportPr
 
 
 def read_error(exc: CwlReadError) -> ImportProblem:
-    return _problem("CG601", exc.position, reason=exc.message)
+    return _problem("CG701", exc.position, reason=exc.message)
 
 
 def check_cwl(path: str) -> list[Diagnostic]:
@@ -63,13 +63,13 @@ def check_cwl(path: str) -> list[Diagnostic]:
         found: list[Diagnostic] = []
         for obj in items:
             loaded = load_process(obj, uri)
-            found += [diag("CG601", SourceLocation(path=e.position.path, line=e.position.line)
+            found += [diag("CG701", SourceLocation(path=e.position.path, line=e.position.line)
                            if e.position else None, reason=e.construct)
                       for e in loaded.errors]
             found += run_checks(loaded.process)
     except CwlReadError as exc:
         pos = exc.position
-        return [diag("CG601", SourceLocation(path=pos.path, line=pos.line) if pos else
+        return [diag("CG701", SourceLocation(path=pos.path, line=pos.line) if pos else
                      SourceLocation(path=path, line=1), reason=exc.message)]
     return sorted_diagnostics([_as_cwltool_sees_it(d) for d in found])
 
@@ -93,14 +93,14 @@ def load_for_import(target: str, *, drop_metadata: bool = False,
         loaded = load_cwl(target)
     except CwlReadError as exc:
         raise ImportFailed([read_error(exc)]) from None
-    problems = [_problem("CG601", e.position, reason=e.construct) for e in loaded.errors]
+    problems = [_problem("CG701", e.position, reason=e.construct) for e in loaded.errors]
     for g in loaded.gaps:
         if g.metadata and drop_metadata:
             if dropped is not None:
                 where = f"{g.position}: " if g.position else ""
                 dropped.append(f"{where}warning: dropped {g.construct.split(' (')[0]}")
             continue
-        problems.append(_problem("CG602", g.position, construct=g.construct))
+        problems.append(_problem("CG702", g.position, construct=g.construct))
     problems += [
         ImportProblem(d.code, d.message, Position(d.loc.path, d.loc.line, 1) if d.loc else None)
         for d in run_checks(loaded.process) if d.severity == "error"
@@ -158,11 +158,11 @@ def verify(path: str, name: str, target: str) -> None:
         spec.loader.exec_module(module)
         compile_cwl(getattr(module, name))
     except CompileError as exc:
-        raise ImportFailed([_problem("CG603", None, what=_label(target),
+        raise ImportFailed([_problem("CG703", None, what=_label(target),
                                      error=exc.diagnostics[0].message if exc.diagnostics
                                      else str(exc))]) from None
     except Exception as exc:  # noqa: BLE001 - any failure of generated code is our bug
-        raise ImportFailed([_problem("CG603", None, what=_label(target),
+        raise ImportFailed([_problem("CG703", None, what=_label(target),
                                      error=f"{type(exc).__name__}: {exc}")]) from None
     finally:
         sys.modules.pop(module_name, None)

@@ -6,7 +6,7 @@ Leaves also subclass the builtin they mean, so `except TypeError` in user code k
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from cwlgen.ir.diagnostics import Diagnostic
@@ -29,6 +29,25 @@ class CompileError(CwlgenError, ValueError):
 
 class UsageError(CwlgenError, TypeError):
     """A cwlgen object was used the wrong way (e.g. a tool called outside a workflow)."""
+
+
+class MisuseError(UsageError):
+    """A traced value was used in a way the DSL cannot record (`if promise:`, `promise.x` on a
+    non-record...): carries the registry `code`, `variant` and named `fields`, so tracing
+    turns it into a diagnostic at the user's line."""
+
+    def __init__(self, code: str, variant: str | None = None, **fields: object) -> None:
+        from cwlgen.messages import format_message
+
+        self.code = code
+        self.variant = variant
+        self.fields: dict[str, Any] = fields
+        super().__init__(format_message(code, None, variant, **fields))
+
+
+class FieldMisuseError(MisuseError, AttributeError):
+    """`promise.name` where the promise has no such record field (CG603). Also an
+    AttributeError, so `hasattr(promise, "x")` is simply False in code that probes values."""
 
 
 class TargetError(CwlgenError, LookupError):

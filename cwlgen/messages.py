@@ -2,9 +2,9 @@
 
 Codes never change meaning once released; new problems get new codes. Ranges:
 CG0xx loading a target, CG1xx definitions (signatures, annotations, metadata), CG2xx
-connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running,
-CG6xx reading hand-written CWL (`cwlgen.load`, `cwlgen import`, `cwlgen check x.cwl`), CG8xx
-pictures (graphs).
+connections between steps, CG3xx workflow graph, CG4xx determinism, CG5xx running, CG6xx
+conditionals, step expressions and ExpressionTools, CG7xx reading hand-written CWL
+(`cwlgen.load`, `cwlgen import`, `cwlgen check x.cwl`), CG8xx pictures (graphs).
 `docs/diagnostics.md` explains each one.
 
 A code whose problem comes in several shapes (CG112 "other definition problems") keeps one
@@ -74,7 +74,7 @@ MESSAGES: dict[str, Message] = {
         "error",
         "{what} of '{func}' has type {pytype}, which has no CWL equivalent; use File, "
         "Directory, str, int, float, bool, list[T], T | None, an Enum or Literal, an attrs or "
-        "dataclass record, or typing.Any",
+        "dataclass record, or typing.Any (docs/cwl-coverage.md lists every CWL type)",
     ),
     "CG103": Message(
         "error",
@@ -167,6 +167,14 @@ MESSAGES: dict[str, Message] = {
                        "{params}",
         "stream_renamed": "tool '{func}' sends {stream} to {name}, but an output captures it "
                           "as {captured}",
+        "renamed_not_tool": "parameter '{param}' of {kind} '{func}' has Arg(name={name}); "
+                            "only @tool inputs can carry a CWL name that differs from the "
+                            "Python one",
+        "bad_secondary_file": "secondary_files entry {item} of '{func}' must be a pattern "
+                              "string or SecondaryFile(pattern, required=...)",
+        "output_json_binding": "output '{output}' of tool '{func}' is read from "
+                               "cwl.output.json (output_json=True), so it cannot also have "
+                               "glob/load_contents/output_eval",
     }),
     "CG113": Message(
         "error",
@@ -202,6 +210,52 @@ MESSAGES: dict[str, Message] = {
         "error",
         "task '{func}' declares Python {value!r} ({origin}), which is not a Python 3 version; "
         "write it as \"3.N\" (tasks run on Python 3.6 or newer)",
+    # issue 9, tools and types (CG130-CG139)
+    "CG130": Message("error", variants={
+        "managed": "{where} of '{func}' lists {cls}, which cwlgen writes itself; write "
+                   "{instead} (see docs/cwl-coverage.md)",
+        "no_class": "{where} entry {item} of '{func}' is not a CWL requirement (a mapping "
+                    "with a 'class'); see docs/cwl-coverage.md",
+        "unsupported": "{construct} cannot be expressed in cwlgen ({reason}); see "
+                       "docs/cwl-coverage.md for what to write instead",
+    }),
+    "CG131": Message("error", variants={
+        "not_code": "{which} of tool '{func}' holds {value}, which is not an exit code "
+                    "(an integer 0-255)",
+        "twice": "exit code {exit_code} of tool '{func}' is in both {first} and {second}; list "
+                 "it once",
+    }),
+    "CG132": Message(
+        "error",
+        "tool '{func}' reads outputs {json} from cwl.output.json (Out(output_json=True)) but "
+        "not {other}; when the tool writes cwl.output.json CWL takes every output from it, "
+        "so mark every output Out(output_json=True)",
+    ),
+    "CG133": Message(
+        "error",
+        "tool '{func}' has no base command (@tool(None)) and neither arguments nor bound "
+        "inputs, so its command line would be empty; give arguments=[...] or a base command",
+    ),
+    "CG134": Message("error", variants={
+        "unreadable": "ontology {path} listed in schemas= of '{func}' cannot be read: "
+                      "{error}; give the path of an RDF file (.owl/.rdf/.ttl) relative to "
+                      "the Python file",
+        "unknown_prefix": "format '{format}' of '{func}' uses prefix '{prefix}', which is not "
+                          "a known namespace; add namespaces={{'{prefix}': 'http://...'}} or "
+                          "write the full IRI",
+        "bad_namespace": "namespaces entry {prefix}: {iri} of '{func}' must map an "
+                         "identifier to an IRI such as 'http://edamontology.org/'",
+    }),
+    "CG135": Message(
+        "error",
+        "{what} of '{func}' has type {pytype}: a union of several types that includes "
+        "{member}, which CWL unions cannot hold there; {hint}",
+    ),
+    "CG136": Message(
+        "error",
+        "parameter '{param}' of task '{func}' takes record {record}, whose field '{field}' "
+        "has a command-line binding (Arg): CWL would put it on the command line of the "
+        "task's job; give the task a record class without Arg on its fields",
     ),
     # --- connections -------------------------------------------------------------------
     "CG201": Message(
@@ -254,6 +308,22 @@ MESSAGES: dict[str, Message] = {
     "CG213": Message(
         "warning",
         "'{callee}.map(batch={k})' runs one job per item: {reason}",
+    ),
+    # issue 9: formats and secondary files along edges (CG230-CG239)
+    "CG230": Message("error", variants={
+        "incompatible": "{source} has format {given}, which parameter '{param}' of "
+                        "'{callee}' (format {wanted}) does not accept: {why}; declare a "
+                        "compatible format, or list the ontology relating them in schemas=",
+        "no_format": "{source} declares no format, but parameter '{param}' of '{callee}' "
+                     "requires format {wanted}, so cwltool would reject the file when the "
+                     "step runs; give the output Out(format=...)",
+    }),
+    "CG231": Message(
+        "error",
+        "{source} does not carry the secondary files {missing} that parameter '{param}' of "
+        "'{callee}' requires (cwltool#602: the step would fail when it runs); declare them "
+        "on the output with Out(secondary_files=[...]), or mark them "
+        "SecondaryFile(pattern, required=False) on the parameter",
     ),
     # --- graph -------------------------------------------------------------------------
     "CG301": Message(
@@ -317,6 +387,86 @@ MESSAGES: dict[str, Message] = {
         "step '{step}' produced a different '{output}' in two runs, as its declaration "
         "deterministic=False allows",
     ),
+    # --- conditionals, step expressions, ExpressionTools (issue 9) ---------------------
+    "CG601": Message(
+        "error",
+        "{what} is only known when the workflow runs, so it cannot be tested with "
+        "if/and/or/not while the workflow is compiled; run a step only when it holds with "
+        "'tool.when({expr})(...)', and combine conditions with all_of(...), any_of(...), "
+        "not_(...)",
+    ),
+    "CG602": Message("error", variants={
+        "tested": "'{expr}' is a condition on values known only when the workflow runs; it "
+                  "cannot be tested with if/and/or/not; write 'tool.when({expr})(...)' to run "
+                  "a step only when it holds",
+        "argument": "argument '{param}' of '{callee}' is the condition '{expr}', which is not "
+                    "a value; conditions only go into '.when(...)'; to pass a boolean, compute "
+                    "it in a task (or an @expression_tool)",
+        "returned": "workflow '{func}' returns the condition '{expr}' for '{output}'; "
+                    "conditions only go into '.when(...)'; return a step result instead",
+        "operand": "{what} cannot be combined by {function}(...); give it conditions "
+                   "(comparisons of results) or bool results",
+    }),
+    "CG603": Message("error", variants={
+        "not_record": "{what} is {type}, not a record, so it has no field '{field}'; pass the "
+                      "whole value on, or return a record (attrs class or dataclass) from the "
+                      "step",
+        "no_field": "{what} is {type}, which has no field '{field}'{suggestion}",
+        "optional": "{what} is {type}, which may be null (the step is conditional), so its "
+                    "field '{field}' cannot be read; pick a value first: "
+                    "pick_value(..., method=\"first_non_null\").{field}",
+    }),
+    "CG604": Message("error", variants={
+        "argument": "argument '{param}' of '{callee}' is required ({expected}), but {source} "
+                    "is null when step '{step}' is skipped ({actual}); choose a value with "
+                    "pick_value(it, other, method=\"first_non_null\"), give a fallback with "
+                    "or_default(it, value), or declare the parameter '{expected} | None'",
+        "output": "output '{output}' of workflow '{func}' is declared {expected}, but {source} "
+                  "is null when step '{step}' is skipped ({actual}); return pick_value(it, "
+                  "other, method=\"first_non_null\") or declare the output '{expected} | None'",
+    }),
+    "CG605": Message("error", variants={
+        "method": "unknown pick_value method {method!r}; use one of {choices}",
+        "empty": "pick_value(...) needs at least one step result",
+        "not_promise": "pick_value(...) picks among step results and workflow inputs, but got "
+                       "{got}; pass literal fallbacks with or_default(result, value)",
+        "mixed": "pick_value(...) mixes {first} and {other}; every value must have the same "
+                 "type (apart from being optional)",
+        "namedtuple_all": "pick_value(..., method=\"all_non_null\") on {cls} results would give "
+                          "one {cls} of lists, not a list of {cls}; pick each output: "
+                          "pick_value(a.{field}, b.{field}, method=\"all_non_null\")",
+        "single_scalar": "pick_value({what}, method={method!r}) picks from a single value of "
+                         "type {type}; give several results, or one list of results (e.g. the "
+                         "output of a conditional '.map')",
+    }),
+    "CG606": Message(
+        "error",
+        "{where} refers to inputs.{name}, but {owner} has no input '{name}'{suggestion}",
+    ),
+    "CG607": Message("error", variants={
+        "literal_js": "argument '{param}' of '{callee}' is the string {value}, which CWL passes "
+                      "on literally, not as an expression; write value_from({value}, "
+                      "self=..., type=...) for a step-level expression, or compute the value "
+                      "in a task",
+        "when_string": "'{callee}.when(...)' got the string {value}; it takes a bool result "
+                       "or a condition written in Python, e.g. '{callee}.when(n < 1)'",
+        "expression_tool": "@expression_tool on '{func}' needs a JavaScript expression "
+                           "('$(...)' or '${{...}}'), got {value}; for Python code use @task",
+        "value_from": "value_from(...) needs CWL expression text and type=..., got {got}",
+        "task_js": "@task got the string {value}; @task decorates a Python function whose "
+                   "body runs in the job; for a JavaScript expression write "
+                   "@expression_tool({value}) on a typed function",
+    }),
+    "CG608": Message(
+        "error",
+        "the condition of '{callee}.when(...)' is {what} ({type}); it takes a bool result "
+        "(not null), a comparison such as 'n < 1', or all_of/any_of/not_/is_null of them",
+    ),
+    "CG609": Message(
+        "error",
+        "{what} is computed at a step (CWL valueFrom), so it can only be a step argument; "
+        "return the whole value for '{output}' of '{func}'",
+    ),
     # --- running (cwlgen run, cwlgen.run) ----------------------------------------------
     "CG501": Message("error", "'{func}' has no input '{name}'{suggestion}"),
     "CG502": Message(
@@ -335,14 +485,14 @@ MESSAGES: dict[str, Message] = {
     "CG507": Message("error", "step '{step}' failed under {runner}", variants={
         "engine": "the {runner} run failed (exit code {exit_code})",
     }),
-    # --- hand-written CWL --------------------------------------------------------------
-    "CG601": Message("error", "cannot read this CWL document: {reason}"),
-    "CG602": Message(
+    # --- hand-written CWL (CG7xx) --------------------------------------------------------------
+    "CG701": Message("error", "cannot read this CWL document: {reason}"),
+    "CG702": Message(
         "error",
         "{construct}: the cwlgen DSL cannot express this yet, so importing it would lose it; "
         "keep this process as CWL and call it with cwlgen.load(..., ref=...)",
     ),
-    "CG603": Message(
+    "CG703": Message(
         "error",
         "the Python written for {what} does not compile back ({error}); this is a bug in "
         "cwlgen import, please report it",
@@ -385,6 +535,13 @@ TITLES: dict[str, str] = {
     "CG116": "a literal value with an `id` or `name` field",
     "CG120": "a line needs a newer Python than the task's job has",
     "CG121": "not a Python version",
+    "CG130": "a requirement cwlgen writes itself, or a construct it cannot express",
+    "CG131": "exit codes",
+    "CG132": "some outputs from cwl.output.json, some not",
+    "CG133": "no base command and nothing to run",
+    "CG134": "ontology and namespace problems",
+    "CG135": "a union CWL cannot hold there",
+    "CG136": "a task taking a record whose fields are bound",
     "CG201": "type mismatch",
     "CG202": "maybe-null into required",
     "CG203": "unknown argument",
@@ -398,6 +555,8 @@ TITLES: dict[str, str] = {
     "CG211": "list mixing results and literals",
     "CG212": "bad `.map` option",
     "CG213": "batch cannot be applied",
+    "CG230": "format not accepted",
+    "CG231": "secondary files not carried",
     "CG301": "recursion",
     "CG302": "unused output",
     "CG303": "in-place conflict",
@@ -419,9 +578,18 @@ TITLES: dict[str, str] = {
     "CG505": "unreadable input file",
     "CG506": "bad command-line input",
     "CG507": "a step failed",
-    "CG601": "invalid CWL",
-    "CG602": "not expressible in the DSL yet",
-    "CG603": "imported Python does not compile back",
+    "CG601": "`if`/`and`/`or`/`not` on a result",
+    "CG602": "a condition used as a value",
+    "CG603": "`.field` on something that is not a record",
+    "CG604": "a conditional result into a required parameter",
+    "CG605": "`pick_value` misuse",
+    "CG606": "an expression names an input that does not exist",
+    "CG607": "JavaScript where Python (or a value) is expected, or the reverse",
+    "CG608": "a condition that is not a bool",
+    "CG609": "a value computed at a step returned from the workflow",
+    "CG701": "invalid CWL",
+    "CG702": "not expressible in the DSL yet",
+    "CG703": "imported Python does not compile back",
     "CG801": "Graphviz is not installed",
     "CG802": "Graphviz failed",
     "CG803": "unknown picture format",

@@ -16,19 +16,54 @@ def cwl_type(tp: t.CwlType, *, shorthand: bool = True) -> Any:
     if isinstance(tp, t.Prim):
         return tp.name
     if isinstance(tp, t.Optional):
+        if isinstance(tp.inner, t.OneOf):
+            return ["null", *(cwl_type(m, shorthand=False) for m in tp.inner.members)]
         inner = cwl_type(tp.inner, shorthand=shorthand)
         if shorthand and isinstance(inner, str):
             return inner + "?"
         return ["null", inner]
+    if isinstance(tp, t.OneOf):
+        return [cwl_type(m, shorthand=False) for m in tp.members]
     if isinstance(tp, t.Array):
         if shorthand and isinstance(tp.items, t.Prim):
             return tp.items.name + "[]"
         return {"type": "array", "items": cwl_type(tp.items, shorthand=False)}
+    if isinstance(tp, (t.Enum, t.Record)) and tp.named:
+        return named_ref(tp.name)  # declared in the document's SchemaDefRequirement
     if isinstance(tp, t.Enum):
         return {"type": "enum", "symbols": list(tp.symbols)}
     if isinstance(tp, t.Record):
-        return {
-            "type": "record",
-            "fields": [{"name": f.name, "type": cwl_type(f.type)} for f in tp.fields],
-        }
+        return {"type": "record", "fields": [field_dict(f) for f in tp.fields]}
     raise TypeError(f"not a CWL type: {tp!r}")  # pragma: no cover
+
+
+def named_ref(name: str) -> str:
+    """How a named (SchemaDef) type is defined and referred to: `#Name`, the same id in
+    every process of a packed `$graph`. The folder layout moves the definitions into one
+    shared file and refers to them as `schemas.yml#Name` (see backend/layout.py), since
+    a type's id includes its document and two documents must share one definition."""
+    return f"#{name}"
+
+
+def field_dict(f: t.Field) -> dict[str, Any]:
+    """One field of a record type, with its inputBinding when it has one."""
+    out: dict[str, Any] = {"name": f.name, "type": cwl_type(f.type)}
+    if f.binding:
+        out["inputBinding"] = dict(f.binding)
+    return out
+
+
+def schema_def(types: list[t.CwlType]) -> dict[str, Any] | None:
+    """SchemaDefRequirement declaring every named type `types` use, or None."""
+    named = t.named_types(types)
+    if not named:
+        return None
+    defs: list[dict[str, Any]] = []
+    for nt in named:
+        if isinstance(nt, t.Enum):
+            defs.append({"name": named_ref(nt.name), "type": "enum",
+                         "symbols": list(nt.symbols)})
+        else:
+            defs.append({"name": named_ref(nt.name), "type": "record",
+                         "fields": [field_dict(f) for f in nt.fields]})
+    return {"class": "SchemaDefRequirement", "types": defs}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cwlgen.backend.cwltypes import cwl_type
+from cwlgen.backend.cwltypes import cwl_type, schema_def
 from cwlgen.ir import (
     NO_DEFAULT,
     InputPort,
@@ -18,20 +18,15 @@ from cwlgen.ir import (
     ResourceSpec,
     Source,
     Step,
+    StepInput,
     Tool,
     Workflow,
     WorkflowInputRef,
 )
-from cwlgen.ir.cwl import binding_dict, needs_javascript
-from cwlgen.ir.types import Optional
+from cwlgen.ir.cwl import KNOWN_NAMESPACES, binding_dict, needs_javascript
+from cwlgen.ir.types import NULL, Optional
 
 CWL_VERSION = "v1.2"
-CWLTOOL_NS = "http://commonwl.org/cwltool#"
-KNOWN_NAMESPACES = {
-    "cwltool": CWLTOOL_NS,
-    "edam": "http://edamontology.org/",
-    "iana": "https://www.iana.org/assignments/media-types/",
-}
 
 
 def _metadata(out: dict[str, Any], port: InputPort | OutputPort) -> None:
@@ -41,7 +36,13 @@ def _metadata(out: dict[str, Any], port: InputPort | OutputPort) -> None:
     if port.format:
         out["format"] = port.format
     if port.secondary_files:
-        out["secondaryFiles"] = list(port.secondary_files)
+        required = dict(port.secondary_required)
+        out["secondaryFiles"] = [
+            {"pattern": p, "required": required[p]} if p in required else p
+            for p in port.secondary_files
+        ]
+    if port.streamable:
+        out["streamable"] = True
 
 
 def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
     if port.load_contents:
         out["loadContents"] = True
     if port.default is not NO_DEFAULT and not (
-        port.default is None and isinstance(port.type, Optional)
+        port.default is None and (isinstance(port.type, Optional) or port.type == NULL)
     ):
         out["default"] = port.default
     if tool and port.binding is not None:
@@ -84,15 +85,31 @@ def _uses_js(tool: Tool) -> bool:
     texts += [p.binding.value_from for p in tool.inputs if p.binding]
     texts += [o.glob for o in tool.outputs] + [o.output_eval for o in tool.outputs]
     texts += [content for _, content in tool.files] + [v for _, v in tool.env]
+    ports: list[InputPort | OutputPort] = [*tool.inputs, *tool.outputs]
+    for port in ports:
+        texts += [*port.secondary_files, port.format]
+        texts += [r for _, r in port.secondary_required if isinstance(r, str)]
     return any(needs_javascript(x) for x in texts)
+
+
+def input_reference(name: str) -> str:
+    """`$(inputs.x)`, or `$(inputs['args.py'])` for a name that is no JS identifier."""
+    if name.isidentifier():
+        return f"$(inputs.{name})"
+    return f"$(inputs['{name}'])"
 
 
 def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(requirements, hints) of a tool, in a fixed canonical order."""
     reqs: list[dict[str, Any]] = []
     hints: list[dict[str, Any]] = []
-    if _uses_js(tool):
+    user_js = any(dict(r).get("class") == "InlineJavascriptRequirement"
+                  for r in tool.extra_requirements)
+    if _uses_js(tool) and not user_js:
         reqs.append({"class": "InlineJavascriptRequirement"})
+    schemas = schema_def([p.type for p in tool.inputs] + [o.type for o in tool.outputs])
+    if schemas is not None:
+        reqs.append(schemas)
     if tool.container is not None:
         (reqs if tool.container.required else hints).append(
             {"class": "DockerRequirement", "dockerPull": tool.container.image}
@@ -137,7 +154,7 @@ def _work_dir_listing(tool: Tool) -> list[Any]:
     listing: list[Any] = [{"entryname": name, "entry": content} for name, content in tool.files]
     for port in tool.inputs:
         if port.staging is not None:
-            entry: dict[str, Any] = {"entry": f"$(inputs.{port.name})"}
+            entry: dict[str, Any] = {"entry": input_reference(port.name)}
             if port.staging.writable:
                 entry["writable"] = True
             listing.append(entry)
@@ -188,9 +205,32 @@ def _gpu_hints(res: ResourceSpec | None) -> list[dict[str, Any]]:
     }]
 
 
+def emit_expression_tool(tool: Tool) -> dict[str, Any]:
+    """The ExpressionTool document of a tool made by @expression_tool."""
+    doc: dict[str, Any] = {"class": "ExpressionTool"}
+    if tool.label:
+        doc["label"] = tool.label
+    if tool.doc:
+        doc["doc"] = tool.doc
+    reqs = [{"class": "InlineJavascriptRequirement"}] if needs_javascript(tool.expression) \
+        else []
+    reqs += [dict(r) for r in tool.extra_requirements]
+    if reqs:
+        doc["requirements"] = reqs
+    if tool.extra_hints:
+        doc["hints"] = [dict(h) for h in tool.extra_hints]
+    doc["inputs"] = {p.name: input_dict(p, tool=False) for p in tool.inputs}
+    doc["outputs"] = {o.name: {"type": cwl_type(o.type), **({"doc": o.doc} if o.doc else {})}
+                      for o in tool.outputs}
+    doc["expression"] = tool.expression
+    return doc
+
+
 def emit_tool(tool: Tool) -> dict[str, Any]:
-    """The CommandLineTool document of a (lowered) tool."""
+    """The CommandLineTool document of a (lowered) tool (or an ExpressionTool)."""
     assert tool.python is None, "Python tasks are lowered to tools before emission"
+    if tool.expression is not None:
+        return emit_expression_tool(tool)
     doc: dict[str, Any] = {"class": "CommandLineTool"}
     if tool.label:
         doc["label"] = tool.label
@@ -201,7 +241,8 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
         doc["requirements"] = reqs
     if hints:
         doc["hints"] = hints
-    doc["baseCommand"] = list(tool.base_command)
+    if tool.base_command:
+        doc["baseCommand"] = list(tool.base_command)
     if tool.arguments:
         args: list[Any] = []
         for a in tool.arguments:
@@ -213,13 +254,17 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
     doc["inputs"] = {p.name: input_dict(p, tool=True) for p in tool.inputs}
     doc["outputs"] = {o.name: output_dict(o) for o in tool.outputs}
     if tool.stdin_input:
-        doc["stdin"] = f"$(inputs.{tool.stdin_input}.path)"
+        doc["stdin"] = input_reference(tool.stdin_input)[:-1] + ".path)"
     if tool.stdout_name:
         doc["stdout"] = tool.stdout_name
     if tool.stderr_name:
         doc["stderr"] = tool.stderr_name
     if tool.success_codes:
         doc["successCodes"] = list(tool.success_codes)
+    if tool.temporary_fail_codes:
+        doc["temporaryFailCodes"] = list(tool.temporary_fail_codes)
+    if tool.permanent_fail_codes:
+        doc["permanentFailCodes"] = list(tool.permanent_fail_codes)
     return doc
 
 
@@ -233,13 +278,43 @@ def source_id(source: Source) -> str:
 def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
     """The requirements a workflow's steps need (scatter, merge, subworkflow...)."""
     reqs = []
+    texts = [s.when for s in wf.steps] + [i.value_from for s in wf.steps for i in s.inputs]
+    for port in wf.inputs:  # secondaryFiles patterns and formats may be expressions too
+        texts += [*port.secondary_files, port.format]
+        texts += [r for _, r in port.secondary_required if isinstance(r, str)]
+    if any(needs_javascript(x) for x in texts):
+        reqs.append({"class": "InlineJavascriptRequirement"})
+    schemas = schema_def([p.type for p in wf.inputs] + [o.type for o in wf.outputs])
+    if schemas is not None:
+        reqs.append(schemas)
     if any(isinstance(s.process, Workflow) for s in wf.steps):
         reqs.append({"class": "SubworkflowFeatureRequirement"})
     if any(s.scatter for s in wf.steps):
         reqs.append({"class": "ScatterFeatureRequirement"})
     if any(i.merge for s in wf.steps for i in s.inputs) or any(o.merged for o in wf.outputs):
         reqs.append({"class": "MultipleInputFeatureRequirement"})
+    if any(i.value_from is not None for s in wf.steps for i in s.inputs):
+        reqs.append({"class": "StepInputExpressionRequirement"})
     return reqs
+
+
+def step_input_dict(step_input: StepInput) -> Any:
+    """One entry of a step's `in`: a bare source id when that says it all."""
+    ids = [source_id(s) for s in step_input.sources]
+    entry: dict[str, Any] = {}
+    if ids:
+        entry["source"] = ids if step_input.merge else ids[0]
+        if step_input.merge:
+            entry["linkMerge"] = step_input.link_merge
+        if step_input.pick_value is not None:
+            entry["pickValue"] = step_input.pick_value
+    if step_input.default is not NO_DEFAULT:
+        entry["default"] = step_input.default
+    if step_input.value_from is not None:
+        entry["valueFrom"] = step_input.value_from
+    if list(entry) == ["source"] and isinstance(entry["source"], str):
+        return entry["source"]
+    return entry
 
 
 def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
@@ -251,21 +326,20 @@ def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
         step_input = given.get(name)
         if step_input is None:
             continue
-        if step_input.sources:
-            ids = [source_id(s) for s in step_input.sources]
-            if step_input.merge:
-                ins[name] = {"source": ids, "linkMerge": "merge_nested"}
-            else:
-                ins[name] = ids[0]
-        else:
-            ins[name] = {"default": step_input.default}
+        ins[name] = step_input_dict(step_input)
     out: dict[str, Any] = {"run": run_ref(step.process), "in": ins}
     scatter = [n for n in order if n in given and given[n].scattered]
     if scatter:
         out["scatter"] = scatter[0] if len(scatter) == 1 else scatter
         if len(scatter) > 1 or (step.scatter_method or "dotproduct") != "dotproduct":
             out["scatterMethod"] = step.scatter_method
+    if step.when is not None:
+        out["when"] = step.when
     out["out"] = [o.name for o in step.process.outputs]
+    if step.extra_requirements:
+        out["requirements"] = [dict(r) for r in step.extra_requirements]
+    if step.extra_hints:
+        out["hints"] = [dict(h) for h in step.extra_hints]
     return out
 
 
@@ -276,26 +350,35 @@ def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, 
         doc["label"] = wf.label
     if wf.doc:
         doc["doc"] = wf.doc
-    reqs = workflow_requirements(wf)
+    user = [dict(r) for r in wf.extra_requirements]
+    given = {r.get("class") for r in user}
+    reqs = [r for r in workflow_requirements(wf) if r["class"] not in given] + user
     if reqs:
         doc["requirements"] = reqs
+    if wf.extra_hints:
+        doc["hints"] = [dict(h) for h in wf.extra_hints]
     doc["inputs"] = {p.name: input_dict(p, tool=False) for p in wf.inputs}
     outputs: dict[str, Any] = {}
     for o in wf.outputs:
         entry: dict[str, Any] = {"type": cwl_type(o.type)}
         if o.merged:
             entry["outputSource"] = [source_id(s) for s in o.merged]
-            entry["linkMerge"] = "merge_nested"
+            entry["linkMerge"] = o.link_merge
         elif o.source is not None:
             entry["outputSource"] = source_id(o.source)
+        if o.pick_value is not None:
+            entry["pickValue"] = o.pick_value
         outputs[o.name] = entry
     doc["outputs"] = outputs
     doc["steps"] = {s.id: step_dict(s, run_ref) for s in wf.steps}
     return doc
 
 
-def namespaces_used(docs: list[dict[str, Any]]) -> dict[str, str]:
-    """The `$namespaces` a set of documents needs (prefixes of classes and formats)."""
+def namespaces_used(
+    docs: list[dict[str, Any]], declared: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The `$namespaces` a set of documents needs: the known prefixes its classes and
+    formats use, and every prefix the user declared (`namespaces=`)."""
     used: set[str] = set()
 
     def visit(node: Any) -> None:
@@ -312,4 +395,5 @@ def namespaces_used(docs: list[dict[str, Any]]) -> dict[str, str]:
 
     for d in docs:
         visit({k: v for k, v in d.items() if k in ("requirements", "hints", "inputs", "outputs")})
-    return {p: KNOWN_NAMESPACES[p] for p in sorted(used)}
+    found = {p: KNOWN_NAMESPACES[p] for p in used} | (declared or {})
+    return {p: found[p] for p in sorted(found)}

@@ -81,15 +81,53 @@ def folder_documents(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
         return p.run_ref if p.run_ref is not None else f"{names[p.key]}.cwl"
 
     docs: dict[str, dict[str, Any]] = {}
+    shared: dict[str, dict[str, Any]] = {}
     for p in processes:
-        body = _emit(p, run_ref)
-        ns = namespaces_used([body])
+        body = _share_schemas(_emit(p, run_ref), shared)
+        ns = namespaces_used([body], dict(p.namespaces))
         doc: dict[str, Any] = {"cwlVersion": CWL_VERSION}
         if ns:
             doc["$namespaces"] = ns
+        if p.schemas:
+            doc["$schemas"] = [o.name for o in p.schemas]
         doc.update(body)
         docs[run_ref(p)] = doc
+    if shared:
+        docs[SCHEMAS_FILE] = {"class": "SchemaDefRequirement", "types": list(shared.values())}
     return run_ref(root), docs
+
+
+#: the folder layout's one file of named (SchemaDef) types, imported by every document
+SCHEMAS_FILE = "schemas.yml"
+
+
+def _share_schemas(body: dict[str, Any], shared: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Move a document's SchemaDefRequirement into the shared file (`$import` instead) and
+    point its `#Name` type references there, so every document names the same type."""
+    reqs = body.get("requirements", [])
+    found = [r for r in reqs if r.get("class") == "SchemaDefRequirement"]
+    if not found:
+        return body
+    names = set()
+    for definition in found[0]["types"]:
+        shared.setdefault(definition["name"], definition)
+        names.add(definition["name"])
+    body["requirements"] = [{"$import": SCHEMAS_FILE} if r is found[0] else r for r in reqs]
+
+    def point(node: Any) -> Any:
+        if isinstance(node, str):
+            return f"{SCHEMAS_FILE}{node}" if node in names else node
+        if isinstance(node, list):
+            return [point(n) for n in node]
+        if isinstance(node, dict):
+            return {k: point(v) if k in ("type", "items", "fields") else v
+                    for k, v in node.items()}
+        return node
+
+    for section in ("inputs", "outputs"):
+        if section in body:
+            body[section] = {name: point(port) for name, port in body[section].items()}
+    return body
 
 
 def packed_document(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
@@ -107,8 +145,11 @@ def packed_document(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
         # canonical order: class, then id
         graph.append({"class": body.pop("class"), "id": names[p.key], **body})
     doc: dict[str, Any] = {"cwlVersion": CWL_VERSION}
-    ns = namespaces_used(graph)
+    ns = namespaces_used(graph, {k: v for p in processes for k, v in p.namespaces})
     if ns:
         doc["$namespaces"] = ns
+    schemas = list(dict.fromkeys(o.name for p in processes for o in p.schemas))
+    if schemas:
+        doc["$schemas"] = schemas
     doc["$graph"] = graph
     return f"{root.name}.cwl", {f"{root.name}.cwl": doc}

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cwlgen.checks.connections import check_connections
+from cwlgen.checks.expressions import check_step_expressions, check_tool_expressions
+from cwlgen.checks.formats import check_formats
 from cwlgen.checks.graph import check_graph
 from cwlgen.ir import Process, Tool, Workflow
 from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
@@ -31,11 +33,16 @@ def run_checks(root: Process) -> list[Diagnostic]:
     plus each pass's, sorted by location."""
     problems: list[Diagnostic] = []
     python_tasks: list[Tool] = []
-    for process in all_processes(root):
+    processes = list(all_processes(root))
+    for process in processes:
         problems += process.diagnostics
         if isinstance(process, Workflow):
             problems += check_connections(process)
             problems += check_graph(process)
+            problems += check_formats(process, processes)
+            problems += check_step_expressions(process)
+        elif isinstance(process, Tool) and process.python is None:
+            problems += check_tool_expressions(process)
         elif isinstance(process, Tool) and process.python is not None:
             # the ast-based pass is only needed (and imported) for Python tasks
             from cwlgen.checks.determinism import check_determinism

@@ -13,6 +13,7 @@ from cwlgen.ir import (
     Source,
     Step,
     StepInput,
+    StepOutputRef,
     Workflow,
     WorkflowInputRef,
     WorkflowOutput,
@@ -48,18 +49,50 @@ def check_connections(wf: Workflow) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     for step in wf.steps:
         problems += _check_step(wf, step)
+    conditional = conditional_steps(wf)
     for out in wf.outputs:
+        if out.pick_value is not None or out.link_merge == "merge_flattened":
+            problems += _check_computed_output(wf, out)
+            continue
         if out.merged:
             problems += _check_merged_output(wf, out)
             continue
         if out.source is None:
             continue
         if not t.assignable(out.source.type, out.type):
+            from_step = getattr(out.source, "step", None)
+            if from_step in conditional and t.nullable_mismatch(out.source.type, out.type):
+                problems.append(diag("CG604", out.loc, variant="output", output=out.name,
+                                     func=wf.name, expected=out.type, step=from_step,
+                                     source=describe_source(out.source),
+                                     actual=out.source.type,
+                                     notes=_notes(_source_note(wf, out.source))))
+                continue
             problems.append(diag("CG207", out.loc, output=out.name, func=wf.name,
                                  expected=out.type, source=describe_source(out.source),
                                  actual=out.source.type,
                                  notes=_notes(_source_note(wf, out.source))))
     return problems
+
+
+def conditional_steps(wf: Workflow) -> set[str]:
+    """Ids of the steps that run only when their condition holds (`when`)."""
+    return {s.id for s in wf.steps if s.when is not None}
+
+
+def _check_computed_output(wf: Workflow, out: WorkflowOutput) -> list[Diagnostic]:
+    """A workflow output made by pick_value or merge_flattened: what it yields must fit."""
+    types = [s.type for s in out.sources]
+    if out.link_merge == "merge_flattened" and out.pick_value is None:
+        actual = t.flattened_type(types)
+        what = "merge_flattened(...)"
+    else:
+        actual = t.picked_type(types, out.pick_value or "first_non_null")
+        what = f"pick_value(..., method={out.pick_value!r})"
+    if t.assignable(actual, out.type):
+        return []
+    return [diag("CG207", out.loc, output=out.name, func=wf.name, expected=out.type,
+                 source=what, actual=actual)]
 
 
 def _check_merged_output(wf: Workflow, out: WorkflowOutput) -> list[Diagnostic]:
@@ -90,6 +123,8 @@ def _check_step(wf: Workflow, step: Step) -> list[Diagnostic]:
     names = [p.name for p in process.inputs]
     for step_input in step.inputs:
         param = process.input(step_input.name)
+        if param is None and step_input.extra:
+            continue  # read only by the step's condition
         if param is None:
             close = difflib.get_close_matches(step_input.name, names, n=1)
             if close:
@@ -125,6 +160,8 @@ def _check_input(
                          value=repr(value), notes=(_param_note(callee, param),))]
         return []
     problems = []
+    if step_input.type is not None:  # computed at the step: pick_value, valueFrom, ...
+        return _computed_input(wf, step, callee, param, step_input, where)
     if step_input.merge:
         # each source becomes one item of the list the parameter receives
         if step_input.scattered:
@@ -153,6 +190,29 @@ def _check_input(
     return _edge(wf, callee, param, source, actual, expected, where)
 
 
+def _computed_input(
+    wf: Workflow, step: Step, callee: str, param: InputPort, step_input: StepInput,
+    where: SourceLocation | None,
+) -> list[Diagnostic]:
+    """An argument computed at the step: the value it yields must fit the parameter, and a
+    default (or_default) must be a valid value of it."""
+    assert step_input.type is not None
+    actual = step_input.type
+    notes: tuple[Note, ...] = (_param_note(callee, param),)
+    if step_input.default is not NO_DEFAULT and not t.check_value(
+            step_input.default, t.strip_optional(param.type)):
+        return [diag("CG206", where, param=param.name, callee=callee, expected=param.type,
+                     value=repr(step_input.default), notes=notes)]
+    if step_input.scattered and isinstance(t.strip_optional(actual), t.Array):
+        actual = t.strip_optional(actual).items  # type: ignore[union-attr]
+    if t.assignable(actual, param.type):
+        return []
+    names = ", ".join(describe_source(s) for s in step_input.sources) or "a value_from"
+    code = "CG202" if t.nullable_mismatch(actual, param.type) else "CG201"
+    return [diag(code, where, param=param.name, callee=callee, expected=param.type,
+                 source=f"the value computed from {names}", actual=actual, notes=notes)]
+
+
 def _edge(
     wf: Workflow,
     callee: str,
@@ -169,6 +229,11 @@ def _edge(
     what = describe_source(source)
     if scattered:
         what = f"each item of {what}"
+    if t.nullable_mismatch(actual, expected) and isinstance(source, StepOutputRef) and any(
+            s.id == source.step and s.when is not None for s in wf.steps):
+        return [diag("CG604", where, variant="argument", param=param.name, callee=callee,
+                     expected=expected, source=what, step=source.step, actual=actual,
+                     notes=notes)]
     if t.nullable_mismatch(actual, expected):
         return [diag("CG202", where, param=param.name, callee=callee, expected=expected,
                      source=what, actual=actual, notes=notes)]

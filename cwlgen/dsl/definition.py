@@ -5,11 +5,13 @@ workflow being traced, records a step; its IR is built lazily on first use and c
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, Literal, ParamSpec, TypeVar, overload
 
 from cwlgen.dsl.interface import Interface, read_interface
-from cwlgen.dsl.tracing import Promise, record_call
+from cwlgen.dsl.step_options import StepOptions, step_options
+from cwlgen.dsl.tracing import is_being_traced, record_call
+from cwlgen.dsl.values import Condition, Promise
 from cwlgen.ir import Process
 
 P = ParamSpec("P")
@@ -109,6 +111,21 @@ class Definition(Generic[P, R]):
         `batch=K` groups K items into one job (fewer, larger jobs for tiny tasks)."""
         return record_call(self, (), kwargs, scatter=True, method=method, batch=batch)
 
+    def when(self, condition: Condition | bool, /) -> Conditional[P, R]:
+        """Run this step only when `condition` holds: a bool result or workflow input
+        (CWL `when: $(inputs.flag)`, no JavaScript), or a comparison such as `n < 1`, combined
+        with all_of/any_of/not_/is_null. Call the result like the definition itself (or
+        `.map(...)` it); its outputs may be null (`R | None`): a skipped step yields null."""
+        return Conditional(self, condition)
+
+    def with_hints(
+        self, *hints: Mapping[str, Any], requirements: Iterable[Mapping[str, Any]] = ()
+    ) -> StepOptions[P, R]:
+        """This definition with CWL requirements/hints on the one step the next call
+        records (step-level, overriding the workflow's): e.g.
+        `align.with_hints({"class": "ResourceRequirement", "ramMin": 16000})(reads=r)`."""
+        return step_options(self, hints, requirements)
+
     def shape_result(self, promises: list[Promise]) -> Any:
         """Arrange output promises the way the function's return annotation promises."""
         iface = self.interface
@@ -119,3 +136,27 @@ class Definition(Generic[P, R]):
         if not iface.output_names:
             return None
         return promises[0] if promises else None
+
+
+class Conditional(Generic[P, R]):
+    """`definition.when(condition)`: calling it records a conditional step whose outputs
+    are optional, so mypy and the checker both see `R | None`."""
+
+    def __init__(self, definition: Definition[P, R], condition: Any) -> None:
+        self.definition = definition
+        self.condition = condition
+
+    def __repr__(self) -> str:
+        return f"<cwlgen conditional {self.definition.key}>"
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R | None:
+        if is_being_traced(self.definition.key):  # a workflow calling itself: CG301 there
+            return self.definition(*args, **kwargs)
+        result: R | None = record_call(self.definition, args, kwargs, condition=self.condition)
+        return result
+
+    def map(self, *, method: str = "dotproduct", batch: int | None = None, **kwargs: Any) -> Any:
+        """Conditional scatter: the condition is tested once per item (each item of a
+        scattered argument is what the condition sees); outputs are lists of `R | None`."""
+        return record_call(self.definition, (), kwargs, scatter=True, method=method,
+                           batch=batch, condition=self.condition)

@@ -21,6 +21,8 @@ from cwlgen.dsl.spec import (
     Out,
     Resources,
     ResourceValueError,
+    SecondaryFile,
+    WideNumber,
     parse_seconds,
     parse_size_mib,
 )
@@ -38,6 +40,8 @@ from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation, display_path
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+#: what an explicit CWL name (`Arg(name=...)`) may be: `in`, `def`, `args.py`, `out-dir`
+CWL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 
 
 @attrs.frozen
@@ -95,6 +99,10 @@ def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
     while get_origin(tp) is typing.Annotated:
         args = get_args(tp)
         tp, extras = args[0], [*extras, *args[1:]]
+    wide = [e for e in extras if isinstance(e, WideNumber)]
+    if wide:  # `Long`/`Double` are part of the type, not metadata: keep them on the base
+        tp = typing.Annotated[tp, wide[0]]
+        extras = [e for e in extras if not isinstance(e, WideNumber)]
     # Annotated inside Optional: `Annotated[File, Arg()] | None` keeps its Arg/Out
     if get_origin(tp) in (typing.Union, types.UnionType):
         members = get_args(tp)
@@ -189,6 +197,9 @@ def _read_param(
     cwl_type = _cwl_type(base, name, f"parameter '{name}'", func_name, where, problems)
     if cwl_type is None:
         return None
+    _check_union(cwl_type, base, f"parameter '{name}'", kind, func_name, where, problems)
+    if kind == "task":
+        _check_task_record_bindings(cwl_type, name, func_name, where, problems)
     default = _read_default(param, base, cwl_type, func_name, where, problems)
     field = identifier_field(default) if default is not NO_DEFAULT else None
     if field:
@@ -200,19 +211,94 @@ def _read_param(
     if kind == "tool":
         binding = _binding(name, index, cwl_type, arg, func_name, where, problems)
         staging = _staging(name, cwl_type, arg, func_name, where, problems)
+    cwl_name = name
+    if arg.name is not None and arg.name != name:
+        if kind != "tool":
+            problems.append(diag("CG112", where, variant="renamed_not_tool", param=name,
+                                 name=repr(arg.name), func=func_name, kind=kind))
+        else:
+            cwl_name = arg.name
+    patterns, required = secondary_patterns(arg.secondary_files, func_name, where, problems)
     return InputPort(
-        name=name,
+        name=cwl_name,
+        python_name=name if cwl_name != name else None,
         type=cwl_type,
         default=default,
         doc=arg.doc or doc.params.get(name),
         binding=binding,
         format=arg.format,
-        secondary_files=arg.secondary_files,
+        secondary_files=patterns,
+        secondary_required=required,
         load_listing=arg.load_listing,
         load_contents=arg.load_contents,
         staging=staging,
+        streamable=arg.streamable,
         loc=where,
     )
+
+
+def secondary_patterns(
+    items: Iterable[Any], func_name: str, where: SourceLocation, problems: list[Diagnostic]
+) -> tuple[tuple[str, ...], tuple[tuple[str, bool | str], ...]]:
+    """`secondary_files=` entries -> (patterns, (pattern, required) for those that say
+    `required`); an entry that is neither a pattern nor a SecondaryFile is CG112."""
+    patterns: list[str] = []
+    required: list[tuple[str, bool | str]] = []
+    for item in items:
+        if isinstance(item, str) and item:
+            patterns.append(item)
+        elif isinstance(item, SecondaryFile) and isinstance(item.pattern, str) and item.pattern \
+                and (item.required is None or isinstance(item.required, (bool, str))):
+            patterns.append(item.pattern)
+            if item.required is not None:
+                required.append((item.pattern, item.required))
+        else:
+            problems.append(diag("CG112", where, variant="bad_secondary_file", item=repr(item),
+                                 func=func_name))
+    return tuple(patterns), tuple(required)
+
+
+_SCALARS = (t.STRING, t.INT, t.LONG, t.FLOAT, t.DOUBLE, t.BOOLEAN)
+
+
+def _check_union(
+    cwl_type: t.CwlType,
+    base: Any,
+    what: str,
+    kind: str,
+    func_name: str,
+    where: SourceLocation,
+    problems: list[Diagnostic],
+) -> None:
+    """CG135: a Python task's shim converts values by their annotation, so a task's unions
+    may only join scalars (`int | str`); a File or record inside a union would arrive as
+    raw CWL JSON."""
+    if kind != "task":
+        return
+    for sub in t.walk(cwl_type):
+        if isinstance(sub, t.OneOf):
+            odd = [m for m in sub.members if m not in _SCALARS]
+            if odd:
+                problems.append(diag("CG135", where, what=what, func=func_name,
+                                     pytype=type_name(base), member=odd[0],
+                                     hint="a @task union may only join str, int, float "
+                                          "and bool; split the task, or use a @tool"))
+                return
+
+
+def _check_task_record_bindings(
+    cwl_type: t.CwlType, name: str, func_name: str, where: SourceLocation,
+    problems: list[Diagnostic],
+) -> None:
+    """CG136: CWL binds a record's fields even when the parameter itself is not bound, so a
+    task's job (which reads its inputs from a file, not its command line) cannot take one."""
+    for sub in t.walk(cwl_type):
+        if isinstance(sub, t.Record):
+            bound = next((f for f in sub.fields if f.binding), None)
+            if bound is not None:
+                problems.append(diag("CG136", where, param=name, func=func_name,
+                                     record=sub.name, field=bound.name))
+                return
 
 
 def _cwl_type(
@@ -380,16 +466,22 @@ def _read_output(
     cwl_type = _cwl_type(base, name, f"output '{name}'", func_name, where, problems)
     if cwl_type is None:
         return None
+    _check_union(cwl_type, base, f"output '{name}'", kind, func_name, where, problems)
     if kind == "tool":
         if out.stream is not None:
             if cwl_type != t.FILE:
                 problems.append(diag("CG111", where, output=name, func=func_name,
                                      stream=out.stream, type=cwl_type))
+        elif out.output_json:
+            if out.glob is not None or out.output_eval is not None or out.load_contents:
+                problems.append(diag("CG112", where, variant="output_json_binding",
+                                     output=name, func=func_name))
         elif out.glob is None and out.output_eval is None:
             problems.append(diag("CG104", where, output=name, func=func_name, type=cwl_type))
-    elif out.glob is not None or out.stream is not None:
+    elif out.glob is not None or out.stream is not None or out.output_json:
         problems.append(diag("CG112", where, variant="collected_output", output=name, kind=kind,
                              func=func_name))
+    patterns, required = secondary_patterns(out.secondary_files, func_name, where, problems)
     return OutputPort(
         name=name,
         type=cwl_type,
@@ -398,7 +490,10 @@ def _read_output(
         output_eval=out.output_eval,
         stream=out.stream,
         format=out.format,
-        secondary_files=out.secondary_files,
+        secondary_files=patterns,
+        secondary_required=required,
+        streamable=out.streamable,
+        from_output_json=out.output_json,
         doc=out.doc or doc.returns.get(name),
         loc=where,
     )
@@ -414,7 +509,8 @@ def _check_ids(
     seen: dict[str, str] = {}
     for what, ports in (("input", inputs), ("output", outputs)):
         for port in ports:
-            if not IDENTIFIER.match(port.name):
+            renamed = isinstance(port, InputPort) and port.python_name is not None
+            if not (CWL_NAME if renamed else IDENTIFIER).match(port.name):
                 problems.append(diag("CG107", port.loc, name=port.name, what=what,
                                      func=func_name))
             if port.name in seen:

@@ -53,12 +53,12 @@ class LoadedDef(Definition[..., Any]):
             return SourceLocation(path=g.position.path, line=g.position.line) \
                 if g.position else where
 
-        invalid = tuple(diag("CG601", at(e), reason=e.construct) for e in loaded.errors)
+        invalid = tuple(diag("CG701", at(e), reason=e.construct) for e in loaded.errors)
         process = attrs.evolve(process, diagnostics=process.diagnostics + invalid)
         if ref is not None:
             process = attrs.evolve(process, run_ref=ref)
         else:
-            gaps = tuple(diag("CG602", at(g), construct=g.construct) for g in loaded.gaps)
+            gaps = tuple(diag("CG702", at(g), construct=g.construct) for g in loaded.gaps)
             process = attrs.evolve(process, diagnostics=process.diagnostics + gaps)
         self._ir: Process | None = process
 
@@ -79,7 +79,7 @@ def load(path_or_url: str, *, ref: str | None = None) -> LoadedDef:
 
     The result is called like any `@tool`/`@workflow` inside a workflow. By default its CWL is
     regenerated into the output (inlined); constructs the DSL cannot express yet are then
-    compile errors (CG602). With `ref="../tools/bwa.cwl"` (a path relative to the folder the
+    compile errors (CG702). With `ref="../tools/bwa.cwl"` (a path relative to the folder the
     CWL is written to, or a URL) steps refer to the original document instead.
     """
     try:

@@ -7,12 +7,49 @@ are turned into IR by `cwlgen.dsl.interface`.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 import attrs
 
 from cwlgen.ir.nodes import Binding
 from cwlgen.messages import message_text
+
+
+@attrs.frozen
+class WideNumber:
+    """Marks an int as CWL `long` or a float as CWL `double` (see `Long`, `Double`)."""
+
+    cwl: Literal["long", "double"]
+
+
+#: A CWL `long`: a Python int that may be beyond 32 bits (CWL `int` is 32-bit).
+Long = Annotated[int, WideNumber("long")]
+#: A CWL `double` (a Python float, emitted as `double` rather than `float`).
+Double = Annotated[float, WideNumber("double")]
+
+
+@attrs.frozen
+class SecondaryFile:
+    """A secondaryFiles pattern with CWL's `required` flag: `False` for a companion file that
+    may be missing, `True` (CWL's default on inputs), or a CWL expression deciding it.
+
+    `pattern` is CWL's: a suffix (`.bai`), `^` to strip an extension first (`^.bai`), or a
+    `$(...)`/`${...}` expression (which adds InlineJavascriptRequirement).
+    """
+
+    pattern: str
+    required: bool | str | None = None
+
+
+SecondaryFiles = tuple[str | SecondaryFile, ...]
+
+
+def _secondary(value: str | SecondaryFile | tuple[str | SecondaryFile, ...]
+               | list[str | SecondaryFile]) -> SecondaryFiles:
+    """A single pattern or a list of them, as a tuple."""
+    if isinstance(value, (str, SecondaryFile)):
+        return (value,)
+    return tuple(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -25,7 +62,11 @@ class Arg:
     used from `value_from` expressions, `files=` templates or `arguments`).
     `stage=True` copies the File/Directory into the working directory; `writable=True` lets
     the tool modify that copy; `inplace=True` modifies the original (a Measurement Set) in
-    place without copying it (InplaceUpdateRequirement).
+    place without copying it (InplaceUpdateRequirement). `streamable=True` marks a File
+    the tool reads sequentially (CWL `streamable`), `load_listing` is the input's LoadListing.
+    `name="in"` gives the input a CWL name that is not a Python identifier (a keyword such as
+    `in` or `def`, or `args.py`): write the parameter `in_` and call the tool with `in_=...`.
+    `secondary_files` takes patterns, or `SecondaryFile(pattern, required=False)`.
     """
 
     position: int | None = None
@@ -38,12 +79,14 @@ class Arg:
     stdin: bool = False
     doc: str | None = None
     format: str | None = None
-    secondary_files: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    secondary_files: SecondaryFiles = attrs.field(default=(), converter=_secondary)
     load_listing: Literal["no_listing", "shallow_listing", "deep_listing"] | None = None
     load_contents: bool = False
     stage: bool = False
     writable: bool = False
     inplace: bool = False
+    streamable: bool = False
+    name: str | None = None
 
     def binding(self, position: int | None, *, as_argument: bool = False) -> Binding:
         """The CWL CommandLineBinding (IR) this Arg asks for, at `position`. The one place an
@@ -64,17 +107,21 @@ class Out:
     """Where an output comes from: a glob in the working directory, optionally loaded.
 
     `glob` may use CWL parameter references, e.g. ``Out(glob="$(inputs.ms.basename)")`` for
-    a Directory updated in place. `output_eval` is CWL's outputEval.
+    a Directory updated in place. `output_eval` is CWL's outputEval. `output_json=True`: the
+    tool writes `cwl.output.json` and CWL reads this output (and so every output of the tool)
+    from it, with no outputBinding.
     """
 
     glob: str | None = None
     load_contents: bool = False
     output_eval: str | None = None
     format: str | None = None
-    secondary_files: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    secondary_files: SecondaryFiles = attrs.field(default=(), converter=_secondary)
     doc: str | None = None
     stream: Literal["stdout", "stderr"] | None = None
     filename: str | None = None
+    streamable: bool = False
+    output_json: bool = False
 
 
 def stdout(filename: str | None = None) -> Out:

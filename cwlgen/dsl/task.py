@@ -20,6 +20,7 @@ from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.spec import Resources
 from cwlgen.dsl.tracing import current_builder, record_call
+from cwlgen.errors import MisuseError
 from cwlgen.ir import Container, PythonCode, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation
@@ -219,6 +220,8 @@ def task(
     of a `python:X.Y` image, or 3.10): a line of the task's module needing a newer one is a
     compile-time error (CG120).
     """
+    if isinstance(func, str):  # @task("${...}"): JavaScript where a Python body goes
+        raise MisuseError("CG607", "task_js", value=repr(func)[:60])
     pkgs = (packages,) if isinstance(packages, str) else tuple(packages)
 
     def decorate(f: Callable[P, R]) -> TaskDef[P, R]:

@@ -10,6 +10,8 @@ import attrs
 
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
+from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_schemas
+from cwlgen.dsl.requirements import check_exit_codes, check_extra_requirements
 from cwlgen.dsl.spec import Arg, Resources
 from cwlgen.ir import Argument, Container, OutputPort, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
@@ -32,10 +34,17 @@ class ToolOptions:
     env: Mapping[str, str] | None = None
     files: Mapping[str, str] | None = None
     success_codes: tuple[int, ...] = ()
+    temporary_fail_codes: tuple[int, ...] = ()
+    permanent_fail_codes: tuple[int, ...] = ()
     requirements: tuple[Mapping[str, Any], ...] = ()
     hints: tuple[Mapping[str, Any], ...] = ()
     stdout: str | None = None  # redirect the stream to this file without a File output
     stderr: str | None = None
+    deterministic: bool = True
+    network: bool = False
+    no_base_command: bool = False  # `@tool(None, ...)`: arguments only
+    namespaces: Mapping[str, str] | None = None
+    schemas: tuple[str, ...] = ()
     loc: SourceLocation | None = None  # the decorator call: where options are written
 
 
@@ -60,13 +69,29 @@ class ToolDef(Definition[P, R]):
         problems: list[Diagnostic] = list(iface.diagnostics)
         opts = self.options
         said = opts.loc or where  # problems with decorator options point at the decorator
-        if not opts.base_command:
+        if opts.no_base_command:
+            if not opts.arguments and not any(p.binding for p in iface.inputs):
+                problems.append(diag("CG133", said, func=self.name))
+        elif not opts.base_command:
             problems.append(diag("CG112", said, variant="empty_command", func=self.name))
         arguments = self._arguments(said, problems)
         outputs, stdout_name, stderr_name = self._stream_outputs(where, problems)
+        json_outputs = [o.name for o in outputs if o.from_output_json]
+        if json_outputs and len(json_outputs) != len(outputs):
+            problems.append(diag("CG132", where, func=self.name, json=", ".join(json_outputs),
+                                 other=", ".join(o.name for o in outputs
+                                                 if not o.from_output_json)))
+        problems += check_exit_codes(opts, self.name, said)
+        problems += check_extra_requirements(opts.requirements, "requirements", self.name,
+                                             said)
+        problems += check_extra_requirements(opts.hints, "hints", self.name, said)
+        namespaces = read_namespaces(opts.namespaces, self.name, said, problems)
+        schemas = read_schemas(opts.schemas, self.func.__code__.co_filename, self.name, said,
+                               problems)
+        check_format_prefixes([*iface.inputs, *outputs], namespaces, self.name, problems)
         stdout_name, stderr_name = self._redirects(said, stdout_name, stderr_name, problems)
         files = self._files(said, problems)
-        stdin_inputs = [name for name, arg in _stdin_params(self.func) if arg.stdin]
+        stdin_inputs = [arg.name or name for name, arg in _stdin_params(self.func) if arg.stdin]
         if len(stdin_inputs) > 1:
             problems.append(diag("CG112", where, variant="stdin_twice", func=self.name,
                                  params=stdin_inputs))
@@ -89,8 +114,15 @@ class ToolDef(Definition[P, R]):
             env=read_env(opts.env, self.name, said, problems),
             files=files,
             success_codes=opts.success_codes,
-            extra_requirements=tuple(freeze_mapping(r) for r in opts.requirements),
-            extra_hints=tuple(freeze_mapping(h) for h in opts.hints),
+            temporary_fail_codes=opts.temporary_fail_codes,
+            permanent_fail_codes=opts.permanent_fail_codes,
+            network=opts.network,
+            deterministic=opts.deterministic,
+            namespaces=namespaces,
+            schemas=schemas,
+            extra_requirements=tuple(freeze_mapping(r) for r in opts.requirements
+                                     if isinstance(r, Mapping)),
+            extra_hints=tuple(freeze_mapping(h) for h in opts.hints if isinstance(h, Mapping)),
             loc=where,
             diagnostics=tuple(problems),
         )
@@ -178,7 +210,7 @@ def _stdin_params(func: Callable[..., Any]) -> list[tuple[str, Arg]]:
 
 
 def tool(
-    base_command: str | Sequence[str],
+    base_command: str | Sequence[str] | None,
     *,
     arguments: Iterable[str | Arg] = (),
     container: str | None = None,
@@ -188,10 +220,16 @@ def tool(
     env: Mapping[str, str] | None = None,
     files: Mapping[str, str] | None = None,
     success_codes: Iterable[int] = (),
+    temporary_fail_codes: Iterable[int] = (),
+    permanent_fail_codes: Iterable[int] = (),
     requirements: Iterable[Mapping[str, Any]] = (),
     hints: Iterable[Mapping[str, Any]] = (),
     stdout: str | None = None,
     stderr: str | None = None,
+    deterministic: bool = True,
+    network: bool = False,
+    namespaces: Mapping[str, str] | None = None,
+    schemas: Iterable[str] = (),
 ) -> Callable[[Callable[P, R]], ToolDef[P, R]]:
     """Declare a CommandLineTool from a typed function whose body is only a docstring.
 
@@ -201,13 +239,25 @@ def tool(
     ResourceRequirement (plus ToolTimeLimit, and cwltool's CUDARequirement when gpus > 0),
     `env` an EnvVarRequirement, `files` (name -> text, may use CWL parameter references)
     InitialWorkDirRequirement entries.
+    `base_command=None` emits no baseCommand: the command line is `arguments` and the
+    bound inputs. `success_codes`, `temporary_fail_codes`, `permanent_fail_codes` are CWL's
+    exit-code lists; `deterministic=False` disables reuse (WorkReuse), `network=True`
+    grants network access (NetworkAccess). `requirements`/`hints` add CWL requirement
+    objects cwlgen has no spelling for (checked: a class cwlgen emits itself is refused
+    with the keyword to use instead, CG130). `namespaces` adds `$namespaces` prefixes for
+    `format`s (edam and iana are known); `schemas` lists ontologies (`$schemas`): local RDF
+    files (relative to this file; copied beside the CWL and used to check `format`
+    compatibility by subclass at compile time) or URLs.
     `stdout`/`stderr` redirect a stream to a file that
     an output reads (e.g. `Out(glob="n.txt", load_contents=True, output_eval=...)`); to get
     the stream itself as a File output, annotate the output with `stdout(...)` instead.
     """
-    command = tuple(shlex.split(base_command)) if isinstance(base_command, str) else tuple(
-        base_command
-    )
+    if base_command is None:
+        command: tuple[str, ...] = ()
+    elif isinstance(base_command, str):
+        command = tuple(shlex.split(base_command))
+    else:
+        command = tuple(base_command)
     options = ToolOptions(
         base_command=command,
         arguments=tuple(arguments),
@@ -218,10 +268,17 @@ def tool(
         env=dict(env) if env else None,
         files=dict(files) if files else None,
         success_codes=tuple(success_codes),
+        temporary_fail_codes=tuple(temporary_fail_codes),
+        permanent_fail_codes=tuple(permanent_fail_codes),
         requirements=tuple(requirements),
         hints=tuple(hints),
         stdout=stdout,
         stderr=stderr,
+        deterministic=deterministic,
+        network=network,
+        no_base_command=base_command is None,
+        namespaces=dict(namespaces) if namespaces else None,
+        schemas=tuple(schemas),
         loc=caller_location(),
     )
 

@@ -8,63 +8,20 @@ import contextlib
 import contextvars
 from collections.abc import Iterator, Mapping
 from types import FrameType
-from typing import Any, NoReturn, Protocol
+from typing import Any, Protocol
 
 from cwlgen.dsl.typemap import NotAValue, identifier_field, to_cwl_value
+from cwlgen.dsl.values import Condition, Promise, Wiring
+from cwlgen.dsl.when import condition_inputs, conditional_type, field_value_from
 from cwlgen.errors import UsageError
-from cwlgen.ir import Process, Source, Step, StepInput, StepOutputRef
+from cwlgen.ir import Process, Step, StepInput, StepOutputRef
 from cwlgen.ir import types as t
+from cwlgen.ir.cwl import needs_javascript
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_frame, keyword_lines, location_of_frame
 from cwlgen.ir.location import SourceLocation
 
 SCATTER_METHODS = ("dotproduct", "nested_crossproduct", "flat_crossproduct")
-
-
-class Promise:
-    """The future value of a workflow input or step output, seen while tracing.
-
-    It has a CWL type and a source; it cannot be inspected, only passed to other calls.
-    """
-
-    __slots__ = ("source", "type", "loc", "label")
-
-    def __init__(self, source: Source, type: t.CwlType, loc: SourceLocation | None, label: str):
-        self.source = source
-        self.type = type
-        self.loc = loc
-        self.label = label
-
-    def __repr__(self) -> str:
-        return f"<promise {self.label}: {self.type}>"
-
-    def _refuse(self, what: str, instead: str) -> NoReturn:
-        raise UsageError(
-            f"{self.label} is only known when the workflow runs, so it cannot be {what} while "
-            f"the workflow is compiled; {instead}"
-        )
-
-    def __bool__(self) -> bool:
-        self._refuse("tested with if/and/or/not", "branching on values is not supported in "
-                     "CWL workflows built by cwlgen: compute the decision inside a task")
-
-    def __iter__(self) -> Iterator[Any]:
-        self._refuse("iterated", "use task.map(param=...) to run a task once per item")
-
-    def __len__(self) -> int:
-        self._refuse("measured with len()", "pass the list to a task that needs its length")
-
-    def __getitem__(self, key: Any) -> Any:
-        self._refuse("indexed", "pass the whole list on, or pick items inside a task")
-
-    def __fspath__(self) -> str:
-        self._refuse("used as a path", "pass it to a task or tool, which gets a real path")
-
-    def __index__(self) -> int:
-        self._refuse("used as a number", "pass it to a task that does the arithmetic")
-
-    def __format__(self, spec: str) -> str:
-        self._refuse("formatted into a string", "pass it to a task, or use Arg(prefix=...)")
 
 
 class Builder:
@@ -153,6 +110,7 @@ def record_call(
     scatter: bool = False,
     method: str = "dotproduct",
     batch: int | None = None,
+    condition: Any = None,
 ) -> Any:
     """Record one call of `defn` in the current workflow and return promises for its outputs."""
     builder = _current.get()
@@ -180,6 +138,10 @@ def record_call(
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
         problems.append(diag("CG212", loc, batch=repr(batch), callee=defn.name))
         batch = None
+    when = None
+    if condition is not None:
+        extra, when = condition_inputs(defn.name, process, condition, step_inputs, loc, problems)
+        step_inputs += extra
     builder.steps.append(Step(
         id=step_id,
         process=process,
@@ -188,12 +150,14 @@ def record_call(
         else ("dotproduct" if n_scattered else None),
         positional_args=len(args),
         batch=batch if n_scattered else None,
+        when=when,
         loc=loc,
     ))
     levels = 0
     if n_scattered:
         levels = n_scattered if method == "nested_crossproduct" else 1
-    return defn.shape_result(_output_promises(process, step_id, levels, loc))
+    return defn.shape_result(_output_promises(process, step_id, levels, loc,
+                                              conditional=when is not None))
 
 
 def _step_inputs(
@@ -214,20 +178,23 @@ def _step_inputs(
         arg_loc = loc
         if loc is not None and lines:
             arg_loc = SourceLocation(path=loc.path, line=lines.get(name, loc.line))
-        step_input = _step_input(callee, name, value, param.type if param else None, scatter,
-                                 arg_loc, problems)
+        cwl_name = param.name if param is not None else name  # Arg(name=...) renames
+        step_input = _step_input(callee, cwl_name, value, param.type if param else None,
+                                 scatter, arg_loc, problems)
         if step_input is not None:
             step_inputs.append(step_input)
     return tuple(step_inputs)
 
 
 def _output_promises(
-    process: Process, step_id: str, levels: int, loc: SourceLocation | None
+    process: Process, step_id: str, levels: int, loc: SourceLocation | None,
+    *, conditional: bool = False,
 ) -> list[Promise]:
-    """A promise per output of the step, wrapped in one list level per scatter level."""
+    """A promise per output of the step (optional when the step is conditional: a skipped
+    step yields null), wrapped in one list level per scatter level."""
     promises = []
     for port in process.outputs:
-        out_type: t.CwlType = port.type
+        out_type: t.CwlType = conditional_type(port.type) if conditional else port.type
         for _ in range(levels):
             out_type = t.Array(out_type)
         ref = StepOutputRef(step=step_id, output=port.name, type=out_type, loc=loc)
@@ -246,13 +213,23 @@ def _step_input(
 ) -> StepInput | None:
     param_depth = t.depth(param_type) if param_type is not None else 0
     can_scatter = scatter and param_type is not None and t.strip_optional(param_type) != t.ANY
+    if isinstance(value, Wiring):
+        return _wiring_input(name, value, param_type, can_scatter, loc)
+    if isinstance(value, Condition):
+        problems.append(diag("CG602", loc, variant="argument", param=name, callee=callee,
+                             expr=value.describe()))
+        return StepInput(name=name, loc=loc)
     if isinstance(value, Promise):
         scattered = (  # a list that may be null is scattered too; the checks report it
             can_scatter
-            and isinstance(t.strip_optional(value.type), t.Array)
-            and t.depth(value.type) > param_depth
+            and isinstance(t.strip_optional(value._type), t.Array)
+            and t.depth(value._type) > param_depth
         )
-        return StepInput(name=name, sources=(value.source,), scattered=scattered, loc=loc)
+        if value._path:
+            return StepInput(name=name, sources=(value._source,), scattered=scattered,
+                             value_from=field_value_from(value._path), type=value._type,
+                             loc=loc)
+        return StepInput(name=name, sources=(value._source,), scattered=scattered, loc=loc)
     if isinstance(value, (list, tuple)) and any(isinstance(v, Promise) for v in value):
         if not all(isinstance(v, Promise) for v in value):
             base = t.strip_optional(param_type) if param_type is not None else None
@@ -261,9 +238,9 @@ def _step_input(
                                  expected=base.items if isinstance(base, t.Array) else
                                  (param_type if param_type is not None else "?")))
             return StepInput(name=name, loc=loc)  # given (no CG204), already reported
-        item_depth = max(t.depth(v.type) for v in value)
+        item_depth = max(t.depth(v._type) for v in value)
         scattered = can_scatter and item_depth + 1 > param_depth
-        return StepInput(name=name, sources=tuple(v.source for v in value), merge=True,
+        return StepInput(name=name, sources=tuple(v._source for v in value), merge=True,
                          scattered=scattered, loc=loc)
     try:
         literal = to_cwl_value(value)
@@ -272,6 +249,10 @@ def _step_input(
                              expected=param_type if param_type is not None else "a value",
                              value=f"of type {exc} (not a CWL value)"))
         return StepInput(name=name, loc=loc)  # given (no CG204), already reported
+    if isinstance(literal, str) and needs_javascript(literal):
+        problems.append(diag("CG607", loc, variant="literal_js", param=name, callee=callee,
+                             value=repr(literal)))
+        return StepInput(name=name, loc=loc)
     field = identifier_field(literal)
     if field:
         problems.append(diag("CG116", loc, param=name, func=callee, field=field))
@@ -279,3 +260,26 @@ def _step_input(
     return StepInput(name=name, default=literal if literal is not None else None,
                      scattered=scattered, loc=loc)
 
+
+
+def _wiring_input(
+    name: str, value: Wiring, param_type: t.CwlType | None, can_scatter: bool,
+    loc: SourceLocation | None,
+) -> StepInput:
+    """A step input computed at the step: pick_value, or_default, merge_flattened,
+    value_from."""
+    param_depth = t.depth(param_type) if param_type is not None else 0
+    scattered = (can_scatter and isinstance(t.strip_optional(value._type), t.Array)
+                 and t.depth(value._type) > param_depth)
+    return StepInput(
+        name=name,
+        sources=tuple(p._source for p in value._promises),
+        default=value._default,
+        merge=value._link_merge is not None,
+        link_merge=value._link_merge or "merge_nested",
+        pick_value=value._pick,
+        value_from=value._value_from,
+        type=value._type,
+        scattered=scattered,
+        loc=loc,
+    )

@@ -11,7 +11,10 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 import attrs
 
+from cwlgen.dsl.schema import is_schema
+from cwlgen.dsl.spec import Arg, Out, WideNumber
 from cwlgen.ir import types as t
+from cwlgen.ir.cwl import binding_dict
 from cwlgen.runtime.paths import Directory, File
 
 
@@ -35,9 +38,18 @@ def to_cwl_type(tp: Any, *, hint_name: str = "value") -> t.CwlType:
     """The CWL type of a (non-Annotated) Python annotation; raises UnsupportedType."""
     origin = get_origin(tp)
     if origin is typing.Annotated:
-        return to_cwl_type(get_args(tp)[0], hint_name=hint_name)
+        base, *extras = get_args(tp)
+        wide = next((e for e in extras if isinstance(e, WideNumber)), None)
+        if wide is not None:
+            if (base, wide.cwl) not in ((int, "long"), (float, "double")):
+                raise UnsupportedType(f"{type_name(base)} marked {wide.cwl} (use Long for an "
+                                      "int, Double for a float)")
+            return t.LONG if wide.cwl == "long" else t.DOUBLE
+        return to_cwl_type(base, hint_name=hint_name)
     if tp is Any:
         return t.ANY
+    if tp is None or tp is type(None):
+        return t.NULL
     if tp is File:
         return t.FILE
     if tp is Directory:
@@ -58,7 +70,7 @@ def to_cwl_type(tp: Any, *, hint_name: str = "value") -> t.CwlType:
             if isinstance(inner, t.Optional):
                 return inner
             return t.Optional(inner)
-        raise UnsupportedType(type_name(tp))
+        return _union(tp, non_null, len(non_null) < len(members), hint_name)
     if origin is list:
         (item,) = get_args(tp) or (None,)
         if item is None:
@@ -70,12 +82,28 @@ def to_cwl_type(tp: Any, *, hint_name: str = "value") -> t.CwlType:
             raise UnsupportedType(f"{type_name(tp)} (Literal choices must be strings)")
         return t.Enum(name=hint_name, symbols=tuple(symbols))
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return t.Enum(name=tp.__name__, symbols=enum_symbols(tp))
+        return t.Enum(name=tp.__name__, symbols=enum_symbols(tp), named=is_schema(tp))
     if is_record_class(tp):
         return record_type(tp)
     if tp is list:
         raise UnsupportedType("list without an item type (write list[T])")
     raise UnsupportedType(type_name(tp))
+
+
+def _union(tp: Any, non_null: list[Any], nullable: bool, hint_name: str) -> t.CwlType:
+    """`int | str` -> OneOf; `int | str | None` -> Optional(OneOf). Members are distinct
+    CWL types (`Literal` members, which would merge into one anonymous enum, are refused)."""
+    found: list[t.CwlType] = []
+    for member in non_null:
+        cwl = to_cwl_type(member, hint_name=hint_name)
+        for one in cwl.members if isinstance(cwl, t.OneOf) else (cwl,):
+            if isinstance(one, (t.Optional, t.Enum)) and get_origin(member) is Literal:
+                raise UnsupportedType(f"{type_name(tp)} (a Literal inside a union; use an Enum "
+                                      "class, or one Literal with every choice)")
+            if one not in found:
+                found.append(one)
+    union: t.CwlType = t.OneOf(tuple(found)) if len(found) > 1 else found[0]
+    return t.Optional(union) if nullable else union
 
 
 def enum_symbols(cls: type[enum.Enum]) -> tuple[str, ...]:
@@ -100,21 +128,35 @@ def record_fields(cls: type) -> list[tuple[str, Any]]:
 
 
 def record_type(cls: type) -> t.Record:
-    """The CWL record type of an attrs or dataclass class."""
+    """The CWL record type of an attrs or dataclass class; a field annotated with `Arg(...)`
+    gets that command-line binding (CWL record fields carry inputBinding)."""
     fields = []
     for name, tp in record_fields(cls):
-        if get_origin(tp) is typing.Annotated and any(
-            type(extra).__name__ in ("Arg", "Out") for extra in get_args(tp)[1:]
-        ):
-            # CWL record fields cannot carry bindings, secondary files or formats here;
-            # refuse rather than drop the metadata silently
-            raise UnsupportedType(
-                f"record {cls.__qualname__} (field '{name}' carries Arg/Out metadata, which "
-                "record fields cannot hold; put secondary files on the File parameter or "
-                "output that carries the record, or pass the File on its own)"
-            )
-        fields.append(t.Field(name=name, type=to_cwl_type(tp, hint_name=name)))
-    return t.Record(name=cls.__name__, fields=tuple(fields))
+        binding: tuple[tuple[str, Any], ...] = ()
+        if get_origin(tp) is typing.Annotated:
+            extras = get_args(tp)[1:]
+            args = [e for e in extras if isinstance(e, Arg)]
+            if any(isinstance(e, Out) for e in extras) or (args and not _binding_only(args[0])):
+                # secondary files, formats, staging on a field: refuse rather than drop them
+                raise UnsupportedType(
+                    f"record {cls.__qualname__} (field '{name}' carries Out(...) or Arg "
+                    "options other than a command-line binding; record fields hold only "
+                    "position/prefix/separate/item_separator/shell_quote/value_from; put "
+                    "secondary files on the File parameter or output that carries the "
+                    "record, or pass the File on its own)"
+                )
+            if args:
+                binding = tuple(binding_dict(args[0].binding(args[0].position)).items())
+        fields.append(t.Field(name=name, type=to_cwl_type(tp, hint_name=name),
+                              binding=binding))
+    return t.Record(name=cls.__name__, fields=tuple(fields), named=is_schema(cls))
+
+
+def _binding_only(arg: Arg) -> bool:
+    """Whether an Arg on a record field asks only for a command-line binding."""
+    return arg == Arg(position=arg.position, prefix=arg.prefix, separate=arg.separate,
+                      item_separator=arg.item_separator, shell_quote=arg.shell_quote,
+                      value_from=arg.value_from)
 
 
 _IDENTIFIER_FIELDS = ("id", "name")

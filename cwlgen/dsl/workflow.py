@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ParamSpec, TypeVar, overload
 
 from cwlgen.dsl.definition import Definition
+from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_schemas
+from cwlgen.dsl.requirements import WORKFLOW_MANAGED, check_extra_requirements, freeze
 from cwlgen.dsl.tracing import (
     Builder,
-    Promise,
     current_builder,
     is_being_traced,
     tracing,
     tracing_path,
 )
-from cwlgen.errors import CwlgenError
-from cwlgen.ir import StepOutputRef, Workflow, WorkflowInputRef, WorkflowOutput
+from cwlgen.dsl.values import Condition, Promise, Wiring
+from cwlgen.errors import CwlgenError, MisuseError
+from cwlgen.ir import NO_DEFAULT, StepOutputRef, Workflow, WorkflowInputRef, WorkflowOutput
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_location, user_traceback_location
+from cwlgen.ir.location import SourceLocation
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -27,6 +30,11 @@ class WorkflowDef(Definition[P, R]):
     """A workflow: calling it inside another workflow adds it as a subworkflow step."""
 
     kind = "workflow"
+    requirements: tuple[Any, ...] = ()  # @workflow(requirements=..., hints=...), as written
+    hints: tuple[Any, ...] = ()
+    namespaces: Mapping[str, str] | None = None
+    schemas: tuple[str, ...] = ()
+    options_loc: SourceLocation | None = None
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         if is_being_traced(self.key):
@@ -60,6 +68,9 @@ class WorkflowDef(Definition[P, R]):
                 with tracing(builder, self.key):
                     result = self.func(**promises)  # type: ignore[arg-type,call-arg]
                 traced = True
+            except MisuseError as exc:
+                problems.append(diag(exc.code, user_traceback_location(exc) or iface.site.at(),
+                                     variant=exc.variant, **exc.fields))
             except CwlgenError as exc:
                 problems.append(diag("CG113", user_traceback_location(exc) or iface.site.at(),
                                      func=self.name, exc=str(exc)))
@@ -67,6 +78,14 @@ class WorkflowDef(Definition[P, R]):
                 problems.append(diag("CG113", user_traceback_location(exc) or iface.site.at(),
                                      func=self.name, exc=f"{type(exc).__name__}: {exc}"))
         outputs = self._outputs(result, problems) if traced else ()
+        said = self.options_loc or iface.site.at()
+        for entries, which in ((self.requirements, "requirements"), (self.hints, "hints")):
+            problems += check_extra_requirements(entries, which, self.name, said,
+                                                 WORKFLOW_MANAGED)
+        namespaces = read_namespaces(self.namespaces, self.name, said, problems)
+        schemas = read_schemas(self.schemas, self.func.__code__.co_filename, self.name, said,
+                               problems)
+        check_format_prefixes(iface.inputs, namespaces, self.name, problems)
         return Workflow(
             key=self.key,
             name=self.name,
@@ -75,6 +94,10 @@ class WorkflowDef(Definition[P, R]):
             inputs=iface.inputs,
             outputs=outputs,
             steps=tuple(builder.steps),
+            extra_requirements=freeze(self.requirements),
+            extra_hints=freeze(self.hints),
+            namespaces=namespaces,
+            schemas=schemas,
             loc=iface.site.at(),
             diagnostics=tuple(problems + builder.diagnostics),
         )
@@ -109,26 +132,85 @@ class WorkflowDef(Definition[P, R]):
                 and all(isinstance(v, Promise) for v in value)
             ):
                 outputs.append(WorkflowOutput(name=name, type=port.type, source=None,
-                                              merged=tuple(v.source for v in value), loc=where))
+                                              merged=tuple(v._source for v in value), loc=where))
+                continue
+            if isinstance(value, Condition):
+                problems.append(diag("CG602", where, variant="returned", func=self.name,
+                                     expr=value.describe(), output=name))
+                continue
+            if isinstance(value, Wiring) and value._pick is not None and value._default is \
+                    NO_DEFAULT and value._value_from is None:
+                sources = tuple(p._source for p in value._promises)
+                outputs.append(WorkflowOutput(
+                    name=name, type=port.type, source=sources[0] if len(sources) == 1 else None,
+                    merged=sources if len(sources) > 1 else (), pick_value=value._pick,
+                    loc=where))
+                continue
+            if isinstance(value, Wiring) and value._link_merge == "merge_flattened":
+                outputs.append(WorkflowOutput(
+                    name=name, type=port.type, source=None,
+                    merged=tuple(p._source for p in value._promises),
+                    link_merge="merge_flattened", loc=where))
+                continue
+            if isinstance(value, Wiring) or (isinstance(value, Promise) and value._path):
+                problems.append(diag("CG609", where, what=_describe(value), output=name,
+                                     func=self.name))
                 continue
             if not isinstance(value, Promise):
                 problems.append(diag("CG208", where, func=self.name,
                                      expected=f"a step result or workflow input for '{name}'",
                                      got=_describe(value)))
                 continue
-            outputs.append(WorkflowOutput(name=name, type=port.type, source=value.source,
+            outputs.append(WorkflowOutput(name=name, type=port.type, source=value._source,
                                           loc=where))
         return tuple(outputs)
 
 
 def _describe(value: Any) -> str:
-    if isinstance(value, Promise):
-        return value.label
+    if isinstance(value, (Promise, Wiring)):
+        return value._label
     text = repr(value)
     return text if len(text) < 60 else text[:57] + "..."
 
 
-def workflow(func: Callable[P, R]) -> WorkflowDef[P, R]:
+@overload
+def workflow(func: Callable[P, R], /) -> WorkflowDef[P, R]: ...
+
+
+@overload
+def workflow(
+    *, requirements: Iterable[Mapping[str, Any]] = (), hints: Iterable[Mapping[str, Any]] = (),
+    namespaces: Mapping[str, str] | None = None, schemas: Iterable[str] = (),
+) -> Callable[[Callable[P, R]], WorkflowDef[P, R]]: ...
+
+
+def workflow(
+    func: Callable[P, R] | None = None,
+    /,
+    *,
+    requirements: Iterable[Mapping[str, Any]] = (),
+    hints: Iterable[Mapping[str, Any]] = (),
+    namespaces: Mapping[str, str] | None = None,
+    schemas: Iterable[str] = (),
+) -> WorkflowDef[P, R] | Callable[[Callable[P, R]], WorkflowDef[P, R]]:
     """Declare a workflow from a typed function whose body calls tools, tasks and workflows
-    with keyword arguments. The body runs once, at compile time, on promises."""
-    return WorkflowDef(func)
+    with keyword arguments. The body runs once, at compile time, on promises.
+
+    `@workflow(requirements=[...], hints=[...])` adds CWL requirement objects to the
+    Workflow document, which CWL passes down to every step (e.g. a DockerRequirement hint
+    for all tools); the feature requirements cwlgen adds itself are refused (CG130).
+    `namespaces`/`schemas` as for `@tool`."""
+    if func is not None:
+        return WorkflowDef(func)
+    loc = caller_location()
+    reqs, hint_list = tuple(requirements), tuple(hints)
+
+    ns, schema_list = (dict(namespaces) if namespaces else None), tuple(schemas)
+
+    def decorate(f: Callable[P, R]) -> WorkflowDef[P, R]:
+        defn = WorkflowDef(f)
+        defn.requirements, defn.hints, defn.options_loc = reqs, hint_list, loc
+        defn.namespaces, defn.schemas = ns, schema_list
+        return defn
+
+    return decorate

@@ -67,9 +67,12 @@ class InputPort:
     binding: Binding | None = None
     format: str | None = None
     secondary_files: tuple[str, ...] = ()
+    secondary_required: tuple[tuple[str, bool | str], ...] = ()
     load_listing: str | None = None
     load_contents: bool = False
     staging: Staging | None = None
+    streamable: bool = False
+    python_name: str | None = None
     loc: SourceLocation | None = None
 
     @property
@@ -92,6 +95,9 @@ class OutputPort:
     stream: Literal["stdout", "stderr"] | None = None
     format: str | None = None
     secondary_files: tuple[str, ...] = ()
+    secondary_required: tuple[tuple[str, bool | str], ...] = ()
+    streamable: bool = False
+    from_output_json: bool = False
     doc: str | None = None
     loc: SourceLocation | None = None
 
@@ -157,6 +163,16 @@ class PythonCode:
 
 
 @attrs.frozen(kw_only=True)
+class Ontology:
+    """An entry of a document's `$schemas`: `name` as emitted (a URL, or the file name of a
+    local ontology copied beside the documents) and, for a local one, `path`, the file the
+    compile-time format check reads (never emitted)."""
+
+    name: str
+    path: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Tool:
     """A CommandLineTool: a command-line tool or a Python task."""
 
@@ -179,9 +195,14 @@ class Tool:
     network: bool = False
     deterministic: bool = True
     success_codes: tuple[int, ...] = ()
+    temporary_fail_codes: tuple[int, ...] = ()
+    permanent_fail_codes: tuple[int, ...] = ()
     python: PythonCode | None = None
+    expression: str | None = None  # set: an ExpressionTool (its JavaScript), not a command
     extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
+    namespaces: tuple[tuple[str, str], ...] = ()  # `$namespaces` the user declared
+    schemas: tuple[Ontology, ...] = ()  # `$schemas`: ontologies for `format`
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     # hand-written CWL used by reference (`cwlgen.load(..., ref=...)`): steps say `run: ref`
@@ -191,9 +212,13 @@ class Tool:
     kind: Literal["tool"] = "tool"
 
     def input(self, name: str) -> InputPort | None:
-        """The input port called `name`, or None."""
+        """The input port called `name` (its CWL name, or the Python parameter name of a
+        port renamed with `Arg(name=...)`), or None."""
         for port in self.inputs:
             if port.name == name:
+                return port
+        for port in self.inputs:
+            if port.python_name == name:
                 return port
         return None
 
@@ -228,6 +253,11 @@ class StepInput:
     sources: tuple[Source, ...] = ()
     default: Any = NO_DEFAULT
     merge: bool = False
+    link_merge: str = "merge_nested"  # with `merge`: CWL linkMerge
+    pick_value: str | None = None  # CWL pickValue, applied after the merge
+    value_from: str | None = None  # CWL valueFrom (StepInputExpressionRequirement)
+    extra: bool = False  # not a parameter of the process: only the step's `when` reads it
+    type: CwlType | None = None  # the value's type when computed at the step (value_from...)
     scattered: bool = False
     loc: SourceLocation | None = None
 
@@ -242,6 +272,9 @@ class Step:
     scatter_method: str | None = None
     positional_args: int = 0
     batch: int | None = None
+    when: str | None = None  # CWL `when`: the step runs only if this expression is true
+    extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()  # step-level, as written
+    extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
     loc: SourceLocation | None = None
 
     @property
@@ -258,6 +291,8 @@ class WorkflowOutput:
     type: CwlType
     source: Source | None
     merged: tuple[Source, ...] = ()
+    link_merge: str = "merge_nested"  # with `merged`: CWL linkMerge
+    pick_value: str | None = None  # CWL pickValue, applied after the merge
     loc: SourceLocation | None = None
 
     @property
@@ -276,6 +311,10 @@ class Workflow:
     inputs: tuple[InputPort, ...] = ()
     outputs: tuple[WorkflowOutput, ...] = ()
     steps: tuple[Step, ...] = ()
+    extra_requirements: tuple[tuple[tuple[str, Any], ...], ...] = ()  # @workflow(requirements=)
+    extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
+    namespaces: tuple[tuple[str, str], ...] = ()
+    schemas: tuple[Ontology, ...] = ()
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     run_ref: str | None = None  # see Tool.run_ref

@@ -48,9 +48,11 @@ class Optional:
 
 @attrs.frozen
 class Enum:
-    """A CWL enum: a named set of string symbols."""
+    """A CWL enum: a named set of string symbols. `named`: declared once in the document's
+    SchemaDefRequirement and referenced by `name` (a class marked `@cwlgen.schema`)."""
     name: str
     symbols: tuple[str, ...]
+    named: bool = False
 
     def __str__(self) -> str:
         return f"enum {self.name}"
@@ -58,23 +60,37 @@ class Enum:
 
 @attrs.frozen
 class Field:
-    """One field of a record type."""
+    """One field of a record type; `binding` holds the CWL inputBinding keys of a field
+    annotated with `Arg(...)` (empty: the field is not bound)."""
     name: str
     type: CwlType
     doc: str | None = None
+    binding: tuple[tuple[str, Any], ...] = ()
 
 
 @attrs.frozen
 class Record:
-    """A CWL record: a named list of typed fields."""
+    """A CWL record: a named list of typed fields. `named` as for Enum."""
     name: str
     fields: tuple[Field, ...]
+    named: bool = False
 
     def __str__(self) -> str:
         return f"record {self.name}"
 
 
-CwlType = Union[Prim, Array, Optional, Enum, Record]
+@attrs.frozen
+class OneOf:
+    """A union of several non-null CWL types (`int | str`, `File | Directory`); a union
+    that may also be null is `Optional(OneOf(...))`."""
+
+    members: tuple[CwlType, ...]
+
+    def __str__(self) -> str:
+        return " | ".join(str(m) for m in self.members)
+
+
+CwlType = Union[Prim, Array, Optional, Enum, Record, OneOf]
 
 FILE = Prim("File")
 DIRECTORY = Prim("Directory")
@@ -83,6 +99,9 @@ INT = Prim("int")
 FLOAT = Prim("float")
 BOOLEAN = Prim("boolean")
 ANY = Prim("Any")
+LONG = Prim("long")
+DOUBLE = Prim("double")
+NULL = Prim("null")  # `None` alone: a parameter that only ever holds null
 
 
 def strip_optional(t: CwlType) -> CwlType:
@@ -90,16 +109,29 @@ def strip_optional(t: CwlType) -> CwlType:
     return t.inner if isinstance(t, Optional) else t
 
 
+#: (source, sink) pairs of numbers a wider sink accepts (every int is a valid long, every
+#: float a valid double); the narrowing direction stays an error
+_WIDENING = {("int", "long"), ("float", "double")}
+
+
 def assignable(src: CwlType, dst: CwlType) -> bool:
     """Whether a value of type `src` may flow into a parameter of type `dst`."""
+    if src == NULL:
+        return isinstance(dst, Optional) or dst in (NULL, ANY)
     if isinstance(dst, Optional):
         return assignable(strip_optional(src), dst.inner)
     if isinstance(src, Optional):
         return False
+    if isinstance(src, OneOf):  # every member must fit
+        return all(assignable(m, dst) for m in src.members)
+    if isinstance(dst, OneOf):  # some member must accept it
+        return any(assignable(src, m) for m in dst.members)
     if isinstance(src, Prim) and src.name == "Any":
         return True
     if isinstance(dst, Prim):
         if dst.name == "Any":
+            return True
+        if isinstance(src, Prim) and (src.name, dst.name) in _WIDENING:
             return True
         return isinstance(src, Prim) and src.name == dst.name
     if isinstance(dst, Array):
@@ -147,8 +179,12 @@ def check_value(value: Any, t: CwlType) -> bool:
     """Whether a plain JSON-like Python value (as CWL would see it) is a valid `t`."""
     if isinstance(t, Optional):
         return value is None or check_value(value, t.inner)
+    if t == NULL:
+        return value is None
     if value is None:
         return False  # null is valid only where the type is optional, even for Any
+    if isinstance(t, OneOf):
+        return any(check_value(value, m) for m in t.members)
     if isinstance(t, Prim):
         name = t.name
         if name == "Any":
@@ -184,6 +220,31 @@ def check_value(value: Any, t: CwlType) -> bool:
     return False  # pragma: no cover
 
 
+def named_types(types: list[CwlType]) -> list[Enum | Record]:
+    """The SchemaDef (named) types used by `types`, each once, every type after the named
+    types its fields use (schema-salad needs a name defined before it is referenced)."""
+    found: list[Enum | Record] = []
+
+    def visit(t: CwlType) -> None:
+        if isinstance(t, Optional):
+            visit(t.inner)
+        elif isinstance(t, Array):
+            visit(t.items)
+        elif isinstance(t, OneOf):
+            for m in t.members:
+                visit(m)
+        elif isinstance(t, (Enum, Record)):
+            if isinstance(t, Record):
+                for f in t.fields:
+                    visit(f.type)
+            if t.named and t not in found:
+                found.append(t)
+
+    for t in types:
+        visit(t)
+    return found
+
+
 def walk(t: CwlType) -> list[CwlType]:
     """`t` and every type nested in it, outermost first."""
     out: list[CwlType] = [t]
@@ -194,9 +255,29 @@ def walk(t: CwlType) -> list[CwlType]:
     elif isinstance(t, Record):
         for f in t.fields:
             out += walk(f.type)
+    elif isinstance(t, OneOf):
+        for m in t.members:
+            out += walk(m)
     return out
 
 
 def mentions(t: CwlType, name: str) -> bool:
     """Whether the primitive `name` (e.g. "File") occurs anywhere inside `t`."""
     return any(isinstance(x, Prim) and x.name == name for x in walk(t))
+
+
+def picked_type(sources: list[CwlType], method: str) -> CwlType:
+    """What CWL pickValue yields from these sources: the non-null item type (`T`), or a list
+    of them for `all_non_null`. One source that is a list picks among its items."""
+    if len(sources) == 1 and isinstance(strip_optional(sources[0]), Array):
+        items = strip_optional(strip_optional(sources[0]).items)  # type: ignore[union-attr]
+    else:
+        items = strip_optional(sources[0]) if sources else ANY
+    return Array(items) if method == "all_non_null" else items
+
+
+def flattened_type(sources: list[CwlType]) -> CwlType:
+    """What CWL `linkMerge: merge_flattened` yields: one list of the sources' items (a list
+    source contributes its items, any other source itself)."""
+    first = strip_optional(sources[0]) if sources else ANY
+    return Array(first.items if isinstance(first, Array) else sources[0])

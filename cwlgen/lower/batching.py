@@ -102,7 +102,7 @@ def _rewrite(step: Step, visit: Any, notes: list[Diagnostic], taken: set[str]) -
         step = attrs.evolve(step, process=process)
     if step.batch is None or not step.scatter:
         return [step]
-    reason = unbatchable(process)
+    reason = _step_unbatchable(step) or unbatchable(process)
     if reason is not None:
         notes.append(diag("CG213", step.loc, callee=process.name, k=step.batch, reason=reason))
         return [step]
@@ -126,10 +126,22 @@ def _retarget(step: Step, renamed: dict[str, str]) -> Step:
         for si in step.inputs))
 
 
+def _step_unbatchable(step: Step) -> str | None:
+    """Why this call (not its process) cannot be batched: a condition or a value computed
+    at the step is evaluated per scattered item, which a batch job would not do."""
+    if step.when is not None:
+        return "it is conditional (.when), and CWL tests the condition on each item"
+    if any(si.value_from is not None or si.pick_value is not None for si in step.inputs):
+        return "an argument is computed at the step (a record field, pick_value or value_from)"
+    return None
+
+
 def unbatchable(process: Process) -> str | None:
     """Why the jobs of `process` cannot be grouped, or None if they can."""
     if isinstance(process, Workflow):
         return "a subworkflow runs as several jobs, so its items cannot share one job"
+    if process.expression is not None:
+        return "it is an ExpressionTool (JavaScript)"
     if process.python is not None:
         return None
     if process.files or any(p.staging is not None for p in process.inputs):

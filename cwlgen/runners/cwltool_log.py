@@ -98,7 +98,8 @@ class CwltoolLogParser:
                     rec.status, rec.started = RUNNING, time.monotonic()
                     self.state.changed = True
             else:
-                self.state.step_finished(leaf.key, m["st"] == "success")
+                self.state.step_finished(leaf.key, m["st"] == "success",
+                                         skipped=m["st"] == "skipped")
             return True
         return False
 

@@ -9,7 +9,15 @@ import sys
 import time
 from typing import IO, Any
 
-from cwlgen.runners.state import DONE, FAILED, PENDING, RUNNING, SKIPPED, RunState
+from cwlgen.runners.state import (
+    CONDITION_FALSE,
+    DONE,
+    FAILED,
+    PENDING,
+    RUNNING,
+    SKIPPED,
+    RunState,
+)
 
 
 def seconds(value: float | None) -> str:
@@ -30,6 +38,7 @@ def summary_line(state: RunState) -> str:
     """One line: steps done/running/failed, jobs done of all, time so far and, when the
     number of jobs is known, about how long is left."""
     c = state.counts()
+<<<<<<< HEAD
     finished, total, _known = job_progress(state)
     done_jobs = c["jobs_done"]
     left = time_left(state)
@@ -37,6 +46,13 @@ def summary_line(state: RunState) -> str:
     return (f"{c[DONE]}/{c['total']} steps done, {c[RUNNING]} running, {c[FAILED]} failed "
             f"({done_jobs}/{total} jobs) after "
             f"{seconds(time.monotonic() - state.started)}{eta}")
+=======
+    skipped = f", {c[CONDITION_FALSE]} skipped by their condition" if c[CONDITION_FALSE] else ""
+    return (f"{c[DONE]}/{c['total']} steps done{skipped}, {c[RUNNING]} running, "
+            f"{c[FAILED]} failed "
+            f"({c['jobs_done']}/{c['jobs']} jobs) after "
+            f"{seconds(time.monotonic() - state.started)}")
+>>>>>>> h9tools
 
 
 class PlainDisplay:
@@ -72,6 +88,8 @@ class PlainDisplay:
                           + self._overall(state))
             elif rec.status == FAILED:
                 self._say(f"step {key}: FAILED")
+            elif rec.status == CONDITION_FALSE:
+                self._say(f"step {key}: skipped (its condition was false)")
 
     @staticmethod
     def _overall(state: RunState) -> str:
@@ -246,6 +264,7 @@ def final_table(state: RunState) -> Any:
     for col in ("step", "status", "jobs", "wall time", "cache hit"):
         table.add_column(col, justify="right" if col in ("jobs", "wall time") else "left")
     styles = {DONE: "green", FAILED: "bold red", RUNNING: "cyan", SKIPPED: "dim",
+              CONDITION_FALSE: "dim",
               PENDING: "dim"}
     for rec in state.steps.values():
         jobs = "-" if rec.resumed else (f"{rec.jobs_done}/{rec.jobs}" if rec.jobs else "0")

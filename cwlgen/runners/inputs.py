@@ -138,7 +138,17 @@ def convert(value: Any, typ: t.CwlType, *, base_dir: Path, where: str = "",
         if value is None:
             return None
         return convert(value, typ.inner, base_dir=base_dir, where=where, check_paths=check_paths)
+    if typ == t.NULL and value is None:
+        return None
     if value is None:
+        raise _Mismatch(where, typ, value)
+    if isinstance(typ, t.OneOf):  # the first member the value fits
+        for member in typ.members:
+            try:
+                return convert(value, member, base_dir=base_dir, where=where,
+                               check_paths=check_paths)
+            except _Mismatch:
+                continue
         raise _Mismatch(where, typ, value)
     if isinstance(typ, t.Prim):
         return _convert_prim(value, typ, base_dir, where, check_paths)

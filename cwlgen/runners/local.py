@@ -85,12 +85,20 @@ def run_job(
     if any(d.severity == "error" for d in diagnostics):
         raise CompileError(diagnostics)
     stubs = dict(stubs or {})
+    javascript = sorted({p.name for p in all_processes(process)
+                         if isinstance(p, Tool) and p.expression is not None
+                         and p.name not in stubs})
+    if javascript:
+        raise RunError(f"run_local does not run JavaScript, but '{defn.name}' uses the "
+                       f"ExpressionTool(s) {', '.join(javascript)}; pass _stubs={{name: "
+                       "python_function} to stand in for them, or run the compiled CWL "
+                       "with cwltool (cwlgen.run)")
     missing = sorted({p.name for p in all_processes(process)
                       if isinstance(p, Tool) and p.python is None and p.name not in stubs})
     if missing:
         raise RunError(f"run_local runs Python tasks only, but '{defn.name}' uses the "
                        f"command-line tool(s) {', '.join(missing)}; pass _stubs={{name: "
-                       "python_function}} to stand in for them, or run the compiled CWL "
+                       "python_function} to stand in for them, or run the compiled CWL "
                        "with cwltool")
     base = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="cwlgen-local-"))
     base.mkdir(parents=True, exist_ok=True)

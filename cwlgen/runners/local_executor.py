@@ -18,9 +18,11 @@ from cwlgen.dsl.task import task_by_key
 from cwlgen.errors import InputError, RunError
 from cwlgen.ir import NO_DEFAULT, Process, Source, Step, Tool, Workflow, WorkflowInputRef
 from cwlgen.ir import types as t
+from cwlgen.runners.local_expressions import evaluate, link_merge, pick
 from cwlgen.runners.local_values import (
     absolute_paths,
     add_secondary_files,
+    local_patterns,
     missing_paths,
     short,
 )
@@ -51,7 +53,7 @@ class LocalExecutor:
             value = job.get(port.name)
             if value is None and port.default is not NO_DEFAULT:
                 value = absolute_paths(copy.deepcopy(port.default), Path.cwd())
-            value = add_secondary_files(value, port.secondary_files, where)
+            value = add_secondary_files(value, local_patterns(port, where), where)
             if not t.check_value(value, port.type):
                 error = InputError if top else RunError
                 what = "is missing" if value is None else f"got {short(value)}"
@@ -114,21 +116,29 @@ class LocalExecutor:
 
         for step in wf.steps:
             job: dict[str, Any] = {}
+            step_where = f"{where}/{step.id}"
             for step_input in step.inputs:
+                value: Any = None
                 if step_input.sources:
                     values = [value_of(s) for s in step_input.sources]
-                    job[step_input.name] = values if step_input.merge else values[0]
-                else:
-                    job[step_input.name] = absolute_paths(
-                        copy.deepcopy(step_input.default), Path.cwd())
-            results[step.id] = self._run_step(step, job, f"{where}/{step.id}")
+                    value = (link_merge(values, step_input.link_merge) if step_input.merge
+                             else values[0])
+                    if step_input.pick_value is not None:
+                        value = pick(value if isinstance(value, list) else [value],
+                                     step_input.pick_value, f"{step_where}: '{step_input.name}'")
+                if value is None and step_input.default is not NO_DEFAULT:
+                    value = absolute_paths(copy.deepcopy(step_input.default), Path.cwd())
+                job[step_input.name] = value
+            results[step.id] = self._run_step(step, job, step_where)
         outputs: dict[str, Any] = {}
         for out in wf.outputs:
-            value: Any
             if out.merged:
-                value = [value_of(s) for s in out.merged]
+                value = link_merge([value_of(s) for s in out.merged], out.link_merge)
             else:
                 value = value_of(out.source) if out.source is not None else None
+            if out.pick_value is not None:
+                value = pick(value if isinstance(value, list) else [value], out.pick_value,
+                             f"{where}: workflow output '{out.name}'")
             if not t.check_value(value, out.type):
                 raise RunError(f"{where}: workflow output '{out.name}' should be {out.type}, "
                                f"got {short(value)}")
@@ -139,7 +149,7 @@ class LocalExecutor:
         process = step.process
         names = [p.name for p in process.inputs if p.name in step.scatter]
         if not names:
-            return self.run(process, job, where)
+            return self._one_job(step, job, where)
         for name in names:
             if not isinstance(job.get(name), list):
                 raise RunError(f"{where}: scattered input '{name}' is not a list: "
@@ -153,18 +163,18 @@ class LocalExecutor:
                 sizes = ", ".join(f"{n}: {len(v)}" for n, v in zip(names, lists, strict=True))
                 raise RunError(f"{where}: dotproduct scatter over lists of different lengths "
                                f"({sizes})")
-            runs = [self._one(process, job, dict(zip(names, items, strict=True)), where, i)
+            runs = [self._one(step, job, dict(zip(names, items, strict=True)), where, i)
                     for i, items in enumerate(zip(*lists, strict=True))]
             return {o: [r[o] for r in runs] for o in out_names}
         if method == "flat_crossproduct":
-            runs = [self._one(process, job, dict(zip(names, items, strict=True)), where, i)
+            runs = [self._one(step, job, dict(zip(names, items, strict=True)), where, i)
                     for i, items in enumerate(itertools.product(*lists))]
             return {o: [r[o] for r in runs] for o in out_names}
         counter = itertools.count()
 
         def nest(level: int, chosen: dict[str, Any]) -> Any:
             if level == len(names):
-                return self._one(process, job, chosen, where, next(counter))
+                return self._one(step, job, chosen, where, next(counter))
             return [nest(level + 1, {**chosen, names[level]: item}) for item in lists[level]]
 
         tree = nest(0, {})
@@ -176,9 +186,29 @@ class LocalExecutor:
 
         return {o: pick(tree, 0, o) for o in out_names}
 
-    def _one(self, process: Process, job: dict[str, Any], items: dict[str, Any], where: str,
+    def _one(self, step: Step, job: dict[str, Any], items: dict[str, Any], where: str,
              index: int) -> dict[str, Any]:
-        return self.run(process, {**job, **copy.deepcopy(items)}, f"{where}[{index}]")
+        return self._one_job(step, {**job, **copy.deepcopy(items)}, f"{where}[{index}]")
+
+    def _one_job(self, step: Step, job: dict[str, Any], where: str) -> dict[str, Any]:
+        """One job of a step, as CWL orders it: valueFrom (after scatter), then `when` (a
+        false condition skips the job: every output null), then the process."""
+        computed = dict(job)
+        for step_input in step.inputs:
+            if step_input.value_from is not None:
+                computed[step_input.name] = evaluate(
+                    step_input.value_from, inputs=job, self=job.get(step_input.name),
+                    where=f"{where}: argument '{step_input.name}'")
+        if step.when is not None:
+            verdict = evaluate(step.when, inputs=computed, where=f"{where}: when")
+            if not isinstance(verdict, bool):
+                raise RunError(f"{where}: the condition {step.when!r} gave {short(verdict)}, "
+                               "not true or false")
+            if not verdict:
+                return {o.name: None for o in step.process.outputs}
+        declared = {p.name for p in step.process.inputs}
+        return self.run(step.process, {k: v for k, v in computed.items() if k in declared},
+                        where)
 
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from cwlgen.errors import InputError, RunError
+from cwlgen.ir import InputPort
 
 
 def file_path(obj: Mapping[str, Any]) -> str | None:
@@ -52,6 +53,22 @@ def _secondary_name(path: str, pattern: str) -> str:
         path = os.path.splitext(path)[0]
         pattern = pattern[1:]
     return path + pattern
+
+
+def local_patterns(port: InputPort, where: str) -> tuple[str, ...]:
+    """A port's secondary-file patterns in the form `add_secondary_files` takes: `?` marks
+    one that may be missing (`SecondaryFile(p, required=False)`, or a `required` decided by
+    an expression). A pattern that is itself an expression cannot be evaluated in-process."""
+    flags = dict(port.secondary_required)
+    found = []
+    for pattern in port.secondary_files:
+        if "$(" in pattern or "${" in pattern:
+            raise RunError(f"{where}: input '{port.name}' has the secondaryFiles expression "
+                           f"{pattern!r}, which run_local cannot evaluate (it runs no "
+                           "JavaScript); run it with cwlgen.run")
+        optional = flags.get(pattern, True) is not True
+        found.append(pattern + "?" if optional and not pattern.endswith("?") else pattern)
+    return tuple(found)
 
 
 def add_secondary_files(value: Any, patterns: tuple[str, ...], where: str) -> Any:

@@ -18,6 +18,8 @@ STDERR_TAIL = 30  # lines of a job's stderr kept for the failure report
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 PENDING, RUNNING, DONE, FAILED, SKIPPED = "pending", "running", "done", "failed", "not run"
+#: a conditional step whose `when` was false: it ran nothing, by design
+CONDITION_FALSE = "skipped (when)"
 
 
 def log_text(line: str) -> str:
@@ -148,12 +150,15 @@ class RunState:
                 rec.status = DONE
         self.changed = True
 
-    def step_finished(self, key: str, ok: bool) -> None:
-        """The engine said a whole step ended (cwltool does; Toil does not)."""
+    def step_finished(self, key: str, ok: bool, *, skipped: bool = False) -> None:
+        """The engine said a whole step ended (cwltool does; Toil does not); `skipped`: its
+        condition was false, so it ran nothing (not a failure)."""
         rec = self.steps.get(key)
         if rec is None:
             return
-        if not ok:
+        if skipped and rec.status in (PENDING, RUNNING):
+            rec.status = CONDITION_FALSE
+        elif not ok:
             rec.status = FAILED
         elif rec.status != FAILED:
             rec.status = DONE
@@ -187,7 +192,7 @@ class RunState:
     # -- queries
     def counts(self) -> dict[str, int]:
         """Steps per status, plus `total`, `jobs`, `jobs_done` and `jobs_running`."""
-        c = {PENDING: 0, RUNNING: 0, DONE: 0, FAILED: 0, SKIPPED: 0}
+        c = {PENDING: 0, RUNNING: 0, DONE: 0, FAILED: 0, SKIPPED: 0, CONDITION_FALSE: 0}
         for rec in self.steps.values():
             c[rec.status] += 1
         c["total"] = len(self.steps)

@@ -146,6 +146,9 @@ def make_stub_module(name: str) -> types.ModuleType:
         task=_passthrough_decorator,
         tool=_passthrough_decorator,
         workflow=_passthrough_decorator,
+        schema=_passthrough_decorator,  # @cwlgen.schema keeps the record/Enum class
+        Long=int,
+        Double=float,
     )
     return mod
 

@@ -92,7 +92,7 @@ def test_invalid_cwl_and_every_process_of_a_graph(tmp_path: Path) -> None:
         """))
     proc = check("bad.cwl", "packed.cwl", cwd=tmp_path)
     assert proc.returncode == 1
-    assert "bad.cwl:4:" in proc.stdout and "error[CG601]" in proc.stdout
+    assert "bad.cwl:4:" in proc.stdout and "error[CG701]" in proc.stdout
     assert "packed.cwl:15: error[CG201]: argument 'msg' of 'echo' expects string, but " \
         "workflow input 'n' is int" in proc.stdout
     assert "Traceback" not in proc.stderr

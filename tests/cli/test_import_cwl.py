@@ -105,19 +105,19 @@ def test_import_then_build_twice_is_byte_identical(workdir: Path) -> None:
 
 
 BAD = {
-    "not-cwl.cwl": ("hello: world\n", "not-cwl.cwl:1:1: error[CG601]: cannot read this CWL "
+    "not-cwl.cwl": ("hello: world\n", "not-cwl.cwl:1:1: error[CG701]: cannot read this CWL "
                     "document: not a CWL document"),
-    "not-yaml.cwl": ("a: [b\n", "not-yaml.cwl:2:1: error[CG601]: cannot read this CWL "
+    "not-yaml.cwl": ("a: [b\n", "not-yaml.cwl:2:1: error[CG701]: cannot read this CWL "
                      "document: not YAML"),
     "invalid.cwl": ("cwlVersion: v1.2\nclass: CommandLineTool\ninputs:\n  x: Flie\n"
-                    "outputs: []\n", "invalid.cwl:4:3: error[CG601]: cannot read this CWL "
+                    "outputs: []\n", "invalid.cwl:4:3: error[CG701]: cannot read this CWL "
                     "document: unknown type 'Flie'; did you mean 'File'?"),
     "unreachable.cwl": ("cwlVersion: v1.2\nclass: CommandLineTool\ninputs:\n"
                         "  $import: missing.yml\noutputs: []\n", "missing.yml"),
     "expression.cwl": ("cwlVersion: v1.2\nclass: ExpressionTool\n"
                        "requirements: {InlineJavascriptRequirement: {}}\ninputs: {x: int}\n"
                        "outputs: {y: int}\nexpression: '${ return {y: 1}; }'\n",
-                       "expression.cwl:1:1: error[CG602]: ExpressionTool"),
+                       "expression.cwl:1:1: error[CG702]: ExpressionTool"),
 }
 
 

@@ -281,7 +281,7 @@ def test_inlining_a_document_the_dsl_cannot_write_is_a_compile_error(tmp_path: P
     def wf(x: int) -> int:
         return add(x=x).y  # type: ignore[no-any-return]
 
-    with pytest.raises(cwlgen.CompileError, match=r"e.cwl:1: error\[CG602\]: ExpressionTool"):
+    with pytest.raises(cwlgen.CompileError, match=r"e.cwl:1: error\[CG702\]: ExpressionTool"):
         cwlgen.compile(wf)
     by_ref = cwlgen.load(str(doc), ref="e.cwl")
 

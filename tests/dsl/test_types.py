@@ -144,7 +144,7 @@ def test_file_defaults_are_file_objects_relative_to_the_document(
 
 @pytest.mark.parametrize(("annotation", "shown"), [
     (dict[str, int], "dict[str, int]"),
-    (int | str, "int | str"),
+    (int | Literal["a"], "a Literal inside a union"),
     (list, "list without an item type"),
     (Literal[1, 2], "Literal choices must be strings"),
     (tuple[int, int], "tuple[int, int]"),

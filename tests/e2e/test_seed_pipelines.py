@@ -39,7 +39,7 @@ def test_cwlgen_check_agrees_the_seed_cwl_is_valid_except_one_broken_file() -> N
                           cwd=SEED, env=env, capture_output=True, text=True, timeout=300)
     errors = [ln for ln in proc.stdout.splitlines() if "error[" in ln]
     assert len(errors) == 1, proc.stdout
-    assert errors[0].startswith("spiel/psf.cwl:1: error[CG601]")
+    assert errors[0].startswith("spiel/psf.cwl:1: error[CG701]")
     assert "missing required field `out`" in errors[0]
 
 
@@ -48,7 +48,7 @@ def test_each_seed_tool_imports_builds_validates_and_matches(doc: Path, tmp_path
     if doc.name in WAITING:
         with pytest.raises(ImportFailed) as info:
             load_for_import(str(doc), drop_metadata=True)
-        assert all(p.code == "CG602" for p in info.value.problems)
+        assert all(p.code == "CG702" for p in info.value.problems)
         assert any(WAITING[doc.name] in p.message for p in info.value.problems)
         return
     # prefactor's tools carry schema.org metadata (s:author, s:license, $schemas) that the
@@ -76,7 +76,7 @@ def test_whole_workflows_wait_for_issue_9(workflow: str) -> None:
     with pytest.raises(ImportFailed) as info:
         load_for_import(str(SEED / workflow), drop_metadata=True)
     for problem in info.value.problems:
-        assert problem.code == "CG602", problem.render()
+        assert problem.code == "CG702", problem.render()
         assert "issue 9" in problem.message, problem.render()
         assert problem.position is not None and problem.position.line >= 1
 

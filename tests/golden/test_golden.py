@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.conditionals import cond_wf_003_1 as cond
 from fixtures.examples import coreutils as cu
 from fixtures.examples import features as fx
 
@@ -35,6 +36,7 @@ EXAMPLES: dict[str, tuple[Any, bool]] = {
     "image_cpu": (fx.image_cpu, False),
     "flag_then_list_packed": (fx.flag_then_list, True),
     "list_staged": (fx.list_staged, False),
+    "cond_wf_003_1": (cond.cond_wf_003_1, False),
 }
 
 

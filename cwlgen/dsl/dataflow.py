@@ -1,0 +1,124 @@
+"""Values computed where they are used (CWL step-input and workflow-output fields):
+`pick_value` (pickValue), `or_default` (source + default), `merge_flattened` (linkMerge) and
+`value_from` (a raw valueFrom expression: the escape hatch).
+
+Each returns a `Wiring`: inert, typed like the value it yields, so mypy checks the call it is
+passed to, and tracing turns it into one step input (or one workflow output).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypeVar, overload
+
+from cwlgen.dsl.typemap import NotAValue, UnsupportedType, to_cwl_type, to_cwl_value
+from cwlgen.dsl.values import Promise, Wiring
+from cwlgen.errors import MisuseError
+from cwlgen.ir import types as t
+
+T = TypeVar("T")
+
+PICK_METHODS = ("first_non_null", "the_only_non_null", "all_non_null")
+
+
+def _promise(value: Any, function: str) -> Promise:
+    if isinstance(value, Promise):
+        if value._path:
+            raise MisuseError("CG609", what=f"{value._label} (given to {function})",
+                              output="its value", func=function)
+        return value
+    raise MisuseError("CG605", "not_promise", got=repr(value)[:60])
+
+
+@overload
+def pick_value(*values: T | None, method: Literal["all_non_null"]) -> list[T]: ...
+@overload
+def pick_value(
+    *values: T | None,
+    method: Literal["first_non_null", "the_only_non_null"] = "first_non_null",
+) -> T: ...
+def pick_value(*values: Any, method: str = "first_non_null") -> Any:
+    """Choose among results that may be null (outputs of conditional steps): the first
+    non-null (`first_non_null`), the only non-null (`the_only_non_null`, an error at run time
+    if not exactly one), or the list of every non-null (`all_non_null`). Given one list (a
+    conditional `.map`), it picks among the list's items. Given NamedTuples (several
+    outputs of conditional steps), it picks field by field: `pick_value(a, b).out1`.
+    CWL pickValue."""
+    if method not in PICK_METHODS:
+        raise MisuseError("CG605", "method", method=method, choices=", ".join(PICK_METHODS))
+    if not values:
+        raise MisuseError("CG605", "empty")
+    shapes = {type(v) for v in values}
+    if len(shapes) == 1 and hasattr(values[0], "_fields"):  # NamedTuples: pick field-wise
+        cls = type(values[0])
+        if method == "all_non_null":  # typed list[NT], but would be NT of lists: refuse
+            raise MisuseError("CG605", "namedtuple_all", cls=cls.__name__,
+                              field=cls._fields[0])
+        return cls(*(pick_value(*(v[i] for v in values), method=method)  # type: ignore
+                     for i in range(len(values[0]))))
+    promises = tuple(_promise(v, "pick_value") for v in values)
+    if len(promises) == 1:
+        base = t.strip_optional(promises[0]._type)
+        if not isinstance(base, t.Array):
+            raise MisuseError("CG605", "single_scalar", what=promises[0]._short_name,
+                              method=method, type=promises[0]._type)
+        item = t.strip_optional(base.items)
+    else:
+        item = t.strip_optional(promises[0]._type)
+        for p in promises[1:]:
+            other = t.strip_optional(p._type)
+            if not (t.assignable(other, item) and t.assignable(item, other)):
+                raise MisuseError("CG605", "mixed", first=f"{promises[0]._short_name} ({item})",
+                                  other=f"{p._short_name} ({other})")
+    result = t.Array(item) if method == "all_non_null" else item
+    names = ", ".join(p._short_name for p in promises)
+    return Wiring(promises, result, f"pick_value({names}, method={method!r})",
+                  link_merge="merge_nested" if len(promises) > 1 else None, pick=method)
+
+
+def or_default(value: T | None, default: T) -> T:
+    """`value`, or `default` when it is null (a skipped step, an optional input not given).
+    CWL: a step input with `source` and `default`."""
+    p = _promise(value, "or_default")
+    try:
+        literal = to_cwl_value(default)
+    except NotAValue as exc:
+        raise MisuseError("CG605", "not_promise", got=f"a default of type {exc}") from None
+    wiring = Wiring((p,), t.strip_optional(p._type), f"or_default({p._short_name}, {default!r})",
+                    default=literal)
+    return wiring  # type: ignore[return-value]
+
+
+def merge_flattened(*values: Any) -> Any:
+    """One flat list from several results: lists are concatenated, single values appended.
+    CWL `linkMerge: merge_flattened` (merge_nested is what a plain Python list gives)."""
+    if not values:
+        raise MisuseError("CG605", "empty")
+    promises = tuple(_promise(v, "merge_flattened") for v in values)
+    items: t.CwlType | None = None
+    for p in promises:
+        base = t.strip_optional(p._type)
+        item = base.items if isinstance(base, t.Array) else p._type
+        items = item if items is None else items
+    assert items is not None
+    names = ", ".join(p._short_name for p in promises)
+    return Wiring(promises, t.Array(items), f"merge_flattened({names})",
+                  link_merge="merge_flattened")
+
+
+@overload
+def value_from(expression: str, /, *, type: type[T], self: Any = None) -> T: ...
+@overload
+def value_from(expression: str, /, *, type: Any, self: Any = None) -> Any: ...
+def value_from(expression: str, /, *, type: Any, self: Any = None) -> Any:
+    """A raw CWL valueFrom expression computed at the step (the escape hatch: `self` is the
+    value of `self=`, `inputs` the step's other arguments). `type` is what it yields; the
+    expression is checked to name only existing inputs, and gets the JavaScript requirement
+    it needs."""
+    if not isinstance(expression, str):
+        raise MisuseError("CG607", "value_from", got=repr(expression)[:60])
+    try:
+        cwl_type = to_cwl_type(type)
+    except UnsupportedType:
+        raise MisuseError("CG607", "value_from", got=f"type={type!r}") from None
+    promises = (_promise(self, "value_from"),) if self is not None else ()
+    return Wiring(promises, cwl_type, f"value_from({expression!r})", value_from=expression)
