@@ -38,21 +38,14 @@ def summary_line(state: RunState) -> str:
     """One line: steps done/running/failed, jobs done of all, time so far and, when the
     number of jobs is known, about how long is left."""
     c = state.counts()
-<<<<<<< HEAD
+    skipped = f", {c[CONDITION_FALSE]} skipped by their condition" if c[CONDITION_FALSE] else ""
     finished, total, _known = job_progress(state)
     done_jobs = c["jobs_done"]
     left = time_left(state)
     eta = f", about {seconds(left)} left" if left is not None else ""
-    return (f"{c[DONE]}/{c['total']} steps done, {c[RUNNING]} running, {c[FAILED]} failed "
-            f"({done_jobs}/{total} jobs) after "
-            f"{seconds(time.monotonic() - state.started)}{eta}")
-=======
-    skipped = f", {c[CONDITION_FALSE]} skipped by their condition" if c[CONDITION_FALSE] else ""
     return (f"{c[DONE]}/{c['total']} steps done{skipped}, {c[RUNNING]} running, "
-            f"{c[FAILED]} failed "
-            f"({c['jobs_done']}/{c['jobs']} jobs) after "
-            f"{seconds(time.monotonic() - state.started)}")
->>>>>>> h9tools
+            f"{c[FAILED]} failed ({done_jobs}/{total} jobs) after "
+            f"{seconds(time.monotonic() - state.started)}{eta}")
 
 
 class PlainDisplay:
