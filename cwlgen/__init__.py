@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from cwlgen._version import __version__
 from cwlgen.compiler import Compiled, check, compile
-from cwlgen.dsl.loaded import load
 from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
 from cwlgen.dsl.dataflow import merge_flattened, or_default, pick_value, value_from
 from cwlgen.dsl.expression_tool import expression_tool
+from cwlgen.dsl.loaded import load
 from cwlgen.dsl.schema import schema
 from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
 from cwlgen.dsl.task import task

@@ -210,6 +210,7 @@ MESSAGES: dict[str, Message] = {
         "error",
         "task '{func}' declares Python {value!r} ({origin}), which is not a Python 3 version; "
         "write it as \"3.N\" (tasks run on Python 3.6 or newer)",
+    ),
     # issue 9, tools and types (CG130-CG139)
     "CG130": Message("error", variants={
         "managed": "{where} of '{func}' lists {cls}, which cwlgen writes itself; write "
@@ -485,7 +486,7 @@ MESSAGES: dict[str, Message] = {
     "CG507": Message("error", "step '{step}' failed under {runner}", variants={
         "engine": "the {runner} run failed (exit code {exit_code})",
     }),
-    # --- hand-written CWL (CG7xx) --------------------------------------------------------------
+    # --- hand-written CWL (CG7xx) --------------------------------------------------------
     "CG701": Message("error", "cannot read this CWL document: {reason}"),
     "CG702": Message(
         "error",

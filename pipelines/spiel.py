@@ -388,6 +388,7 @@ def wsclean(
         imaging: size, pixel scale, clean and weighting settings.
         column: data column imaged.
     """
+    raise NotImplementedError
 
 
 @tool(

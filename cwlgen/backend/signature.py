@@ -21,6 +21,8 @@ def python_type(tp: t.CwlType) -> str:
         return f"{python_type(tp.inner)} | None"
     if isinstance(tp, t.Array):
         return f"list[{python_type(tp.items)}]"
+    if isinstance(tp, t.OneOf):
+        return " | ".join(python_type(m) for m in tp.members)
     return tp.name  # Enum and Record: the Python class name
 
 

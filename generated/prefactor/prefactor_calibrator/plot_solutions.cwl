@@ -160,6 +160,9 @@ requirements:
               task=_passthrough_decorator,
               tool=_passthrough_decorator,
               workflow=_passthrough_decorator,
+              schema=_passthrough_decorator,  # @cwlgen.schema keeps the record/Enum class
+              Long=int,
+              Double=float,
           )
           return mod
 

@@ -163,6 +163,9 @@ requirements:
               task=_passthrough_decorator,
               tool=_passthrough_decorator,
               workflow=_passthrough_decorator,
+              schema=_passthrough_decorator,  # @cwlgen.schema keeps the record/Enum class
+              Long=int,
+              Double=float,
           )
           return mod
 
@@ -1025,6 +1028,7 @@ requirements:
               imaging: size, pixel scale, clean and weighting settings.
               column: data column imaged.
           """
+          raise NotImplementedError
 
 
       @tool(
