@@ -313,6 +313,15 @@ MESSAGES: dict[str, Message] = {
     "CG507": Message("error", "step '{step}' failed under {runner}", variants={
         "engine": "the {runner} run failed (exit code {exit_code})",
     }),
+    # --- files cwlgen writes (build output, run build/out/cache folders) ----------------
+    "CG520": Message("error", variants={
+        "is_file": "{what} {path} is a file; give a folder (it is created if missing)",
+        "under_file": "{what} {path} cannot be created: {parent} is a file, not a folder",
+        "cannot_write": "cannot write {what} {path}: {reason}; choose a folder you can "
+                        "write to",
+        "not_ours": "{path} was not written by cwlgen (it has no cwlgen header), so cwlgen "
+                    "will not replace it; move it away or choose another {what}",
+    }),
 }
 
 

@@ -22,6 +22,7 @@ from cwlgen.dsl.definition import Definition
 from cwlgen.errors import UsageError
 from cwlgen.ir import Process
 from cwlgen.ir.location import SourceLocation
+from cwlgen.output_files import remove_stale
 from cwlgen.runners.engines import engine
 from cwlgen.runners.execute import execute
 from cwlgen.runners.inputs import make_job
@@ -44,17 +45,14 @@ class Outcome:
     build_dir: Path
 
 
-def _stale(folder: Path, keep: set[str]) -> list[Path]:
-    return [f for f in folder.glob("*.cwl") if f.name not in keep]
-
-
 def prepare_build(compiled: Compiled, build_dir: Path, job: Mapping[str, Any]) -> tuple[Path, Path]:
     """Write the CWL documents and the job into `build_dir`; (main document, job file)."""
-    compiled.write(build_dir)
-    for f in _stale(build_dir, set(compiled.texts())):
-        f.unlink()
+    compiled.write(build_dir, what="build folder")
+    remove_stale(build_dir, set(compiled.texts()))
     job_path = build_dir / "job.json"
-    job_path.write_text(json.dumps(job, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # UTF-8, not ASCII escapes: cwltool reads "\\ud83d\\ude00" as two lone surrogates
+    job_path.write_text(json.dumps(job, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
     return build_dir / compiled.main, job_path
 
 

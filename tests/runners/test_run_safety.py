@@ -4,12 +4,14 @@ its own folder, an interrupted write never mixes two builds, and signals stop ev
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,9 +91,11 @@ def test_unusual_file_names_are_staged_as_themselves(tmp_path: Path) -> None:
     assert got == [f"content {i} of {n}" for i, n in enumerate(UNUSUAL_NAMES)]
 
 
-def test_interrupted_write_never_mixes_two_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                                  ) -> None:
-    """Bug 13: the folder holds the old build or the new one, never some of each."""
+@pytest.mark.parametrize("at", [1, 2, 3, 5])
+def test_interrupted_write_never_mixes_two_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  at: int) -> None:
+    """Bug 13: Ctrl-C at any file operation leaves the old build or the new one, never some
+    of each, and no stray sibling folder."""
     from fixtures.examples import coreutils
 
     out = tmp_path / "out"
@@ -102,30 +106,42 @@ def test_interrupted_write_never_mixes_two_builds(tmp_path: Path, monkeypatch: p
     new_texts = {k: v.replace("do not edit", "do not edit (new)") for k, v in new.texts().items()}
     new._texts = new_texts
     calls = {"n": 0}
-    real_replace = os.replace
-    real_rename = os.rename
 
-    def interrupt_later(src: object, dst: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt
-        real_replace(src, dst)  # type: ignore[arg-type]
+    def interrupting(real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls["n"] += 1
+            if calls["n"] == at:
+                raise KeyboardInterrupt
+            return real(*args, **kwargs)
+        return call
 
-    def interrupt_rename(src: object, dst: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt
-        real_rename(src, dst)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "replace", interrupt_later)
-    monkeypatch.setattr(os, "rename", interrupt_rename)
-    with pytest.raises(KeyboardInterrupt):
+    for name in ("replace", "rename", "fsync"):
+        monkeypatch.setattr(os, name, interrupting(getattr(os, name)))
+    with contextlib.suppress(KeyboardInterrupt):
         new.write(out)
     monkeypatch.undo()
-    after = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()
-             if not p.name.startswith(".")}
+    after = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
     assert after in (before, new_texts)
-    assert not [p for p in tmp_path.iterdir() if p.name != "out"], "a stray sibling was left"
+    assert [p.name for p in tmp_path.iterdir()] == ["out"], "a stray sibling was left"
+
+
+def test_writing_beside_a_users_files_keeps_them(tmp_path: Path) -> None:
+    """A folder that also holds the user's files: documents replaced, the user's untouched,
+    and a user's file where a document goes is refused, not overwritten."""
+    from cwlgen.errors import OutputError
+    from fixtures.examples import coreutils
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    compiled = cwlgen.compile(coreutils.count_and_rank)
+    compiled.write(out)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert set(compiled.texts()) <= {p.name for p in out.iterdir()}
+    (out / compiled.main).write_text("my own workflow\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="CG520"):
+        compiled.write(out)
+    assert (out / compiled.main).read_text(encoding="utf-8") == "my own workflow\n"
 
 
 def test_time_limit_is_named_when_it_is_the_cause(tmp_path: Path) -> None:
