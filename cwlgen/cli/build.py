@@ -13,6 +13,7 @@ from cwlgen.errors import CompileError
 from cwlgen.messages import format_diagnostic
 from cwlgen.output_files import generated_files, remove_stale
 
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """The options of `cwlgen build`."""
     p.add_argument("target", metavar="FILE_OR_MODULE[:OBJECT]",

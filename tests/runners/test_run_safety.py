@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.safety import safety_wf as w
 
 import cwlgen
 from cwlgen.errors import RunError
 from cwlgen.runners import run_workflow
-from fixtures.safety import safety_wf as w
 
 CWLGEN = str(Path(sys.executable).parent / "cwlgen")
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "safety" / "safety_wf.py"
@@ -128,8 +128,9 @@ def test_interrupted_write_never_mixes_two_builds(tmp_path: Path, monkeypatch: p
 def test_writing_beside_a_users_files_keeps_them(tmp_path: Path) -> None:
     """A folder that also holds the user's files: documents replaced, the user's untouched,
     and a user's file where a document goes is refused, not overwritten."""
-    from cwlgen.errors import OutputError
     from fixtures.examples import coreutils
+
+    from cwlgen.errors import OutputError
 
     out = tmp_path / "out"
     out.mkdir()
