@@ -220,12 +220,12 @@ def signals_held() -> Iterator[None]:
         caught.append(signum)
 
     previous: dict[int, Any] = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        previous[sig] = signal.signal(sig, hold)
+    for held in (signal.SIGINT, signal.SIGTERM):
+        previous[held] = signal.signal(held, hold)
     try:
         yield
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        for sig in caught:
-            os.kill(os.getpid(), sig)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in caught:
+            os.kill(os.getpid(), signum)
