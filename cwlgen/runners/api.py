@@ -25,7 +25,7 @@ from cwlgen.ir.location import SourceLocation
 from cwlgen.output_files import remove_stale
 from cwlgen.runners.engines import engine
 from cwlgen.runners.execute import execute
-from cwlgen.runners.inputs import make_job
+from cwlgen.runners.inputs import engine_job, make_job
 from cwlgen.runners.job_files import load_job_file
 from cwlgen.runners.outputs import typed_outputs
 from cwlgen.runners.report import raise_for_failure
@@ -51,8 +51,8 @@ def prepare_build(compiled: Compiled, build_dir: Path, job: Mapping[str, Any]) -
     remove_stale(build_dir, set(compiled.texts()))
     job_path = build_dir / "job.json"
     # UTF-8, not ASCII escapes: cwltool reads "\\ud83d\\ude00" as two lone surrogates
-    job_path.write_text(json.dumps(job, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+    job_path.write_text(json.dumps(engine_job(job), indent=2, sort_keys=True,
+                                   ensure_ascii=False) + "\n", encoding="utf-8")
     return build_dir / compiled.main, job_path
 
 

@@ -118,6 +118,20 @@ def _path_object(value: Any, cls: str, base_dir: Path, where: str, check: bool) 
     return obj
 
 
+def engine_job(value: Any) -> Any:
+    """The job as an engine reads it: each local `path` becomes a file:// `location` URI,
+    percent-encoded, so a name like `a%20b.txt` or `a#b.txt` reaches the tool as itself
+    (cwltool reads a bare `path` as a URI: it decodes `%20` and cuts at `#`)."""
+    if isinstance(value, list):
+        return [engine_job(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: engine_job(v) for k, v in value.items()}
+    if out.get("class") in ("File", "Directory") and isinstance(out.get("path"), str):
+        out["location"] = Path(out.pop("path")).as_uri()
+    return out
+
+
 def _record_items(value: Any) -> Mapping[str, Any] | None:
     if isinstance(value, Mapping):
         return value
