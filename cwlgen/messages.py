@@ -18,7 +18,7 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 
 @attrs.frozen
@@ -312,6 +312,12 @@ MESSAGES: dict[str, Message] = {
     "CG506": Message("error", "--input '{pair}' must be NAME=VALUE"),
     "CG507": Message("error", "step '{step}' failed under {runner}", variants={
         "engine": "the {runner} run failed (exit code {exit_code})",
+    }),
+    "CG508": Message("note", variants={
+        "called_here": "step '{step}' is called here",
+        "time_limit": "step '{step}' was stopped by its time limit of {limit} s "
+                      "(Resources(time_limit=...)); raise the limit or give the step less "
+                      "work",
     }),
     # --- files cwlgen writes (build output, run build/out/cache folders) ----------------
     "CG520": Message("error", variants={

@@ -72,7 +72,8 @@ def test_batched_stdout_name_cannot_escape_the_job_folder(tmp_path: Path) -> Non
 
 UNUSUAL_NAMES = [
     "a%20b.txt", "a#b.txt", "a?b.txt", "a b.txt", "a;b.txt", "a'b.txt", 'a"b.txt',
-    "a\\b.txt", "a$b.txt", "a`b.txt", "-a.txt", "a\tb.txt", "a\nb.txt", "é.txt", "😀.txt", "a*b.txt",
+    "a\\b.txt", "a$b.txt", "a`b.txt", "-a.txt", "a\tb.txt", "a\nb.txt", "é.txt", "😀.txt",
+    "a*b.txt",
     "a&b.txt", "a|b.txt", "a(b).txt", "a[b].txt", "a{b}.txt", "~a.txt", "a!b.txt",
     "a<b>.txt", "$(inputs.f).txt", "${return 1}.txt", "a%b.txt", "a+b.txt", "a=b,c.txt",
 ]
