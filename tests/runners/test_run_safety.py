@@ -184,7 +184,7 @@ def _pids_running(marker: str) -> list[int]:
     return [int(p) for p in out.split()]
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL])
 def test_a_signal_to_cwlgen_stops_every_job(tmp_path: Path, sig: signal.Signals) -> None:
     """Bug 7: the tool started by the run dies with cwlgen, and a rerun with the cache works."""
     seconds = 900 + int(sig)  # an argument no other process has
@@ -207,6 +207,12 @@ def test_a_signal_to_cwlgen_stops_every_job(tmp_path: Path, sig: signal.Signals)
         assert _pids_running(marker) == [], "the tool outlived cwlgen"
         assert proc.returncode != 0
         assert "Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
+        again = subprocess.run(
+            [CWLGEN, "run", f"{FIXTURE}:sleeping", "-i", "seconds=0", "--progress", "quiet",
+             "--build-dir", str(tmp_path / "b"), "--outdir", str(tmp_path / "o"),
+             "--cache", str(tmp_path / "cache")],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr  # the cache is still usable
     finally:
         if proc.poll() is None:
             proc.kill()
