@@ -47,9 +47,14 @@ MESSAGES: dict[str, Message] = {
     "CG001": Message("error", variants={
         "syntax": "cannot import {what}: syntax error: {detail}",
         "raised": "cannot import {what}: {exc_type}: {exc}{hint}",
+        "exited": "cannot import {what}: it calls sys.exit({status}) when imported; put "
+                  "the code that runs it as a script under `if __name__ == \"__main__\":`",
     }),
     "CG002": Message("error", variants={
         "no_file": "no such file: {path}",
+        "is_folder": "{path} is a folder; name a .py file in it (or a module); `cwlgen "
+                     "check` also takes folders",
+        "not_python": "{path} is not a Python file; name a .py file or a module",
         "no_module": "no module or file named '{spec}'",
         "no_object": "{spec} has no object '{name}'{hint}",
     }),
@@ -150,6 +155,18 @@ MESSAGES: dict[str, Message] = {
                                 "task's job receives only this module's source, so import "
                                 "installed packages by absolute name",
         "empty_command": "tool '{func}' has an empty base command",
+        "not_function": "@{kind} decorates '{name}', which is a {what}, not a function; "
+                        "decorate a `def` function",
+        "tool_body": "the body of tool '{func}' holds `{statement}`, which never runs (the "
+                     "command does the work); leave only the docstring (or `...`)",
+        "task_async": "task '{func}' is an `async def`; a task's job calls it like a plain "
+                      "function, so make it a plain `def` (run an event loop inside it if "
+                      "needed)",
+        "task_generator": "task '{func}' is a generator (it uses `yield`); a task must return "
+                          "its value: collect the items and return a list",
+        "stream_path": "output '{output}' of tool '{func}' captures {stream} into '{name}', "
+                       "which is not a plain file name; a tool writes only inside its own "
+                       "output folder, so drop the folder part",
         "bad_argument": "argument {item} of tool '{func}' must be a string or "
                         "Arg(value_from=...)",
         "stream_twice": "tool '{func}' captures the same stream in two outputs",

@@ -20,6 +20,7 @@ from cwlgen.cli.targets import (
     load_module,
     load_target,
     split_target,
+    target_error,
 )
 from cwlgen.compiler import check
 from cwlgen.dsl.definition import Definition
@@ -65,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
         for definition in defs:
             checked += 1
             diagnostics += check(definition)
+    if not checked and not failures:  # nothing to check is a mistake, not a success
+        failures.append(target_error("CG003", None, "nothing_defined", usage=False,
+                                     spec=" ".join(args.paths),
+                                     kinds="@workflow / @tool / @task"))
     code = print_diagnostics(sorted_diagnostics(diagnostics), checked, failures,
                              fmt=args.format, strict=args.strict, summary=True)
     if failures and not checked and all(f.code == "CG002" for f in failures):

@@ -13,6 +13,17 @@ from cwlgen.ir.diagnostics import Diagnostic
 from cwlgen.messages import diagnostic_json, format_diagnostic
 
 
+def _failure_json(f: TargetLoadError) -> dict[str, object]:
+    """A target that could not be loaded, shaped like a diagnostic in JSON."""
+    path, line = f.where, None
+    if f.where is not None:
+        head, sep, tail = f.where.rpartition(":")
+        if sep and tail.isdigit():
+            path, line = head, int(tail)
+    return {"code": f.code, "severity": "error", "message": f.message, "path": path,
+            "line": line, "notes": []}
+
+
 def print_diagnostics(diagnostics: Sequence[Diagnostic], checked: int,
                       failures: Sequence[TargetLoadError], *, fmt: Literal["text", "json"],
                       strict: bool, summary: bool) -> int:
@@ -24,7 +35,9 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], checked: int,
     if fmt == "json":
         json.dump({"checked": checked, "errors": errors, "warnings": warnings,
                    "import_errors": [str(f) for f in failures],
-                   "diagnostics": [diagnostic_json(d) for d in diagnostics]}, sys.stdout, indent=2)
+                   "diagnostics": [*map(_failure_json, failures),
+                                   *map(diagnostic_json, diagnostics)]},
+                  sys.stdout, indent=2)
         print()
     else:
         for f in failures:

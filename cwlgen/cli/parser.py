@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from cwlgen.errors import CwlgenError
+from cwlgen.errors import CwlgenError, UsageError
 
 # subcommand name (and module in cwlgen.cli) -> its one-line help
 COMMANDS = {
@@ -63,7 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except CwlgenError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        # 2: the command line names something wrong; 1: a problem in the program or data
+        return 2 if getattr(exc, "usage", False) or isinstance(exc, UsageError) else 1
     except KeyboardInterrupt as exc:
         signum = getattr(exc, "signum", signal.SIGINT)
         print(f"interrupted ({signal.Signals(signum).name}); every job was stopped",

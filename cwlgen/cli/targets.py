@@ -5,6 +5,7 @@ Import failures become a `TargetError` naming the user's file and line, never a 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
 import importlib.util
@@ -19,7 +20,7 @@ from cwlgen.dsl.definition import Definition
 from cwlgen.errors import TargetError
 from cwlgen.ir.frames import user_traceback_line
 from cwlgen.ir.location import display_path
-from cwlgen.messages import format_message
+from cwlgen.messages import format_message, message_text
 
 ALL_KINDS = ("workflow", "tool", "task")
 
@@ -50,10 +51,13 @@ class TargetLoadError(TargetError):
     that names something wrong (a missing file or object, several workflows where one is
     needed), which `cwlgen check` reports with exit status 2."""
 
-    def __init__(self, code: str, text: str, *, usage: bool) -> None:
+    def __init__(self, code: str, text: str, *, usage: bool, where: str | None = None,
+                 message: str | None = None) -> None:
         super().__init__(text)
         self.code = code
         self.usage = usage
+        self.where = where  # `path:line` or a path, when known
+        self.message = message if message is not None else text
 
 
 def target_error(code: str, where: str | None = None, variant: str | None = None, *,
@@ -62,12 +66,17 @@ def target_error(code: str, where: str | None = None, variant: str | None = None
     diagnostic (`path:line: error[CODE]: message`); a usage error by default when nothing
     of that name exists (CG002)."""
     return TargetLoadError(code, format_message(code, where, variant, **fields),
-                           usage=code == "CG002" if usage is None else usage)
+                           usage=code == "CG002" if usage is None else usage, where=where,
+                           message=message_text(code, variant, **fields))
 
 
 def _import_failure(exc: BaseException, what: str) -> TargetLoadError:
     """CG001 at the user's line that failed (a syntax error, a missing module, an exception
     raised at import time), never cwlgen's or a library's."""
+    if isinstance(exc, SystemExit):
+        found = user_traceback_line(exc, skip=_LIBRARY_DIRS)
+        where = f"{display_path(found[0])}:{found[1]}" if found else what
+        return target_error("CG001", where, "exited", what=what, status=exc.code)
     if isinstance(exc, SyntaxError):
         where = f"{display_path(exc.filename or what)}:{exc.lineno or 0}"
         return target_error("CG001", where, "syntax", what=what, detail=exc.msg)
@@ -93,7 +102,15 @@ def _import_dotted(name: str, path: Path) -> ModuleType | None:
 
 
 def load_module(spec: str) -> ModuleType:
-    """Import a module given as a file path or a dotted name."""
+    """Import a module given as a file path or a dotted name. What it prints while being
+    imported goes to stderr: stdout carries only results (`cwlgen run ... > out.json`)."""
+    with contextlib.redirect_stdout(sys.stderr):
+        return _load_module(spec)
+
+
+def _load_module(spec: str) -> ModuleType:
+    if not spec.strip():
+        raise target_error("CG002", None, "no_module", spec=spec)
     looks_like_file = spec.endswith(".py") or os.sep in spec or os.path.exists(spec)
     if looks_like_file:
         return _load_file(spec)
@@ -105,15 +122,19 @@ def load_module(spec: str) -> ModuleType:
         if exc.name == spec or spec.startswith(f"{exc.name}."):
             raise target_error("CG002", None, "no_module", spec=spec) from None
         raise _import_failure(exc, spec) from None
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise _import_failure(exc, spec) from None
 
 
 def _load_file(spec: str) -> ModuleType:
     """Import a .py file under the module name it has from the working directory."""
     path = Path(spec)
+    if path.is_dir():
+        raise target_error("CG002", None, "is_folder", path=spec)
     if not path.is_file():
         raise target_error("CG002", None, "no_file", path=spec)
+    if path.suffix != ".py":
+        raise target_error("CG002", None, "not_python", path=spec)
     name, root = _module_name_for(path)
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
@@ -135,7 +156,7 @@ def _load_file(spec: str) -> ModuleType:
         sys.modules[name] = module
         module_spec.loader.exec_module(module)
         return module
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # sys.exit() at import is a failure too
         sys.modules.pop(name, None)
         raise _import_failure(exc, spec) from None
 
@@ -152,7 +173,7 @@ def definitions_in(module: ModuleType) -> list[Definition[..., Any]]:
     for value in vars(module).values():
         if isinstance(value, Definition) and value.func.__module__ == module.__name__:
             found.append(value)
-    found.sort(key=lambda d: d.func.__code__.co_firstlineno)
+    found.sort(key=lambda d: getattr(getattr(d.func, "__code__", None), "co_firstlineno", 0))
     return found
 
 
@@ -193,7 +214,7 @@ def _named_definition(module: ModuleType, spec: str, obj_name: str,
             f"; it defines {', '.join(names)}" if names else "")
         raise target_error("CG002", None, "no_object", spec=spec, name=obj_name, hint=hint)
     if not isinstance(obj, Definition) or obj.kind not in kinds:
-        raise target_error("CG003", None, "not_definition", spec=spec, name=obj_name,
+        raise target_error("CG003", None, "not_definition", usage=True, spec=spec, name=obj_name,
                            kinds=" / ".join("@" + k for k in kinds))
     return obj
 

@@ -8,9 +8,10 @@ import functools
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar
 
+from cwlgen.dsl.bodies import not_a_function
 from cwlgen.dsl.interface import Interface, read_interface
 from cwlgen.dsl.tracing import Promise, record_call
-from cwlgen.ir import Process
+from cwlgen.ir import Process, Tool
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,6 +44,9 @@ class Definition(Generic[P, R]):
     def process_ir(self) -> Process:
         """The IR of this tool or workflow (built once; diagnostics ride inside it)."""
         if self._ir is None:
+            wrong = not_a_function(self.func, self.kind)
+            if wrong is not None:  # a class, say: nothing to read a signature from
+                return Tool(key=self.key, name=self.name, loc=wrong.loc, diagnostics=(wrong,))
             self._ir = self._build_ir()
         return self._ir
 

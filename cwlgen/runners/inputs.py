@@ -188,6 +188,8 @@ def _convert_prim(value: Any, typ: t.Prim, base_dir: Path, where: str, check: bo
     if name == "string" and isinstance(value, enum.Enum) and isinstance(value.value, str):
         return value.value
     if name in ("int", "long") and isinstance(value, int) and not isinstance(value, bool):
+        if not t.int_in_range(value, name):
+            raise _Mismatch(where, typ, value)  # CWL ints are 32/64-bit: cwltool refuses more
         return value
     if name in ("float", "double") and isinstance(value, (int, float)) and not isinstance(
         value, bool
@@ -242,8 +244,10 @@ def make_job(
     base_dirs: Mapping[str, Path] | None = None,
     origins: Mapping[str, SourceLocation | str] | None = None,
     check_paths: bool = True,
+    require_all: bool = True,
 ) -> dict[str, Any]:
-    """The CWL job for `process` from Python/CWL values; raise InputError listing every problem.
+    """The CWL job for `process` from Python/CWL values; raise InputError listing every problem
+    (`require_all=False`: a missing input is no problem, e.g. for a resources plan).
 
     `base_dirs` maps an input to the folder its relative paths are relative to (default: the
     working directory); `origins` says where a value was given (a job file line, `--input`)."""
@@ -277,7 +281,7 @@ def make_job(
             problems.append(diag("CG504", where(name), name=label, func=func, what=exc.what,
                                  path=exc.path))
     for port in process.inputs:
-        if port.name not in values and port.required:
+        if port.name not in values and port.required and require_all:
             problems.append(diag("CG502", None, name=port.name, func=func, type=port.type,
                                  how=_how_to_give(port)))
     if problems:

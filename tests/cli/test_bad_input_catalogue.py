@@ -15,7 +15,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -295,12 +295,12 @@ CLI_CASES = [
     C("build-binary-py", "build binary.py -o out", 1, "CG001", "binary.py"),
     C("build-miswired", "build miswired.py -o out", 1, "miswired.py:14", "CG201"),
     C("build-tool-on-class", "build klass.py -o out", 1, "klass.py:4", "CG112", "function"),
-    C("build-async-task", "build async_task.py -o out", 1, "async_task.py:4", "CG112", "async"),
-    C("build-generator-task", "build gen_task.py -o out", 1, "gen_task.py:6", "CG112",
+    C("build-async-task", "build async_task.py -o out", 1, "async_task.py:5", "CG112", "async"),
+    C("build-generator-task", "build gen_task.py -o out", 1, "gen_task.py:7", "CG112",
       "generator"),
-    C("build-tool-body-pass", "build tool_pass.py -o out", 1, "tool_pass.py:6", "CG112",
+    C("build-tool-body-pass", "build tool_pass.py -o out", 1, "tool_pass.py:9", "CG112",
       "docstring"),
-    C("build-tool-body-return", "build tool_return.py -o out", 1, "tool_return.py:4", "CG112",
+    C("build-tool-body-return", "build tool_return.py -o out", 1, "tool_return.py:7", "CG112",
       "docstring"),
     C("build-stdout-escapes", "build stdout_escape.py -o out", 1, "stdout_escape.py", "CG112",
       "../../x.txt"),
