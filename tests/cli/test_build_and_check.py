@@ -174,7 +174,7 @@ def test_build_refuses_a_miswired_workflow_and_writes_nothing(project: Path) -> 
 ], ids=["typo", "missing-file", "no-object"])
 def test_build_target_errors(project: Path, target: str, says: str) -> None:
     proc = cwlgen("build", target, "-o", "out", cwd=project)
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # a command line naming nothing: a usage error, as in check
     assert says in proc.stderr
 
 
