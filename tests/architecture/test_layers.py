@@ -14,9 +14,7 @@ import networkx as nx
 PACKAGE = Path(__file__).resolve().parents[2] / "cwlgen"
 STAGES = ("cwlgen.dsl", "cwlgen.checks", "cwlgen.lower", "cwlgen.backend")
 # what sits on top of the stages and may import anything below it
-TOP = ("cwlgen.runners", "cwlgen.cli", "cwlgen.commands", "cwlgen.running", "cwlgen.local",
-       "cwlgen.determinism_run", "cwlgen.targets", "cwlgen.resources_plan", "cwlgen.compiler",
-       "cwlgen.__main__")
+TOP = ("cwlgen.runners", "cwlgen.cli", "cwlgen.compiler", "cwlgen.__main__")
 STDLIB = set(sys.stdlib_module_names) | {"__future__"}
 
 
