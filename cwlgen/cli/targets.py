@@ -31,18 +31,34 @@ _LIBRARY_DIRS = tuple(sorted({
 }))
 
 
+PROJECT_MARKERS = ("pyproject.toml", ".git")
+
+
+def project_root(path: Path) -> Path | None:
+    """The nearest folder above `path` holding pyproject.toml or .git: the project a file
+    belongs to, whatever the working directory."""
+    for folder in path.parents:
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+    return None
+
+
 def _module_name_for(path: Path) -> tuple[str, Path]:
-    """(dotted module name, sys.path root) for a .py file: relative to the working directory
-    when inside it (so `pipelines/lofar.py` is `pipelines.lofar`), else its bare stem."""
+    """(dotted module name, sys.path root) for a .py file: relative to its project's root
+    (the folder holding pyproject.toml or .git), so `pipelines/lofar.py` is
+    `pipelines.lofar` from any working directory; else relative to the working directory
+    when inside it; else its bare stem."""
     path = path.resolve()
-    cwd = Path.cwd().resolve()
-    try:
-        rel = path.relative_to(cwd)
-    except ValueError:
-        return path.stem, path.parent
-    parts = list(rel.with_suffix("").parts)
-    if all(p.isidentifier() for p in parts):
-        return ".".join(parts), cwd
+    for root in (project_root(path), Path.cwd().resolve()):
+        if root is None:
+            continue
+        try:
+            rel = path.relative_to(root)
+        except ValueError:
+            continue
+        parts = list(rel.with_suffix("").parts)
+        if all(p.isidentifier() for p in parts):
+            return ".".join(parts), root
     return path.stem, path.parent
 
 
