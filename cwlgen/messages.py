@@ -143,6 +143,10 @@ MESSAGES: dict[str, Message] = {
         "bad_package_spec": "package {spec} of '{func}' is not 'name', 'name==version' or "
                             "{{'name':..., 'versions':[...]}}",
         "bad_env_name": "environment variable name {name} of '{func}' is not valid",
+        "bad_env_value": "environment variable {name} of '{func}' is {value}, which opens a "
+                         "CWL parameter reference ($( or ${{) that never closes; env values "
+                         "may use references such as $(runtime.cores): write a literal '$(' "
+                         "as '\\$(' (and '\\' as '\\\\' in such a value)",
         "task_source_unreadable": "cannot read the source of the module defining task "
                                   "'{func}'; a task must live in a .py file (its module is "
                                   "shipped inside the CWL)",
