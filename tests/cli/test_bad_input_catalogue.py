@@ -231,6 +231,14 @@ MODULES: dict[str, str | bytes] = {
             return n
         '''),
     "warns.py": WARNS,
+    "bad_env.py": textwrap.dedent('''\
+        from cwlgen import tool
+
+
+        @tool("printenv", env={"GREETING": "cost: ${5"})
+        def show() -> None:
+            """Print the variable."""
+        '''),
     "pkg/__init__.py": "",
     "pkg/nothing.py": "X = 1\n",
     "data/a.txt": "alpha\n",
@@ -304,6 +312,8 @@ CLI_CASES = [
       "docstring"),
     C("build-stdout-escapes", "build stdout_escape.py -o out", 1, "stdout_escape.py", "CG112",
       "../../x.txt"),
+    C("build-env-unclosed-reference", "build bad_env.py -o out", 1, "bad_env.py", "CG112",
+      "never closes"),
     C("build-body-raises", "build body_raises.py -o out", 1, "body_raises.py:11", "CG113"),
     C("build-recursion", "build recursive.py -o out", 1, "recursive.py", "CG301"),
     C("build-huge-default", "build huge_default.py -o out", 1, "huge_default.py:5", "CG106"),
