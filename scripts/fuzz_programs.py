@@ -37,7 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
-from module_strategies import modules  # noqa: E402
+from module_strategies import modules  # type: ignore[import-not-found]  # noqa: E402
 
 import cwlgen  # noqa: E402
 from cwlgen.backend.validate import validate_file  # noqa: E402
