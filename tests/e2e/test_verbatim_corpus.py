@@ -48,7 +48,7 @@ def _project(tmp_path: Path) -> tuple[Path, list[str], list[Path], Path]:
 
 
 def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), *sys.path[1:]])}
+    return {**os.environ, "PYTHONPATH": str(REPO)}
 
 
 def _nul_split(path: str) -> list[str]:
