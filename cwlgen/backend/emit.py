@@ -86,7 +86,8 @@ def _uses_js(tool: Tool) -> bool:
     texts += [content for _, content in tool.files] + [v for _, v in tool.env]
     # expressions may also sit in secondary-file patterns, formats, stream file names and
     # requirements passed through as written (`requirements=[...]`)
-    for port in (*tool.inputs, *tool.outputs):
+    ports: list[InputPort | OutputPort] = [*tool.inputs, *tool.outputs]
+    for port in ports:
         texts += [*port.secondary_files, port.format]
     texts += [tool.stdout_name, tool.stderr_name]
     texts += [text for entry in (*tool.extra_requirements, *tool.extra_hints)
