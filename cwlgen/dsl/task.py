@@ -16,8 +16,8 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar, overload
 
-from cwlgen.dsl.cell_source import cell_module_source, is_interactive
 from cwlgen.dsl.bodies import task_kind_problems
+from cwlgen.dsl.cell_source import cell_module_source, is_interactive
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.spec import Resources
