@@ -304,7 +304,20 @@ class PythonWriter:
         self.typing.add("Annotated")
         return f"Annotated[{ann}, Out({', '.join(meta)})]"
 
+    def expression_tool(self, tool: Tool, name: str) -> str:
+        """`@expression_tool(js)` over a signature typed like a workflow's."""
+        self.imports.add("expression_tool")
+        params = [self.param(port, tool=False) for port in tool.inputs]
+        outputs = [(o.name, self.out_annotation(o)) for o in tool.outputs]
+        ret = self.returns(tool, name, outputs)
+        sig = _signature(name, params, ret)
+        text = "\n\n".join(x for x in (tool.label, tool.doc) if x)
+        body = _docstring(text, 4) if text else "..."
+        return f"{_call('@expression_tool', [lit(tool.expression)])}\n{sig}\n    {body}"
+
     def tool(self, tool: Tool, name: str) -> str:
+        if tool.expression is not None:
+            return self.expression_tool(tool, name)
         self.imports.add("tool")
         opts: list[str] = []
         cmd = list(tool.base_command)

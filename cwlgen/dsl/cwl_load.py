@@ -281,10 +281,10 @@ class _Loader:
             proc: Process = self.tool(obj, name, pos)
         elif isinstance(obj, c.Workflow):
             proc = self.workflow(obj, name, pos)
+        elif isinstance(obj, c.ExpressionTool):
+            proc = self.expression_tool(obj, name, pos)
         else:
-            cls = type(obj).__name__
-            self.gap(f"{cls} (cwlgen.expression_tool comes with issue 9)"
-                     if cls == "ExpressionTool" else f"a process of class {cls}", pos)
+            self.gap(f"a process of class {type(obj).__name__}", pos)
             proc = Tool(key=self.key(obj, name), name=name, loc=_src(pos),
                         inputs=tuple(self.inputs(obj, tool=False)),
                         outputs=tuple(self.plain_outputs(obj)))
@@ -439,8 +439,8 @@ class _Loader:
             # else: redirected to a file an output reads: @tool(..., stdout="name")
         base = obj.baseCommand
         base_command = tuple([base] if isinstance(base, str) else (base or []))
-        if not base_command:
-            self.gap("a tool without baseCommand (@tool(None, ...) comes with issue 9)", pos)
+        if not base_command and not obj.arguments and not any(p.binding for p in inputs):
+            self.gap("a tool with no baseCommand, arguments or bound inputs", pos)
         arguments = []
         for a in obj.arguments or []:
             if isinstance(a, str):
@@ -472,6 +472,26 @@ class _Loader:
             inputs=tuple(fields.pop("inputs")), outputs=tuple(outputs),
             stdin_input=stdin_input, stdout_name=stdout_name, stderr_name=stderr_name,
             success_codes=tuple(obj.successCodes or ()), loc=_src(pos), **fields)
+
+    def expression_tool(self, obj: Any, name: str, pos: Position | None) -> Tool:
+        """An ExpressionTool: `@expression_tool(js)`, which takes no requirements of its own."""
+        from cwl_utils.parser import cwl_v1_2 as c
+
+        for hint, items in ((False, obj.requirements or []), (True, obj.hints or [])):
+            for req in items:
+                if isinstance(req, c.InlineJavascriptRequirement) and not req.expressionLib:
+                    continue
+                if isinstance(req, (c.SchemaDefRequirement, c.StepInputExpressionRequirement)):
+                    continue
+                cls = _compact(str(getattr(req, "class_", None) or type(req).__name__))
+                self.gap(f"{'hint' if hint else 'requirement'} {cls} on an ExpressionTool",
+                         _loc(req, pos))
+        outputs = self.plain_outputs(obj)
+        for o in outputs:
+            self._check_name(o.name, "output", pos)
+        return Tool(key=self.key(obj, name), name=name, label=_text(obj.label),
+                    doc=_text(obj.doc), inputs=tuple(self.inputs(obj, tool=False)),
+                    outputs=tuple(outputs), expression=str(obj.expression), loc=_src(pos))
 
     def raw(self, req: Any, base: str) -> tuple[tuple[str, Any], ...]:
         if isinstance(req, Mapping):
