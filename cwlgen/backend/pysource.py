@@ -92,6 +92,8 @@ class PythonWriter:
             if tp.name == "Any":
                 self.typing.add("Any")
                 return "Any"
+            if tp.name == "null":
+                return "None"
             if tp.name in ("File", "Directory", "long", "double"):
                 self.imports.add(simple[tp.name])
             return simple[tp.name]
@@ -103,6 +105,8 @@ class PythonWriter:
             return self.enum_class(tp)
         if isinstance(tp, t.Record):
             return self.record_class(tp)
+        if isinstance(tp, t.OneOf):
+            return " | ".join(self.annotation(m) for m in tp.members)
         raise TypeError(f"not a CWL type: {lit(tp)}")  # pragma: no cover
 
     def enum_class(self, tp: t.Enum) -> str:
@@ -245,6 +249,8 @@ class PythonWriter:
                     meta.append("shell_quote=False")
                 if b.value_from is not None:
                     meta.append(f"value_from={lit(b.value_from)}")
+        if port.python_name is not None:
+            meta.insert(0, f"name={lit(port.name)}")
         doc = "\n\n".join(x for x in (port.label, port.doc) if x)
         if doc:
             meta.append(f"doc={lit(doc)}")
@@ -272,7 +278,7 @@ class PythonWriter:
             default = f" = {self.value(port.default, port.type)}"
         elif isinstance(port.type, t.Optional):
             default = " = None"
-        return f"{port.name}: {ann}{default}"
+        return f"{port.python_name or port.name}: {ann}{default}"
 
     def out_annotation(self, port: OutputPort) -> str:
         ann = self.annotation(port.type)
@@ -292,6 +298,8 @@ class PythonWriter:
             meta.append("load_contents=True")
         if port.output_eval is not None:
             meta.append(f"output_eval={lit(port.output_eval)}")
+        if port.from_output_json:
+            meta.append("output_json=True")
         if port.format:
             meta.append(f"format={lit(port.format)}")
         if port.secondary_files:
@@ -372,6 +380,14 @@ class PythonWriter:
                 opts.append(f"{stream}={lit(redirect)}")
         if tool.success_codes:
             opts.append(f"success_codes={lit(list(tool.success_codes))}")
+        if tool.temporary_fail_codes:
+            opts.append(f"temporary_fail_codes={lit(list(tool.temporary_fail_codes))}")
+        if tool.permanent_fail_codes:
+            opts.append(f"permanent_fail_codes={lit(list(tool.permanent_fail_codes))}")
+        if tool.network:
+            opts.append("network=True")
+        if not tool.deterministic:
+            opts.append("deterministic=False")
         if tool.extra_requirements:
             opts.append("requirements=[" + ", ".join(
                 self.plain(dict(r)) for r in tool.extra_requirements) + "]")
@@ -431,7 +447,9 @@ class PythonWriter:
                 else:
                     port = step.process.input(si.name)
                     text = self.value(si.default, port.type if port else None)
-                args.append(f"{si.name}={text}")
+                port = step.process.input(si.name)
+                keyword = port.python_name if port and port.python_name else si.name
+                args.append(f"{keyword}={text}")
             scattered = [si for si in step.inputs if si.scattered]
             fn = callee
             if scattered:

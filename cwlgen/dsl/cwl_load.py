@@ -158,15 +158,11 @@ class _Loader:
     def type_of(self, tp: Any, hint: str, where: Position | None) -> t.CwlType:
         if isinstance(tp, str):
             if tp in t.PRIMITIVES:
-                if tp in ("long", "double"):
-                    self.gap(f"type '{tp}' (cwlgen.Long/cwlgen.Double come with issue 9)",
-                             where)
                 return t.Prim(tp)
             if tp in ("stdout", "stderr", "stdin"):
                 return t.FILE
             if tp == "null":
-                self.gap("type 'null' alone", where)
-                return t.Optional(t.ANY)
+                return t.NULL
             if tp in self.schema:
                 return self.type_of(self.schema[tp], shortname(tp), where)
             import difflib
@@ -183,12 +179,9 @@ class _Loader:
                 inner = self.type_of(members[0], hint, where)
                 return t.Optional(inner) if len(members) < len(tp) else inner
             if not members:
-                self.gap("type 'null' alone", where)
-                return t.Optional(t.ANY)
-            self.gap("union type " + " | ".join(
-                shortname(m) if isinstance(m, str) else str(getattr(m, "type_", "?"))
-                for m in tp), where)
-            return t.ANY
+                return t.NULL
+            union = t.OneOf(members=tuple(self.type_of(m, hint, where) for m in members))
+            return t.Optional(union) if len(members) < len(tp) else union
         if getattr(tp, "type_", None) == "array":
             if getattr(tp, "inputBinding", None) is not None:
                 self.gap("inputBinding on array items", where)
@@ -303,18 +296,27 @@ class _Loader:
 
     def _check_name(self, name: str, what: str, where: Position | None) -> None:
         if not _IDENT.match(name) or keyword.iskeyword(name):
-            self.gap(f"{what} name {name!r} is not a Python identifier (Arg(name=...) comes "
-                     "with issue 9)", where)
+            self.gap(f"{what} name {name!r} is not a Python identifier (only command-line "
+                     "tool inputs can be renamed, with Arg(name=...))", where)
 
     def inputs(self, obj: Any, *, tool: bool) -> list[InputPort]:
         from cwl_utils.parser import cwl_v1_2 as c
 
         base = self.base(obj)
         ports = []
+        names = {shortname(p.id) for p in obj.inputs or []}
         for p in obj.inputs or []:
             name = shortname(p.id)
             pos = _loc(p, position_of(obj))
-            self._check_name(name, "input", pos)
+            renamed = None
+            if tool and not (_IDENT.match(name) and not keyword.iskeyword(name)):
+                renamed = python_name(name)  # `in` -> `in_: Annotated[..., Arg(name="in")]`
+                if renamed in names:
+                    renamed = None
+            if renamed is None:
+                self._check_name(name, "input", pos)
+            else:
+                names.add(renamed)
             tp = self.type_of(p.type_, name, pos)
             default = NO_DEFAULT if p.default is None else self.value(p.default, base)
             binding = None
@@ -331,7 +333,7 @@ class _Loader:
                 self.gap("a list of formats on an input", pos)
                 fmt = fmt[0] if fmt else None
             ports.append(InputPort(
-                name=name, type=tp, default=default, label=_text(p.label), doc=_text(p.doc),
+                name=name, python_name=renamed, type=tp, default=default, label=_text(p.label), doc=_text(p.doc),
                 binding=binding, format=_compact(fmt) if isinstance(fmt, str) else None,
                 secondary_files=self.secondary(p.secondaryFiles, pos),
                 load_listing=getattr(p, "loadListing", None),
@@ -402,9 +404,8 @@ class _Loader:
             glob = None
             if stream:
                 glob = stdout_name if stream == "stdout" else stderr_name
-            elif ob is None or (ob.glob is None and ob.outputEval is None):
-                self.gap(f"output '{oname}' without outputBinding (read from "
-                         "cwl.output.json; comes with issue 9)", opos)
+            from_json = not stream and (ob is None or (
+                ob.glob is None and ob.outputEval is None and not ob.loadContents))
             if ob is not None:
                 if isinstance(ob.glob, list):
                     if len(ob.glob) == 1:
@@ -425,7 +426,12 @@ class _Loader:
                 output_eval=ob.outputEval if ob else None, stream=stream,
                 format=_compact(fmt) if isinstance(fmt, str) else None,
                 secondary_files=self.secondary(o.secondaryFiles, opos),
+                from_output_json=from_json,
                 doc=_join(_text(o.label), _text(o.doc)), loc=_src(opos)))
+        json_outputs = [o.name for o in outputs if o.from_output_json]
+        if json_outputs and len(json_outputs) != len(outputs):
+            self.gap(f"outputs {', '.join(json_outputs)} read from cwl.output.json beside "
+                     "outputs that are not (the DSL reads all outputs one way)", pos)
         streams: tuple[tuple[Literal["stdout", "stderr"], str | None], ...] = (
             ("stdout", stdout_name), ("stderr", stderr_name))
         for stream, fname in streams:
@@ -451,9 +457,6 @@ class _Loader:
                                           binding=attrs.evolve(b, value_from=None)))
             else:
                 self.gap("an argument without valueFrom", pos)
-        for codes in ("temporaryFailCodes", "permanentFailCodes"):
-            if getattr(obj, codes, None):
-                self.gap(f"{codes} (comes with issue 9)", pos)
         if not any(type(r).__name__ == "ShellCommandRequirement"
                    for r in [*(obj.requirements or []), *(obj.hints or [])]):
             # without ShellCommandRequirement, shellQuote: false has no effect (CWL spec);
@@ -471,7 +474,9 @@ class _Loader:
             base_command=base_command, arguments=tuple(arguments),
             inputs=tuple(fields.pop("inputs")), outputs=tuple(outputs),
             stdin_input=stdin_input, stdout_name=stdout_name, stderr_name=stderr_name,
-            success_codes=tuple(obj.successCodes or ()), loc=_src(pos), **fields)
+            success_codes=tuple(obj.successCodes or ()),
+            temporary_fail_codes=tuple(obj.temporaryFailCodes or ()),
+            permanent_fail_codes=tuple(obj.permanentFailCodes or ()), loc=_src(pos), **fields)
 
     def expression_tool(self, obj: Any, name: str, pos: Position | None) -> Tool:
         """An ExpressionTool: `@expression_tool(js)`, which takes no requirements of its own."""
@@ -559,6 +564,13 @@ class _Loader:
                                           for e in req.envDef)
                     continue
                 if isinstance(req, c.ShellCommandRequirement) and not hint and shell_needed:
+                    continue
+                if isinstance(req, c.NetworkAccess) and not hint and \
+                        req.networkAccess is True:
+                    fields["network"] = True
+                    continue
+                if isinstance(req, c.WorkReuse) and not hint and req.enableReuse is False:
+                    fields["deterministic"] = False
                     continue
                 if isinstance(req, c.ToolTimeLimit) and not hint and isinstance(
                     req.timelimit, int) and req.timelimit > 0 and "time" not in res:

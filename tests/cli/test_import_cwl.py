@@ -115,9 +115,10 @@ BAD = {
     "unreachable.cwl": ("cwlVersion: v1.2\nclass: CommandLineTool\ninputs:\n"
                         "  $import: missing.yml\noutputs: []\n", "missing.yml"),
     "expression.cwl": ("cwlVersion: v1.2\nclass: ExpressionTool\n"
-                       "requirements: {InlineJavascriptRequirement: {}}\ninputs: {x: int}\n"
+                       "requirements: {InlineJavascriptRequirement: {}}\ninputs: {in: int}\n"
                        "outputs: {y: int}\nexpression: '${ return {y: 1}; }'\n",
-                       "expression.cwl:1:1: error[CG702]: ExpressionTool"),
+                       "expression.cwl:4:10: error[CG702]: input name 'in' is not a Python "
+                       "identifier"),
 }
 
 
