@@ -13,7 +13,7 @@ import json
 import keyword
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote, urlparse
 
@@ -441,7 +441,14 @@ class PythonWriter:
             callee = self.func_names[step.process.key]
             args = []
             for si in step.inputs:
-                if si.sources:
+                declared = step.process.input(si.name)
+                computed = self.computed(si.sources, ref, value_from=si.value_from,
+                                         pick=si.pick_value, merge=si.merge,
+                                         link_merge=si.link_merge, default=si.default,
+                                         tp=si.type or (declared.type if declared else None))
+                if computed is not None:
+                    text = computed
+                elif si.sources:
                     refs = [ref(s) for s in si.sources]
                     text = f"[{', '.join(refs)}]" if si.merge else refs[0]
                 else:
@@ -475,7 +482,12 @@ class PythonWriter:
         results = []
         for o in wf.outputs:
             srcs = o.sources
-            if o.merged:
+            computed = self.computed(srcs, ref, value_from=None, pick=o.pick_value,
+                                     merge=bool(o.merged), link_merge=o.link_merge,
+                                     default=NO_DEFAULT, tp=o.type)
+            if computed is not None:
+                results.append((o.name, computed))
+            elif o.merged:
                 results.append((o.name, "[" + ", ".join(ref(s) for s in srcs) + "]"))
             else:
                 results.append((o.name, ref(srcs[0]) if srcs else "None"))
@@ -493,6 +505,33 @@ class PythonWriter:
         lines = ["@workflow", sig] + ["    " + line.replace("\n", "\n    ")
                                      for line in body]
         return "\n".join(ln if ln.strip() else "" for ln in "\n".join(lines).split("\n"))
+
+    def computed(self, sources: tuple[Any, ...], ref: Callable[[Any], str], *,
+                 value_from: str | None, pick: str | None, merge: bool, link_merge: str,
+                 default: Any, tp: t.CwlType | None) -> str | None:
+        """A value computed at the step (or for a workflow output) in the DSL's spelling:
+        value_from(...), pick_value(...), merge_flattened(...), or_default(...); None for a
+        plain source, list of sources or literal."""
+        refs = [ref(s) for s in sources]
+        if value_from is not None:
+            self.imports.add("value_from")
+            args = [lit(value_from)]
+            if refs:
+                args.append(f"self={refs[0]}")
+            args.append(f"type={self.annotation(tp) if tp is not None else 'Any'}")
+            if tp is None:
+                self.typing.add("Any")
+            return f"value_from({', '.join(args)})"
+        if pick is not None:
+            self.imports.add("pick_value")
+            return f"pick_value({', '.join(refs)}, method={lit(pick)})"
+        if merge and link_merge == "merge_flattened":
+            self.imports.add("merge_flattened")
+            return f"merge_flattened({', '.join(refs)})"
+        if len(refs) == 1 and default is not NO_DEFAULT:
+            self.imports.add("or_default")
+            return f"or_default({refs[0]}, {self.value(default, tp)})"
+        return None
 
     def module(self, root: Process) -> str:
         self.write_process(root)

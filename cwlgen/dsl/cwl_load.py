@@ -333,7 +333,8 @@ class _Loader:
                 self.gap("a list of formats on an input", pos)
                 fmt = fmt[0] if fmt else None
             ports.append(InputPort(
-                name=name, python_name=renamed, type=tp, default=default, label=_text(p.label), doc=_text(p.doc),
+                name=name, python_name=renamed, type=tp, default=default,
+                label=_text(p.label), doc=_text(p.doc),
                 binding=binding, format=_compact(fmt) if isinstance(fmt, str) else None,
                 secondary_files=self.secondary(p.secondaryFiles, pos),
                 load_listing=getattr(p, "loadListing", None),
@@ -692,10 +693,7 @@ class _Loader:
                              "(comes with issue 9)", ipos)
                     continue
                 unchecked = False  # the value is transformed on the way: no type to check
-                for attr, what in (("valueFrom", "valueFrom on a step input (value_from "
-                                    "comes with issue 9)"),
-                                   ("pickValue", "pickValue (pick_value comes with issue 9)"),
-                                   ("loadContents", "loadContents on a step input"),
+                for attr, what in (("loadContents", "loadContents on a step input"),
                                    ("loadListing", "loadListing on a step input")):
                     if getattr(si, attr, None):
                         self.gap(what, ipos)
@@ -710,20 +708,18 @@ class _Loader:
                                    "is not a workflow input or a step's output", ipos)
                     else:
                         sources.append(found)
-                merge = si.linkMerge
-                if merge == "merge_flattened":
-                    self.gap("linkMerge: merge_flattened (comes with issue 9)", ipos)
-                    unchecked = True
-                if sources and si.default is not None:
-                    self.gap("a step input with both source and default (or_default comes "
-                             "with issue 9)", ipos)
-                    unchecked = True
                 if unchecked or len(sources) != len(refs):
                     # given, but in a way the IR cannot type: the checks leave it alone
                     step_inputs.append(StepInput(name=iname, loc=_src(ipos)))
                     continue
+                computed = self.computed_input(si, iname, sources, proc, scatter_names,
+                                               self.base(obj), ipos)
+                if computed is not None:
+                    step_inputs.append(computed)
+                    continue
                 if not sources and si.default is None:
                     continue  # nothing connected: the run process's own default applies
+                merge = si.linkMerge
                 step_inputs.append(StepInput(
                     name=iname, sources=tuple(sources),
                     default=NO_DEFAULT if sources else self.value(si.default, self.base(obj)),
@@ -754,22 +750,82 @@ class _Loader:
             if len(srcs) != len(refs) or not refs:
                 self.error(f"outputSource of workflow output '{oname}' is missing or names "
                            "nothing the workflow has", opos)
-            if getattr(o, "pickValue", None):
-                self.gap("pickValue on a workflow output (pick_value comes with issue 9)",
-                         opos)
-                self._check_picked(oname, tp, str(o.pickValue), srcs, o.linkMerge, opos)
-                srcs = []  # the IR has no picked value: checked here, then left alone
-            if o.linkMerge == "merge_flattened":
-                self.gap("linkMerge: merge_flattened (comes with issue 9)", opos)
-                srcs = []
+            pick = getattr(o, "pickValue", None)
+            if pick:
+                self._check_picked(oname, tp, str(pick), srcs, o.linkMerge, opos)
+                if o.linkMerge == "merge_flattened":
+                    self.gap("pickValue and linkMerge: merge_flattened on one workflow output "
+                             "(the DSL spells one of them per value)", opos)
+                    srcs = []
+                elif len(srcs) == 1 and not isinstance(t.strip_optional(srcs[0].type),
+                                                        t.Array):
+                    self.gap("pickValue on a single value that is not a list", opos)
+                    srcs = []
             merged = len(srcs) > 1 or (o.linkMerge is not None and bool(srcs))
             outputs.append(WorkflowOutput(
                 name=oname, type=tp, source=srcs[0] if srcs and not merged else None,
-                merged=tuple(srcs) if merged else (), loc=_src(opos)))
+                merged=tuple(srcs) if merged else (),
+                link_merge=str(o.linkMerge or "merge_nested"),
+                pick_value=str(pick) if pick and srcs else None, loc=_src(opos)))
         del c
         return Workflow(key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
                         inputs=tuple(inputs), outputs=tuple(outputs), steps=tuple(steps),
                         loc=_src(pos))
+
+    def computed_input(self, si: Any, name: str, sources: list[Source], proc: Process,
+                       scatter_names: set[str], base: str,
+                       where: Position | None) -> StepInput | None:
+        """A step input computed at the step (value_from, pick_value, merge_flattened,
+        or_default), or None for a plain one. The DSL spells one of these per argument."""
+        value_from = si.valueFrom
+        pick = si.pickValue
+        flattened = si.linkMerge == "merge_flattened" and bool(sources)
+        with_default = bool(sources) and si.default is not None
+        kinds = [k for k, on in (("valueFrom", value_from is not None), ("pickValue", pick),
+                                 ("linkMerge: merge_flattened", flattened),
+                                 ("source plus default", with_default)) if on]
+        if not kinds:
+            return None
+        port = proc.input(name)
+        scattered = name in scatter_names
+        if len(kinds) > 1:
+            self.gap(f"a step input combining {' and '.join(kinds)} (the DSL computes a step "
+                     "input one way: value_from, pick_value, merge_flattened or or_default)",
+                     where)
+            return StepInput(name=name, loc=_src(where))
+        if value_from is not None:
+            if len(sources) > 1 or si.linkMerge or (si.default is not None and not sources):
+                self.gap("valueFrom on a step input with several sources or a default "
+                         "(value_from takes one `self=` value)", where)
+                return StepInput(name=name, loc=_src(where))
+            if port is None:
+                self.gap(f"valueFrom on step input '{name}' that '{proc.name}' does not "
+                         "declare", where)
+                return StepInput(name=name, loc=_src(where))
+            return StepInput(name=name, sources=tuple(sources), value_from=str(value_from),
+                             type=port.type, scattered=scattered, loc=_src(where))
+        types = [s.type for s in sources]
+        if pick:
+            if len(sources) == 1 and not isinstance(t.strip_optional(types[0]), t.Array):
+                self.gap("pickValue on a single value that is not a list", where)
+                return StepInput(name=name, loc=_src(where))
+            if si.linkMerge == "merge_flattened":
+                return StepInput(name=name, loc=_src(where))  # counted above
+            return StepInput(name=name, sources=tuple(sources), merge=len(sources) > 1,
+                             pick_value=str(pick), type=t.picked_type(types, str(pick)),
+                             scattered=scattered, loc=_src(where))
+        if flattened:
+            return StepInput(name=name, sources=tuple(sources), merge=True,
+                             link_merge="merge_flattened", type=t.flattened_type(types),
+                             scattered=scattered, loc=_src(where))
+        if len(sources) > 1 or si.linkMerge:
+            self.gap("a step input with several sources and a default (or_default takes one "
+                     "value)", where)
+            return StepInput(name=name, loc=_src(where))
+        return StepInput(name=name, sources=tuple(sources),
+                         default=self.value(si.default, base),
+                         type=t.strip_optional(types[0]), scattered=scattered,
+                         loc=_src(where))
 
     def _check_picked(self, name: str, declared: t.CwlType, method: str,
                       sources: list[Source], link_merge: str | None,
