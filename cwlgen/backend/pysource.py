@@ -459,8 +459,15 @@ class PythonWriter:
                 args.append(f"{keyword}={text}")
             scattered = [si for si in step.inputs if si.scattered]
             fn = callee
+            if step.extra_requirements or step.extra_hints:
+                # step-level requirements/hints: `tool.with_hints(*hints, requirements=[...])`
+                opts = [self.plain(dict(h)) for h in step.extra_hints]
+                if step.extra_requirements:
+                    opts.append("requirements=[" + ", ".join(
+                        self.plain(dict(r)) for r in step.extra_requirements) + "]")
+                fn = f"{callee}.with_hints({', '.join(opts)})"
             if scattered:
-                fn = f"{callee}.map"
+                fn = f"{fn}.map"
                 if step.scatter_method and step.scatter_method != "dotproduct":
                     args.append(f"method={lit(step.scatter_method)}")
             want = _ident(step.id, "step")
@@ -502,7 +509,17 @@ class PythonWriter:
                 self.typing.add("cast")
                 value = f"cast({self.annotation(out.type)}, {value})"
             body.append(f"return {value}")
-        lines = ["@workflow", sig] + ["    " + line.replace("\n", "\n    ")
+        deco = "@workflow"
+        wf_opts = []
+        if wf.extra_requirements:
+            wf_opts.append("requirements=[" + ", ".join(
+                self.plain(dict(r)) for r in wf.extra_requirements) + "]")
+        if wf.extra_hints:
+            wf_opts.append("hints=[" + ", ".join(
+                self.plain(dict(h)) for h in wf.extra_hints) + "]")
+        if wf_opts:
+            deco = _call("@workflow", wf_opts)
+        lines = [deco, sig] + ["    " + line.replace("\n", "\n    ")
                                      for line in body]
         return "\n".join(ln if ln.strip() else "" for ln in "\n".join(lines).split("\n"))
 

@@ -637,6 +637,8 @@ class _Loader:
         key = self.key(obj, name)
         inputs = self.inputs(obj, tool=False)
         in_types = {p.name: p.type for p in inputs}
+        wf_reqs: list[tuple[tuple[str, Any], ...]] = []
+        wf_hints: list[tuple[tuple[str, Any], ...]] = []
         for hint, items in ((False, obj.requirements or []), (True, obj.hints or [])):
             for req in items:
                 cls = _compact(str(getattr(req, "class_", None) or (
@@ -646,8 +648,7 @@ class _Loader:
                     "StepInputExpressionRequirement",
                 ):
                     continue
-                self.gap(f"workflow-level {'hint' if hint else 'requirement'} {cls} "
-                         "(@workflow(requirements=...) comes with issue 9)", _loc(req, pos))
+                (wf_hints if hint else wf_reqs).append(self.raw(req, self.base(obj)))
         steps: list[Step] = []
         out_types: dict[tuple[str, str], t.CwlType] = {}
 
@@ -675,9 +676,18 @@ class _Loader:
                 run = self.resolve_run(run)
             proc = self.process(run, python_name(sid if str(getattr(run, "id", "")).startswith(
                 "_:") else self._process_name(run)), spos)
+            step_extra: dict[str, list[tuple[tuple[str, Any], ...]]] = {
+                "requirement": [], "hint": []}
             for req_list, what in ((s.requirements, "requirement"), (s.hints, "hint")):
                 for req in req_list or []:
-                    self.gap(f"a step-level {what} (comes with issue 9)", _loc(req, spos))
+                    cls = _compact(str(getattr(req, "class_", None) or (
+                        req.get("class") if isinstance(req, Mapping) else
+                        type(req).__name__)))
+                    if cls in ("SubworkflowFeatureRequirement", "ScatterFeatureRequirement",
+                               "MultipleInputFeatureRequirement",
+                               "StepInputExpressionRequirement", "SchemaDefRequirement"):
+                        continue  # cwlgen adds what the step needs
+                    step_extra[what].append(self.raw(req, self.base(obj)))
             if s.when is not None:
                 self.gap("when: (a conditional step; .when(...) comes with issue 9)", spos)
             scatter = s.scatter or []
@@ -737,7 +747,9 @@ class _Loader:
                     tp = t.Array(tp)
                 out_types[(sid, o.name)] = tp
             steps.append(Step(id=sid, process=proc, inputs=tuple(step_inputs),
-                              scatter_method=method, loc=_src(spos)))
+                              scatter_method=method,
+                              extra_requirements=tuple(step_extra["requirement"]),
+                              extra_hints=tuple(step_extra["hint"]), loc=_src(spos)))
         outputs = []
         for o in obj.outputs or []:
             oname = shortname(o.id)
@@ -770,6 +782,7 @@ class _Loader:
         del c
         return Workflow(key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
                         inputs=tuple(inputs), outputs=tuple(outputs), steps=tuple(steps),
+                        extra_requirements=tuple(wf_reqs), extra_hints=tuple(wf_hints),
                         loc=_src(pos))
 
     def computed_input(self, si: Any, name: str, sources: list[Source], proc: Process,
