@@ -28,6 +28,8 @@ from cwlgen.ir import (
     WorkflowInputRef,
 )
 from cwlgen.ir import types as t
+from cwlgen.ir import when_expr as wx
+from cwlgen.ir.when_expr import parse_when
 
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_./=:+,@%-]+\Z")
 _LINE = 96
@@ -441,6 +443,8 @@ class PythonWriter:
             callee = self.func_names[step.process.key]
             args = []
             for si in step.inputs:
+                if si.extra:
+                    continue  # read only by the condition: `.when(...)` adds it again
                 declared = step.process.input(si.name)
                 computed = self.computed(si.sources, ref, value_from=si.value_from,
                                          pick=si.pick_value, merge=si.merge,
@@ -466,6 +470,8 @@ class PythonWriter:
                     opts.append("requirements=[" + ", ".join(
                         self.plain(dict(r)) for r in step.extra_requirements) + "]")
                 fn = f"{callee}.with_hints({', '.join(opts)})"
+            if step.when is not None:
+                fn = f"{fn}.when({self.condition(step, ref)})"
             if scattered:
                 fn = f"{fn}.map"
                 if step.scatter_method and step.scatter_method != "dotproduct":
@@ -522,6 +528,36 @@ class PythonWriter:
         lines = [deco, sig] + ["    " + line.replace("\n", "\n    ")
                                      for line in body]
         return "\n".join(ln if ln.strip() else "" for ln in "\n".join(lines).split("\n"))
+
+    def condition(self, step: Any, ref: Callable[[Any], str]) -> str:
+        """The Python spelling of a step's `when` (parsed by the importer already)."""
+        tree = parse_when(step.when)
+        if tree is None:  # pragma: no cover - the importer refuses these
+            raise ValueError(f"not a spellable condition: {step.when}")
+        given = {si.name: si for si in step.inputs}
+
+        def side(e: Any) -> str:
+            if isinstance(e, wx.Ref):
+                return ref(given[e.name].sources[0])
+            return self.value(e.value, None)
+
+        def render(e: Any, top: bool) -> str:
+            if isinstance(e, wx.Ref):
+                return side(e)
+            if isinstance(e, wx.Compare):
+                text = f"{side(e.left)} {e.op} {side(e.right)}"
+                return text if top else f"({text})"
+            if isinstance(e, wx.IsNull):
+                self.imports.add("is_null")
+                return f"is_null({side(e.ref)})"
+            if isinstance(e, wx.Not):
+                self.imports.add("not_")
+                return f"not_({render(e.inner, True)})"
+            fn = "all_of" if e.op == "and" else "any_of"
+            self.imports.add(fn)
+            return f"{fn}({', '.join(render(i, True) for i in e.items)})"
+
+        return render(tree, True)
 
     def computed(self, sources: tuple[Any, ...], ref: Callable[[Any], str], *,
                  value_from: str | None, pick: str | None, merge: bool, link_merge: str,

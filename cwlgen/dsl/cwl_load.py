@@ -40,6 +40,7 @@ from cwlgen.ir import (
 )
 from cwlgen.ir import types as t
 from cwlgen.ir.location import SourceLocation
+from cwlgen.ir.when_expr import parse_when, refs_of
 
 KNOWN_NAMESPACES = {
     "http://commonwl.org/cwltool#": "cwltool",
@@ -688,8 +689,14 @@ class _Loader:
                                "StepInputExpressionRequirement", "SchemaDefRequirement"):
                         continue  # cwlgen adds what the step needs
                     step_extra[what].append(self.raw(req, self.base(obj)))
+            when_refs: list[str] = []
             if s.when is not None:
-                self.gap("when: (a conditional step; .when(...) comes with issue 9)", spos)
+                tree = parse_when(str(s.when))
+                if tree is None:
+                    self.gap(f"when: {s.when} (.when(...) spells comparisons, !, && and || "
+                             "over step inputs)", spos)
+                else:
+                    when_refs = refs_of(tree)
             scatter = s.scatter or []
             scatter = [scatter] if isinstance(scatter, str) else scatter
             scatter_names = {shortname(x) for x in scatter}
@@ -699,8 +706,17 @@ class _Loader:
                 iname = shortname(si.id)
                 ipos = _loc(si, spos)
                 if iname not in declared:
+                    src = si.source
+                    found = source(str(src), ipos) if isinstance(src, str) else None
+                    if iname in when_refs and found is not None and si.valueFrom is None \
+                            and si.default is None and not si.pickValue:
+                        # read only by `when`: the DSL adds it from the condition's promise
+                        step_inputs.append(StepInput(name=iname, sources=(found,), extra=True,
+                                                     loc=_src(ipos)))
+                        continue
                     self.gap(f"step input '{iname}' that '{proc.name}' does not declare "
-                             "(comes with issue 9)", ipos)
+                             "(the DSL adds undeclared step inputs only for a condition)",
+                             ipos)
                     continue
                 unchecked = False  # the value is transformed on the way: no type to check
                 for attr, what in (("loadContents", "loadContents on a step input"),
@@ -735,6 +751,14 @@ class _Loader:
                     default=NO_DEFAULT if sources else self.value(si.default, self.base(obj)),
                     merge=len(sources) > 1 or (bool(merge) and bool(sources)),
                     scattered=iname in scatter_names, loc=_src(ipos)))
+            given = {i.name: i for i in step_inputs}
+            for ref_name in when_refs:
+                used = given.get(ref_name)
+                if used is None or len(used.sources) != 1 or used.value_from is not None or \
+                        used.pick_value is not None or used.merge or \
+                        used.default is not NO_DEFAULT:
+                    self.gap(f"when: reads inputs.{ref_name}, which is not one plain source "
+                             "(.when(...) reads workflow inputs and step results)", spos)
             method = s.scatterMethod or ("dotproduct" if scatter else None)
             if scatter and len(scatter) > 1 and s.scatterMethod is None:
                 method = "dotproduct"
@@ -743,11 +767,14 @@ class _Loader:
                 levels = len(scatter) if method == "nested_crossproduct" else 1
             for o in proc.outputs:
                 tp = o.type
+                if s.when is not None and not isinstance(tp, t.Optional):
+                    tp = t.Optional(tp)  # a skipped step yields null
                 for _ in range(levels):
                     tp = t.Array(tp)
                 out_types[(sid, o.name)] = tp
             steps.append(Step(id=sid, process=proc, inputs=tuple(step_inputs),
                               scatter_method=method,
+                              when=str(s.when) if s.when is not None else None,
                               extra_requirements=tuple(step_extra["requirement"]),
                               extra_hints=tuple(step_extra["hint"]), loc=_src(spos)))
         outputs = []
