@@ -804,7 +804,7 @@ class _Loader:
             outputs.append(WorkflowOutput(
                 name=oname, type=tp, source=srcs[0] if srcs and not merged else None,
                 merged=tuple(srcs) if merged else (),
-                link_merge=str(o.linkMerge or "merge_nested"),
+                link_merge=str(o.linkMerge or "merge_nested") if srcs else "merge_nested",
                 pick_value=str(pick) if pick and srcs else None, loc=_src(opos)))
         del c
         return Workflow(key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
