@@ -70,3 +70,41 @@ def test_issue9_constructs_import_build_and_run_the_same(tmp_path: Path) -> None
     assert rebuilt == original
     assert original == {"total": 8, "said": "hello\n", "both": [8, 3], "picked": 8,
                         "text": "L-1.5"}
+
+
+def test_conditional_steps_import_as_when_and_run_the_same(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES, tmp_path / "cwl")
+    proc = run(sys.executable, "-m", "cwlgen", "import", "cwl/when.cwl", "-o", "py/when.py",
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    source = (tmp_path / "py" / "when.py").read_text()
+    # `go` is a step input the tool does not declare: only the condition reads it
+    for spelling in ("add.when(all_of(go, n > 1))(a=10, b=n)",
+                     "add.when(not_(is_null(missing)))(a=1, b=n)",
+                     'first=pick_value(never, add_out, method="first_non_null")'):
+        assert spelling in source, spelling
+    for tool in ([str(BIN / "ruff"), "check", "--config", str(REPO / "pyproject.toml"),
+                  "py/when.py"],
+                 [str(BIN / "mypy"), "--strict", "--no-incremental", "py/when.py"],
+                 [sys.executable, "-m", "cwlgen", "check", "py/when.py"]):
+        lint = run(*tool, cwd=tmp_path)
+        assert lint.returncode == 0, lint.stdout + lint.stderr
+    build = run(sys.executable, "-m", "cwlgen", "build", "py/when.py:when", "-o", "py",
+                cwd=tmp_path)
+    assert build.returncode == 0, build.stderr
+    job = tmp_path / "cwl" / "when-job.yml"
+    original = outputs(tmp_path / "cwl" / "when.cwl", job, tmp_path / "out1")
+    assert outputs(tmp_path / "py" / "when.cwl", job, tmp_path / "out2") == original
+    assert original == {"ran": 12, "skipped": None, "first": 12}
+
+
+def test_conditions_the_dsl_cannot_spell_are_refused_with_their_position(
+        tmp_path: Path) -> None:
+    text = (FIXTURES / "when.cwl").read_text().replace(
+        "$(inputs.go && inputs.b > 1)", "$(inputs.b % 2 == 0)")
+    (tmp_path / "w.cwl").write_text(text)
+    shutil.copy(FIXTURES / "add.cwl", tmp_path / "add.cwl")
+    proc = run(sys.executable, "-m", "cwlgen", "import", "w.cwl", "-o", "w.py", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "w.cwl:15:3: error[CG702]: when: $(inputs.b % 2 == 0)" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "w.py").exists()
