@@ -595,7 +595,8 @@ class PythonWriter:
             f'"""Imported from {self.source_label} by `cwlgen import`."""',
             "# mypy: disable-error-code=\"empty-body\"",
             "# (a tool's body is only its docstring; commands and JavaScript are kept verbatim)",
-            "# ruff: noqa: E501, B008",
+            "# (record and Any defaults are CWL values, written as dict/list literals)",
+            "# ruff: noqa: E501, B006, B008",
             "",
         ]
         std = []
