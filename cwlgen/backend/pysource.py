@@ -490,6 +490,11 @@ class PythonWriter:
                 for _ in range(levels):
                     out_type = t.Array(out_type)
                 target = f"{var}: {self.annotation(out_type)}"
+            elif step.when is not None and step_multi[step.id] and not scattered:
+                # typed `Outputs | None` (a skipped step), but each field is what may be
+                # null: read the fields through Any, the checker keeps the real types
+                self.typing.add("Any")
+                target = f"{var}: Any"
             call = _call(fn, args, indent=4 + len(target) + 3)
             body.append(f"{target} = {call}" if outs else call)
         results = []
@@ -538,7 +543,12 @@ class PythonWriter:
 
         def side(e: Any) -> str:
             if isinstance(e, wx.Ref):
-                return ref(given[e.name].sources[0])
+                text = ref(given[e.name].sources[0])
+                if given[e.name].scattered:
+                    # tested per item (a conditional scatter): the list is typed list[T]
+                    self.typing.update({"cast", "Any"})
+                    return f"cast(Any, {text})"
+                return text
             return self.value(e.value, None)
 
         def render(e: Any, top: bool) -> str:

@@ -712,6 +712,7 @@ class _Loader:
                             and si.default is None and not si.pickValue:
                         # read only by `when`: the DSL adds it from the condition's promise
                         step_inputs.append(StepInput(name=iname, sources=(found,), extra=True,
+                                                     scattered=iname in scatter_names,
                                                      loc=_src(ipos)))
                         continue
                     self.gap(f"step input '{iname}' that '{proc.name}' does not declare "
