@@ -36,7 +36,7 @@ demo-calibrator: $(STAMP)
 
 ## test: the full test suite (what CI runs)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 ## check-generated: fail when generated/ is stale
 check-generated: $(STAMP)
