@@ -1,6 +1,7 @@
 """The YAML writer gives the same bytes with and without optional C accelerators (libyaml for
 PyYAML, ruamel.yaml.clib), on every golden and generated document and on the awkward values:
-exponent floats keep their form (`1e-30`), a "\\r\\n" default still round-trips (issue 11, bug 12)."""
+exponent floats keep their form (`1e-30`), a "\\r\\n" default still round-trips
+(issue 11, bug 12)."""
 
 from __future__ import annotations
 
