@@ -36,7 +36,7 @@ demo-calibrator: $(STAMP)
 
 ## test: the full test suite (what CI runs)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 ## check-generated: fail when generated/ is stale
 check-generated: $(STAMP)
@@ -74,11 +74,10 @@ docs-serve: $(STAMP)
 	$(BIN)/mkdocs serve
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/compile.py
-	$(BIN)/python benchmarks/batching.py
+	PYTHONPATH=$(CURDIR) $(BIN)/python benchmarks/targets.py
 
 bench-quick: $(STAMP)
-	$(BIN)/python benchmarks/compile.py --quick
+	PYTHONPATH=$(CURDIR) $(BIN)/python benchmarks/targets.py --quick
 
 ## conformance: the CWL v1.2 conformance suite round-tripped (CWL -> cwlgen import -> Python
 ## -> cwlgen build -> cwltool --no-container), per tag; the suite is ../shared/conformance

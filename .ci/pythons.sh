@@ -12,7 +12,8 @@ VERSIONS=("$@")
 [ ${#VERSIONS[@]} -gt 0 ] || VERSIONS=(3.10.13 3.12.1 3.13.0)
 
 # Left to the main run: style and type checkers (tools, not the interpreter, decide), Toil,
-# Slurm and radio tools (not in these venvs), and the long property/differential sweeps.
+# Slurm and radio tools (not in these venvs), the long property/differential sweeps, and the
+# docs and notebooks (their extras are installed in the main venv only).
 MARKERS="not slow and not toil and not slurm and not radio"
 SKIP="not ruff and not mypy and not toil and not differential and not random_modules"
 SKIP="$SKIP and not assignability_agrees and not batched_tasks_give_the_unbatched_outputs"
@@ -39,7 +40,8 @@ for version in "${VERSIONS[@]}"; do
     # jobs run `python3` from PATH: Python tasks run on this version too
     ( export PATH="$venv/bin:$PATH" PYTHONPATH="$REPO"; unset CWLGEN_REQUIRE_TOOLS
       cd "$REPO"
-      "$venv/bin/python" -m pytest -q -p no:cacheprovider -m "$MARKERS" -k "$SKIP"
+      "$venv/bin/python" -m pytest -q -p no:cacheprovider -n 2 -m "$MARKERS" -k "$SKIP" \
+          --ignore=tests/docs --ignore=tests/notebooks
       "$venv/bin/python" scripts/generated.py --check )
     pythons+=("$venv/bin/python")
 done

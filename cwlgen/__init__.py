@@ -9,25 +9,42 @@ from typing import TYPE_CHECKING, Any
 
 from cwlgen._version import __version__
 from cwlgen.compiler import Compiled, check, compile
+from cwlgen.compiler import set_display as _set_compiled_display
 from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
 from cwlgen.dsl.dataflow import merge_flattened, or_default, pick_value, value_from
+from cwlgen.dsl.definition import set_display as _set_definition_display
 from cwlgen.dsl.expression_tool import expression_tool
-from cwlgen.dsl.loaded import load
 from cwlgen.dsl.schema import schema
 from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
 from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
 from cwlgen.errors import CompileError, CwlgenError, InputError, RunError, UsageError
-from cwlgen.pictures import graph  # also installs how definitions show in notebooks
 from cwlgen.runtime.paths import Directory, File
 
 if TYPE_CHECKING:
+    from cwlgen.dsl.loaded import load
+    from cwlgen.pictures import graph
     from cwlgen.runners import run, run_local
 
-# Runners are imported on first use, so that `cwlgen check` and importing a pipeline module
-# stay fast.
-_LAZY = {"run": "cwlgen.runners", "run_local": "cwlgen.runners"}
+# Runners, pictures and the CWL loader are imported on first use, so that `import cwlgen`,
+# `cwlgen check` and importing a pipeline module stay fast (issue 14: <= 50 ms).
+_LAZY = {"run": "cwlgen.runners", "run_local": "cwlgen.runners", "graph": "cwlgen.pictures",
+         "load": "cwlgen.dsl.loaded"}
+
+
+def _show_with_pictures(obj: Any) -> dict[str, str]:
+    """The notebook display of a definition or compiled result: importing cwlgen.pictures
+    installs the real one (replacing this stand-in), which then draws `obj`."""
+    import importlib
+
+    importlib.import_module("cwlgen.pictures")
+    shown: dict[str, str] = obj._repr_mimebundle_()
+    return shown
+
+
+_set_definition_display(_show_with_pictures)
+_set_compiled_display(_show_with_pictures)
 
 
 def __getattr__(name: str) -> Any:

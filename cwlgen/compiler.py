@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cwlgen.checks import all_processes, run_checks
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import CompileError, UsageError
 from cwlgen.ir import Process
@@ -149,6 +148,8 @@ def to_ir(obj: Any) -> Process:
 
 def check(obj: Any) -> list[Diagnostic]:
     """Stages 1-2: every diagnostic (errors and warnings) for `obj`, sorted by location."""
+    from cwlgen.checks import run_checks  # imported on first use: `import cwlgen` stays fast
+
     root = to_ir(obj)
     with gc_paused():
         return run_checks(root)
@@ -156,6 +157,8 @@ def check(obj: Any) -> list[Diagnostic]:
 
 def compile(obj: Any, *, pack: bool = False) -> Compiled:  # noqa: A001 - public API name
     """Compile a tool or workflow to CWL v1.2; raise CompileError listing every problem."""
+    from cwlgen.checks import run_checks
+
     root = to_ir(obj)
     with gc_paused():
         diagnostics = run_checks(root)
@@ -166,6 +169,8 @@ def compile(obj: Any, *, pack: bool = False) -> Compiled:  # noqa: A001 - public
 
 def ontology_files(root: Process) -> dict[str, str]:
     """Local ontologies of `root` and the processes it uses: file name -> path."""
+    from cwlgen.checks import all_processes
+
     return {o.name: o.path for p in all_processes(root) for o in p.schemas if o.path}
 
 

@@ -11,7 +11,7 @@ from typing import Any, Generic, Literal, ParamSpec, TypeVar, overload
 from cwlgen.dsl.bodies import not_a_function
 from cwlgen.dsl.interface import Interface, read_interface
 from cwlgen.dsl.step_options import StepOptions, step_options
-from cwlgen.dsl.tracing import is_being_traced, record_call
+from cwlgen.dsl.tracing import NeedsTrace, is_being_traced, record_call, waiting_for
 from cwlgen.dsl.values import Condition, Promise
 from cwlgen.ir import Process, Tool
 
@@ -66,13 +66,43 @@ class Definition(Generic[P, R]):
         return self._interface
 
     def process_ir(self) -> Process:
-        """The IR of this tool or workflow (built once; diagnostics ride inside it)."""
-        if self._ir is None:
-            wrong = not_a_function(self.func, self.kind)
-            if wrong is not None:  # a class, say: nothing to read a signature from
-                return Tool(key=self.key, name=self.name, loc=wrong.loc, diagnostics=(wrong,))
-            self._ir = self._build_ir()
+        """The IR of this tool or workflow (built once; diagnostics ride inside it).
+
+        Deeply nested subworkflows are traced innermost first by a loop, not by recursion:
+        a trace that meets a workflow not traced yet is suspended (`NeedsTrace`), the callee
+        is traced, then the suspended one again from its start (it records nothing before).
+        """
+        if self._ir is not None:
+            return self._ir
+        wrong = not_a_function(self.func, self.kind)
+        if wrong is not None:  # a class, say: nothing to read a signature from
+            return Tool(key=self.key, name=self.name, loc=wrong.loc, diagnostics=(wrong,))
+        pending: list[Definition[Any, Any]] = [self]
+        while pending:
+            current = pending[-1]
+            if current._ir is not None:
+                pending.pop()
+                continue
+            try:
+                with waiting_for(tuple(d.key for d in pending[:-1])):
+                    current._ir = current._build_or_refuse()
+            except NeedsTrace as need:
+                pending.append(need.callee)
+                continue
+            pending.pop()
+        assert self._ir is not None
         return self._ir
+
+    def _build_or_refuse(self) -> Process:
+        """The IR, or (for what is not a function) a tool carrying only the error."""
+        wrong = not_a_function(self.func, self.kind)
+        if wrong is not None:
+            return Tool(key=self.key, name=self.name, loc=wrong.loc, diagnostics=(wrong,))
+        return self._build_ir()
+
+    def ir_built(self) -> bool:
+        """Whether the IR is built already (tracing a call needs no nested trace)."""
+        return self._ir is not None
 
     def _build_ir(self) -> Process:
         raise NotImplementedError

@@ -54,6 +54,28 @@ _tracing_stack: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar
 )
 
 
+_waiting: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "cwlgen_waiting", default=()
+)
+
+# How deeply workflow traces nest on the Python stack: a call to a workflow not traced yet
+# traces it on the spot up to this depth; deeper, the trace is suspended (`NeedsTrace`) and
+# the callee is traced first by the loop in `Definition.process_ir`, so user nesting of any
+# depth never reaches Python's recursion limit.
+NEST_ON_STACK = 24
+
+
+class NeedsTrace(BaseException):  # noqa: N818 - a signal, not an error
+    """A deep trace met a workflow not traced yet: trace that first, then this again.
+
+    A BaseException, so that a user's `except Exception` in a body does not swallow it.
+    """
+
+    def __init__(self, callee: Any) -> None:
+        super().__init__(getattr(callee, "name", "?"))
+        self.callee = callee
+
+
 def current_builder() -> Builder | None:
     """The workflow being traced, or None outside tracing."""
     return _current.get()
@@ -62,12 +84,27 @@ def current_builder() -> Builder | None:
 def is_being_traced(key: str) -> bool:
     """Whether the workflow `key` is being traced right now (an enclosing call): calling it
     again would recurse."""
-    return _current.get() is not None and key in _tracing_stack.get()
+    return _current.get() is not None and key in tracing_path()
 
 
 def tracing_path() -> tuple[str, ...]:
-    """Keys of the workflows being traced, outermost first."""
-    return _tracing_stack.get()
+    """Keys of the workflows being traced, outermost first (with those suspended while a
+    workflow they call is traced first)."""
+    return _waiting.get() + _tracing_stack.get()
+
+
+@contextlib.contextmanager
+def waiting_for(keys: tuple[str, ...]) -> Iterator[None]:
+    """Trace with the workflows `keys` (outermost first) suspended above: they count as
+    being traced, so a call back into one is still the recursion CG301 reports."""
+    outer = _waiting.get() + _tracing_stack.get()
+    token = _waiting.set(outer + keys)
+    stack_token = _tracing_stack.set(())
+    try:
+        yield
+    finally:
+        _tracing_stack.reset(stack_token)
+        _waiting.reset(token)
 
 
 @contextlib.contextmanager
@@ -89,6 +126,9 @@ class Callee(Protocol):
 
     def process_ir(self) -> Process:
         """The IR of the called tool or workflow."""
+
+    def ir_built(self) -> bool:
+        """Whether `process_ir` is ready without tracing anything."""
     def shape_result(self, promises: list[Promise]) -> Any:
         """Output promises arranged as the function's return annotation says."""
 
@@ -121,6 +161,9 @@ def record_call(
             f"'{defn.name}' was called outside a @workflow; tools and workflows only describe "
             "work. Use cwlgen.compile(...) to get CWL, or cwlgen.run(...) to run it"
         )
+    if (not defn.ir_built() and len(tracing_path()) >= NEST_ON_STACK
+            and getattr(defn, "key", None) not in tracing_path()):
+        raise NeedsTrace(defn)
     process = defn.process_ir()
     step_id = builder.new_step_id(defn.name)
     problems = builder.diagnostics

@@ -11,6 +11,7 @@ import attrs
 
 from cwlgen.ir import Process, Tool, Workflow
 from cwlgen.ir.diagnostics import Diagnostic
+from cwlgen.ir.walk import children_first
 from cwlgen.lower.batching import batch_steps
 from cwlgen.lower.python_task import lower_python_task
 
@@ -40,12 +41,16 @@ def lower_python_tasks(root: Process) -> Process:
             result: Process = lower_python_task(p) if p.python is not None else p
         else:
             assert isinstance(p, Workflow)
-            steps = tuple(attrs.evolve(s, process=visit(s.process)) for s in p.steps)
-            result = attrs.evolve(p, steps=steps) if steps != p.steps else p
+            steps = tuple(attrs.evolve(s, process=done[s.process.key])
+                          if done[s.process.key] is not s.process else s for s in p.steps)
+            changed = any(new is not old for new, old in zip(steps, p.steps, strict=True))
+            result = attrs.evolve(p, steps=steps) if changed else p
         done[p.key] = result
         return result
 
-    return visit(root)
+    for process in children_first(root):  # callees first: no recursion on nesting depth
+        visit(process)
+    return done[root.key]
 
 
 __all__ = ["Lowered", "batch_steps", "lower", "lower_python_task", "lower_python_tasks"]

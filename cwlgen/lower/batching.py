@@ -47,6 +47,7 @@ from cwlgen.ir import (
 from cwlgen.ir import types as t
 from cwlgen.ir.cwl import binding_dict, needs_javascript
 from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.walk import children_first
 from cwlgen.lower.shipped import (
     job_inputs_entry,
     literal_entry,
@@ -93,6 +94,8 @@ def batch_steps(root: Process) -> tuple[Process, list[Diagnostic]]:
         done[p.key] = result
         return result
 
+    for process in children_first(root):  # callees first: `visit` never nests deeply
+        visit(process)
     return visit(root), notes
 
 

@@ -6,9 +6,9 @@ decide what counts; exit 0 clean, 1 problems, 2 usage."""
 from __future__ import annotations
 
 import json
-import shutil
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path

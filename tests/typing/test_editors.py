@@ -31,8 +31,8 @@ pytestmark = pytest.mark.slow
 def test_the_install_is_the_one_make_setup_does() -> None:
     """The scratch venv's pip command is the Makefile's, so the test sees what users get."""
     makefile = (REPO / "Makefile").read_text()
-    assert "pip install --quiet -e '.[test,toil,radio]' --config-settings editable_mode=compat" \
-        in makefile
+    extras = "'.[test,toil,radio,docs]'"
+    assert f"pip install --quiet -e {extras} --config-settings editable_mode=compat" in makefile
     assert INSTALL[-2:] == ["--config-settings", "editable_mode=compat"] and "-e" in INSTALL
 
 

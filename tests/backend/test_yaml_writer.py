@@ -1,0 +1,75 @@
+"""The YAML writer gives the same bytes with and without optional C accelerators (libyaml for
+PyYAML, ruamel.yaml.clib), on every golden and generated document and on the awkward values:
+exponent floats keep their form (`1e-30`), a "\\r\\n" default still round-trips
+(issue 11, bug 12)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cwlgen.backend.yamlio import dump, load
+
+REPO = Path(__file__).resolve().parents[2]
+DOCUMENTS = sorted([*REPO.glob("generated/**/*.cwl"), *REPO.glob("tests/golden/**/*.cwl")])
+
+AWKWARD = {
+    "tiny": 1e-30, "big": 1.5e300, "half": 0.5, "whole": 2.0, "neg": -3e-7, "int": 7,
+    "crlf": "\r\ncrlf", "lines": "a\nb\n", "trailing": "a \nb", "tab": "a\tb",
+    "yes": "yes", "Y": "Y", "on": "On", "null": "null", "empty": "", "number_text": "1e-30",
+    "unicode": "λ → ✓", "colon": "a: b", "hash": "# not a comment", "list": [1.0, "no", None],
+}
+
+# Run in a fresh interpreter where neither C accelerator can be imported.
+_NO_ACCELERATORS = """
+import sys, json
+sys.modules["yaml._yaml"] = None
+sys.modules["_ruamel_yaml"] = None
+import yaml
+assert not yaml.__with_libyaml__ and not hasattr(yaml, "CSafeDumper")
+from cwlgen.backend.yamlio import dump, load
+docs = json.loads(sys.stdin.read())
+texts = [dump(doc) for doc in docs]
+loaded = [load(text) for text in texts]
+print(json.dumps({"texts": texts, "loaded": loaded}))
+"""
+
+
+def _committed_body(path: Path) -> str:
+    """The document's text without its header comment lines."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    return "".join(lines)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: str(p.relative_to(REPO)))
+def test_committed_documents_are_rewritten_byte_for_byte_by_both_emitters(path: Path) -> None:
+    body = _committed_body(path)
+    doc = load(body)
+    assert dump(doc) == body
+    assert dump(doc, accelerated=False) == body
+
+
+def test_awkward_values_are_written_the_same_by_both_emitters_and_round_trip() -> None:
+    fast, pure = dump(AWKWARD), dump(AWKWARD, accelerated=False)
+    assert fast == pure
+    assert "tiny: 1e-30\n" in fast and "neg: -3e-07\n" in fast and "whole: 2.0\n" in fast
+    assert "number_text: '1e-30'\n" in fast  # a string that looks like a float stays a string
+    assert load(fast) == AWKWARD
+
+
+def test_without_any_c_accelerator_the_bytes_and_values_are_the_same() -> None:
+    docs = [AWKWARD] + [load(_committed_body(p)) for p in DOCUMENTS[::7]]
+    out = subprocess.run(
+        [sys.executable, "-c", _NO_ACCELERATORS], input=json.dumps(docs),
+        capture_output=True, text=True, check=True, cwd=REPO,
+    )
+    result = json.loads(out.stdout)
+    assert result["texts"] == [dump(doc) for doc in docs]
+    assert result["loaded"][0] == AWKWARD
+    assert result["loaded"][0]["crlf"] == "\r\ncrlf"
