@@ -372,6 +372,10 @@ class PythonWriter:
                     parts.append(f"{field}={lit(value)}")
             if res.gpus:
                 parts.append(f"gpus={res.gpus}")
+                if res.cuda_version != "11.0":
+                    parts.append(f"cuda_version={lit(res.cuda_version)}")
+                if res.cuda_compute_capability != "3.0":
+                    parts.append(f"cuda_compute_capability={lit(res.cuda_compute_capability)}")
             opts.append(f"resources=Resources({', '.join(parts)})")
         if tool.env:
             opts.append(f"env={lit(dict(tool.env))}")

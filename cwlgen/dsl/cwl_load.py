@@ -18,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import attrs
 
 from cwlgen.dsl.cwl_read import Position, display_uri, position_of
+from cwlgen.dsl.requirements import MANAGED_CLASSES
 from cwlgen.ir import (
     NO_DEFAULT,
     Argument,
@@ -590,8 +591,28 @@ class _Loader:
                     inputs = [attrs.evolve(p, staging=Staging(writable=True, inplace=True))
                               if p.staging and p.staging.writable else p for p in inputs]
                     continue
+                cuda = dict(self.raw(req, self.base(obj))) if hint else {}
+                if cuda.get("class") == "cwltool:CUDARequirement" and "gpus" not in res and \
+                        isinstance(cuda.get("cudaDeviceCountMin"), int) and \
+                        set(cuda) <= {"class", "cudaVersionMin", "cudaComputeCapability",
+                                      "cudaDeviceCountMin"}:
+                    # what Resources(gpus=..., cuda_version=..., cuda_compute_capability=...)
+                    # writes back
+                    res["gpus"] = cuda["cudaDeviceCountMin"]
+                    if cuda.get("cudaVersionMin") is not None:
+                        res["cuda_version"] = str(cuda["cudaVersionMin"])
+                    if cuda.get("cudaComputeCapability") is not None:
+                        res["cuda_compute_capability"] = str(cuda["cudaComputeCapability"])
+                    continue
+                raw = self.raw(req, self.base(obj))
+                cls = dict(raw).get("class")
+                if isinstance(cls, str) and cls in MANAGED_CLASSES:
+                    # cwlgen writes this class itself, from its own spelling; this one says
+                    # more than that spelling can (an expression, a maximum, a file to build)
+                    self.gap(f"{cls} beyond what {MANAGED_CLASSES[cls]} writes", rpos)
+                    continue
                 del rpos
-                extra.append(self.raw(req, self.base(obj)))
+                extra.append(raw)
         if res:
             fields["resources"] = ResourceSpec(**res)
         if extra_req:

@@ -302,8 +302,11 @@ def make_job(
                                  how=_how_to_give(port)))
     if problems or problems_so_far:
         err = InputError("\n".join([*problems_so_far, *(d.render() for d in problems)]))
-        # a command-line pair not written NAME=VALUE makes it a usage error (exit 2)
-        err.usage = any("[CG506]" in p for p in problems_so_far)  # type: ignore[attr-defined]
+        # only command-line pairs not written NAME=VALUE (and the inputs they therefore
+        # miss) make it a usage error (exit 2); a bad value anywhere is a data error (1)
+        err.usage = (bool(problems_so_far)  # type: ignore[attr-defined]
+                     and all("[CG506]" in p for p in problems_so_far)
+                     and all(d.code == "CG502" for d in problems))
         raise err
     return job
 
