@@ -75,12 +75,6 @@ def test_the_module_is_named_from_the_project_root(tmp_path: Path) -> None:
     assert "pipelines.flow:loud" in (tmp_path / "gen" / "loud.cwl").read_text(encoding="utf-8")
 
 
-_WRITER = (REPO / "cwlgen" / "backend" / "yamlio.py").read_text(encoding="utf-8")
-
-
-@pytest.mark.skipif("ruamel" in _WRITER, reason="bug 12 is fixed by helper h14perf's YAML "
-                    "writer, which has not landed on this branch yet (yamlio still uses "
-                    "ruamel.yaml, whose pure-Python emitter writes '\\r\\n' as a block)")
 def test_output_does_not_depend_on_the_yaml_accelerator(tmp_path: Path) -> None:
     """Bug 12: a default of "\\r\\ncrlf" is written so that it reloads as itself, and the
     text is the same with or without ruamel.yaml.clib."""
