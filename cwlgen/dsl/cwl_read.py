@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 import os
 import tempfile
-from collections.abc import Iterator, MutableMapping, MutableSequence
+from collections.abc import Iterator, Mapping, MutableMapping, MutableSequence
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlparse
@@ -132,6 +132,9 @@ def install() -> None:
             def from_doc(cls: Any, doc: Any, baseuri: str, loadingOptions: Any,
                          docRoot: Any = None, _orig: Any = orig) -> Any:
                 obj = _orig(cls, doc, baseuri, loadingOptions, docRoot=docRoot)
+                raw = doc.get("default") if isinstance(doc, Mapping) else None
+                if _holds_nested_list(raw):  # cwl-utils flattens [[a]] to [a] (any depth)
+                    obj.default = _plain(raw)
                 lc = getattr(doc, "lc", None)
                 if lc is not None and lc.line is not None:
                     obj._src = (getattr(lc, "filename", None), lc.line + 1, lc.col + 1)
@@ -139,6 +142,24 @@ def install() -> None:
 
             setattr(cls, "fromDoc", classmethod(from_doc))  # noqa: B010 - patching a library
     _installed = True
+
+
+def _holds_nested_list(value: Any) -> bool:
+    """Whether a default holds a list inside a list, which cwl-utils' loader flattens."""
+    if isinstance(value, Mapping):
+        return any(_holds_nested_list(v) for v in value.values())
+    if isinstance(value, list):
+        return any(isinstance(v, list) or _holds_nested_list(v) for v in value)
+    return False
+
+
+def _plain(value: Any) -> Any:
+    """A YAML node as plain dicts and lists (the form cwl-utils gives other defaults in)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _run_strings(doc: Any) -> Iterator[MutableMapping[str, Any]]:

@@ -116,9 +116,20 @@ def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
 def resolve_hints(func: Callable[..., Any]) -> tuple[dict[str, Any], str | None]:
     """Type hints with Annotated extras kept; on failure, the error text."""
     try:
-        return typing.get_type_hints(func, include_extras=True), None
+        return typing.get_type_hints(_annotations_only(func), include_extras=True), None
     except Exception as exc:  # NameError for an undefined forward reference, etc.
         return {}, f"{type(exc).__name__}: {exc}"
+
+
+def _annotations_only(func: Callable[..., Any]) -> Any:
+    """`func` without its defaults, as get_type_hints sees it: before Python 3.11 a None
+    default silently turned `name: str = None` into `str | None`, hiding the mistake CG106
+    reports. Annotations are read in the unwrapped function's globals, as Python does."""
+    if not inspect.isfunction(inspect.unwrap(func)):
+        return func  # a class: its fields' hints never get the implicit Optional
+    unwrapped = inspect.unwrap(func)
+    return types.SimpleNamespace(__annotations__=getattr(func, "__annotations__", {}),
+                                 __globals__=getattr(unwrapped, "__globals__", {}))
 
 
 def _first(extras: Iterable[Any], cls: type) -> Any:

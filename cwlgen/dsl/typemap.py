@@ -24,7 +24,8 @@ class UnsupportedType(Exception):
 
 def type_name(tp: Any) -> str:
     """How a Python annotation is written in a message."""
-    if isinstance(tp, type):
+    # `list[int]` passes isinstance(..., type) before Python 3.11; its repr is the spelling
+    if isinstance(tp, type) and get_origin(tp) is None:
         return tp.__qualname__
     return repr(tp).replace("typing.", "")
 

@@ -96,10 +96,10 @@ def _multiline_calls(filename: str) -> dict[tuple[int, int, int, int], dict[str,
 def keyword_lines(frame: FrameType) -> dict[str, int]:
     """Line of each keyword argument of the call `frame` is making, when the call spans
     several lines (so a diagnostic can point at the argument, not the call's first line).
-    Empty where Python cannot tell (before 3.11) or the call fits on one line."""
+    Empty where the call fits on one line or Python cannot tell which call it is."""
     code = frame.f_code
     if not hasattr(code, "co_positions"):
-        return {}
+        return _keyword_lines_by_line(code.co_filename, frame.f_lineno)
     positions = _positions.get(code)
     if positions is None:
         positions = _positions[code] = list(code.co_positions())
@@ -110,3 +110,12 @@ def keyword_lines(frame: FrameType) -> dict[str, int]:
     if line is None or end_line is None or col is None or end_col is None or line == end_line:
         return {}
     return _multiline_calls(code.co_filename).get((line, col, end_line, end_col), {})
+
+
+def _keyword_lines_by_line(filename: str, line: int) -> dict[str, int]:
+    """Before Python 3.11 a frame knows only its line, which during a call spanning lines is
+    the call's first line: the keyword lines of the one multi-line call starting there, or
+    nothing when several start on that line (nested calls), since which one runs is unknown."""
+    found = [kws for (first, _c, _e, _ec), kws in _multiline_calls(filename).items()
+             if first == line]
+    return found[0] if len(found) == 1 else {}

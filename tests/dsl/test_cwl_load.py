@@ -297,3 +297,38 @@ def test_inlining_a_document_the_dsl_cannot_write_is_a_compile_error(tmp_path: P
 def test_load_of_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(cwlgen.UsageError, match="no such file"):
         cwlgen.load(str(tmp_path / "nope.cwl"))
+
+
+def test_nested_list_defaults_keep_their_nesting(tmp_path: Path) -> None:
+    """cwl-utils flattens a default such as [[a]] to [a]; the loader reads it as written, in
+    tool inputs and in step inputs (found by the round-trip property test on Python 3.10)."""
+    (tmp_path / "data.txt").write_text("x\n")
+    (tmp_path / "nested.cwl").write_text(textwrap.dedent("""\
+        cwlVersion: v1.2
+        class: Workflow
+        inputs:
+          grid:
+            type: {type: array, items: {type: array, items: int}}
+            default: [[1, 2], [3]]
+        outputs: []
+        steps:
+          show:
+            in:
+              files:
+                default: [[{class: File, location: data.txt}]]
+            out: []
+            run:
+              class: CommandLineTool
+              baseCommand: "true"
+              inputs:
+                files: {type: {type: array, items: {type: array, items: File}}}
+              outputs: []
+        """))
+    workflow = load_cwl(str(tmp_path / "nested.cwl")).process
+    assert isinstance(workflow, Workflow)
+    (grid,) = workflow.inputs
+    assert grid.default == [[1, 2], [3]]
+    (step,) = workflow.steps
+    (files,) = step.inputs
+    assert files.default == [[{"class": "File",
+                                "location": (tmp_path / "data.txt").as_uri()}]]
