@@ -1,6 +1,6 @@
 """The jobs of a batched scatter (`.map(..., batch=K)`), shipped inside the CWL. Stdlib only.
 
-cwlgen's batching pass (`cwlgen/backend/batching.py`) replaces a scatter of N items by
+cwlgen's batching pass (`cwlgen/lower/batching.py`) replaces a scatter of N items by
 `chunk` -> a scatter of ceil(N/K) batch jobs -> `flatten`. Each of those jobs runs
 `python3 -B _cwlgen_batch.py MODE ...` in a working directory holding `_cwlgen_inputs.json`
 (the `$(inputs)` object), this file, `_cwlgen_shim.py` and `_cwlgen_paths.py`:
@@ -34,9 +34,7 @@ import traceback
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-INPUTS_FILE = "_cwlgen_inputs.json"
-COMMAND_FILE = "_cwlgen_command.json"
-OUTPUT_FILE = "cwl.output.json"
+COMMAND_FILE = "_cwlgen_command.json"  # the only file name of a job that only this file reads
 SHAPE = "cwlgen_shape"
 
 
@@ -53,6 +51,7 @@ def _shim() -> Any:
 
 
 def item_dir(i: int) -> str:
+    """The subdirectory item `i` of a batch runs in (zero-padded, so listings sort)."""
     return f"item_{i:05d}"
 
 
@@ -72,6 +71,7 @@ def combinations(lists: "Sequence[Sequence[Any]]", method: str) -> "list[tuple[A
 def chunk(
     job: "Mapping[str, Any]", size: int, method: str, names: "Sequence[str]"
 ) -> "dict[str, Any]":
+    """The scattered lists cut into aligned chunks of `size` items, plus their shape."""
     lists = [job[n] for n in names]
     combos = combinations(lists, method)
     out: dict[str, Any] = {
@@ -92,6 +92,8 @@ def reshape(flat: "list[Any]", shape: "Sequence[int]") -> "list[Any]":
 
 
 def flatten(job: "Mapping[str, Any]", method: str, names: "Sequence[str]") -> "dict[str, Any]":
+    """The per-batch output lists joined in item order (re-nested for
+    nested_crossproduct)."""
     out: dict[str, Any] = {}
     for name in names:
         flat = [item for batch in (job[name] or []) for item in batch]
@@ -116,6 +118,8 @@ def item_jobs(job: "Mapping[str, Any]", names: "Sequence[str]") -> "list[dict[st
 
 def run_tasks(job: "Mapping[str, Any]", function: str, names: "Sequence[str]",
               workdir: str) -> "dict[str, Any]":
+    """Call Python task `function` once per item, each in its own subdirectory; each
+    output as a list over the items."""
     shim = _shim()
     shim.install_stub()
     if workdir not in sys.path:
@@ -157,6 +161,8 @@ def _file_fields(value: Any) -> Any:
 
 
 def resolve(ref: str, context: "Mapping[str, Any]") -> Any:
+    """The value of parameter reference `ref` (`inputs.x.path`, `runtime.outdir`, ...)
+    in `context`; anything needing JavaScript is refused."""
     m = _REF.match(ref.strip())
     if m is None:
         raise BatchError(f"cannot evaluate '$({ref})' without JavaScript")
@@ -294,6 +300,8 @@ def _collect(pattern: str, folder: str, kind: str, many: bool, optional: bool,
 def run_commands(
     job: "Mapping[str, Any]", names: "Sequence[str]", workdir: str
 ) -> "dict[str, Any]":
+    """Run the command-line tool of `_cwlgen_command.json` once per item, each in its own
+    subdirectory, and collect its outputs there; each output as a list over the items."""
     with open(COMMAND_FILE, encoding="utf-8") as fh:
         # the JSON, then the comment line that makes runners unescape shipped files
         spec, _ = json.JSONDecoder().raw_decode(fh.read())
@@ -344,6 +352,7 @@ def run_commands(
 # --- entry point --------------------------------------------------------------------------
 
 def main(argv: "Sequence[str] | None" = None) -> int:
+    """Entry point of a batch job: MODE and its arguments; exit status 0 or 1."""
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         print("usage: python3 _cwlgen_batch.py chunk|flatten|task|command ...", file=sys.stderr)
@@ -351,9 +360,9 @@ def main(argv: "Sequence[str] | None" = None) -> int:
     mode, rest = args[0], args[1:]
     workdir = os.getcwd()
     try:
-        with open(INPUTS_FILE, encoding="utf-8") as fh:
+        shim = _shim()  # the job's other file names are the shim's (cwlgen/runtime/files.py)
+        with open(shim.INPUTS_FILE, encoding="utf-8") as fh:
             job = json.load(fh)
-        shim = _shim()
         input_paths = {o["path"] for o in shim._walk_paths(job) if "path" in o}
         if mode == "chunk":
             outputs = chunk(job, int(rest[0]), rest[1], rest[2:])
@@ -366,7 +375,7 @@ def main(argv: "Sequence[str] | None" = None) -> int:
         else:
             raise BatchError(f"unknown mode '{mode}'")
         shim.place_outputs(outputs, workdir, input_paths)
-        with open(OUTPUT_FILE, "w", encoding="utf-8") as fh:
+        with open(shim.OUTPUT_FILE, "w", encoding="utf-8") as fh:
             json.dump(outputs, fh, indent=2, sort_keys=True)
     except BatchError as exc:
         print(f"cwlgen batch: {exc}", file=sys.stderr)

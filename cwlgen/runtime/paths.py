@@ -30,21 +30,26 @@ class _PathValue(os.PathLike):  # type: ignore[type-arg]
 
     @property
     def basename(self) -> str:
+        """The last component of the path (CWL's `basename`)."""
         return os.path.basename(self.path.rstrip("/")) or self.path
 
     @property
     def dirname(self) -> str:
+        """The path without its last component (CWL's `dirname`)."""
         return os.path.dirname(self.path.rstrip("/"))
 
     @property
     def nameroot(self) -> str:
+        """The basename without its extension (CWL's `nameroot`)."""
         return os.path.splitext(self.basename)[0] if self.basename[:1] != "." else self.basename
 
     @property
     def nameext(self) -> str:
+        """The basename's extension with its dot, or "" (CWL's `nameext`)."""
         return os.path.splitext(self.basename)[1] if self.basename[:1] != "." else ""
 
     def exists(self) -> bool:
+        """Whether the path exists on this machine."""
         return os.path.exists(self.path)
 
     def __eq__(self, other: object) -> bool:
@@ -92,10 +97,12 @@ class File(_PathValue):
     cwl_class = "File"
 
     def read_text(self, encoding: str = "utf-8") -> str:
+        """The file's text (UTF-8 unless told)."""
         with open(self.path, encoding=encoding) as fh:
             return fh.read()
 
     def read_bytes(self) -> bytes:
+        """The file's bytes."""
         with open(self.path, "rb") as fh:
             return fh.read()
 
@@ -106,4 +113,5 @@ class Directory(_PathValue):
     cwl_class = "Directory"
 
     def listdir(self) -> "list[str]":
+        """The directory's entry names, sorted (so tasks iterate deterministically)."""
         return sorted(os.listdir(self.path))

@@ -15,7 +15,8 @@ import pytest
 import cwlgen
 from cwlgen import Arg, Directory, File, InputError, Out, tool, workflow
 from cwlgen.runners import load_job_file, make_job, parse_pairs
-from cwlgen.runners.outputs import from_cwl, typed_outputs
+from cwlgen.runners.outputs import typed_outputs
+from cwlgen.runtime.shim import from_json as from_cwl
 
 
 class Color(enum.Enum):
@@ -168,6 +169,9 @@ def test_outputs_come_back_typed(tmp_path: Path) -> None:
     assert value.merged == File(tmp_path / "m")
     assert value.inputs == [File(tmp_path / "p 1")]
     assert from_cwl("green", Color) is Color.GREEN
+    assert from_cwl("GREEN", Color) is Color.GREEN  # an engine may give the name
+    assert from_cwl({"class": "File", "path": "/u"}, int | File) == File("/u")  # generic
+    assert from_cwl(7, int | File) == 7
     assert from_cwl(3, float) == 3.0 and isinstance(from_cwl(3, float), float)
     sample = from_cwl({"name": "s", "reads": {"class": "File", "path": "/r"}, "depth": None},
                       Sample)

@@ -177,14 +177,17 @@ requirements:
           def find_spec(
               self, fullname: str, path: "Sequence[str] | None", target: "types.ModuleType | None" = None
           ) -> "importlib.machinery.ModuleSpec | None":
+              """A spec for `cwlgen` and its submodules (served by this loader), None otherwise."""
               if fullname == "cwlgen" or fullname.startswith("cwlgen."):
                   return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
               return None
 
           def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+              """A stand-in module for `spec.name`."""
               return make_stub_module(spec.name)
 
           def exec_module(self, module: types.ModuleType) -> None:
+              """Nothing to run: the stand-in is complete when created."""
               return None
 
 
@@ -247,7 +250,13 @@ requirements:
 
 
       def from_json(value: Any, tp: Any) -> Any:
-          """A CWL (JSON-like) value as the Python value of annotation `tp`."""
+          """A CWL (JSON-like) value as the Python value of annotation `tp`: the one conversion,
+          used by the job shim for a task's inputs and by the runners for a workflow's outputs.
+
+          Lenient where an engine's output object may differ from what cwlgen wrote: an enum is
+          matched by value or by name, a union of several types is read generically (File and
+          Directory objects become instances, the rest stays as JSON gives it), an integral float
+          is an int where an int is expected."""
           tp = _strip(tp)
           if value is None:
               return None
@@ -259,21 +268,40 @@ requirements:
           if _is_path_class(tp):
               return _path_from_json(value, tp.__name__)
           origin = _get_origin(tp)
+          if origin in _UNION_TYPES:
+              return _any_from_json(value)
           if origin in (list, Sequence) or tp is list:
               args = _get_args(tp)
               item = args[0] if args else Any
-              return [from_json(v, item) for v in value]
+              return [from_json(v, item) for v in value] if isinstance(value, list) else value
           if origin is tuple:
               args = _get_args(tp)
               item = args[0] if args else Any
               return tuple(from_json(v, item) for v in value)
           if isinstance(tp, type) and issubclass(tp, enum.Enum):
-              return tp(value) if _enum_uses_values(tp) else tp[value]
+              return _enum_member(tp, value)
           if _is_record(tp):
+              if not isinstance(value, Mapping):
+                  raise TaskValueError(f"expected a record ({_describe(tp)}), got {value!r}")
               return tp(**{name: from_json(value.get(name), hint) for name, hint in _record_fields(tp)})
           if tp is float and isinstance(value, int) and not isinstance(value, bool):
               return float(value)
+          if tp is int and isinstance(value, float) and value.is_integer():
+              return int(value)
           return value
+
+
+      def _enum_member(cls: "type[enum.Enum]", value: Any) -> "enum.Enum":
+          """The member of `cls` whose value (string enums: CWL writes values) or name (others)
+          is `value`, trying the other spelling second."""
+          by_value: dict[Any, enum.Enum] = {m.value: m for m in cls
+                                              if isinstance(m.value, (str, int, float))}
+          by_name: dict[Any, enum.Enum] = {m.name: m for m in cls}
+          first, second = (by_value, by_name) if _enum_uses_values(cls) else (by_name, by_value)
+          for table in (first, second):
+              if isinstance(value, (str, int, float)) and value in table:
+                  return table[value]
+          raise TaskValueError(f"{value!r} is not a member of {_describe(cls)} (by value or name)")
 
 
       def _any_from_json(value: Any) -> Any:
@@ -559,21 +587,26 @@ requirements:
 
           @property
           def basename(self) -> str:
+              """The last component of the path (CWL's `basename`)."""
               return os.path.basename(self.path.rstrip("/")) or self.path
 
           @property
           def dirname(self) -> str:
+              """The path without its last component (CWL's `dirname`)."""
               return os.path.dirname(self.path.rstrip("/"))
 
           @property
           def nameroot(self) -> str:
+              """The basename without its extension (CWL's `nameroot`)."""
               return os.path.splitext(self.basename)[0] if self.basename[:1] != "." else self.basename
 
           @property
           def nameext(self) -> str:
+              """The basename's extension with its dot, or "" (CWL's `nameext`)."""
               return os.path.splitext(self.basename)[1] if self.basename[:1] != "." else ""
 
           def exists(self) -> bool:
+              """Whether the path exists on this machine."""
               return os.path.exists(self.path)
 
           def __eq__(self, other: object) -> bool:
@@ -621,10 +654,12 @@ requirements:
           cwl_class = "File"
 
           def read_text(self, encoding: str = "utf-8") -> str:
+              """The file's text (UTF-8 unless told)."""
               with open(self.path, encoding=encoding) as fh:
                   return fh.read()
 
           def read_bytes(self) -> bytes:
+              """The file's bytes."""
               with open(self.path, "rb") as fh:
                   return fh.read()
 
@@ -635,6 +670,7 @@ requirements:
           cwl_class = "Directory"
 
           def listdir(self) -> "list[str]":
+              """The directory's entry names, sorted (so tasks iterate deterministically)."""
               return sorted(os.listdir(self.path))
       # (cwlgen: the escaped \$( on this line makes CWL runners unescape this file)
   - entryname: _cwlgen_task.py
