@@ -14,7 +14,6 @@ import contextlib
 import gc
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -113,26 +112,19 @@ class Compiled:
         """YAML text of one document (the main one by default)."""
         return self.texts()[path or self.main]
 
-    def write(self, directory: str | os.PathLike[str], header: Header | None = None) -> list[Path]:
-        """Write every document under `directory` (created if needed). Files are written to a
-        temporary folder first and moved into place, so a failure leaves nothing half-written.
-        Other files already in `directory` are left alone."""
-        texts = self.texts(header)
-        target = Path(directory)
-        target.mkdir(parents=True, exist_ok=True)
-        written = []
-        with tempfile.TemporaryDirectory(dir=target, prefix=".cwlgen-") as tmp:
-            for rel, text in texts.items():
-                staged = Path(tmp) / rel
-                staged.parent.mkdir(parents=True, exist_ok=True)
-                staged.write_text(text, encoding="utf-8")
-            for name, source in self.assets.items():
-                shutil.copyfile(source, Path(tmp) / name)
-            for rel in [*texts, *self.assets]:
-                final = target / rel
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(Path(tmp) / rel, final)
-                written.append(final)
+    def write(self, directory: str | os.PathLike[str], header: Header | None = None,
+              what: str = "output folder") -> list[Path]:
+        """Write every document under `directory` (created if needed) as one change: the old
+        build or the new one is there, never a mix, even after Ctrl-C (see
+        cwlgen.output_files). Files cwlgen did not write are never replaced (OutputError).
+        Assets (ontology files the documents' `$schemas` name) are copied beside them."""
+        from cwlgen.output_files import write_documents
+
+        written = write_documents(Path(directory), self.texts(header), what)
+        for name, source in self.assets.items():
+            final = Path(directory) / name
+            shutil.copyfile(source, final)
+            written.append(final)
         return written
 
 

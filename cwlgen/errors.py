@@ -62,5 +62,10 @@ class RunError(CwlgenError, RuntimeError):
     """A runner (cwltool, Toil) failed; the message names the failing step where known."""
 
 
+class OutputError(CwlgenError, OSError):
+    """A folder cwlgen was asked to write into cannot be used (a file is in the way, it is
+    read-only, or it holds a user's file cwlgen would have to replace)."""
+
+
 class ValidationError(CwlgenError, ValueError):
     """Emitted CWL was rejected by cwltool's validator (a bug in cwlgen: please report it)."""

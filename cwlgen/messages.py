@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol
 
 import attrs
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
 
 
 @attrs.frozen
@@ -49,9 +49,14 @@ MESSAGES: dict[str, Message] = {
     "CG001": Message("error", variants={
         "syntax": "cannot import {what}: syntax error: {detail}",
         "raised": "cannot import {what}: {exc_type}: {exc}{hint}",
+        "exited": "cannot import {what}: it calls sys.exit({status}) when imported; put "
+                  "the code that runs it as a script under `if __name__ == \"__main__\":`",
     }),
     "CG002": Message("error", variants={
         "no_file": "no such file: {path}",
+        "is_folder": "{path} is a folder; name a .py file in it (or a module); `cwlgen "
+                     "check` also takes folders",
+        "not_python": "{path} is not a Python file; name a .py file or a module",
         "no_module": "no module or file named '{spec}'",
         "no_object": "{spec} has no object '{name}'{hint}",
         "import_not_py": "-o {path}: the output of `cwlgen import` must be a .py file",
@@ -143,6 +148,10 @@ MESSAGES: dict[str, Message] = {
         "bad_package_spec": "package {spec} of '{func}' is not 'name', 'name==version' or "
                             "{{'name':..., 'versions':[...]}}",
         "bad_env_name": "environment variable name {name} of '{func}' is not valid",
+        "bad_env_value": "environment variable {name} of '{func}' is {value}, which opens a "
+                         "CWL parameter reference ($( or ${{) that never closes; env values "
+                         "may use references such as $(runtime.cores): write a literal '$(' "
+                         "as '\\$(' (and '\\' as '\\\\' in such a value)",
         "task_source_unreadable": "cannot read the source of the module defining task "
                                   "'{func}'; a task must live in a .py file (its module is "
                                   "shipped inside the CWL)",
@@ -158,6 +167,18 @@ MESSAGES: dict[str, Message] = {
                                 "task's job receives only this module's source, so import "
                                 "installed packages by absolute name",
         "empty_command": "tool '{func}' has an empty base command",
+        "not_function": "@{kind} decorates '{name}', which is a {what}, not a function; "
+                        "decorate a `def` function",
+        "tool_body": "the body of tool '{func}' holds `{statement}`, which never runs (the "
+                     "command does the work); leave only the docstring (or `...`)",
+        "task_async": "task '{func}' is an `async def`; a task's job calls it like a plain "
+                      "function, so make it a plain `def` (run an event loop inside it if "
+                      "needed)",
+        "task_generator": "task '{func}' is a generator (it uses `yield`); a task must return "
+                          "its value: collect the items and return a list",
+        "stream_path": "output '{output}' of tool '{func}' captures {stream} into '{name}', "
+                       "which is not a plain file name; a tool writes only inside its own "
+                       "output folder, so drop the folder part",
         "bad_argument": "argument {item} of tool '{func}' must be a string or "
                         "Arg(value_from=...)",
         "stream_twice": "tool '{func}' captures the same stream in two outputs",
@@ -486,6 +507,21 @@ MESSAGES: dict[str, Message] = {
     "CG507": Message("error", "step '{step}' failed under {runner}", variants={
         "engine": "the {runner} run failed (exit code {exit_code})",
     }),
+    "CG508": Message("note", variants={
+        "called_here": "step '{step}' is called here",
+        "time_limit": "step '{step}' was stopped by its time limit of {limit} s "
+                      "(Resources(time_limit=...)); raise the limit or give the step less "
+                      "work",
+    }),
+    # --- files cwlgen writes (build output, run build/out/cache folders) ----------------
+    "CG520": Message("error", variants={
+        "is_file": "{what} {path} is a file; give a folder (it is created if missing)",
+        "under_file": "{what} {path} cannot be created: {parent} is a file, not a folder",
+        "cannot_write": "cannot write {what} {path}: {reason}; choose a folder you can "
+                        "write to",
+        "not_ours": "{path} was not written by cwlgen (it has no cwlgen header), so cwlgen "
+                    "will not replace it; move it away or choose another {what}",
+    }),
     # --- hand-written CWL (CG7xx) --------------------------------------------------------
     "CG701": Message("error", "cannot read this CWL document: {reason}"),
     "CG702": Message(
@@ -579,6 +615,8 @@ TITLES: dict[str, str] = {
     "CG505": "unreadable input file",
     "CG506": "bad command-line input",
     "CG507": "a step failed",
+    "CG508": "where a failed step comes from",
+    "CG520": "a folder cwlgen cannot write into",
     "CG601": "`if`/`and`/`or`/`not` on a result",
     "CG602": "a condition used as a value",
     "CG603": "`.field` on something that is not a record",

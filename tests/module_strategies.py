@@ -258,6 +258,43 @@ def tool_specs(draw: Callable[[st.SearchStrategy[Any]], Any], name: str) -> tupl
     return spec, decls
 
 
+TASK_KINDS = ["plain", "async", "generator"]
+
+
+@st.composite
+def task_specs(draw: Callable[[st.SearchStrategy[Any]], Any], name: str) -> tuple[ToolSpec,
+                                                                                 list[str]]:
+    """A @task definition whose body returns a literal of its return type (rarely: an
+    `async def`, a generator, or a tool-style body, each a CG112 at compile time)."""
+    decls: list[str] = []
+    params = []
+    lines = []
+    for i in range(draw(st.integers(0, 3))):
+        ptype = draw(py_types(unsupported=rare(draw)))
+        decls += ptype.decls
+        default = literal_for(ptype.ir, draw) if draw(st.integers(0, 3)) == 0 else None
+        if default is not None and ("File(" in default or "Directory(" in default):
+            default = None  # a task's File default would have to exist when the job runs
+        lines.append(f"p{i}: {ptype.text}" + (f" = {default}" if default else ""))
+        params.append((f"p{i}", ptype.ir,
+                       default is None and not isinstance(ptype.ir, t.Optional)))
+    if lines:
+        lines.insert(0, "*")  # keyword-only: defaults in any order
+    out = draw(py_types(unsupported=False, depth=1))
+    decls += out.decls
+    value = literal_for(out.ir, draw) or "None"
+    kind = draw(st.sampled_from(TASK_KINDS)) if rare(draw) else "plain"
+    head = "async def" if kind == "async" else "def"
+    body = f"    yield {value}" if kind == "generator" else f"    return {value}"
+    decorator = "@task" if draw(st.booleans()) else draw(st.sampled_from([
+        "@task(resources=Resources(cores=1))", "@task(env={'LC_ALL': 'C'})",
+        "@task(deterministic=False)"]))
+    source = (f"{decorator}\n{head} {name}({', '.join(lines)}) -> {out.text}:\n"
+              f"    \"\"\"Task {name}.\"\"\"\n{body}\n")
+    assert out.ir is not None
+    return ToolSpec(name, source, tuple(params), (("out", out.ir),), False), decls
+
+
 @st.composite
 def workflow_source(draw: Callable[[st.SearchStrategy[Any]], Any], name: str,
                     tools: list[ToolSpec], callable_workflows: list[ToolSpec]
@@ -306,6 +343,8 @@ def workflow_source(draw: Callable[[st.SearchStrategy[Any]], Any], name: str,
         if rare(draw):
             kwargs.append("unknown_arg=1")  # CG203
         call = f"{callee.name}.map" if scatter else callee.name
+        if scatter and draw(st.integers(0, 4)) == 0:
+            kwargs.append(f"batch={draw(st.sampled_from([1, 2, 3, 0]))}")  # 0: CG212
         if scatter and draw(st.booleans()):
             method = draw(st.sampled_from(["dotproduct", "nested_crossproduct",
                                            "flat_crossproduct"]))
@@ -366,7 +405,9 @@ from typing import Annotated, Any, Literal, NamedTuple
 
 import attrs
 
-from cwlgen import Arg, Directory, File, Out, Resources, stderr, stdout, tool, workflow
+from cwlgen import (
+    Arg, Directory, File, Out, Resources, stderr, stdout, task, tool, workflow,
+)
 '''
 
 
@@ -377,6 +418,10 @@ def modules(draw: Callable[[st.SearchStrategy[Any]], Any]) -> tuple[str, list[st
     decls: list[str] = []
     for i in range(draw(st.integers(1, 4))):
         spec, more = draw(tool_specs(f"t{i}"))
+        tools.append(spec)
+        decls += more
+    for i in range(draw(st.integers(0, 2))):
+        spec, more = draw(task_specs(f"k{i}"))
         tools.append(spec)
         decls += more
     workflows: list[ToolSpec] = []

@@ -85,11 +85,27 @@ def _uses_js(tool: Tool) -> bool:
     texts += [p.binding.value_from for p in tool.inputs if p.binding]
     texts += [o.glob for o in tool.outputs] + [o.output_eval for o in tool.outputs]
     texts += [content for _, content in tool.files] + [v for _, v in tool.env]
+    # expressions may also sit in secondary-file patterns, formats, stream file names and
+    # requirements passed through as written (`requirements=[...]`)
     ports: list[InputPort | OutputPort] = [*tool.inputs, *tool.outputs]
     for port in ports:
         texts += [*port.secondary_files, port.format]
         texts += [r for _, r in port.secondary_required if isinstance(r, str)]
+    texts += [tool.stdout_name, tool.stderr_name]
+    texts += [text for entry in (*tool.extra_requirements, *tool.extra_hints)
+              for key, value in entry if key != "class" for text in _strings(value)]
     return any(needs_javascript(x) for x in texts)
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string inside a JSON-like value."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in _strings(v)]
+    return []
 
 
 def input_reference(name: str) -> str:

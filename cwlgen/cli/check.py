@@ -21,6 +21,7 @@ from cwlgen.cli.targets import (
     load_module,
     load_target,
     split_target,
+    target_error,
 )
 from cwlgen.compiler import check
 from cwlgen.dsl.definition import Definition
@@ -87,6 +88,11 @@ def run(args: argparse.Namespace) -> int:
         for definition in defs:
             checked += 1
             diagnostics += check(definition)
+    if not checked and not failures:  # nothing to check is a mistake, not a success
+        nothing = target_error("CG003", None, "nothing_defined", usage=False,
+                               spec=" ".join(args.paths), kinds="@workflow / @tool / @task")
+        failures.append(nothing)
+        diagnostics.append(nothing.diagnostic)
     shown = keep(sorted_diagnostics(diagnostics), select=select, ignore=ignore)
     code = print_diagnostics(shown, checked, failures, fmt=args.format, strict=args.strict,
                              summary=True)

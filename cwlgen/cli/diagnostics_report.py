@@ -28,7 +28,8 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], checked: int,
     if fmt == "json":
         json.dump({"checked": checked, "errors": errors, "warnings": warnings,
                    "import_errors": [str(f) for f in failures],
-                   "diagnostics": [diagnostic_json(d) for d in diagnostics]}, sys.stdout, indent=2)
+                   "diagnostics": [diagnostic_json(d) for d in diagnostics]},
+                  sys.stdout, indent=2)
         print()
     elif fmt == "github":
         from cwlgen.cli.machine_formats import github_commands

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -76,14 +78,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except CwlgenError as exc:
         print(str(exc), file=sys.stderr)
-        # 2: the command line names something wrong (a missing file or object, an ambiguous
-        # target, an option that cannot apply); 1: a problem in the program or its data
-        return 2 if isinstance(exc, UsageError) or getattr(exc, "usage", False) else 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        # 2: the command line names something wrong; 1: a problem in the program or data
+        return 2 if getattr(exc, "usage", False) or isinstance(exc, UsageError) else 1
+    except KeyboardInterrupt as exc:
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"interrupted ({signal.Signals(signum).name}); every job was stopped",
+              file=sys.stderr)
+        return 128 + int(signum)
 
 
 def entry() -> None:
     """The console script `cwlgen`."""
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`cwlgen ... | head`): stop quietly, as other tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 128 + signal.SIGPIPE
+    sys.exit(code)

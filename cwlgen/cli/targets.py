@@ -5,6 +5,7 @@ Import failures become a `TargetError` naming the user's file and line, never a 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
 import importlib.util
@@ -31,18 +32,34 @@ _LIBRARY_DIRS = tuple(sorted({
 }))
 
 
+PROJECT_MARKERS = ("pyproject.toml", ".git")
+
+
+def project_root(path: Path) -> Path | None:
+    """The nearest folder above `path` holding pyproject.toml or .git: the project a file
+    belongs to, whatever the working directory."""
+    for folder in path.parents:
+        if any((folder / marker).exists() for marker in PROJECT_MARKERS):
+            return folder
+    return None
+
+
 def _module_name_for(path: Path) -> tuple[str, Path]:
-    """(dotted module name, sys.path root) for a .py file: relative to the working directory
-    when inside it (so `pipelines/lofar.py` is `pipelines.lofar`), else its bare stem."""
+    """(dotted module name, sys.path root) for a .py file: relative to its project's root
+    (the folder holding pyproject.toml or .git), so `pipelines/lofar.py` is
+    `pipelines.lofar` from any working directory; else relative to the working directory
+    when inside it; else its bare stem."""
     path = path.resolve()
-    cwd = Path.cwd().resolve()
-    try:
-        rel = path.relative_to(cwd)
-    except ValueError:
-        return path.stem, path.parent
-    parts = list(rel.with_suffix("").parts)
-    if all(p.isidentifier() for p in parts):
-        return ".".join(parts), cwd
+    for root in (project_root(path), Path.cwd().resolve()):
+        if root is None:
+            continue
+        try:
+            rel = path.relative_to(root)
+        except ValueError:
+            continue
+        parts = list(rel.with_suffix("").parts)
+        if all(p.isidentifier() for p in parts):
+            return ".".join(parts), root
     return path.stem, path.parent
 
 
@@ -84,6 +101,10 @@ def _location(where: str | None) -> SourceLocation | None:
 def _import_failure(exc: BaseException, what: str) -> TargetLoadError:
     """CG001 at the user's line that failed (a syntax error, a missing module, an exception
     raised at import time), never cwlgen's or a library's."""
+    if isinstance(exc, SystemExit):
+        found = user_traceback_line(exc, skip=_LIBRARY_DIRS)
+        where = f"{display_path(found[0])}:{found[1]}" if found else what
+        return target_error("CG001", where, "exited", what=what, status=exc.code)
     if isinstance(exc, SyntaxError):
         where = f"{display_path(exc.filename or what)}:{exc.lineno or 0}"
         return target_error("CG001", where, "syntax", what=what, detail=exc.msg)
@@ -109,7 +130,15 @@ def _import_dotted(name: str, path: Path) -> ModuleType | None:
 
 
 def load_module(spec: str) -> ModuleType:
-    """Import a module given as a file path or a dotted name."""
+    """Import a module given as a file path or a dotted name. What it prints while being
+    imported goes to stderr: stdout carries only results (`cwlgen run ... > out.json`)."""
+    with contextlib.redirect_stdout(sys.stderr):
+        return _load_module(spec)
+
+
+def _load_module(spec: str) -> ModuleType:
+    if not spec.strip():
+        raise target_error("CG002", None, "no_module", spec=spec)
     looks_like_file = spec.endswith(".py") or os.sep in spec or os.path.exists(spec)
     if looks_like_file:
         return _load_file(spec)
@@ -121,15 +150,19 @@ def load_module(spec: str) -> ModuleType:
         if exc.name == spec or spec.startswith(f"{exc.name}."):
             raise target_error("CG002", None, "no_module", spec=spec) from None
         raise _import_failure(exc, spec) from None
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise _import_failure(exc, spec) from None
 
 
 def _load_file(spec: str) -> ModuleType:
     """Import a .py file under the module name it has from the working directory."""
     path = Path(spec)
+    if path.is_dir():
+        raise target_error("CG002", None, "is_folder", path=spec)
     if not path.is_file():
         raise target_error("CG002", None, "no_file", path=spec)
+    if path.suffix != ".py":
+        raise target_error("CG002", None, "not_python", path=spec)
     name, root = _module_name_for(path)
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
@@ -151,7 +184,7 @@ def _load_file(spec: str) -> ModuleType:
         sys.modules[name] = module
         module_spec.loader.exec_module(module)
         return module
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # sys.exit() at import is a failure too
         sys.modules.pop(name, None)
         raise _import_failure(exc, spec) from None
 
@@ -168,7 +201,7 @@ def definitions_in(module: ModuleType) -> list[Definition[..., Any]]:
     for value in vars(module).values():
         if isinstance(value, Definition) and value.func.__module__ == module.__name__:
             found.append(value)
-    found.sort(key=lambda d: d.func.__code__.co_firstlineno)
+    found.sort(key=lambda d: getattr(getattr(d.func, "__code__", None), "co_firstlineno", 0))
     return found
 
 
@@ -209,7 +242,7 @@ def _named_definition(module: ModuleType, spec: str, obj_name: str,
             f"; it defines {', '.join(names)}" if names else "")
         raise target_error("CG002", None, "no_object", spec=spec, name=obj_name, hint=hint)
     if not isinstance(obj, Definition) or obj.kind not in kinds:
-        raise target_error("CG003", None, "not_definition", spec=spec, name=obj_name,
+        raise target_error("CG003", None, "not_definition", usage=True, spec=spec, name=obj_name,
                            kinds=" / ".join("@" + k for k in kinds))
     return obj
 

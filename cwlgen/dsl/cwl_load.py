@@ -462,6 +462,9 @@ class _Loader:
                       if p.binding is not None else p for p in inputs]
             arguments = [attrs.evolve(a, binding=attrs.evolve(a.binding, shell_quote=True))
                          if a.binding is not None else a for a in arguments]
+        for clash in sorted({p.name for p in inputs} & {o.name for o in outputs}):
+            self.gap(f"input and output both named '{clash}' (the DSL gives parameters and "
+                     "outputs one namespace)", pos)
         fields = self.tool_requirements(obj, inputs, pos)
         return Tool(
             key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),

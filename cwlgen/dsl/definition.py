@@ -8,11 +8,12 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, Literal, ParamSpec, TypeVar, overload
 
+from cwlgen.dsl.bodies import not_a_function
 from cwlgen.dsl.interface import Interface, read_interface
 from cwlgen.dsl.step_options import StepOptions, step_options
 from cwlgen.dsl.tracing import is_being_traced, record_call
 from cwlgen.dsl.values import Condition, Promise
-from cwlgen.ir import Process
+from cwlgen.ir import Process, Tool
 
 P = ParamSpec("P")
 Q = ParamSpec("Q")  # any parameters, in the self-types of .map's overloads
@@ -67,6 +68,9 @@ class Definition(Generic[P, R]):
     def process_ir(self) -> Process:
         """The IR of this tool or workflow (built once; diagnostics ride inside it)."""
         if self._ir is None:
+            wrong = not_a_function(self.func, self.kind)
+            if wrong is not None:  # a class, say: nothing to read a signature from
+                return Tool(key=self.key, name=self.name, loc=wrong.loc, diagnostics=(wrong,))
             self._ir = self._build_ir()
         return self._ir
 

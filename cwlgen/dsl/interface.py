@@ -596,6 +596,35 @@ def read_env(
             problems.append(diag("CG112", where, variant="bad_env_name", name=repr(key),
                                  func=func_name))
             continue
+        if unfinished_reference(str(value)):
+            problems.append(diag("CG112", where, variant="bad_env_value", name=str(key),
+                                 value=repr(str(value))[:80], func=func_name))
+            continue
         out.append((str(key), str(value)))
     return tuple(sorted(out))
+
+
+def unfinished_reference(text: str) -> bool:
+    """Whether `text` opens a CWL parameter reference or expression (`$(`, `${`) that never
+    closes: every engine would fail on it when the job starts."""
+    i = 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(("$(", "${"), i):
+            close = {"(": ")", "{": "}"}[text[i + 1]]
+            depth, j = 1, i + 2
+            while j < len(text) and depth:
+                if text[j] == text[i + 1]:
+                    depth += 1
+                elif text[j] == close:
+                    depth -= 1
+                j += 1
+            if depth:
+                return True
+            i = j
+            continue
+        i += 1
+    return False
 

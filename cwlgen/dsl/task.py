@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar, overload
 
+from cwlgen.dsl.bodies import task_kind_problems
 from cwlgen.dsl.cell_source import cell_module_source, is_interactive
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
@@ -82,6 +83,7 @@ class TaskDef(Definition[P, R]):
         iface = self.interface
         where = iface.site.at()
         problems: list[Diagnostic] = list(iface.diagnostics)
+        problems += task_kind_problems(self.func, self.name, where)
         source = _module_source(self.func)
         origins: tuple[tuple[int, str, int], ...] = ()
         if source is None and is_interactive(self.func):  # a notebook cell: build a module
@@ -144,11 +146,29 @@ def _module_source(func: Callable[..., Any]) -> str | None:
     try:
         path = inspect.getsourcefile(func)
         if path is not None and path.endswith(".py"):
-            return read_module_file(path)
+            # read once per process, in the module's declared encoding (PEP 263), as Python
+            # read it; the job gets the text as UTF-8, so the declaration is rewritten to say
+            # so (same lines)
+            return utf8_declared(read_module_file(path))
         module = inspect.getmodule(func)
         return inspect.getsource(module) if module is not None else None
-    except (OSError, TypeError):
+    except (OSError, TypeError, SyntaxError, UnicodeDecodeError):
         return None
+
+
+_CODING = re.compile(r"^([ \t\f]*#.*?coding[:=][ \t]*)([-\w.]+)", re.MULTILINE)
+
+
+def utf8_declared(source: str) -> str:
+    """`source` with an encoding declaration on its first two lines (PEP 263) changed to
+    utf-8: the shipped copy is written as UTF-8 text."""
+    head = source.split("\n", 2)
+    for i in range(min(2, len(head))):
+        m = _CODING.match(head[i])
+        if m is not None:
+            head[i] = head[i][:m.start(2)] + "utf-8" + head[i][m.end(2):]
+            return "\n".join(head)
+    return source
 
 
 def _module_problems(func: Callable[..., Any], source: str, path: str) -> list[Diagnostic]:

@@ -8,6 +8,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import attrs
 
+from cwlgen.dsl.bodies import tool_body_problems
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_schemas
@@ -53,6 +54,14 @@ def freeze_mapping(m: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     return tuple(m.items())
 
 
+def _plain_file_name(name: str) -> bool:
+    """Whether a stdout/stderr name stays in the job's folder: no folder part, not `..`
+    (a name computed by an expression is checked by the engine when the job runs)."""
+    if "$(" in name or "${" in name:
+        return "/" not in name.replace("$(", "").split(")")[-1] and not name.startswith("/")
+    return "/" not in name and "\\" not in name and name not in ("", ".", "..")
+
+
 class ToolDef(Definition[P, R]):
     """A command-line tool: calling it inside a workflow adds a step."""
 
@@ -91,6 +100,7 @@ class ToolDef(Definition[P, R]):
         check_format_prefixes([*iface.inputs, *outputs], namespaces, self.name, problems)
         stdout_name, stderr_name = self._redirects(said, stdout_name, stderr_name, problems)
         files = self._files(said, problems)
+        problems += tool_body_problems(self.func, self.name, where.path)
         stdin_inputs = [arg.name or name for name, arg in _stdin_params(self.func) if arg.stdin]
         if len(stdin_inputs) > 1:
             problems.append(diag("CG112", where, variant="stdin_twice", func=self.name,
@@ -154,6 +164,9 @@ class ToolDef(Definition[P, R]):
         stdout_name = stderr_name = None
         found = []
         for out in outputs:
+            if out.stream is not None and out.glob and not _plain_file_name(out.glob):
+                problems.append(diag("CG112", where, variant="stream_path", func=self.name,
+                                     output=out.name, stream=out.stream, name=out.glob))
             if out.stream == "stdout":
                 stdout_name = out.glob or f"{self.name}.stdout"
                 out = attrs.evolve(out, glob=stdout_name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 import os
+import tokenize
 import warnings
 
 import attrs
@@ -57,14 +58,15 @@ _READ: dict[str, tuple[tuple[int, int], str]] = {}
 
 
 def read_module_file(path: str) -> str:
-    """The text of a module file (newlines normalised), read once per process unless the file
-    changed since (size or modification time), as each of its tasks asks for it."""
+    """The text of a module file (in its declared encoding, PEP 263; newlines normalised),
+    read once per process unless the file changed since (size or modification time), as each
+    of its tasks asks for it."""
     stat = os.stat(path)
     stamp = (stat.st_mtime_ns, stat.st_size)
     known = _READ.get(path)
     if known is not None and known[0] == stamp:
         return known[1]
-    with open(path, encoding="utf-8") as fh:
+    with tokenize.open(path) as fh:
         text = fh.read().replace("\r\n", "\n")
     _READ[path] = (stamp, text)
     return text

@@ -22,9 +22,10 @@ from cwlgen.dsl.definition import Definition
 from cwlgen.errors import UsageError
 from cwlgen.ir import Process
 from cwlgen.ir.location import SourceLocation
+from cwlgen.output_files import check_folder_path, ensure_folder, remove_stale
 from cwlgen.runners.engines import engine
 from cwlgen.runners.execute import execute
-from cwlgen.runners.inputs import make_job
+from cwlgen.runners.inputs import engine_job, make_job
 from cwlgen.runners.job_files import load_job_file
 from cwlgen.runners.outputs import typed_outputs
 from cwlgen.runners.report import raise_for_failure
@@ -44,17 +45,14 @@ class Outcome:
     build_dir: Path
 
 
-def _stale(folder: Path, keep: set[str]) -> list[Path]:
-    return [f for f in folder.glob("*.cwl") if f.name not in keep]
-
-
 def prepare_build(compiled: Compiled, build_dir: Path, job: Mapping[str, Any]) -> tuple[Path, Path]:
     """Write the CWL documents and the job into `build_dir`; (main document, job file)."""
-    compiled.write(build_dir)
-    for f in _stale(build_dir, set(compiled.texts())):
-        f.unlink()
+    compiled.write(build_dir, what="build folder (--build-dir)")
+    remove_stale(build_dir, set(compiled.texts()))
     job_path = build_dir / "job.json"
-    job_path.write_text(json.dumps(job, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # UTF-8, not ASCII escapes: cwltool reads "\\ud83d\\ude00" as two lone surrogates
+    job_path.write_text(json.dumps(engine_job(job), indent=2, sort_keys=True,
+                                   ensure_ascii=False) + "\n", encoding="utf-8")
     return build_dir / compiled.main, job_path
 
 
@@ -121,11 +119,20 @@ def run_workflow(
     compiled = compile(target)
     root = compiled.root
     job = gather_inputs(root, inputs, job_file, input_origins)
-    folder = (Path(build_dir) if build_dir is not None else BUILD_ROOT / root.name).absolute()
+    folder = Path(build_dir) if build_dir is not None else BUILD_ROOT / root.name
+    out = Path(outdir) if outdir is not None else OUT_ROOT / root.name
+    places = {"build folder (--build-dir)": folder, "output folder (--outdir)": out}
+    if cache is not None:
+        places["cache folder (--cache)"] = Path(cache)
+    for what, place in places.items():  # all checked before anything is written
+        check_folder_path(place, what)
+    for what, place in places.items():
+        ensure_folder(place, what)
+    folder = folder.absolute()
     main, job_path = prepare_build(compiled, folder, job)
     request = RunRequest(
         process=compiled.lowered, workflow=main, job=job_path,
-        outdir=(Path(outdir) if outdir is not None else OUT_ROOT / root.name).absolute(),
+        outdir=out.absolute(),
         build_dir=folder, cache=Path(cache).absolute() if cache is not None else None,
         parallel=parallel, batch_system=batch_system, container=container,
         extra_args=tuple(runner_args), stream=progress if not isinstance(progress, bool) else None,

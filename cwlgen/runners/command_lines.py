@@ -17,6 +17,10 @@ from cwlgen.errors import RunError
 # not `python -m cwltool`: its __main__ drops the exit status (a failed run exits 0)
 CWLTOOL_MAIN = "import sys; from cwltool.main import run; sys.exit(run())"
 
+# cwltool and Toil refuse input file names with spaces, '#', '?', quotes, non-ASCII and more
+# ("contains illegal characters"); staged by URI they arrive intact, so accept every name
+RELAX_PATHS = ("--relax-path-checks",)
+
 
 def container_flags(container: str | None) -> list[str]:
     """None: run tools on the host; "docker": the engines' default; else --podman etc."""
@@ -44,7 +48,7 @@ def cwltool_argv(
             "--outdir", str(outdir)]
     if tmpdir is not None:
         argv += ["--tmpdir-prefix", f"{tmpdir}/", "--tmp-outdir-prefix", f"{tmpdir}/"]
-    argv += container_flags(container)
+    argv += [*RELAX_PATHS, *container_flags(container)]
     if cache is not None:
         argv += ["--cachedir", str(cache)]
     if parallel:
@@ -74,7 +78,7 @@ def toil_argv(
             "--jobStore", str(job_store),
             "--outdir", str(outdir),
             "--clean", "onSuccess" if keep_store_on_failure else "always",
-            "--disableProgress", *container_flags(container)]
+            "--disableProgress", *RELAX_PATHS, *container_flags(container)]
     if restart:
         argv.append("--restart")
     if stats:  # Toil keeps the job store for its statistics anyway: say so, not a warning

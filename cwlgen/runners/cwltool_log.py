@@ -128,6 +128,9 @@ class CwltoolLogParser:
                 self.state.jobs[job].exit_code = int(rest.rsplit(":", 1)[1])
             except ValueError:
                 pass
+        elif (limit := re.match(r"exceeded time limit of (\d+) seconds", rest)) is not None:
+            self._job(job)
+            self.state.jobs[job].time_limit = int(limit[1])
         elif rest.startswith(("Job error", "Exception while running job")):
             self._job(job)
             self._error_job = job

@@ -4,12 +4,18 @@ the display, keep the full log on disk, and read the output object it prints.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import json
+import os
 import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import IO, Any
 
 from cwlgen.errors import RunError
@@ -51,17 +57,111 @@ def execute(eng: Engine, req: RunRequest) -> RunResult:
                      returncode=code, report=report)
 
 
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by a signal (SIGTERM, SIGHUP) after every job was stopped."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _own_group() -> None:
+    """In the engine's process, before it starts: lead a new process group (in cwlgen's
+    session, so the watchdog can join it), and get SIGTERM when cwlgen dies, even by SIGKILL
+    (Linux prctl PR_SET_PDEATHSIG)."""
+    os.setpgid(0, 0)
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError, TypeError):
+        pass
+
+
+# A watchdog in the engine's process group: when cwlgen dies (even by SIGKILL, which it
+# cannot catch) the kernel sends it SIGTERM and it kills the whole group, the jobs the engine
+# started included (cwltool does not always stop them itself).
+WATCHDOG = """\
+import ctypes, ctypes.util, os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+try:
+    ctypes.CDLL(ctypes.util.find_library("c")).prctl(1, signal.SIGTERM, 0, 0, 0)
+except Exception:
+    pass
+if os.getppid() != int(sys.argv[1]):
+    os.killpg(0, signal.SIGKILL)
+while True:
+    signal.pause()
+"""
+
+
+def _start_watchdog(group: int) -> subprocess.Popen[bytes] | None:
+    """The watchdog process (see WATCHDOG), in process group `group`."""
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-c", WATCHDOG, str(os.getpid())], stdin=subprocess.DEVNULL,
+            preexec_fn=lambda: os.setpgid(0, group),  # noqa: PLW1509
+        )
+    except OSError:
+        return None
+
+
+def _end_group(group: int, watchdog: subprocess.Popen[bytes] | None) -> None:
+    """Kill what is left of the engine's process group (the watchdog, stray jobs)."""
+    with contextlib.suppress(OSError):
+        os.killpg(group, signal.SIGKILL)
+    if watchdog is not None:
+        watchdog.wait()
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise `Interrupted` in the main thread (as Ctrl-C raises
+    KeyboardInterrupt), so every way of stopping cwlgen stops the engine first."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Interrupted(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def _follow(eng: Engine, argv: list[str], req: RunRequest, log: IO[str], state: RunState,
             display: Display) -> tuple[int, str]:
     """Start the engine and feed its stderr to `log` and `parser` until it exits; (exit
-    code, what it printed on stdout). Ctrl-C stops the engine before it propagates."""
+    code, what it printed on stdout). The engine runs in its own process group: Ctrl-C,
+    SIGTERM or SIGHUP to cwlgen stop the whole group (the engine and every job it started)
+    before the interrupt propagates, and the engine dies with cwlgen if cwlgen is killed."""
+    with _signals_raise():
+        return _follow_engine(eng, argv, req, log, state, display)
+
+
+def _follow_engine(eng: Engine, argv: list[str], req: RunRequest, log: IO[str],
+                   state: RunState, display: Display) -> tuple[int, str]:
     try:
         proc = subprocess.Popen(
             argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
             text=True, errors="replace", env=run_env(req.env), bufsize=1,
+            preexec_fn=_own_group,  # noqa: PLW1509
         )
     except OSError as exc:
         raise RunError(f"cannot start {eng.name}: {exc}") from None
+    watchdog = _start_watchdog(proc.pid)
+    try:
+        return _read_engine(eng, proc, state, display, log)
+    finally:
+        _end_group(proc.pid, watchdog)
+
+
+def _read_engine(eng: Engine, proc: subprocess.Popen[str], state: RunState, display: Display,
+                 log: IO[str]) -> tuple[int, str]:
     assert proc.stdout is not None and proc.stderr is not None
     out_chunks: list[str] = []
     reader = threading.Thread(target=_read_all, args=(proc.stdout, out_chunks), daemon=True)
@@ -105,9 +205,18 @@ def _read_all(stream: IO[str], into: list[str]) -> None:
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:
-    try:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=10)
-    except (subprocess.TimeoutExpired, OSError):
-        proc.kill()
+    """Stop the engine's whole process group: SIGINT and SIGTERM (the engines stop their
+    jobs and keep finished ones in the cache), then SIGKILL for whatever is left."""
+    for sig, wait in ((signal.SIGINT, 5.0), (signal.SIGTERM, 5.0)):
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+        except OSError:
+            break
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, signal.SIGKILL)  # jobs the engine left behind
+    if proc.poll() is None:
         proc.wait()

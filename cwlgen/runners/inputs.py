@@ -118,6 +118,20 @@ def _path_object(value: Any, cls: str, base_dir: Path, where: str, check: bool) 
     return obj
 
 
+def engine_job(value: Any) -> Any:
+    """The job as an engine reads it: each local `path` becomes a file:// `location` URI,
+    percent-encoded, so a name like `a%20b.txt` or `a#b.txt` reaches the tool as itself
+    (cwltool reads a bare `path` as a URI: it decodes `%20` and cuts at `#`)."""
+    if isinstance(value, list):
+        return [engine_job(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: engine_job(v) for k, v in value.items()}
+    if out.get("class") in ("File", "Directory") and isinstance(out.get("path"), str):
+        out["location"] = Path(out.pop("path")).as_uri()
+    return out
+
+
 def _record_items(value: Any) -> Mapping[str, Any] | None:
     if isinstance(value, Mapping):
         return value
@@ -184,6 +198,8 @@ def _convert_prim(value: Any, typ: t.Prim, base_dir: Path, where: str, check: bo
     if name == "string" and isinstance(value, enum.Enum) and isinstance(value.value, str):
         return value.value
     if name in ("int", "long") and isinstance(value, int) and not isinstance(value, bool):
+        if not t.int_in_range(value, name):
+            raise _Mismatch(where, typ, value)  # CWL ints are 32/64-bit: cwltool refuses more
         return value
     if name in ("float", "double") and isinstance(value, (int, float)) and not isinstance(
         value, bool
@@ -240,8 +256,10 @@ def make_job(
     check_paths: bool = True,
     reported: Collection[str] = (),
     problems_so_far: Sequence[str] = (),
+    require_all: bool = True,
 ) -> dict[str, Any]:
-    """The CWL job for `process` from Python/CWL values; raise InputError listing every problem.
+    """The CWL job for `process` from Python/CWL values; raise InputError listing every problem
+    (`require_all=False`: a missing input is no problem, e.g. for a resources plan).
 
     `base_dirs` maps an input to the folder its relative paths are relative to (default: the
     working directory); `origins` says where a value was given (a job file line, `--input`).
@@ -278,7 +296,8 @@ def make_job(
             problems.append(diag("CG504", where(name), name=label, func=func, what=exc.what,
                                  path=exc.path))
     for port in process.inputs:
-        if port.name not in values and port.name not in reported and port.required:
+        if (port.name not in values and port.name not in reported and port.required
+                and require_all):
             problems.append(diag("CG502", None, name=port.name, func=func, type=port.type,
                                  how=_how_to_give(port)))
     if problems or problems_so_far:

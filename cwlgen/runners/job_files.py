@@ -28,6 +28,10 @@ def load_job_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[st
     except OSError as exc:
         raise InputError(format_message("CG505", variant="unreadable", path=shown,
                                         reason=exc.strerror or str(exc))) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(format_message("CG505", variant="unreadable", path=shown,
+                                        reason=f"it is not UTF-8 text (byte {exc.start})")
+                         ) from None
     yaml = YAML(typ="rt")
     try:
         data = yaml.load(text)
@@ -106,7 +110,10 @@ def parse_pairs(pairs: Sequence[str], process: Process,
         else:
             out[name] = value
     if problems and not collect:
-        raise InputError("\n".join(problems))
+        err = InputError("\n".join(problems))
+        # a pair not written NAME=VALUE is a usage error (exit 2), a bad value is not
+        err.usage = all("[CG506]" in p for p in problems)  # type: ignore[attr-defined]
+        raise err
     return out
 
 

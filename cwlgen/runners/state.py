@@ -41,6 +41,7 @@ class JobRecord:
     stderr: deque[str] = field(default_factory=lambda: deque(maxlen=STDERR_TAIL))
     errors: list[str] = field(default_factory=list)  # what the runner said about the job
     exit_code: int | None = None
+    time_limit: int | None = None  # seconds, when the engine stopped the job at its limit
 
 
 @dataclass

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from cwlgen.backend.layout import document_names, processes_in_order
 from cwlgen.ir import Process, Tool, Workflow
+from cwlgen.ir.location import SourceLocation
+from cwlgen.runtime.files import SHIM_FILE
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,15 @@ class LeafStep:
     step_id: str
     tool_doc: str  # stem of the tool document it runs
     scattered: bool
+    call: SourceLocation | None = None  # the workflow line that calls the step
+    task_file: str | None = None  # the user's .py file, when the step runs a Python task
+
+
+def _task_file(tool: Process) -> str | None:
+    """The user's file a lowered Python task came from (its tool runs the shim)."""
+    if isinstance(tool, Tool) and SHIM_FILE in tool.base_command and tool.loc is not None:
+        return tool.loc.path
+    return None
 
 
 class StepIndex:
@@ -32,7 +43,7 @@ class StepIndex:
         processes = processes_in_order(root)
         names = document_names(processes)
         self.root_doc = names[root.key]
-        raw: list[tuple[str, str, str, bool]] = []
+        raw: list[tuple[str, str, str, bool, SourceLocation | None, str | None]] = []
         self.call_doc: dict[str, str] = {}  # subworkflow step id -> its document stem
         for p in processes:
             if not isinstance(p, Workflow):
@@ -41,14 +52,15 @@ class StepIndex:
                 if isinstance(st.process, Workflow):
                     self.call_doc.setdefault(st.id, names[st.process.key])
                 else:
-                    raw.append((names[p.key], st.id, names[st.process.key], bool(st.scatter)))
+                    raw.append((names[p.key], st.id, names[st.process.key], bool(st.scatter),
+                                st.loc, _task_file(st.process)))
         if isinstance(root, Tool):
-            raw.append(("", root.name, self.root_doc, False))
+            raw.append(("", root.name, self.root_doc, False, None, _task_file(root)))
         ids = [r[1] for r in raw]
         self.steps: list[LeafStep] = []
-        for doc, sid, tool_doc, scattered in raw:
+        for doc, sid, tool_doc, scattered, call, task_file in raw:
             key = sid if ids.count(sid) == 1 or not doc else f"{doc}/{sid}"
-            self.steps.append(LeafStep(key, doc, sid, tool_doc, scattered))
+            self.steps.append(LeafStep(key, doc, sid, tool_doc, scattered, call, task_file))
         self.by_key = {s.key: s for s in self.steps}
         self.by_id: dict[str, list[LeafStep]] = {}
         for s in self.steps:

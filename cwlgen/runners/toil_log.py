@@ -110,6 +110,9 @@ class ToilLogParser:
             inner = _TOIL_LINE.match(raw)
             text = inner["msg"] if inner else raw
             cmd = re.match(r"\[job [^\]]+\] \S*\$ (?P<cmd>.*)$", text) if inner else None
+            limit = re.search(r"exceeded time limit of (\d+) seconds", text)
+            if limit:
+                job.time_limit = int(limit[1])
             if cmd:
                 command, mode = [cmd["cmd"]], "cmd" if cmd["cmd"].endswith("\\") else ""
             elif inner and "Failed command standard error:" in text:

@@ -280,9 +280,21 @@ def command_line(spec: "Mapping[str, Any]", job: "Mapping[str, Any]",
     return words, quoted
 
 
+def inside(folder: str, name: str, what: str) -> str:
+    """`folder/name`, refused (BatchError) unless it stays inside `folder`: a batched job
+    writes and collects only in its own output folder, as a CWL runner confines a step."""
+    path = os.path.realpath(os.path.join(folder, name))
+    root = os.path.realpath(folder)
+    if os.path.isabs(name) or os.path.commonpath([root, path]) != root or path == root:
+        raise BatchError(f"{what} {name!r} is not a file name inside the job's output folder")
+    return path
+
+
 def _collect(pattern: str, folder: str, kind: str, many: bool, optional: bool,
              name: str) -> Any:
-    matches = sorted(glob.glob(os.path.join(folder, pattern)))
+    root = os.path.realpath(folder)
+    matches = sorted(m for m in glob.glob(os.path.join(folder, pattern))
+                     if os.path.commonpath([root, os.path.realpath(m)]) == root)
     wanted = os.path.isdir if kind == "Directory" else os.path.isfile
     found = [{"class": kind, "path": m} for m in matches if wanted(m)]
     if many:
@@ -321,10 +333,10 @@ def run_commands(
                 stdin = open(one[spec["stdin"]]["path"], "rb")  # noqa: SIM115
             if spec.get("stdout"):
                 name = interpolate(spec["stdout"], context)
-                stdout = open(os.path.join(folder, name), "wb")  # noqa: SIM115
+                stdout = open(inside(folder, str(name), "stdout"), "wb")  # noqa: SIM115
             if spec.get("stderr"):
                 name = interpolate(spec["stderr"], context)
-                stderr = open(os.path.join(folder, name), "wb")  # noqa: SIM115
+                stderr = open(inside(folder, str(name), "stderr"), "wb")  # noqa: SIM115
             if all(quoted):
                 argv: Any = words
                 shell = False

@@ -61,7 +61,8 @@ TWO_WORKFLOWS = SOURCE + textwrap.dedent('''
 
 def test_commands_needing_one_workflow_name_one_of_several(tmp_path: Path) -> None:
     """run, resources and check --determinism all refuse a module with several workflows
-    with the same CG003 line, which names the first one as an example to copy."""
+    with the same CG003 line, which names the first one as an example to copy, and the
+    same exit status 2 (the command line must name one)."""
     (tmp_path / "flows.py").write_text(TWO_WORKFLOWS)
     (tmp_path / "job.yml").write_text("text: flows.py\n")
     said = ("error[CG003]: flows.py defines several workflows (wf, again); name one as "

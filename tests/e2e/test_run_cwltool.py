@@ -85,7 +85,8 @@ def test_run_returns_typed_outputs(texts: list[Path], in_tmp_cwd: Path) -> None:
     # the build folder the run managed, with the job it ran
     build = in_tmp_cwd / ".cwlgen" / "build" / "report"
     job = json.loads((build / "job.json").read_text())
-    assert [t["path"] for t in job["texts"]] == [str(p) for p in texts]
+    # staged by file:// URI so any file name arrives as itself (issue 11)
+    assert [t["location"] for t in job["texts"]] == [p.resolve().as_uri() for p in texts]
     assert (build / "report.cwl").exists() and (build / "cwltool.log").exists()
     shown = stream.getvalue()
     assert "[cwlgen] step count_words: done" in shown and "3 jobs" in shown
