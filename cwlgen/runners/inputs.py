@@ -301,7 +301,10 @@ def make_job(
             problems.append(diag("CG502", None, name=port.name, func=func, type=port.type,
                                  how=_how_to_give(port)))
     if problems or problems_so_far:
-        raise InputError("\n".join([*problems_so_far, *(d.render() for d in problems)]))
+        err = InputError("\n".join([*problems_so_far, *(d.render() for d in problems)]))
+        # a command-line pair not written NAME=VALUE makes it a usage error (exit 2)
+        err.usage = any("[CG506]" in p for p in problems_so_far)  # type: ignore[attr-defined]
+        raise err
     return job
 
 
