@@ -1,0 +1,121 @@
+"""Python tasks ship their module and the runner ONCE per output (issue 14, target 2): 50 tasks
+from one 1,000-line module emit <= 200 kB, the module sits beside the documents verbatim, and
+the result still runs, with cwltool and with Toil, where the job's python3 cannot import
+cwlgen (a bare venv first on PATH). The packed layout ships the same files beside its one
+file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import CWLTOOL, VENV_BIN, build_definition
+from runners.test_task_environment import bare_python  # noqa: F401 - a fixture
+
+import cwlgen
+
+TASKS, LINES = 50, 1000
+
+
+def write_module(folder: Path, name: str) -> str:
+    """A module of about LINES lines: TASKS tasks, each adding its number plus one, and
+    `chain`, a workflow calling each once in turn (so x -> x + sum(1..TASKS))."""
+    per_task = (LINES - 10) // TASKS
+    parts = ["from cwlgen import task, workflow\n\n\n"]
+    for i in range(TASKS):
+        filler = "".join(f"    y = y * 1  # arithmetic that changes nothing, {j}\n"
+                         for j in range(per_task - 5))
+        parts.append(f"@task\ndef add_{i}(x: int) -> int:\n    y = x\n{filler}"
+                     f"    return y + {i + 1}\n\n\n")
+    calls = "".join(f"    v = add_{i}(x=v)\n" for i in range(TASKS))
+    parts.append(f"@workflow\ndef chain(x: int) -> int:\n    v = x\n{calls}    return v\n")
+    text = "".join(parts)
+    (folder / f"{name}.py").write_text(text)
+    return text
+
+
+@pytest.fixture
+def chain_module(tmp_path: Path) -> Any:
+    """The generated module, imported (a fresh name per test, so no cached IR is reused)."""
+    name = f"ship_once_{tmp_path.name.replace('-', '_')}"
+    src = tmp_path / "src"
+    src.mkdir()
+    write_module(src, name)
+    sys.path.insert(0, str(src))
+    try:
+        yield importlib.import_module(name)
+    finally:
+        sys.path.remove(str(src))
+        sys.modules.pop(name, None)
+
+
+def _run(argv: list[str], job: dict[str, Any], work: Path, path: str) -> dict[str, Any]:
+    work.mkdir(parents=True, exist_ok=True)
+    job_file = work / "job.json"
+    job_file.write_text(json.dumps(job))
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["PATH"] = path
+    proc = subprocess.run([*argv, str(job_file)], capture_output=True, text=True, env=env,
+                          timeout=900, cwd=work)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+def test_fifty_tasks_emit_the_module_once(tmp_path: Path, chain_module: Any) -> None:
+    built = build_definition(chain_module.chain, tmp_path / "cwl", validate=False)
+    files = {p.name: p.read_bytes() for p in built.directory.iterdir() if p.is_file()}
+    total = sum(len(b) for b in files.values())
+    assert total <= 200_000, f"{total} bytes emitted"
+    source = Path(chain_module.__file__).read_bytes()
+    assert files["_cwlgen_task.py"] == source  # verbatim: no escaping, no marker line
+    shim = (Path(cwlgen.__file__).parent / "runtime" / "shim.py").read_bytes()
+    assert files["_cwlgen_shim.py"] == shim
+    marker = b"arithmetic that changes nothing"
+    assert [name for name, b in files.items() if marker in b] == ["_cwlgen_task.py"]
+    assert sum(b.count(b"def call_task(") for b in files.values()) == 1
+    tool = built.tool_doc("add_7")
+    assert tool["inputs"]["cwlgen_task"]["default"] == {"class": "File",
+                                                       "location": "_cwlgen_task.py"}
+
+
+def test_packed_ships_beside_its_one_file(tmp_path: Path, chain_module: Any) -> None:
+    compiled = cwlgen.compile(chain_module.chain, pack=True)
+    assert sorted(compiled.texts()) == sorted([compiled.main, "_cwlgen_paths.py",
+                                               "_cwlgen_shim.py", "_cwlgen_task.py"])
+    compiled.write(tmp_path / "packed")
+    out = _run([CWLTOOL, "--no-container", "--quiet", "--outdir", str(tmp_path / "out"),
+                str(tmp_path / "packed" / compiled.main)], {"x": 1}, tmp_path / "run",
+               os.environ["PATH"])
+    assert out == {"out": 1 + TASKS * (TASKS + 1) // 2}
+
+
+def test_runs_with_cwltool_where_python3_cannot_import_cwlgen(
+    tmp_path: Path, chain_module: Any, bare_python: str  # noqa: F811 - the fixture
+) -> None:
+    built = build_definition(chain_module.chain, tmp_path / "cwl")
+    out = _run([CWLTOOL, "--no-container", "--quiet", "--outdir", str(tmp_path / "out"),
+                str(built.main)], {"x": 1}, tmp_path / "run", bare_python)
+    assert out == {"out": 1 + TASKS * (TASKS + 1) // 2}
+
+
+@pytest.mark.slow
+@pytest.mark.toil
+def test_runs_with_toil_where_python3_cannot_import_cwlgen(
+    tmp_path: Path, chain_module: Any, bare_python: str  # noqa: F811 - the fixture
+) -> None:
+    toil = VENV_BIN / "toil-cwl-runner"
+    if not toil.exists():
+        pytest.skip("toil-cwl-runner is not installed (pip install 'cwlgen[toil]')")
+    built = build_definition(chain_module.chain, tmp_path / "cwl", validate=False)
+    out = _run([str(toil), "--no-container", "--quiet", "--batchSystem", "single_machine",
+                "--jobStore", str(tmp_path / "store"), "--outdir", str(tmp_path / "out"),
+                str(built.main)], {"x": 1}, tmp_path / "run", bare_python)
+    assert out == {"out": 1 + TASKS * (TASKS + 1) // 2}
