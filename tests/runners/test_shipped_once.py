@@ -115,7 +115,13 @@ def test_runs_with_toil_where_python3_cannot_import_cwlgen(
     if not toil.exists():
         pytest.skip("toil-cwl-runner is not installed (pip install 'cwlgen[toil]')")
     built = build_definition(chain_module.chain, tmp_path / "cwl", validate=False)
+    # Toil starts its workers as `_toil_worker` from PATH: offer that one command after the
+    # bare python3, so jobs still see a python3 that cannot import cwlgen.
+    worker_dir = tmp_path / "toil_worker"
+    worker_dir.mkdir()
+    (worker_dir / "_toil_worker").symlink_to(VENV_BIN / "_toil_worker")
     out = _run([str(toil), "--no-container", "--quiet", "--batchSystem", "single_machine",
                 "--jobStore", str(tmp_path / "store"), "--outdir", str(tmp_path / "out"),
-                str(built.main)], {"x": 1}, tmp_path / "run", bare_python)
+                str(built.main)], {"x": 1}, tmp_path / "run",
+               f"{bare_python}{os.pathsep}{worker_dir}")
     assert out == {"out": 1 + TASKS * (TASKS + 1) // 2}
