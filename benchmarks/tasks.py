@@ -48,7 +48,8 @@ _MEASURE = textwrap.dedent("""
     sys.path.insert(0, sys.argv[1])
     import cwlgen
     import bench_mod
-    from cwlgen.compiler import run_checks, to_ir
+    from cwlgen.checks import run_checks
+    from cwlgen.compiler import to_ir
     start = time.process_time()
     ir = to_ir(bench_mod.wf)
     traced = time.process_time() - start
@@ -102,8 +103,9 @@ def main() -> int:
     print(f"target: 50 tasks from a 1,000-line module emit <= {SIZE_LIMIT // 1000} kB: "
           f"{emitted / 1000:.1f} kB {'PASS' if ok_size else 'FAIL'}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"trace": rows, "size_50x1000": emitted},
-                                              indent=2) + "\n")
+        Path(args.json).write_text(json.dumps(
+            {"trace": rows, "size_50x1000": emitted, "trace_limit_s": TRACE_LIMIT_S,
+             "size_limit": SIZE_LIMIT}, indent=2) + "\n")
     return 0 if ok_trace and ok_size else 1
 
 
