@@ -22,6 +22,7 @@ import attrs
 from cwlgen.ir import InputPort, Process, Tool, Workflow
 from cwlgen.ir import types as t
 from cwlgen.ir.cwl import escape_literal
+from cwlgen.ir.walk import children_first
 from cwlgen.runtime.files import BATCH_FILE, INPUTS_FILE, MODULE_FILE, PATHS_FILE, SHIM_FILE
 
 _RUNTIME = Path(__file__).resolve().parent.parent / "runtime"
@@ -76,7 +77,8 @@ SHIPPED_INPUTS = {SHIM_FILE: "cwlgen_shim", PATHS_FILE: "cwlgen_paths",
 def ship_files(root: Process) -> tuple[Process, dict[str, str]]:
     """`root` with every shipped file of every tool staged from a File beside the documents,
     and those files (name -> text), each once. Runtime files keep their job names; task
-    modules are `_cwlgen_task.py`, `_cwlgen_task_2.py`, ... in the order first met."""
+    modules are `_cwlgen_task.py`, `_cwlgen_task_2.py`, ... in the order first met (tools in
+    step order, depth first; walked without recursion, so any nesting depth works)."""
     assets: dict[str, str] = {}
     by_text: dict[str, str] = {}
     done: dict[str, Process] = {}
@@ -118,5 +120,6 @@ def ship_files(root: Process) -> tuple[Process, dict[str, str]]:
         done[p.key] = result
         return result
 
-    shipped = visit(root)
-    return shipped, dict(sorted(assets.items()))
+    for process in children_first(root):  # callees first: `visit` never nests deeply
+        visit(process)
+    return done[root.key], dict(sorted(assets.items()))
