@@ -143,12 +143,14 @@ def main() -> int:
                     plain, batched = task_plain, task_batched
                     inputs = {"xs": list(range(args.n))}
                 work = Path(tmp) / f"{runner}-{kind}"
-                runs_p, runs_b, runs_f = [], [], []
+                runs_p, runs_b, runs_f, runs_f1 = [], [], [], []
                 for _ in range(args.repeats):
                     runs_p.append(_run(plain, runner, inputs, work / "plain", extra))
                     runs_b.append(_run(batched, runner, inputs, work / "batched", extra))
-                    if args.floor:
+                    if args.floor and kind == "task":
                         runs_f.append(_run(task_once, runner, {"x": 1}, work / "once", extra))
+                        runs_f1.append(_run(batched, runner, {"xs": list(range(args.batch))},
+                                            work / "one_batch", extra))
                 t_plain, c_plain, out_plain = _median_row(runs_p)
                 t_batch, c_batch, out_batch = _median_row(runs_b)
                 same = out_plain == out_batch
@@ -167,21 +169,27 @@ def main() -> int:
                       f"({row['jobs_batched']} jobs)  ratio {t_plain / t_batch:5.1f}x wall "
                       f"{c_plain / c_batch:5.1f}x CPU  same outputs: {same}", flush=True)
                 if runs_f:
+                    # unbatched(N) = one task + (N - 1) jobs; batched(N) = one batch job +
+                    # (N/K - 1) batch jobs: both measured, solved for unbatched = 10 x batched
                     t_once, c_once, _ = _median_row(runs_f)
-                    # unbatched = fixed + N jobs; one task = fixed + 1 job
+                    t_b1, c_b1, _ = _median_row(runs_f1)
                     per_job = (t_plain - t_once) / max(args.n - 1, 1)
-                    fixed = t_once - per_job
-                    extra_jobs = row["jobs_batched"] - math.ceil(args.n / args.batch)
-                    factor = 1 - 10 / args.batch
-                    need = ((9 * fixed / per_job + 10 * extra_jobs) / factor
-                            if factor > 0 and per_job > 0 else float("inf"))
+                    batches = math.ceil(args.n / args.batch)
+                    per_batch = (t_batch - t_b1) / max(batches - 1, 1)
+                    slope = per_job - 10 * per_batch / args.batch
+                    need = ((10 * (t_b1 - per_batch) - t_once + per_job) / slope
+                            if slope > 0 else float("inf"))
+                    limit = per_job * args.batch / per_batch if per_batch > 0 else float("inf")
                     row.update(once_s=round(t_once, 2), once_cpu_s=round(c_once, 2),
-                               fixed_s=round(fixed, 2), per_job_s=round(per_job, 3),
-                               n_for_10x=math.ceil(need))
-                    print(f"{runner:8} {kind:5} one task: {t_once:.1f}s wall {c_once:.1f}s CPU"
-                          f" -> fixed cost ~{fixed:.1f}s, ~{per_job:.2f}s per job; at K="
-                          f"{args.batch} 10x needs N >= ~{math.ceil(need)} (wall, model "
-                          "fixed + jobs x per-job)", flush=True)
+                               one_batch_s=round(t_b1, 2), one_batch_cpu_s=round(c_b1, 2),
+                               per_job_s=round(per_job, 3), per_batch_s=round(per_batch, 3),
+                               ratio_limit=round(limit, 1),
+                               n_for_10x=math.ceil(need) if need != float("inf") else None)
+                    print(f"{runner:8} {kind:5} one task {t_once:.1f}s wall ({c_once:.1f}s CPU), "
+                          f"one batch of {args.batch} {t_b1:.1f}s wall ({c_b1:.1f}s CPU); "
+                          f"{per_job:.2f}s per extra job, {per_batch:.2f}s per extra batch: the "
+                          f"ratio tends to {limit:.1f}x, 10x needs N >= "
+                          f"{math.ceil(need) if need != float('inf') else 'never'}", flush=True)
                 rows.append(row)
     ok = all(r["same_outputs"] for r in rows)
     for r in rows:
