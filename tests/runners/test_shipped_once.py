@@ -125,3 +125,68 @@ def test_runs_with_toil_where_python3_cannot_import_cwlgen(
                 str(built.main)], {"x": 1}, tmp_path / "run",
                f"{bare_python}{os.pathsep}{worker_dir}")
     assert out == {"out": 1 + TASKS * (TASKS + 1) // 2}
+
+
+SMALL = '''\
+from cwlgen import task, workflow
+
+
+@task
+def shout(word: str) -> str:
+    return word.upper()
+
+
+@workflow
+def loud(word: str) -> str:
+    return shout(word=word)
+'''
+
+
+def _build(folder: Path, target: str, out: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(Path(cwlgen.__file__).parents[1])}
+    return subprocess.run([str(Path(sys.executable).parent / "cwlgen"), "build", target,
+                           "-o", out], cwd=folder, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_a_users_file_with_a_shipped_name_is_never_replaced(tmp_path: Path) -> None:
+    """A `_cwlgen_task.py` that no document cwlgen wrote stages is the user's: the build
+    refuses to write over it (CG520) and leaves it as it was."""
+    (tmp_path / "small.py").write_text(SMALL)
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / "_cwlgen_task.py"
+    mine.write_text("# my own notes\n")
+    proc = _build(tmp_path, "small.py:loud", "out")
+    assert proc.returncode != 0 and "CG520" in proc.stderr, proc.stderr
+    assert mine.read_text() == "# my own notes\n"
+    assert not (out / "loud.cwl").exists()
+
+
+def test_a_rebuild_replaces_and_removes_only_the_shipped_files_it_staged(
+    tmp_path: Path
+) -> None:
+    """Rebuilding replaces cwlgen's shipped files and removes those no document stages any
+    more; a user's `_cwlgen_task_7.py` in the folder is left alone."""
+    (tmp_path / "small.py").write_text(SMALL)
+    assert _build(tmp_path, "small.py:loud", "out").returncode == 0
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "_cwlgen_paths.py", "_cwlgen_shim.py", "_cwlgen_task.py", "loud.cwl", "shout.cwl"]
+    mine = out / "_cwlgen_task_7.py"
+    mine.write_text("# mine\n")
+    (tmp_path / "small.py").write_text(SMALL.replace("word.upper()", "word.lower()"))
+    proc = _build(tmp_path, "small.py:loud", "out")
+    assert proc.returncode == 0, proc.stderr
+    assert "word.lower()" in (out / "_cwlgen_task.py").read_text()
+    assert mine.read_text() == "# mine\n"
+    # a build of a tool-only workflow into the same folder drops the shipped files it no
+    # longer stages (they were cwlgen's), and still leaves the user's file alone
+    (tmp_path / "tools.py").write_text(
+        "from typing import Annotated\n\nfrom cwlgen import Arg, File, stdout, tool, workflow\n"
+        "\n\n@tool(\"echo\")\ndef say(word: Annotated[str, Arg(position=1)]) -> "
+        "Annotated[File, stdout()]:\n    \"\"\"Echo.\"\"\"\n    raise NotImplementedError\n\n\n"
+        "@workflow\ndef loud(word: str) -> File:\n    return say(word=word)\n")
+    proc = _build(tmp_path, "tools.py:loud", "out")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["_cwlgen_task_7.py", "loud.cwl", "say.cwl"]
