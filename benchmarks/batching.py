@@ -1,15 +1,23 @@
-"""Batching benchmark (issue 4, item 6): N trivial scattered jobs, unbatched vs `batch=K`.
+"""Batching benchmark (issue 4, item 6; issue 14, target 5): N trivial scattered jobs,
+unbatched vs `batch=K`.
 
-One run measures, for each runner (Toil single_machine, cwltool), the wall time of a workflow
-that scatters a trivial step over N items, once as N jobs and once with `.map(..., batch=K)`
-(ceil(N/K) jobs plus a chunk and a flatten job), checks that both give the same outputs in
-the same order, and prints the ratio. Target: Toil single_machine >= 10x less wall time.
+One run measures, for each runner (Toil single_machine, cwltool, Toil on Slurm), the wall and
+CPU time (this process and every child it waited for; Slurm's jobs are not its children) of a
+workflow that scatters a trivial step over N items, once as N jobs and once with
+`.map(..., batch=K)` (ceil(N/K) jobs plus a chunk and a flatten job), checks that both give
+the same outputs in the same order, and prints the ratios (medians of `--repeats`
+interleaved runs). Target: Toil single_machine >= 10x less wall time.
+
+`--floor` (Python tasks) also runs one unscattered task and one batch of K items: from those
+and the two runs above it derives the seconds per extra job and per extra batch, the ratio
+batching tends to for large N, and the N at which it reaches 10x.
 
 The trivial step is a command-line tool (`--kind tool`, default: `echo` into a file) or a
 Python task (`--kind task`), or both.
 
 Usage:  .venv/bin/python benchmarks/batching.py [--n 200] [--batch 50]
-            [--runners toil,cwltool,slurm] [--kind tool|task|both] [--json FILE]
+            [--runners toil,cwltool,slurm] [--kind tool|task|both] [--repeats R]
+            [--toil-args "--bypass-file-store ..."] [--floor] [--json FILE]
 """
 
 # mypy: disable-error-code="empty-body"
