@@ -68,6 +68,9 @@ class Compiled:
         #: files copied beside the documents by `write`: name -> local path (ontologies
         #: listed in `schemas=`, which the documents' `$schemas` name)
         self.assets: dict[str, str] = {}
+        #: files written beside the documents, verbatim, once each: the task runner and the
+        #: Python tasks' modules, which the tools stage from there (name -> text)
+        self.shipped: dict[str, str] = {}
 
     def __repr__(self) -> str:
         return f"<cwlgen.Compiled {self.root.key}: {self.main}, {len(self.documents)} file(s)>"
@@ -88,8 +91,9 @@ class Compiled:
         )
 
     def texts(self, header: Header | None = None) -> dict[str, str]:
-        """relative path -> YAML text, each with a comment header (`self.header` unless
-        another `header` function is given, e.g. by the determinism run)."""
+        """relative path -> text of every file to write: the YAML documents, each with a
+        comment header (`self.header` unless another `header` function is given, e.g. by the
+        determinism run), and the shipped Python files beside them (`self.shipped`)."""
         if header is not None:
             return self._render(header)
         if self._texts is None:
@@ -100,7 +104,8 @@ class Compiled:
         from cwlgen.backend.yamlio import dump  # ruamel.yaml: only when writing YAML
 
         with gc_paused():
-            return {path: dump(doc, header(path)) for path, doc in self.documents.items()}
+            texts = {path: dump(doc, header(path)) for path, doc in self.documents.items()}
+        return {**texts, **self.shipped}
 
     def yaml(self, path: str | None = None) -> str:
         """YAML text of one document (the main one by default)."""
@@ -192,6 +197,7 @@ def compile_checked(
                         lowered=lowered.root)
     compiled.names = document_refs(lowered.root, pack=pack)
     compiled.assets = ontology_files(lowered.root)
+    compiled.shipped = lowered.shipped
     if not pack:
         compiled.sources = document_sources(lowered.root)
     return compiled

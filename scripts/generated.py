@@ -64,11 +64,12 @@ def expected_files() -> dict[Path, str]:
 
 
 def existing_files() -> dict[Path, str]:
-    """Every .cwl file now under generated/, relative to it."""
+    """Every .cwl file now under generated/, and the Python files shipped beside them
+    (`_cwlgen_*.py`), relative to it."""
     if not GENERATED.is_dir():
         return {}
-    return {p.relative_to(GENERATED): p.read_text(encoding="utf-8")
-            for p in sorted(GENERATED.rglob("*.cwl"))}
+    found = {*GENERATED.rglob("*.cwl"), *GENERATED.rglob("_cwlgen_*.py")}
+    return {p.relative_to(GENERATED): p.read_text(encoding="utf-8") for p in sorted(found)}
 
 
 def check(expected: dict[Path, str], existing: dict[Path, str]) -> int:

@@ -24,11 +24,11 @@ from __future__ import annotations
 import ast
 import functools
 import re
-import warnings
 from collections.abc import Iterator
 
 from cwlgen.ir import Tool
 from cwlgen.ir.diagnostics import Diagnostic, Note, diag
+from cwlgen.ir.module_source import module_outline, parse_module
 
 _RANDOM_FUNCS = frozenset({
     "random", "randint", "randrange", "choice", "choices", "shuffle", "sample", "uniform",
@@ -88,21 +88,14 @@ def check_determinism(tool: Tool) -> list[Diagnostic]:
     """Determinism hazards in a Python task, each at the user's file:line."""
     if tool.python is None or tool.loc is None:
         return []
-    try:
-        tree = _parse(tool.python.module_source)
-    except SyntaxError:
+    outline = module_outline(tool.python.module_source)
+    if outline is None:
         return []
-    lines = tool.python.module_source.splitlines()
-    functions = {
-        node.name: node for node in tree.body
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
+    lines, functions = outline.lines, outline.functions
     target = functions.get(tool.python.function)
     if target is None:
         return []
-    top_level = list(_module_level(tree))
-    module_aliases = _aliases(top_level)
-    module_seeds = _seeded(top_level, module_aliases)
+    module_aliases, module_seeds = _module_imports(tool.python.module_source)
     path = tool.loc.path
     found: dict[tuple[int, str], Diagnostic] = {}
     todo: list[tuple[ast.AST, tuple[Note, ...]]] = [(target, ())]
@@ -135,7 +128,16 @@ def check_determinism(tool: Tool) -> list[Diagnostic]:
     return sorted(found.values(), key=Diagnostic.sort_key)
 
 
-def _ignored(lines: list[str], line: int, code: str) -> bool:
+@functools.lru_cache(maxsize=64)
+def _module_imports(source: str) -> tuple[dict[str, str], set[str]]:
+    """The import aliases and seeded generators of a module's import-time code, once per
+    module (every task of it shares them; callers only read them)."""
+    top_level = list(_module_level(parse_module(source)))
+    aliases = _aliases(top_level)
+    return aliases, _seeded(top_level, aliases)
+
+
+def _ignored(lines: tuple[str, ...], line: int, code: str) -> bool:
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     m = _IGNORE.search(text)
     if m is None:
@@ -348,12 +350,3 @@ def _is_set_annotation(node: ast.expr) -> bool:
 
 def _is_network(name: str) -> bool:
     return any(name == p or name.startswith(p + ".") for p in _NETWORK_PREFIXES)
-
-
-@functools.lru_cache(maxsize=64)
-def _parse(source: str) -> ast.Module:
-    """Parse without the SyntaxWarnings (invalid escapes, ...) Python already showed once;
-    cached, as every task of a module ships (and is checked against) the same source."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(source)

@@ -18,6 +18,7 @@ import attrs
 from cwlgen.ir import Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation
+from cwlgen.ir.module_source import parse_module
 
 MODULE_PYTHON = "CWLGEN_PYTHON"  # the module-level declaration (cwlgen.dsl.task reads it)
 
@@ -127,7 +128,7 @@ def version_needs(source: str) -> tuple[VersionNeed, ...]:
     import vermin  # type: ignore[import-untyped]  # needed only when a task is compiled
 
     try:
-        tree = ast.parse(source)
+        tree = parse_module(source)
     except SyntaxError:
         return ()
     config = vermin.Config()
@@ -204,7 +205,7 @@ def _job_needs(source: str, functions: set[str]) -> tuple[VersionNeed, ...]:
     """version_needs, limited to what a job calling `functions` runs: import-time lines,
     those functions and the helpers they use, and syntax anywhere."""
     try:
-        tree = ast.parse(source)
+        tree = parse_module(source)
     except SyntaxError:
         return ()
     lines = _run_lines(tree, functions, source.count("\n") + 1)

@@ -7,12 +7,9 @@ calls the function, so tasks stay ordinary, unit-testable Python.
 
 from __future__ import annotations
 
-import ast
 import inspect
 import re
 import sys
-import tokenize
-import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar, overload
 
@@ -26,6 +23,7 @@ from cwlgen.errors import MisuseError
 from cwlgen.ir import Container, PythonCode, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation
+from cwlgen.ir.module_source import module_outline, read_module_file
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -148,10 +146,10 @@ def _module_source(func: Callable[..., Any]) -> str | None:
     try:
         path = inspect.getsourcefile(func)
         if path is not None and path.endswith(".py"):
-            # the module's declared encoding (PEP 263), as Python read it; the job gets the
-            # text as UTF-8, so the declaration is rewritten to say so (same lines)
-            with tokenize.open(path) as fh:
-                return utf8_declared(fh.read().replace("\r\n", "\n"))
+            # read once per process, in the module's declared encoding (PEP 263), as Python
+            # read it; the job gets the text as UTF-8, so the declaration is rewritten to say
+            # so (same lines)
+            return utf8_declared(read_module_file(path))
         module = inspect.getmodule(func)
         return inspect.getsource(module) if module is not None else None
     except (OSError, TypeError, SyntaxError, UnicodeDecodeError):
@@ -180,18 +178,15 @@ def _module_problems(func: Callable[..., Any], source: str, path: str) -> list[D
     if func.__qualname__ != name:
         return [diag("CG112", where, variant="task_nested", func=name,
                      outer=func.__qualname__.rsplit(".", 1)[0])]
-    try:
-        tree = _parse(source)
-    except SyntaxError:
+    outline = module_outline(source)
+    if outline is None:
         return []
     problems = []
-    if not any(isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name
-               for node in tree.body):
+    if name not in outline.functions:
         problems.append(diag("CG112", where, variant="task_not_toplevel", func=name))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level > 0:
-            problems.append(diag("CG112", SourceLocation(path=path, line=node.lineno),
-                                 variant="task_relative_import", func=name))
+    problems += [diag("CG112", SourceLocation(path=path, line=line),
+                      variant="task_relative_import", func=name)
+                 for line in outline.relative_import_lines]
     return problems
 
 
@@ -252,10 +247,3 @@ def task(
     if func is not None:
         return decorate(func)
     return decorate
-
-
-def _parse(source: str) -> ast.Module:
-    """Parse without the SyntaxWarnings (invalid escapes, ...) Python already showed once."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return ast.parse(source)

@@ -14,6 +14,7 @@ from cwlgen.ir.diagnostics import Diagnostic
 from cwlgen.ir.walk import children_first
 from cwlgen.lower.batching import batch_steps
 from cwlgen.lower.python_task import lower_python_task
+from cwlgen.lower.shipped import ship_files
 
 
 @attrs.frozen
@@ -22,12 +23,16 @@ class Lowered:
 
     root: Process
     warnings: tuple[Diagnostic, ...] = ()
+    # files written beside the documents, once each (runner, task modules): name -> text
+    shipped: dict[str, str] = attrs.field(factory=dict)
 
 
 def lower(root: Process) -> Lowered:
-    """Batch the `.map(batch=K)` scatters, then turn every Python task into a tool."""
+    """Batch the `.map(batch=K)` scatters, turn every Python task into a tool, then stage
+    the files they ship from beside the documents."""
     batched, notes = batch_steps(root)
-    return Lowered(root=lower_python_tasks(batched), warnings=tuple(notes))
+    shipped, files = ship_files(lower_python_tasks(batched))
+    return Lowered(root=shipped, warnings=tuple(notes), shipped=files)
 
 
 def lower_python_tasks(root: Process) -> Process:
@@ -53,4 +58,5 @@ def lower_python_tasks(root: Process) -> Process:
     return done[root.key]
 
 
-__all__ = ["Lowered", "batch_steps", "lower", "lower_python_task", "lower_python_tasks"]
+__all__ = ["Lowered", "batch_steps", "lower", "lower_python_task", "lower_python_tasks",
+           "ship_files"]

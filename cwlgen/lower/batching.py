@@ -49,10 +49,10 @@ from cwlgen.ir.cwl import binding_dict, needs_javascript
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.walk import children_first
 from cwlgen.lower.shipped import (
+    batch_entry,
     job_inputs_entry,
     literal_entry,
     module_entry,
-    runtime_source,
     shim_entries,
 )
 from cwlgen.runtime.batch import SHAPE
@@ -178,7 +178,7 @@ def _files(extra: tuple[tuple[str, str], ...] = ()) -> tuple[tuple[str, str], ..
     """The entries every batch job needs (inputs, batch runner, shim), then `extra`."""
     return (
         job_inputs_entry(),
-        (BATCH_FILE, literal_entry(runtime_source("batch"))),
+        batch_entry(),
         *shim_entries(),
         *extra,
     )

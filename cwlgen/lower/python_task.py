@@ -6,8 +6,11 @@ InitialWorkDirRequirement:
 
 - `_cwlgen_inputs.json` is the entry `$(inputs)`: CWL v1.2 writes the input object as JSON;
 - `_cwlgen_shim.py` and `_cwlgen_paths.py` are the stdlib-only runner and File/Directory
-  classes (`cwlgen/runtime/shim.py`, `cwlgen/runtime/paths.py`), as literal entries;
-- `_cwlgen_task.py` is the user's module source, verbatim, as a literal entry.
+  classes (`cwlgen/runtime/shim.py`, `cwlgen/runtime/paths.py`);
+- `_cwlgen_task.py` is the user's module source, verbatim.
+
+The last three are written once beside the documents and staged through hidden File inputs
+(`cwlgen.lower.shipped.ship_files`, run after this pass).
 
 Outputs come back through `cwl.output.json`; output ports therefore need no glob and inputs no
 command-line binding. Container, packages, resources and env stay as for any tool.
@@ -23,7 +26,8 @@ from cwlgen.runtime.files import MODULE_FILE, SHIM_FILE
 
 
 def shipped_files(tool: Tool) -> tuple[tuple[str, str], ...]:
-    """(entry name, entry) of the files a Python task's job needs, escaped for CWL."""
+    """(entry name, text) of the files a Python task's job needs (`ship_files` stages the
+    runtime and the module from beside the documents)."""
     assert tool.python is not None
     return (
         job_inputs_entry(),

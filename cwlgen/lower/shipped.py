@@ -1,9 +1,15 @@
-"""Files shipped into a job as InitialWorkDir literal entries: the runtime modules and the
-user's task module, escaped so that every CWL runner writes them out unchanged.
+"""Files shipped into a job: the runtime modules and the user's task modules.
 
-Literal entries are interpolated by CWL runners (`$(`, `${` and `\\`), so their text is escaped
-with `escape_literal` and ends with a marker line that makes every runner interpolate it
-(cwltool leaves text without `$(`/`${` alone, backslashes and all).
+Each is written ONCE per output folder (or packed file), beside the documents, verbatim:
+`ship_files` turns a tool's entry of such a file into a hidden File input whose default is
+that file (`location` relative to the document) and an InitialWorkDir entry
+`$(inputs.cwlgen_shim)` staging it under its job name. A File is data, never interpolated,
+so nothing is escaped, and 50 tasks of one module ship the module and the runner once.
+
+Small per-tool files (the batch runner's tool description) stay literal entries, escaped
+with `literal_entry`: literal entries are interpolated by CWL runners (`$(`, `${` and `\\`),
+and end with a marker line that makes every runner interpolate them (cwltool leaves text
+without `$(`/`${` alone, backslashes and all).
 """
 
 from __future__ import annotations
@@ -11,8 +17,13 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import attrs
+
+from cwlgen.ir import InputPort, Process, Tool, Workflow
+from cwlgen.ir import types as t
 from cwlgen.ir.cwl import escape_literal
-from cwlgen.runtime.files import INPUTS_FILE, PATHS_FILE, SHIM_FILE
+from cwlgen.ir.walk import children_first
+from cwlgen.runtime.files import BATCH_FILE, INPUTS_FILE, MODULE_FILE, PATHS_FILE, SHIM_FILE
 
 _RUNTIME = Path(__file__).resolve().parent.parent / "runtime"
 
@@ -38,8 +49,9 @@ def runtime_source(name: str) -> str:
 
 
 def module_entry(module_source: str) -> str:
-    """The user's task module as a literal entry (newlines normalised)."""
-    return literal_entry(module_source.replace("\r\n", "\n"))
+    """The user's task module (newlines normalised), to be shipped by `ship_files`."""
+    text = module_source.replace("\r\n", "\n")
+    return text if not text or text.endswith("\n") else text + "\n"
 
 
 def job_inputs_entry() -> tuple[str, str]:
@@ -48,8 +60,66 @@ def job_inputs_entry() -> tuple[str, str]:
 
 
 def shim_entries() -> tuple[tuple[str, str], ...]:
-    """The task shim and its File/Directory classes."""
-    return (
-        (SHIM_FILE, literal_entry(runtime_source("shim"))),
-        (PATHS_FILE, literal_entry(runtime_source("paths"))),
-    )
+    """The task shim and its File/Directory classes, to be shipped by `ship_files`."""
+    return ((SHIM_FILE, runtime_source("shim")), (PATHS_FILE, runtime_source("paths")))
+
+
+def batch_entry() -> tuple[str, str]:
+    """The batch runner, to be shipped by `ship_files`."""
+    return (BATCH_FILE, runtime_source("batch"))
+
+
+# job file name -> the hidden input that stages it
+SHIPPED_INPUTS = {SHIM_FILE: "cwlgen_shim", PATHS_FILE: "cwlgen_paths",
+                  BATCH_FILE: "cwlgen_batch", MODULE_FILE: "cwlgen_task"}
+
+
+def ship_files(root: Process) -> tuple[Process, dict[str, str]]:
+    """`root` with every shipped file of every tool staged from a File beside the documents,
+    and those files (name -> text), each once. Runtime files keep their job names; task
+    modules are `_cwlgen_task.py`, `_cwlgen_task_2.py`, ... in the order first met (tools in
+    step order, depth first; walked without recursion, so any nesting depth works)."""
+    assets: dict[str, str] = {}
+    by_text: dict[str, str] = {}
+    done: dict[str, Process] = {}
+
+    def asset_name(job_name: str, text: str) -> str:
+        if job_name != MODULE_FILE:
+            assets[job_name] = text
+            return job_name
+        if text not in by_text:
+            count = sum(1 for n in assets if n.startswith("_cwlgen_task"))
+            by_text[text] = MODULE_FILE if count == 0 else f"_cwlgen_task_{count + 1}.py"
+            assets[by_text[text]] = text
+        return by_text[text]
+
+    def ship(tool: Tool) -> Tool:
+        files, hidden = [], []
+        for name, content in tool.files:
+            port = SHIPPED_INPUTS.get(name)
+            if port is None:
+                files.append((name, content))
+                continue
+            location = asset_name(name, content)
+            hidden.append(InputPort(name=port, type=t.FILE,
+                                    default={"class": "File", "location": location}))
+            files.append((name, f"$(inputs.{port})"))
+        if not hidden:
+            return tool
+        return attrs.evolve(tool, files=tuple(files), inputs=(*tool.inputs, *hidden))
+
+    def visit(p: Process) -> Process:
+        if p.key in done:
+            return done[p.key]
+        if isinstance(p, Tool):
+            result: Process = ship(p)
+        else:
+            assert isinstance(p, Workflow)
+            steps = tuple(attrs.evolve(s, process=visit(s.process)) for s in p.steps)
+            result = attrs.evolve(p, steps=steps) if steps != p.steps else p
+        done[p.key] = result
+        return result
+
+    for process in children_first(root):  # callees first: `visit` never nests deeply
+        visit(process)
+    return done[root.key], dict(sorted(assets.items()))

@@ -47,6 +47,10 @@ def _shim() -> Any:
     if __name__ == "cwlgen.runtime.batch":
         from cwlgen.runtime import shim
         return shim
+    # The job directory holds the shipped files; this file may be a symlink to elsewhere
+    # (Toil stages File entries so), and Python puts the link target's folder on sys.path.
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     return importlib.import_module("_cwlgen_shim")
 
 

@@ -40,7 +40,11 @@ except ImportError:  # Python 3.6: no dataclasses, so no dataclass records eithe
 
 if typing.TYPE_CHECKING or __name__ == "cwlgen.runtime.shim":
     from cwlgen.runtime.paths import Directory, File
-else:  # a shipped copy, inside a CWL job: the copy of paths.py beside this file
+else:  # a shipped copy, inside a CWL job: the copy of paths.py staged beside it in the job
+    # directory. Runners may stage this file as a symlink (Toil does), and Python then puts
+    # the link target's folder on sys.path, not the job directory: put that first.
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     from _cwlgen_paths import Directory, File
 
 INPUTS_FILE = "_cwlgen_inputs.json"

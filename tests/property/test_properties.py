@@ -78,7 +78,8 @@ def test_random_modules_compile_to_valid_cwl_or_raise_compile_error(
             out = folder / f"cwl_{name}"
             compiled.write(out)
             for rel in compiled.texts():
-                validate_file(out / rel)
+                if rel not in compiled.shipped:  # the Python files beside the documents
+                    validate_file(out / rel)
             again = cwlgen.compile(definition).texts()
             assert again == compiled.texts()
     finally:
