@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import json
 import os
 import signal
@@ -71,7 +70,9 @@ def _own_group() -> None:
     (Linux prctl PR_SET_PDEATHSIG)."""
     os.setpgid(0, 0)
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        # the running program's own symbols, libc's among them: no `find_library`, which
+        # starts `ldconfig -p` (a process, in every run) to find the file
+        libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError, TypeError):
         pass
@@ -81,11 +82,11 @@ def _own_group() -> None:
 # cannot catch) the kernel sends it SIGTERM and it kills the whole group, the jobs the engine
 # started included (cwltool does not always stop them itself).
 WATCHDOG = """\
-import ctypes, ctypes.util, os, signal, sys
+import ctypes, os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
 try:
-    ctypes.CDLL(ctypes.util.find_library("c")).prctl(1, signal.SIGTERM, 0, 0, 0)
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)
 except Exception:
     pass
 if os.getppid() != int(sys.argv[1]):
@@ -99,7 +100,8 @@ def _start_watchdog(group: int) -> subprocess.Popen[bytes] | None:
     """The watchdog process (see WATCHDOG), in process group `group`."""
     try:
         return subprocess.Popen(
-            [sys.executable, "-c", WATCHDOG, str(os.getpid())], stdin=subprocess.DEVNULL,
+            # -S: no site-packages to scan, only the standard library is needed
+            [sys.executable, "-S", "-c", WATCHDOG, str(os.getpid())], stdin=subprocess.DEVNULL,
             preexec_fn=lambda: os.setpgid(0, group),  # noqa: PLW1509
         )
     except OSError:
