@@ -96,6 +96,7 @@ def fork_python(main: Callable[[list[str]], int], args: list[str], shown: list[s
     encoding = locale.getpreferredencoding(False)
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
+    ready_r, ready_w = os.pipe()  # closed by the child once `before` has run
     for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
         if stream is not None:
             stream.flush()
@@ -105,9 +106,15 @@ def fork_python(main: Callable[[list[str]], int], args: list[str], shown: list[s
     finally:
         gc.unfreeze()
     if pid == 0:
-        _child(main, args, env, encoding, (out_r, out_w, err_r, err_w), before)
+        os.close(ready_r)
+        _child(main, args, env, encoding, (out_r, out_w, err_r, err_w, ready_w), before)
     os.close(out_w)
     os.close(err_w)
+    os.close(ready_w)
+    # as Popen returns after its preexec_fn: the child's process group exists from here on
+    # (the watchdog joins it at once)
+    os.read(ready_r, 1)
+    os.close(ready_r)
     return ForkedProcess(
         pid, shown,
         open(out_r, encoding=encoding, errors="replace"),  # noqa: SIM115 - the caller closes
@@ -116,13 +123,13 @@ def fork_python(main: Callable[[list[str]], int], args: list[str], shown: list[s
 
 
 def _child(main: Callable[[list[str]], int], args: list[str], env: Mapping[str, str],
-           encoding: str, fds: tuple[int, int, int, int], before: Callable[[], None]
+           encoding: str, fds: tuple[int, int, int, int, int], before: Callable[[], None]
            ) -> NoReturn:
     """The forked child: become the engine's process, run it, exit; never returns (nor
     runs the parent's `finally` blocks or exit handlers)."""
     code = 1
     try:
-        out_r, out_w, err_r, err_w = fds
+        out_r, out_w, err_r, err_w, ready_w = fds
         os.close(out_r)
         os.close(err_r)
         null = os.open(os.devnull, os.O_RDONLY)
@@ -135,7 +142,10 @@ def _child(main: Callable[[list[str]], int], args: list[str], env: Mapping[str, 
         sys.stdout = open(1, "w", encoding=encoding, buffering=1, closefd=False)  # noqa: SIM115
         sys.stderr = open(2, "w", encoding=encoding, errors="backslashreplace",  # noqa: SIM115
                           buffering=1, closefd=False)
-        before()
+        try:
+            before()
+        finally:
+            os.close(ready_w)
         atexit._clear()  # the parent's exit handlers are not the engine's
         signal.signal(signal.SIGINT, signal.default_int_handler)
         for sig in (signal.SIGTERM, signal.SIGHUP):
