@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from cwlgen._version import __version__
+from cwlgen.compiler import gc_paused
 from cwlgen.errors import CwlgenError, UsageError
 
 # subcommand name (and module in cwlgen.cli) -> its one-line help
@@ -63,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     wanted = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
     if argv[:1] == ["--version"]:
         wanted = []  # answer at once, without importing any command
-    parser, modules = build_parser(wanted, argv[1:])
+    with gc_paused():  # importing the command's modules makes no garbage to collect
+        parser, modules = build_parser(wanted, argv[1:])
     passthrough: list[str] = []
     if "--" in argv:  # `cwlgen run ... -- ARGS`: ARGS go to the runner untouched
         cut = argv.index("--")
