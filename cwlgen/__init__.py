@@ -5,33 +5,23 @@ Declare command-line tools with `@tool`, Python functions with `@task`, and work
 comes in with `cwlgen.load` (or `cwlgen import` as Python source).
 """
 
-import gc as _gc
+from typing import TYPE_CHECKING, Any
 
-# Importing cwlgen creates many objects and no garbage: the cyclic collector, which would run
-# dozens of times meanwhile, is paused (about 5 ms of `import cwlgen`, issue 14).
-_collecting = _gc.isenabled()
-_gc.disable()
-try:
-    from typing import TYPE_CHECKING, Any
-
-    import cwlgen._startup  # noqa: F401  (first: records sys.path before any target is loaded)
-    from cwlgen._version import __version__
-    from cwlgen.compiler import Compiled, check, compile
-    from cwlgen.compiler import set_display as _set_compiled_display
-    from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
-    from cwlgen.dsl.dataflow import merge_flattened, or_default, pick_value, value_from
-    from cwlgen.dsl.definition import set_display as _set_definition_display
-    from cwlgen.dsl.expression_tool import expression_tool
-    from cwlgen.dsl.schema import schema
-    from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
-    from cwlgen.dsl.task import task
-    from cwlgen.dsl.tool import tool
-    from cwlgen.dsl.workflow import workflow
-    from cwlgen.errors import CompileError, CwlgenError, InputError, RunError, UsageError
-    from cwlgen.runtime.paths import Directory, File
-finally:
-    if _collecting:
-        _gc.enable()
+import cwlgen._startup  # noqa: F401  (first: records sys.path before any target is loaded)
+from cwlgen._version import __version__
+from cwlgen.compiler import Compiled, check, compile
+from cwlgen.compiler import set_display as _set_compiled_display
+from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
+from cwlgen.dsl.dataflow import merge_flattened, or_default, pick_value, value_from
+from cwlgen.dsl.definition import set_display as _set_definition_display
+from cwlgen.dsl.expression_tool import expression_tool
+from cwlgen.dsl.schema import schema
+from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
+from cwlgen.dsl.task import task
+from cwlgen.dsl.tool import tool
+from cwlgen.dsl.workflow import workflow
+from cwlgen.errors import CompileError, CwlgenError, InputError, RunError, UsageError
+from cwlgen.runtime.paths import Directory, File
 
 if TYPE_CHECKING:
     from cwlgen.dsl.loaded import load

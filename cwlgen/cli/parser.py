@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from cwlgen._version import __version__
-from cwlgen.compiler import gc_paused
 from cwlgen.errors import CwlgenError, UsageError
 
 # subcommand name (and module in cwlgen.cli) -> its one-line help
@@ -64,8 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     wanted = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
     if argv[:1] == ["--version"]:
         wanted = []  # answer at once, without importing any command
-    with gc_paused():  # importing the command's modules makes no garbage to collect
-        parser, modules = build_parser(wanted, argv[1:])
+    parser, modules = build_parser(wanted, argv[1:])
     passthrough: list[str] = []
     if "--" in argv:  # `cwlgen run ... -- ARGS`: ARGS go to the runner untouched
         cut = argv.index("--")
