@@ -128,6 +128,7 @@ def _child(main: Callable[[list[str]], int], args: list[str], env: Mapping[str, 
     """The forked child: become the engine's process, run it, exit; never returns (nor
     runs the parent's `finally` blocks or exit handlers)."""
     code = 1
+    inherited: list[IO[str] | None] = []
     try:
         out_r, out_w, err_r, err_w, ready_w = fds
         os.close(out_r)
@@ -138,6 +139,7 @@ def _child(main: Callable[[list[str]], int], args: list[str], env: Mapping[str, 
         os.dup2(err_w, 2)
         for fd in (null, out_w, err_w):
             os.close(fd)
+        inherited = [sys.stdout, sys.stderr]  # what a cwltool imported earlier may hold
         sys.stdin = open(0, encoding=encoding, closefd=False)  # noqa: SIM115
         sys.stdout = open(1, "w", encoding=encoding, buffering=1, closefd=False)  # noqa: SIM115
         sys.stderr = open(2, "w", encoding=encoding, errors="backslashreplace",  # noqa: SIM115
@@ -167,8 +169,9 @@ def _child(main: Callable[[list[str]], int], args: list[str], env: Mapping[str, 
     finally:
         try:
             atexit._run_exitfuncs()
-            sys.stdout.flush()
-            sys.stderr.flush()
+            for stream in [sys.stdout, sys.stderr, *inherited]:
+                if stream is not None:
+                    stream.flush()
         finally:
             os._exit(code)
 

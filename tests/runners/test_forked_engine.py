@@ -181,3 +181,15 @@ def test_cwlgen_run_gives_cwltools_outputs_beside_a_shadowing_module(
         cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert plain.returncode == 0, plain.stderr
     assert (tmp_path / "plain-out" / "out.txt").read_text(encoding="utf-8") == "hello\n"
+
+
+def test_a_cwltool_imported_before_the_fork_writes_everything() -> None:
+    """cwltool's `main` binds stdin/stderr when first imported: a cwltool this process
+    imported earlier writes through the parent's stream objects, flushed at the child's exit."""
+    import cwltool.main  # noqa: F401
+
+    from cwlgen.runners.execute import _cwltool_main
+
+    code, out, err = _run(_cwltool_main, ["--version"])
+    assert code == 0, err
+    assert out.split()[0] in {"cwltool", "-c"} and out.split()[1][0].isdigit()
