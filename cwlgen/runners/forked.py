@@ -7,7 +7,8 @@ workflow, cwltool's process needs ~170 ms less CPU, which is what keeps `cwlgen 
 of plain cwltool (issue 14). The child behaves as `python -c CWLTOOL_MAIN` would: the same
 process group, death signal, environment, stdin/stdout/stderr, `sys.path` as Python set it up
 (a pipeline's folder, put in front by target loading, is removed, and modules imported from
-such folders are forgotten, so none can shadow one of cwltool's), its own exit handlers only.
+such folders are forgotten, so none can shadow one of cwltool's), no other file descriptor of
+the parent, no handler on the root logger, its own exit handlers only.
 
 A fork is used only where it is safe: on Linux, with no other thread running (a thread
 holding a lock at the fork would leave it locked in the child: Jupyter kernels and
@@ -156,6 +157,7 @@ def _child(main: Callable[[list[str]], int], args: list[str], env: Mapping[str, 
         os.environ.update(env)
         tempfile.tempdir = None
         _fresh_import_path()
+        _fresh_process_state()
         sys.argv = ["cwltool", *args]
         code = main(args)
     except SystemExit as exc:
@@ -174,6 +176,19 @@ def _child(main: Callable[[list[str]], int], args: list[str], env: Mapping[str, 
                     stream.flush()
         finally:
             os._exit(code)
+
+
+def _fresh_process_state() -> None:
+    """What a new process starts without: the parent's other file descriptors (closed, as
+    Popen's close_fds does, so no pipe or file of the parent stays open in the engine and its
+    jobs) and handlers on the root logger (a program's own log file would otherwise also get
+    cwltool's records)."""
+    os.closerange(3, 1 << 20)
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        root = logging.getLogger()
+        root.handlers.clear()
+        root.setLevel(logging.WARNING)
 
 
 def _fresh_import_path() -> None:

@@ -193,3 +193,31 @@ def test_a_cwltool_imported_before_the_fork_writes_everything() -> None:
     code, out, err = _run(_cwltool_main, ["--version"])
     assert code == 0, err
     assert out.split()[0] in {"cwltool", "-c"} and out.split()[1][0].isdigit()
+
+
+def test_the_child_keeps_no_other_descriptor_nor_the_root_loggers_handlers(
+        tmp_path: Path) -> None:
+    import logging
+
+    user_log = tmp_path / "user.log"
+    handler = logging.FileHandler(user_log)
+    logging.getLogger().addHandler(handler)
+    keep_r, keep_w = os.pipe()
+    try:
+        def probe(args: list[str]) -> int:
+            logging.getLogger("cwltool").warning("engine record")
+            try:
+                os.fstat(keep_w)
+                print("pipe open")
+            except OSError:
+                print("pipe closed")
+            return 0
+
+        code, out, _ = _run(probe)
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+        os.close(keep_r)
+        os.close(keep_w)
+    assert (code, out) == (0, "pipe closed\n")
+    assert "engine record" not in user_log.read_text(encoding="utf-8")
