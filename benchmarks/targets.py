@@ -147,7 +147,9 @@ def target_3(quick: bool, tmp: Path) -> None:
                              text=True, check=True)
         runs.append(float(out.stdout))
     ms = statistics.median(runs) * 1000
-    row("3 import cwlgen (CPU, median)", f"{ms:.0f} ms", "<= 50 ms", ms <= 50)
+    # the minimum too: load from other processes only ever adds to a CPU time
+    row("3 import cwlgen (CPU, median)", f"{ms:.0f} ms (min {min(runs) * 1000:.0f})",
+        "<= 50 ms", ms <= 50)
 
     steps = 200
     miswire = steps // 2
