@@ -12,8 +12,10 @@ the parent, no handler on the root logger, its own exit handlers only.
 
 A fork is used only where it is safe: on Linux, with no other thread running (a thread
 holding a lock at the fork would leave it locked in the child: Jupyter kernels and
-pytest-xdist workers run threads, so they start a new interpreter as before), and when no
-PYTHON* variable is set for the engine alone (it would change how an interpreter starts).
+pytest-xdist workers run threads, so they start a new interpreter as before), when cwltool is
+not imported in this process yet (its logger would still write to the streams it found
+then), and when no PYTHON* variable is set for the engine alone (it would change how an
+interpreter starts).
 `CWLGEN_FORK_ENGINE=0` always starts a new interpreter.
 """
 
@@ -44,6 +46,9 @@ def can_fork(extra_env: Mapping[str, str] | None) -> bool:
         and hasattr(os, "fork")
         and os.environ.get("CWLGEN_FORK_ENGINE", "1") != "0"
         and threading.active_count() == 1
+        # a cwltool imported here already (a test run, a notebook that validated CWL) has
+        # bound its log handler and default streams to this process's sys.stderr objects
+        and "cwltool" not in sys.modules
         and not any(k.startswith("PYTHON") and k != "PYTHONUNBUFFERED"
                     for k in (extra_env or {}))
     )

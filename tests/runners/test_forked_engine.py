@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import types
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,12 @@ def test_no_fork_with_threads_running_or_when_turned_off(
         monkeypatch: pytest.MonkeyPatch) -> None:
     if threading.active_count() > 1:
         pytest.skip("this test process runs threads (pytest-xdist)")
+    for name in [m for m in sys.modules if m == "cwltool" or m.startswith("cwltool.")]:
+        monkeypatch.delitem(sys.modules, name)
     assert can_fork(None)
+    monkeypatch.setitem(sys.modules, "cwltool", types.ModuleType("cwltool"))
+    assert not can_fork(None)  # its logger holds this process's streams
+    monkeypatch.delitem(sys.modules, "cwltool")
     assert not can_fork({"PYTHONPATH": "/elsewhere"})
     monkeypatch.setenv("CWLGEN_FORK_ENGINE", "0")
     assert not can_fork(None)
@@ -183,11 +189,9 @@ def test_cwlgen_run_gives_cwltools_outputs_beside_a_shadowing_module(
     assert (tmp_path / "plain-out" / "out.txt").read_text(encoding="utf-8") == "hello\n"
 
 
-def test_a_cwltool_imported_before_the_fork_writes_everything() -> None:
-    """cwltool's `main` binds stdin/stderr when first imported: a cwltool this process
-    imported earlier writes through the parent's stream objects, flushed at the child's exit."""
-    import cwltool.main  # noqa: F401
-
+def test_cwltools_main_in_the_child() -> None:
+    """What the engine loop forks: cwltool's `run` (here imported in the child only, as
+    in `cwlgen run`), its exit code and output."""
     from cwlgen.runners.execute import _cwltool_main
 
     code, out, err = _run(_cwltool_main, ["--version"])
