@@ -15,6 +15,7 @@ Exit status 0 when every measured target passes.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import resource
@@ -146,7 +147,9 @@ def target_3(quick: bool, tmp: Path) -> None:
                              text=True, check=True)
         runs.append(float(out.stdout))
     ms = statistics.median(runs) * 1000
-    row("3 import cwlgen (CPU, median)", f"{ms:.0f} ms", "<= 50 ms", ms <= 50)
+    # the minimum too: load from other processes only ever adds to a CPU time
+    row("3 import cwlgen (CPU, median)", f"{ms:.0f} ms (min {min(runs) * 1000:.0f})",
+        "<= 50 ms", ms <= 50)
 
     steps = 200
     miswire = steps // 2
@@ -169,7 +172,7 @@ def target_3(quick: bool, tmp: Path) -> None:
     for i in range(3 if quick else 5):
         cpu, rc_good, _ = run_cpu([*cwlgen_cmd, "check", "good.py"], tmp)
         ours.append(cpu)
-        if i < (1 if quick else 3):
+        if i < (2 if quick else 3):
             cpu, rc_tool, _ = run_cpu([*cwltool_cmd, "--validate", "folder/pipeline.cwl"], tmp)
             theirs.append(cpu)
             verdicts.append((rc_good == 0, rc_tool == 0))
@@ -239,7 +242,7 @@ def target_6(quick: bool, tmp: Path) -> None:
         raise SystemExit(f"cwlgen build failed:\n{text}")
     ours: list[float] = []
     theirs: list[float] = []
-    for i in range(2 if quick else 5):
+    for i in range(3 if quick else 5):
         cpu, rc_tool, text = run_cpu([*cwltool_cmd, "--no-container", "--quiet", "--outdir",
                                       f"out-cwltool-{i}", "built/copies.cwl", "job.yml"], tmp)
         theirs.append(cpu)
@@ -306,6 +309,18 @@ def target_5(tmp: Path) -> None:
         f"; N>={r['n_for_10x']}", "", None)
 
 
+def bytecode_cached() -> int:
+    """Write cwlgen's bytecode caches (`__pycache__`, ignored by git) before timing processes,
+    as `pip install` does: with PYTHONDONTWRITEBYTECODE set (as on this machine) a checkout's
+    modules would otherwise be compiled from source in every process, which no installed
+    cwlgen does (cwltool's installed modules have their caches). Returns how many were stale."""
+    stale = sum(1 for f in (ROOT / "cwlgen").rglob("*.py")
+                if not (f.parent / "__pycache__").is_dir()
+                or not any((f.parent / "__pycache__").glob(f"{f.stem}.*.pyc")))
+    compileall.compile_dir(str(ROOT / "cwlgen"), quiet=1)
+    return stale
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (under a minute)")
@@ -315,7 +330,9 @@ def main() -> int:
           f"{sys.version.split()[0]}, PyYAML {yaml.__version__} "
           f"{'with' if yaml.__with_libyaml__ else 'WITHOUT'} libyaml, {os.cpu_count()} cpus, "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())})")
-    print("  CPU time, medians of interleaved repeats\n")
+    stale = bytecode_cached()
+    print(f"  CPU time, medians of interleaved repeats; cwlgen's bytecode cached first "
+          f"({stale} module(s) had none), as an installed package has it\n")
     with tempfile.TemporaryDirectory(prefix="cwlgen-bench-") as name:
         tmp = Path(name)
         target_1(args.quick)

@@ -7,6 +7,7 @@ comes in with `cwlgen.load` (or `cwlgen import` as Python source).
 
 from typing import TYPE_CHECKING, Any
 
+import cwlgen._startup  # noqa: F401  (first: records sys.path before any target is loaded)
 from cwlgen._version import __version__
 from cwlgen.compiler import Compiled, check, compile
 from cwlgen.compiler import set_display as _set_compiled_display

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -117,6 +116,8 @@ class Compiled:
         build or the new one is there, never a mix, even after Ctrl-C (see
         cwlgen.output_files). Files cwlgen did not write are never replaced (OutputError).
         Assets (ontology files the documents' `$schemas` name) are copied beside them."""
+        import shutil
+
         from cwlgen.output_files import write_documents
 
         written = write_documents(Path(directory), self.texts(header), what)

@@ -5,8 +5,6 @@ optionals). Pure: IR in, diagnostics out.
 
 from __future__ import annotations
 
-import difflib
-
 from cwlgen.ir import (
     NO_DEFAULT,
     InputPort,
@@ -126,6 +124,8 @@ def _check_step(wf: Workflow, step: Step) -> list[Diagnostic]:
         if param is None and step_input.extra:
             continue  # read only by the step's condition
         if param is None:
+            import difflib  # only when suggesting a name
+
             close = difflib.get_close_matches(step_input.name, names, n=1)
             if close:
                 suggestion = f"; did you mean '{close[0]}'?"

@@ -7,8 +7,6 @@ Pure: IR in, diagnostics out.
 
 from __future__ import annotations
 
-import difflib
-
 from cwlgen.ir import Tool, Workflow
 from cwlgen.ir.cwl import input_references
 from cwlgen.ir.diagnostics import Diagnostic, diag
@@ -21,6 +19,8 @@ def _unknown(text: str | None, known: list[str], where: str, owner: str,
     for name in input_references(text):
         if name in known:
             continue
+        import difflib  # only when suggesting a name
+
         close = difflib.get_close_matches(name, known, n=1)
         suggestion = (f"; did you mean '{close[0]}'?" if close else
                       (f"; its inputs: {', '.join(known)}" if known else "; it has none"))

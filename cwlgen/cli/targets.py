@@ -6,7 +6,6 @@ Import failures become a `TargetError` naming the user's file and line, never a 
 from __future__ import annotations
 
 import contextlib
-import difflib
 import importlib
 import importlib.util
 import os
@@ -237,6 +236,8 @@ def _named_definition(module: ModuleType, spec: str, obj_name: str,
     obj = getattr(module, obj_name, None)
     if obj is None:
         names = [d.name for d in definitions_in(module)]
+        import difflib  # only when suggesting a name
+
         close = difflib.get_close_matches(obj_name, names, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else (
             f"; it defines {', '.join(names)}" if names else "")

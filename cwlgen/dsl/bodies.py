@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 from collections.abc import Callable
 from typing import Any
 
+from cwlgen.dsl.function_nodes import function_node
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation, display_path
 
@@ -40,19 +40,6 @@ def not_a_function(obj: Any, kind: str) -> Diagnostic | None:
                 name=name, what=what)
 
 
-def _function_node(func: Callable[..., Any]) -> tuple[ast.FunctionDef | ast.AsyncFunctionDef,
-                                                       int] | None:
-    try:
-        lines, start = inspect.getsourcelines(func)
-        tree = ast.parse(textwrap.dedent("".join(lines)))
-    except (OSError, TypeError, SyntaxError, ValueError):
-        return None
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == func.__name__:
-            return node, start - 1
-    return None
-
-
 def _is_docstring(stmt: ast.stmt) -> bool:
     return (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
             and isinstance(stmt.value.value, str))
@@ -70,7 +57,7 @@ def _allowed_in_tool(stmt: ast.stmt) -> bool:
 
 def tool_body_problems(func: Callable[..., Any], name: str, path: str) -> list[Diagnostic]:
     """CG112 at the first statement of a @tool body that is more than its documentation."""
-    found = _function_node(func)
+    found = function_node(func)
     if found is None:
         return []
     node, offset = found

@@ -78,18 +78,22 @@ class Definition(Generic[P, R]):
         if wrong is not None:  # a class, say: nothing to read a signature from
             return Tool(key=self.key, name=self.name, loc=wrong.loc, diagnostics=(wrong,))
         pending: list[Definition[Any, Any]] = [self]
+        keys = [self.key]  # pending's keys, kept beside it: no Python loop per attempt
         while pending:
             current = pending[-1]
             if current._ir is not None:
                 pending.pop()
+                keys.pop()
                 continue
             try:
-                with waiting_for(tuple(d.key for d in pending[:-1])):
+                with waiting_for(tuple(keys[:-1])):
                     current._ir = current._build_or_refuse()
             except NeedsTrace as need:
                 pending.append(need.callee)
+                keys.append(need.callee.key)
                 continue
             pending.pop()
+            keys.pop()
         assert self._ir is not None
         return self._ir
 

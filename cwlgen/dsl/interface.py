@@ -4,10 +4,8 @@ IR ports, collecting every problem as a diagnostic that points at the user's own
 
 from __future__ import annotations
 
-import ast
 import inspect
 import re
-import textwrap
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -16,6 +14,7 @@ from typing import Any, get_args, get_origin
 import attrs
 
 from cwlgen.dsl.docstrings import ParsedDoc, parse_docstring
+from cwlgen.dsl.function_nodes import function_node
 from cwlgen.dsl.spec import (
     Arg,
     Out,
@@ -71,26 +70,18 @@ def function_site(func: Callable[..., Any]) -> FunctionSite:
     code = func.__code__
     path = display_path(code.co_filename)
     first = code.co_firstlineno
-    try:
-        lines, start = inspect.getsourcelines(func)
-        tree = ast.parse(textwrap.dedent("".join(lines)))
-    except (OSError, TypeError, SyntaxError):
+    found = function_node(func)
+    if found is None:
         return FunctionSite(path, first, {}, first)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == func.__name__:
-            offset = start - 1
-            args = node.args
-            params = {
-                a.arg: a.lineno + offset
-                for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]
-            }
-            if args.vararg:
-                params[args.vararg.arg] = args.vararg.lineno + offset
-            if args.kwarg:
-                params[args.kwarg.arg] = args.kwarg.lineno + offset
-            ret = (node.returns.lineno if node.returns else node.lineno) + offset
-            return FunctionSite(path, node.lineno + offset, params, ret)
-    return FunctionSite(path, first, {}, first)
+    node, offset = found
+    args = node.args
+    params = {a.arg: a.lineno + offset for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
+    if args.vararg:
+        params[args.vararg.arg] = args.vararg.lineno + offset
+    if args.kwarg:
+        params[args.kwarg.arg] = args.kwarg.lineno + offset
+    ret = (node.returns.lineno if node.returns else node.lineno) + offset
+    return FunctionSite(path, node.lineno + offset, params, ret)
 
 
 def split_annotated(tp: Any) -> tuple[Any, list[Any]]:

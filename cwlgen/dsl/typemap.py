@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import os
 import types
@@ -32,7 +31,7 @@ def type_name(tp: Any) -> str:
 
 def is_record_class(tp: Any) -> bool:
     """Whether `tp` is an attrs or dataclass class (a CWL record)."""
-    return isinstance(tp, type) and (attrs.has(tp) or dataclasses.is_dataclass(tp))
+    return isinstance(tp, type) and (attrs.has(tp) or hasattr(tp, "__dataclass_fields__"))
 
 
 def to_cwl_type(tp: Any, *, hint_name: str = "value") -> t.CwlType:
@@ -121,6 +120,8 @@ def record_fields(cls: type) -> list[tuple[str, Any]]:
     if attrs.has(cls):
         names = [a.name for a in attrs.fields(cls)]
     else:
+        import dataclasses  # only for a user's dataclass: `import cwlgen` stays fast
+
         names = [f.name for f in dataclasses.fields(cls)]
     missing = [n for n in names if n not in hints]
     if missing:
@@ -204,6 +205,8 @@ def to_cwl_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): to_cwl_value(v) for k, v in value.items()}
     if is_record_class(type(value)):
+        import dataclasses  # only for a user's dataclass
+
         names = (
             [a.name for a in attrs.fields(type(value))]
             if attrs.has(type(value))

@@ -10,7 +10,6 @@ turns into a diagnostic at the user's line.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
@@ -97,6 +96,8 @@ class Promise:
                 return Promise(self._source, f.type, self._loc, f"field '{name}' of {self._label}",
                                (*self._path, name))
         names = [f.name for f in base.fields]
+        import difflib  # only when suggesting a name
+
         close = difflib.get_close_matches(name, names, n=1)
         suggestion = (f"; did you mean '{close[0]}'?" if close
                       else f"; its fields: {', '.join(names)}")

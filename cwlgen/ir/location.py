@@ -27,11 +27,20 @@ def display_path(filename: str) -> str:
     cell = notebook_cell(filename)
     if cell is not None:
         return cell
-    try:
-        rel = os.path.relpath(filename)
-    except ValueError:
-        return filename
-    return filename if rel.startswith("..") else rel
+    key = (filename, os.getcwd())
+    shown = _relative.get(key)
+    if shown is None:
+        try:
+            rel = os.path.relpath(filename)
+        except ValueError:
+            rel = ".."
+        shown = _relative[key] = filename if rel.startswith("..") else rel
+    return shown
+
+
+#: (file name, working directory) -> the path shown: computed once per file (each traced
+#: definition and step asks again)
+_relative: dict[tuple[str, str], str] = {}
 
 
 def notebook_cell(filename: str) -> str | None:

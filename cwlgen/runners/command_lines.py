@@ -22,6 +22,11 @@ CWLTOOL_MAIN = "import sys; from cwltool.main import run; sys.exit(run())"
 RELAX_PATHS = ("--relax-path-checks",)
 
 
+def cwltool_prefix() -> list[str]:
+    """How every cwltool command line starts: this Python running cwltool's `run`."""
+    return [sys.executable, "-c", CWLTOOL_MAIN]
+
+
 def container_flags(container: str | None) -> list[str]:
     """None: run tools on the host; "docker": the engines' default; else --podman etc."""
     if container is None:
@@ -44,7 +49,7 @@ def cwltool_argv(
 ) -> list[str]:
     """cwltool run by this Python; `cache` keeps job results for a rerun (resume), `tmpdir`
     holds cwltool's temporary folders (default: the system's)."""
-    argv = [sys.executable, "-c", CWLTOOL_MAIN, *extra_args, "--disable-color",
+    argv = [*cwltool_prefix(), *extra_args, "--disable-color",
             "--outdir", str(outdir)]
     if tmpdir is not None:
         argv += ["--tmpdir-prefix", f"{tmpdir}/", "--tmp-outdir-prefix", f"{tmpdir}/"]

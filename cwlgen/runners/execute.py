@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import json
 import os
 import signal
@@ -19,8 +18,10 @@ from types import FrameType
 from typing import IO, Any
 
 from cwlgen.errors import RunError
+from cwlgen.runners.command_lines import cwltool_prefix
 from cwlgen.runners.display import Display, NullDisplay, final_table, make_display
 from cwlgen.runners.engines import Engine, run_env
+from cwlgen.runners.forked import ForkedProcess, can_fork, fork_python
 from cwlgen.runners.request import RunRequest, RunResult
 from cwlgen.runners.run_report import expect_jobs, sampling, write_run_report
 from cwlgen.runners.state import RunState
@@ -71,7 +72,9 @@ def _own_group() -> None:
     (Linux prctl PR_SET_PDEATHSIG)."""
     os.setpgid(0, 0)
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        # the running program's own symbols, libc's among them: no `find_library`, which
+        # starts `ldconfig -p` (a process, in every run) to find the file
+        libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
     except (OSError, AttributeError, TypeError):
         pass
@@ -81,11 +84,11 @@ def _own_group() -> None:
 # cannot catch) the kernel sends it SIGTERM and it kills the whole group, the jobs the engine
 # started included (cwltool does not always stop them itself).
 WATCHDOG = """\
-import ctypes, ctypes.util, os, signal, sys
+import ctypes, os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
 try:
-    ctypes.CDLL(ctypes.util.find_library("c")).prctl(1, signal.SIGTERM, 0, 0, 0)
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)
 except Exception:
     pass
 if os.getppid() != int(sys.argv[1]):
@@ -99,7 +102,8 @@ def _start_watchdog(group: int) -> subprocess.Popen[bytes] | None:
     """The watchdog process (see WATCHDOG), in process group `group`."""
     try:
         return subprocess.Popen(
-            [sys.executable, "-c", WATCHDOG, str(os.getpid())], stdin=subprocess.DEVNULL,
+            # -S: no site-packages to scan, only the standard library is needed
+            [sys.executable, "-S", "-c", WATCHDOG, str(os.getpid())], stdin=subprocess.DEVNULL,
             preexec_fn=lambda: os.setpgid(0, group),  # noqa: PLW1509
         )
     except OSError:
@@ -145,12 +149,16 @@ def _follow(eng: Engine, argv: list[str], req: RunRequest, log: IO[str], state: 
 
 def _follow_engine(eng: Engine, argv: list[str], req: RunRequest, log: IO[str],
                    state: RunState, display: Display) -> tuple[int, str]:
+    proc: subprocess.Popen[str] | ForkedProcess
     try:
-        proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            text=True, errors="replace", env=run_env(req.env), bufsize=1,
-            preexec_fn=_own_group,  # noqa: PLW1509
-        )
+        if argv[:3] == cwltool_prefix() and can_fork(req.env):
+            proc = fork_python(_cwltool_main, argv[3:], argv, run_env(req.env), _own_group)
+        else:
+            proc = subprocess.Popen(
+                argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL, text=True, errors="replace", env=run_env(req.env),
+                bufsize=1, preexec_fn=_own_group,  # noqa: PLW1509
+            )
     except OSError as exc:
         raise RunError(f"cannot start {eng.name}: {exc}") from None
     watchdog = _start_watchdog(proc.pid)
@@ -158,10 +166,21 @@ def _follow_engine(eng: Engine, argv: list[str], req: RunRequest, log: IO[str],
         return _read_engine(eng, proc, state, display, log)
     finally:
         _end_group(proc.pid, watchdog)
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
 
 
-def _read_engine(eng: Engine, proc: subprocess.Popen[str], state: RunState, display: Display,
-                 log: IO[str]) -> tuple[int, str]:
+def _cwltool_main(args: list[str]) -> int:
+    """cwltool's `run` (what CWLTOOL_MAIN calls), in a forked engine process."""
+    from cwltool.main import run
+
+    code: int = run(args)
+    return code
+
+
+def _read_engine(eng: Engine, proc: subprocess.Popen[str] | ForkedProcess, state: RunState,
+                 display: Display, log: IO[str]) -> tuple[int, str]:
     assert proc.stdout is not None and proc.stderr is not None
     out_chunks: list[str] = []
     reader = threading.Thread(target=_read_all, args=(proc.stdout, out_chunks), daemon=True)
@@ -204,7 +223,7 @@ def _read_all(stream: IO[str], into: list[str]) -> None:
     into.append(stream.read())
 
 
-def _stop(proc: subprocess.Popen[str]) -> None:
+def _stop(proc: subprocess.Popen[str] | ForkedProcess) -> None:
     """Stop the engine's whole process group: SIGINT and SIGTERM (the engines stop their
     jobs and keep finished ones in the cache), then SIGKILL for whatever is left."""
     for sig, wait in ((signal.SIGINT, 5.0), (signal.SIGTERM, 5.0)):

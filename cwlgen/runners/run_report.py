@@ -11,14 +11,17 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cwlgen.runners.html_report import write_report
 from cwlgen.runners.job_totals import PlannedStep, expected_total, planned_steps
-from cwlgen.runners.report_data import RunFacts, report_data
 from cwlgen.runners.request import RunRequest
 from cwlgen.runners.state import RunState
-from cwlgen.runners.usage import ProcessSampler, Usage, cwltool_usage, toil_stats
+
+if TYPE_CHECKING:
+    from cwlgen.runners.usage import Usage
+
+# The sampler and the report's modules are imported only for a run that writes a report:
+# a plain run does not pay for them (issue 14: `cwlgen run` <= 5% CPU over cwltool).
 
 
 def expect_jobs(req: RunRequest, state: RunState) -> dict[str, PlannedStep]:
@@ -46,6 +49,8 @@ def sampling(req: RunRequest, engine: str) -> Iterator[dict[str, Usage]]:
     if req.report is None or engine != "cwltool":
         yield found
         return
+    from cwlgen.runners.usage import ProcessSampler
+
     sampler = ProcessSampler(os.getpid())
     with sampler:
         try:
@@ -61,6 +66,10 @@ def write_run_report(req: RunRequest, engine: str, state: RunState, argv: list[s
     """Write the report; a report that cannot be written is a warning, never a failed run."""
     if req.report is None:
         return None
+    from cwlgen.runners.html_report import write_report
+    from cwlgen.runners.report_data import RunFacts, report_data
+    from cwlgen.runners.usage import cwltool_usage, toil_stats
+
     try:
         if engine == "toil":
             from cwlgen.runners.toil_runner import job_store
