@@ -223,11 +223,11 @@ def _version_test(test: ast.expr) -> tuple[bool, PythonVersion] | None:
             and isinstance(test.left.value, ast.Name) and test.left.value.id == "sys"
             and isinstance(test.comparators[0], ast.Tuple)):
         return None
-    parts = test.comparators[0].elts
-    if len(parts) < 2 or not all(isinstance(p, ast.Constant) and isinstance(p.value, int)
-                                 for p in parts[:2]):
+    parts = [p.value for p in test.comparators[0].elts[:2]
+             if isinstance(p, ast.Constant) and isinstance(p.value, int)]
+    if len(parts) < 2:
         return None
-    version = (int(getattr(parts[0], "value")), int(getattr(parts[1], "value")))
+    version = (parts[0], parts[1])
     if isinstance(test.ops[0], ast.GtE):
         return True, version
     if isinstance(test.ops[0], ast.Lt):
