@@ -43,10 +43,6 @@ def test_page_python_passes_mypy(page: Path, tmp_path: Path, mypy_cache: Path) -
     # from the repository root, with its mypy settings, as `make typecheck` runs
     proc = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-error-summary",
-         # `.map(...)` is typed Any (a scatter's result type has no spelling in Python's
-         # type system), and pages return it straight from a workflow
-         # (which makes cwlgen's own `ignore[no-any-return]` comments look unused)
-         "--disable-error-code=no-any-return", "--no-warn-unused-ignores",
          "--cache-dir", str(mypy_cache), *(str(tmp_path / name) for name in sorted(sources))],
         cwd=REPO, capture_output=True, text=True, timeout=600,
         env={"PATH": str(Path(sys.executable).parent), "HOME": str(tmp_path)})
