@@ -367,7 +367,8 @@ def pixel_to_radec(header: dict[str, Any], x: float, y: float) -> tuple[float, f
     return lm_to_radec(dl, dm, math.radians(header["CRVAL1"]), math.radians(header["CRVAL2"]))
 
 
-def find_peaks(image: FloatArray, count: int, exclusion_pix: int = 5) -> list[tuple[float, float, float]]:
+def find_peaks(image: FloatArray, count: int,
+               exclusion_pix: int = 5) -> list[tuple[float, float, float]]:
     """The `count` brightest peaks, each (x, y, flux): the brightest pixel's value, and the
     flux-weighted centroid of its 3x3 neighbourhood; pixels near a found peak are excluded."""
     import numpy as np

@@ -99,14 +99,21 @@ def sarif_rules(docs: str | None) -> list[dict[str, Any]]:
                              f"(docs/diagnostics.md#{anchor(code)})."},
         }
         if docs:
-            rule["helpUri"] = f"{docs}#{anchor(code)}"
+            rule["helpUri"] = f"{docs}#{site_anchor(code)}"
         rules.append(rule)
     return rules
 
 
+def site_anchor(code: str) -> str:
+    """The anchor of `code` on the published diagnostics page: `cg201`, which the site's
+    build gives each code's heading (scripts/docs_hooks.py), so help links survive a change
+    of title."""
+    return code.lower()
+
+
 def anchor(code: str) -> str:
-    """The heading anchor of `code` on the diagnostics page (`### CG201: title (error)`),
-    as GitHub and MkDocs spell it."""
+    """The heading anchor of `code` on the diagnostics page as GitHub shows the Markdown
+    (`### CG201: title (error)` -> `cg201-title-error`)."""
     text = f"{code}: {rule_title(code)} ({MESSAGES[code].severity})".lower()
     kept = "".join(c for c in text if c.isalnum() or c in " -_")
     return kept.replace(" ", "-")
