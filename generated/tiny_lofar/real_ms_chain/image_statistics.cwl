@@ -688,17 +688,21 @@ requirements:
       The job needs `python3` with numpy and python-casacore, and the commands `aoflagger`, `DP3.py`
       (PyPI `dp3`) and `wsclean` on PATH; containers are `kernsuite/*` hints. See TINY_LOFAR.md.
       """
-      # numpy and casacore live in the job's environment (or container), imported inside the tasks:
-      # mypy: disable-error-code="import-not-found,import-untyped"
 
       from __future__ import annotations
 
       import json
       import math
       from dataclasses import dataclass
-      from typing import Annotated, Any, NamedTuple
+      from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
       from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
+
+      if TYPE_CHECKING:  # numpy and casacore are imported inside the tasks, in their job
+          from numpy import floating
+          from numpy.typing import NDArray
+
+          FloatArray = NDArray[floating[Any]]
 
       FITS = "iana:image/fits"
       # DP3.py (PyPI dp3) and a python3 (3.11) with numpy and python-casacore for the tasks: built
@@ -837,7 +841,7 @@ requirements:
           return 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
-      def uvw_metres(baselines: Any, hour_angle: float, dec: float) -> Any:
+      def uvw_metres(baselines: FloatArray, hour_angle: float, dec: float) -> FloatArray:
           """Equatorial (ITRF) baselines -> (u, v, w) in metres towards (hour_angle, dec)."""
           import numpy as np
 
@@ -900,7 +904,7 @@ requirements:
                MODE_ID=np.zeros(1, np.int32), FLAG_ROW=np.zeros(1, bool))
 
 
-      def read_fits(path: str) -> tuple[Any, dict[str, Any]]:
+      def read_fits(path: str) -> tuple[FloatArray, dict[str, Any]]:
           """The 2-D image plane and the header of a FITS image (wsclean's: RA, DEC, FREQ, STOKES
           axes, BITPIX -32), read with numpy alone."""
           import numpy as np
@@ -962,7 +966,8 @@ requirements:
           return lm_to_radec(dl, dm, math.radians(header["CRVAL1"]), math.radians(header["CRVAL2"]))
 
 
-      def find_peaks(image: Any, count: int, exclusion_pix: int = 5) -> list[tuple[float, float, float]]:
+      def find_peaks(image: FloatArray, count: int,
+                     exclusion_pix: int = 5) -> list[tuple[float, float, float]]:
           """The `count` brightest peaks, each (x, y, flux): the brightest pixel's value, and the
           flux-weighted centroid of its 3x3 neighbourhood; pixels near a found peak are excluded."""
           import numpy as np
@@ -970,7 +975,7 @@ requirements:
           work = np.where(np.isfinite(image), image, -np.inf)
           ny, nx = image.shape
           yy, xx = np.mgrid[0:ny, 0:nx]
-          peaks = []
+          peaks: list[tuple[float, float, float]] = []
           for _ in range(count):
               y, x = np.unravel_index(int(np.argmax(work)), work.shape)
               if not np.isfinite(work[y, x]):
@@ -984,7 +989,7 @@ requirements:
           return peaks
 
 
-      def robust_rms(values: Any) -> float:
+      def robust_rms(values: FloatArray) -> float:
           """Noise estimate insensitive to sources: 1.4826 x the median absolute deviation."""
           import numpy as np
 
@@ -999,8 +1004,8 @@ requirements:
           import numpy as np
 
           with ct.table(ms_path, ack=False) as main:
-              flags = main.getcol("FLAG")               # rows, channels, correlations
-              times = main.getcol("TIME")
+              flags: NDArray[np.bool_] = main.getcol("FLAG")    # rows, channels, correlations
+              times: FloatArray = main.getcol("TIME")
           burst = 0.0
           if rfi_timesteps:
               index = np.searchsorted(np.unique(times), times)
