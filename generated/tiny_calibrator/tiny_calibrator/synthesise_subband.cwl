@@ -1600,7 +1600,7 @@ requirements:
           finally:
               h5.close()
           mhz = freqs / 1e6
-          fine = np.linspace(freqs.min(), freqs.max(), 400)
+          fine = np.linspace(float(freqs.min()), float(freqs.max()), 400)
           columns = 3
           rows = math.ceil(len(stations) / columns)
           outputs: list[File] = []

@@ -812,7 +812,7 @@ requirements:
           import numpy as np
 
           lat, lon = math.radians(CORE_LAT_DEG), math.radians(CORE_LON_DEG)
-          rows = []
+          rows: list[list[float]] = []
           for radius, angle in zip(STATION_RADII_M, STATION_ANGLES_DEG, strict=True):
               east, north = radius * math.sin(math.radians(angle)), radius * math.cos(math.radians(angle))
               rows.append([-math.sin(lon) * east - math.sin(lat) * math.cos(lon) * north,
@@ -1060,7 +1060,7 @@ requirements:
           # V = sum_k S_k exp(+2 pi i (u l + v m + w (n - 1)) / lambda): the sign wsclean expects
           u, v, w = (uvw[:, i, None] * freqs[None, :] / SPEED_OF_LIGHT for i in range(3))
           stokes_i = np.zeros((n_rows, N_CHANNELS), complex)
-          truth = []
+          truth: list[dict[str, Any]] = []
           for name, east, north, flux_150, alpha in SOURCES:
               dl, dm = math.radians(east / 60), math.radians(north / 60)
               dn = math.sqrt(1 - dl * dl - dm * dm)
@@ -1249,7 +1249,7 @@ requirements:
           if not peaks:
               raise ValueError(f"{image.basename} has no finite pixels")
           found_radec = [pixel_to_radec(header, x, y) for x, y, _ in peaks]
-          matches = []
+          matches: list[SourceMatch] = []
           for source in injected["sources"]:
               ra, dec = math.radians(source["ra_deg"]), math.radians(source["dec_deg"])
               distances = [math.degrees(angular_distance(ra, dec, *radec)) * 60 for radec in found_radec]
@@ -1278,7 +1278,7 @@ requirements:
                 f"channels {channels_in} -> {channels_out}; image rms {check.image_rms_jy} Jy/beam")
           print(f"tolerances: position {position_tolerance_arcmin} arcmin, flux "
                 f"{100 * flux_tolerance:.0f}%")
-          problems = []
+          problems: list[str] = []
           for match in matches:
               good = (match.position_error_arcmin <= position_tolerance_arcmin
                       and abs(match.flux_error) <= flux_tolerance)
