@@ -34,7 +34,8 @@ for want in (f"cwlgen-{version}.dist-info/licenses/LICENSE", "cwlgen/py.typed", 
     assert want in names, f"{want} missing from the wheel"
 meta = zipfile.ZipFile(wheel).read(f"cwlgen-{version}.dist-info/METADATA").decode()
 for want in ("License-Expression: Apache-2.0", "Requires-Python: >=3.10",
-             "Programming Language :: Python :: 3.13", "Project-URL:"):
+             "Programming Language :: Python :: 3.13",
+             "Project-URL: Documentation, https://cwlgen.github.io/cwlgen/"):
     assert want in meta, f"{want!r} missing from the wheel's METADATA"
 members = tarfile.open(sdist).getnames()
 for want in ("LICENSE", "README.md", "pyproject.toml", "cwlgen/py.typed"):
@@ -64,6 +65,18 @@ assert lic and 'Apache License' in lic[0].read_text(), 'LICENSE not installed'
             echo "cwlgen check accepted miswired.py"; exit 1
         fi
         grep -q "CG201" check.out
+        # SARIF help links point at the published diagnostics page, from the package's
+        # Documentation URL: <Documentation>diagnostics.html#cg201
+        "$venv/bin/cwlgen" check miswired.py --format sarif >check.sarif || [ $? -eq 1 ]
+        "$venv/bin/python" -c "
+import json, importlib.metadata as m
+urls = dict(u.split(', ', 1) for u in m.metadata('cwlgen').get_all('Project-URL'))
+assert {'Homepage', 'Documentation', 'Source', 'Issues'} <= set(urls), urls
+rules = json.load(open('check.sarif'))['runs'][0]['tool']['driver']['rules']
+rule = next(r for r in rules if r['id'] == 'CG201')
+want = urls['Documentation'].rstrip('/') + '/diagnostics.html#cg201'
+assert rule['helpUri'] == want, (rule.get('helpUri'), want)
+"
         "$venv/bin/cwlgen" build wordcount.py:split_and_rank -o out
         "$venv/bin/cwltool" --quiet --no-container out/split_and_rank.cwl --text poem.txt >run.json
         "$venv/bin/python" -c "

@@ -63,13 +63,14 @@ def check_cwl(path: str) -> list[Diagnostic]:
         found: list[Diagnostic] = []
         for obj in items:
             loaded = load_process(obj, uri)
-            found += [diag("CG701", SourceLocation(path=e.position.path, line=e.position.line)
+            found += [diag("CG701", SourceLocation(path=e.position.path, line=e.position.line,
+                                                    col=e.position.col)
                            if e.position else None, reason=e.construct)
                       for e in loaded.errors]
             found += run_checks(loaded.process)
     except CwlReadError as exc:
         pos = exc.position
-        return [diag("CG701", SourceLocation(path=pos.path, line=pos.line) if pos else
+        return [diag("CG701", SourceLocation(path=pos.path, line=pos.line, col=pos.col) if pos else
                      SourceLocation(path=path, line=1), reason=exc.message)]
     return sorted_diagnostics([_as_cwltool_sees_it(d) for d in found])
 

@@ -654,6 +654,9 @@ class Location(Protocol):
     @property
     def line(self) -> int:
         """The line, 1-based."""
+    @property
+    def col(self) -> int:
+        """The column, 1-based; 0 when unknown (machine formats only)."""
 
 
 class NoteLike(Protocol):
@@ -725,11 +728,13 @@ def diagnostic_json(d: DiagnosticLike) -> dict[str, Any]:
         "message": d.message,
         "path": d.loc.path if d.loc else None,
         "line": d.loc.line if d.loc else None,
+        "col": d.loc.col or None if d.loc else None,
         "notes": [
             {
                 "message": n.message,
                 "path": n.loc.path if n.loc else None,
                 "line": n.loc.line if n.loc else None,
+                "col": n.loc.col or None if n.loc else None,
             }
             for n in d.notes
         ],

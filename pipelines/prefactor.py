@@ -11,15 +11,13 @@ Measurement Sets are Directories and are never deep-listed (`loadListing: no_lis
 listing of an MS is hundreds of File objects nobody needs. The 2018 steps that shelled into
 `python -c "..."` with JavaScript-interpolated Python are Python tasks here.
 """
-# The tasks' third-party packages (numpy, casacore, losoto, matplotlib) live in their containers:
-# mypy: disable-error-code="import-not-found,import-untyped"
 
 from __future__ import annotations
 
 import math
 import os
 import shutil
-from typing import Annotated, NamedTuple
+from typing import Annotated, Any, NamedTuple, Protocol
 
 from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
 
@@ -214,6 +212,32 @@ def plot_cal_phases(
     raise NotImplementedError
 
 
+class PlotAxes(Protocol):
+    """The matplotlib Axes methods these plots call. matplotlib's own annotations leave
+    `**kwargs` untyped, which pyright --strict reports at every call; seen through this
+    protocol the calls are fully typed for mypy and pyright alike."""
+
+    def plot(self, *args: Any, **kwargs: Any) -> object: ...
+    def set_xlabel(self, xlabel: str) -> object: ...
+    def set_ylabel(self, ylabel: str) -> object: ...
+    def set_ylim(self, bottom: float, top: float) -> object: ...
+
+
+class PlotFigure(Protocol):
+    """The matplotlib Figure methods these plots call (see PlotAxes)."""
+
+    def savefig(self, fname: str, *, dpi: int) -> None: ...
+
+
+def new_plot(figsize: tuple[float, float] = (6.4, 4.8)) -> tuple[PlotFigure, PlotAxes]:
+    """A figure with one Axes, made without pyplot: no global figure state to close, no GUI
+    backend to choose (savefig renders PNG with Agg)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=figsize)
+    return figure, figure.subplots()
+
+
 class GlobalPhase(NamedTuple):
     freqs_for_phase_array: File
     phase_array: File
@@ -240,12 +264,8 @@ def find_global_phase_offset(
         source_id: index of the direction (calibrator source).
         solset: solution set to read.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
     import numpy as np
     from losoto.h5parm import h5parm as open_h5parm
-    from matplotlib import pyplot as plt
 
     store = open_h5parm(h5parm.path, readonly=True)
     try:
@@ -266,13 +286,12 @@ def find_global_phase_offset(
     np.save("freqs_for_phase_array.npy", freqs)
     np.save("phase_array.npy", offset)
     np.save("station_names.npy", stations)
-    fig, ax = plt.subplots(figsize=(8, 5))
+    fig, ax = new_plot(figsize=(8, 5))
     for name, row in zip(stations, offset, strict=True):
         ax.plot(freqs / 1e6, np.degrees(row), ".", label=name)
     ax.set_xlabel("frequency [MHz]")
     ax.set_ylabel("XX-YY phase offset [deg]")
     fig.savefig("phase_xx_yy_offset.png", dpi=100)
-    plt.close(fig)
     return GlobalPhase(
         freqs_for_phase_array=File("freqs_for_phase_array.npy"),
         phase_array=File("phase_array.npy"),
@@ -300,11 +319,7 @@ def plot_solutions(amplitude_array: File, dclock_1st_sm: File, dtec_1st_sm: File
         dclock_1st_sm: smoothed clock solutions, shaped (time, station).
         dtec_1st_sm: smoothed TEC solutions, shaped (time, station).
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
     import numpy as np
-    from matplotlib import pyplot as plt
 
     amplitudes = np.load(amplitude_array.path)
     clock = np.load(dclock_1st_sm.path)
@@ -314,13 +329,12 @@ def plot_solutions(amplitude_array: File, dclock_1st_sm: File, dtec_1st_sm: File
         ("dclock_allsols.png", 1e9 * clock, "time", "dClock [ns]"),
     ]
     for name, data, xlabel, ylabel in panels:
-        fig, ax = plt.subplots()
+        fig, ax = new_plot()
         ax.plot(data)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         fig.savefig(name, dpi=100)
-        plt.close(fig)
-    fig, ax = plt.subplots()
+    fig, ax = new_plot()
     for station in amplitudes:
         for pol in (0, -1):
             ax.plot(np.nanmedian(station[:, :, pol], axis=0))
@@ -328,7 +342,6 @@ def plot_solutions(amplitude_array: File, dclock_1st_sm: File, dtec_1st_sm: File
     ax.set_ylabel("amplitude")
     ax.set_ylim(0, 2 * float(np.nanmedian(amplitudes)))
     fig.savefig("amp_allsols.png", dpi=100)
-    plt.close(fig)
     return SolutionPlots(
         dtec_allsols=File("dtec_allsols.png"),
         dclock_allsols=File("dclock_allsols.png"),
@@ -340,7 +353,8 @@ def plot_solutions(amplitude_array: File, dclock_1st_sm: File, dtec_1st_sm: File
 
 def split_fields(line: str) -> list[str]:
     """Split a makesourcedb line on commas outside brackets and quotes."""
-    fields, depth, quote, current = [], 0, "", ""
+    fields: list[str] = []
+    depth, quote, current = 0, "", ""
     for ch in line:
         if quote:
             quote = "" if ch == quote else quote
@@ -505,7 +519,8 @@ def imaging_parameters(
     import numpy as np
     from casacore.tables import table
 
-    freqs, intervals = [], []
+    freqs: list[float] = []
+    intervals: list[float] = []
     for item in ms:
         with table(os.path.join(item.path, "SPECTRAL_WINDOW"), ack=False) as spw:
             freqs.extend(np.ravel(spw.getcol("CHAN_FREQ")).tolist())

@@ -26,17 +26,21 @@ The jobs need `python3` with numpy, python-casacore and losoto, and the commands
 `DP3.py` (PyPI `dp3`), `H5parm_collector.py` and `losoto` (PyPI `losoto`) and `wsclean` on PATH.
 See TINY_CALIBRATOR.md.
 """
-# numpy, casacore and losoto live in the job's environment (or container), imported in tasks:
-# mypy: disable-error-code="import-not-found,import-untyped"
 
 from __future__ import annotations
 
 import json
 import math
 from dataclasses import dataclass
-from typing import Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, Protocol
 
 from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
+
+if TYPE_CHECKING:  # numpy, casacore and losoto are imported inside the tasks, in their job
+    from numpy import floating
+    from numpy.typing import NDArray
+
+    FloatArray = NDArray[floating[Any]]
 
 FITS = "iana:image/fits"
 PNG = "iana:image/png"
@@ -157,7 +161,7 @@ def station_positions() -> Any:
     return np.asarray(CORE_ITRF_M) + np.asarray(rows)
 
 
-def station_phase(clock_ns: float, tec: float, freq_hz: Any) -> Any:
+def station_phase(clock_ns: float, tec: float, freq_hz: FloatArray) -> FloatArray:
     """Phase (rad) of a clock delay and a TEC term at `freq_hz`, in DP3's and LoSoTo's sign
     convention (their `clock` and `tec` soltabs)."""
     return 2 * math.pi * clock_ns * 1e-9 * freq_hz + TEC_PHASE * tec / freq_hz
@@ -189,7 +193,7 @@ def parse_sexagesimal(text: str, hours: bool) -> float:
 def read_skymodel(path: str) -> list[dict[str, Any]]:
     """Point sources of a makesourcedb sky model with columns Name, Type, Ra, Dec, I,
     ReferenceFrequency, SpectralIndex (the format `calibrator_skymodel` writes)."""
-    sources = []
+    sources: list[dict[str, Any]] = []
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             line = line.strip()
@@ -238,7 +242,7 @@ def angular_distance(ra1: float, dec1: float, ra2: float, dec2: float) -> float:
     return 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def uvw_metres(baselines: Any, hour_angle: float, dec: float) -> Any:
+def uvw_metres(baselines: FloatArray, hour_angle: float, dec: float) -> FloatArray:
     """Equatorial (ITRF) baselines -> (u, v, w) in metres towards (hour_angle, dec)."""
     import numpy as np
 
@@ -301,7 +305,7 @@ def write_subtables(ms: Any, subband: int, freqs: Any, times: Any, stations: Any
          MODE_ID=np.zeros(1, np.int32), FLAG_ROW=np.zeros(1, bool))
 
 
-def read_fits(path: str) -> tuple[Any, dict[str, Any]]:
+def read_fits(path: str) -> tuple[FloatArray, dict[str, Any]]:
     """The 2-D image plane and the header of a FITS image (wsclean's: RA, DEC, FREQ, STOKES
     axes, BITPIX -32), read with numpy alone."""
     import numpy as np
@@ -363,7 +367,8 @@ def pixel_to_radec(header: dict[str, Any], x: float, y: float) -> tuple[float, f
     return lm_to_radec(dl, dm, math.radians(header["CRVAL1"]), math.radians(header["CRVAL2"]))
 
 
-def find_peaks(image: Any, count: int, exclusion_pix: int = 5) -> list[tuple[float, float, float]]:
+def find_peaks(image: FloatArray, count: int,
+               exclusion_pix: int = 5) -> list[tuple[float, float, float]]:
     """The `count` brightest peaks, each (x, y, flux): the brightest pixel's value, and the
     flux-weighted centroid of its 3x3 neighbourhood; pixels near a found peak are excluded."""
     import numpy as np
@@ -371,7 +376,7 @@ def find_peaks(image: Any, count: int, exclusion_pix: int = 5) -> list[tuple[flo
     work = np.where(np.isfinite(image), image, -np.inf)
     ny, nx = image.shape
     yy, xx = np.mgrid[0:ny, 0:nx]
-    peaks = []
+    peaks: list[tuple[float, float, float]] = []
     for _ in range(count):
         y, x = np.unravel_index(int(np.argmax(work)), work.shape)
         if not np.isfinite(work[y, x]):
@@ -385,7 +390,7 @@ def find_peaks(image: Any, count: int, exclusion_pix: int = 5) -> list[tuple[flo
     return peaks
 
 
-def robust_rms(values: Any) -> float:
+def robust_rms(values: FloatArray) -> float:
     """Noise estimate insensitive to sources: 1.4826 x the median absolute deviation."""
     import numpy as np
 
@@ -400,8 +405,8 @@ def flag_summary(ms_path: str, rfi_timesteps: tuple[int, ...] = (),
     import numpy as np
 
     with ct.table(ms_path, ack=False) as main:
-        flags = main.getcol("FLAG")               # rows, channels, correlations
-        times = main.getcol("TIME")
+        flags: NDArray[np.bool_] = main.getcol("FLAG")    # rows, channels, correlations
+        times: FloatArray = main.getcol("TIME")
     burst = 0.0
     if rfi_timesteps:
         index = np.searchsorted(np.unique(times), times)
@@ -543,7 +548,7 @@ def synthesise_subband(subband: int, skymodel: File, seed: int = 1) -> Synthetic
     return Synthetic(ms=Directory(path), truth=File(truth_path))
 
 
-def fit_clock_tec(freqs: Any, phases: Any, clock_range_ns: float = 50.0,
+def fit_clock_tec(freqs: FloatArray, phases: FloatArray, clock_range_ns: float = 50.0,
                   tec_range: float = 0.5) -> tuple[float, float, float]:
     """Least-squares (clock ns, TEC TECU, rms residual rad) of wrapped phases over frequency.
 
@@ -568,7 +573,7 @@ def fit_clock_tec(freqs: Any, phases: Any, clock_range_ns: float = 50.0,
     best_tec = np.argmax(score, axis=1)
     candidates = np.argsort(score[np.arange(len(clocks)), best_tec])[-20:]
 
-    def refine(estimate: Any) -> tuple[Any, float]:
+    def refine(estimate: FloatArray) -> tuple[FloatArray, float]:
         for _ in range(20):
             residual = np.angle(np.exp(1j * (observed - basis @ estimate)))
             step = np.linalg.lstsq(basis, residual, rcond=None)[0]
@@ -825,13 +830,14 @@ def wsclean_all(
     raise NotImplementedError
 
 
-def referred_phases(h5: Any, reference_station: str) -> tuple[Any, Any, list[str], Any]:
+def referred_phases(h5: Any, reference_station: str
+                    ) -> tuple[FloatArray, FloatArray, list[str], FloatArray]:
     """(freqs, phases[time, freq, ant, pol] referred to the station, stations, amplitudes
     [time, freq, ant, pol]) of an open h5parm's sol000."""
     import numpy as np
 
     solset = h5.getSolset("sol000")
-    out = []
+    out: list[FloatArray] = []
     for name in ("phase000", "amplitude000"):
         soltab = solset.getSoltab(name)
         axes = soltab.getAxesNames()
@@ -848,15 +854,48 @@ def referred_phases(h5: Any, reference_station: str) -> tuple[Any, Any, list[str
     return freqs, referred, stations, out[1]
 
 
-def soltab_median(h5: Any, name: str) -> Any:
+def soltab_median(h5: Any, name: str) -> FloatArray:
     """Median over time of a (time, ant, pol) soltab of sol000, as [ant, pol]."""
     import numpy as np
 
     soltab = h5.getSolset("sol000").getSoltab(name)
     axes = soltab.getAxesNames()
-    values = np.transpose(soltab.getValues(retAxesVals=False),
-                          [axes.index(a) for a in ("time", "ant", "pol")])
+    values: FloatArray = np.transpose(soltab.getValues(retAxesVals=False),
+                                      [axes.index(a) for a in ("time", "ant", "pol")])
     return np.median(values, axis=0)
+
+
+class PlotAxes(Protocol):
+    """The matplotlib Axes methods the plots call. matplotlib's own annotations leave
+    `**kwargs` untyped, which pyright --strict reports at every call; seen through this
+    protocol the calls are fully typed for mypy and pyright alike."""
+
+    def plot(self, *args: Any, **kwargs: Any) -> object: ...
+    def set_title(self, label: str, *, fontsize: float) -> object: ...
+    def set_xlabel(self, xlabel: str) -> object: ...
+    def set_ylabel(self, ylabel: str) -> object: ...
+    def set_ylim(self, bottom: float, top: float) -> object: ...
+    def legend(self, *, fontsize: float, loc: str) -> object: ...
+    def set_visible(self, b: bool) -> None: ...
+
+
+class PlotFigure(Protocol):
+    """The matplotlib Figure methods the plots call (see PlotAxes)."""
+
+    def suptitle(self, t: str) -> object: ...
+    def tight_layout(self) -> None: ...
+    def savefig(self, fname: str, *, dpi: int) -> None: ...
+
+
+def new_grid(rows: int, columns: int,
+             figsize: tuple[float, float]) -> tuple[PlotFigure, list[list[PlotAxes]]]:
+    """A figure with rows x columns Axes sharing their x and y scales, made without pyplot:
+    no global figure state to close, no GUI backend to choose (savefig renders with Agg)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=figsize)
+    grid = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False)
+    return figure, [list(row) for row in grid]
 
 
 @task(
@@ -874,10 +913,6 @@ def plot_solutions(solutions: File, reference_station: str = "CS001HBA0") -> lis
         solutions: the h5parm with phase000, amplitude000, clock000 and tec000.
         reference_station: station the phases are referred to.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import numpy as np
     from losoto.h5parm import h5parm
 
@@ -888,13 +923,12 @@ def plot_solutions(solutions: File, reference_station: str = "CS001HBA0") -> lis
     finally:
         h5.close()
     mhz = freqs / 1e6
-    fine = np.linspace(freqs.min(), freqs.max(), 400)
+    fine = np.linspace(float(freqs.min()), float(freqs.max()), 400)
     columns = 3
     rows = math.ceil(len(stations) / columns)
-    outputs = []
+    outputs: list[File] = []
     for kind in ("phase", "amplitude"):
-        fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 3.0 * rows),
-                                 sharex=True, sharey=True, squeeze=False)
+        fig, axes = new_grid(rows, columns, figsize=(4.2 * columns, 3.0 * rows))
         for a, name in enumerate(stations):
             ax = axes[a // columns][a % columns]
             for p, (pol, colour) in enumerate((("XX", "tab:blue"), ("YY", "tab:orange"))):
@@ -925,7 +959,6 @@ def plot_solutions(solutions: File, reference_station: str = "CS001HBA0") -> lis
         fig.tight_layout()
         path = f"solutions-{kind}.png"
         fig.savefig(path, dpi=90)
-        plt.close(fig)
         outputs.append(File(path))
     return outputs
 
@@ -938,7 +971,7 @@ def match_sources(image_path: str, sources: list[dict[str, Any]]) -> list[Source
     if not peaks:
         raise ValueError(f"{image_path} has no finite pixels")
     found = [pixel_to_radec(header, x, y) for x, y, _ in peaks]
-    matches = []
+    matches: list[SourceFlux] = []
     for source in sources:
         ra, dec = math.radians(source["ra_deg"]), math.radians(source["dec_deg"])
         distances = [math.degrees(angular_distance(ra, dec, *radec)) * 60 for radec in found]
@@ -1020,7 +1053,7 @@ def check_calibration(
     import numpy as np
     from losoto.h5parm import h5parm
 
-    injected = []
+    injected: list[dict[str, Any]] = []
     for truth in truths:
         with open(truth.path, encoding="utf-8") as fh:
             injected.append(json.load(fh))
@@ -1030,8 +1063,9 @@ def check_calibration(
         clock_ns, tec = soltab_median(h5, "clock000") * 1e9, soltab_median(h5, "tec000")
     finally:
         h5.close()
-    true_stations = {s["name"]: s for s in injected[0]["stations"]}
-    rows, problems = [], []
+    true_stations: dict[str, dict[str, Any]] = {s["name"]: s for s in injected[0]["stations"]}
+    rows: list[StationSolution] = []
+    problems: list[str] = []
     for a, name in enumerate(stations):
         true = true_stations[name]
         true_clock = true["clock_ns"] - true_stations[reference_station]["clock_ns"]
@@ -1057,7 +1091,7 @@ def check_calibration(
             problems.append(f"{name} TEC off by {row.tec_error:+.5f} TECU")
 
     mean_freq = float(np.mean([t["frequency_hz"] for t in injected]))
-    sources = []
+    sources: list[dict[str, Any]] = []
     for source in injected[0]["sources"]:
         fluxes = [source["flux_jy"] * (t["frequency_hz"] / source["reference_hz"])
                   ** source["spectral_index"] for t in injected]
@@ -1074,8 +1108,8 @@ def check_calibration(
     if all(good(m) for m in before):
         problems.append("the uncorrected image already recovers every source: the injected "
                         "corruption proves nothing")
-    for truth, ms in zip(injected, flagged, strict=True):
-        rfi = truth.get("rfi")
+    for observation, ms in zip(injected, flagged, strict=True):
+        rfi = observation.get("rfi")
         if rfi:
             _, burst, _ = flag_summary(ms.path, tuple(rfi["timesteps"]), tuple(rfi["channels"]))
             if burst < 1.0:

@@ -16,6 +16,7 @@ import contextlib
 import importlib
 import io
 import os
+import re
 from typing import Any
 
 MARKER = "<!-- cli-reference -->"
@@ -85,8 +86,21 @@ def on_files(files: Any, config: Any) -> Any:
     return files
 
 
+# `### CG201: type mismatch (error)` on the diagnostics page
+CODE_HEADING = re.compile(r"^(### (CG\d{3}): .*)$", re.M)
+
+
+def code_anchors(markdown: str) -> str:
+    """Put the short anchor `#cg201` on each code's heading, the one SARIF help links use
+    (cwlgen/cli/machine_formats.py): it stays put when a title is reworded. The heading keeps
+    its own id, the one GitHub gives it too, so links within the page work in both places."""
+    return CODE_HEADING.sub(lambda m: f'<a id="{m[2].lower()}"></a>\n\n{m[1]}', markdown)
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """mkdocs hook: expand the CLI reference marker."""
+    """mkdocs hook: expand the CLI reference marker; short anchors on the diagnostics page."""
     if MARKER in markdown:
-        return markdown.replace(MARKER, cli_reference())
+        markdown = markdown.replace(MARKER, cli_reference())
+    if page.file.src_uri == "diagnostics.md":
+        markdown = code_anchors(markdown)
     return markdown

@@ -47,8 +47,9 @@ def _escape_property(text: str) -> str:
 
 
 def github_commands(diagnostics: Sequence[DiagnosticLike]) -> list[str]:
-    """One `::error file=...,line=...,title=CODE::message` (or `::warning`) per diagnostic;
-    its notes follow the message on lines of their own."""
+    """One `::error file=...,line=...,col=...,title=CODE::message` (or `::warning`) per
+    diagnostic (`col` where the location has a column); its notes follow the message on lines
+    of their own."""
     out = []
     for d in diagnostics:
         props = []
@@ -56,6 +57,8 @@ def github_commands(diagnostics: Sequence[DiagnosticLike]) -> list[str]:
             props.append(f"file={_escape_property(d.loc.path)}")
             if d.loc.line > 0:
                 props.append(f"line={d.loc.line}")
+                if d.loc.col > 0:
+                    props.append(f"col={d.loc.col}")
         props.append(f"title={_escape_property(f'{d.code} {rule_title(d.code)}')}")
         text = "\n".join([f"{d.message} [{d.code}]", *(
             f"note: {_where(n.loc)}{n.message}" for n in d.notes)])
@@ -79,6 +82,8 @@ def _physical(loc: Location) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": _artifact(loc)}
     if loc.line > 0:
         physical["region"] = {"startLine": loc.line}
+        if loc.col > 0:
+            physical["region"]["startColumn"] = loc.col
     return physical
 
 
@@ -99,14 +104,21 @@ def sarif_rules(docs: str | None) -> list[dict[str, Any]]:
                              f"(docs/diagnostics.md#{anchor(code)})."},
         }
         if docs:
-            rule["helpUri"] = f"{docs}#{anchor(code)}"
+            rule["helpUri"] = f"{docs}#{site_anchor(code)}"
         rules.append(rule)
     return rules
 
 
+def site_anchor(code: str) -> str:
+    """The anchor of `code` on the published diagnostics page: `cg201`, which the site's
+    build gives each code's heading (scripts/docs_hooks.py), so help links survive a change
+    of title."""
+    return code.lower()
+
+
 def anchor(code: str) -> str:
-    """The heading anchor of `code` on the diagnostics page (`### CG201: title (error)`),
-    as GitHub and MkDocs spell it."""
+    """The heading anchor of `code` on the diagnostics page as GitHub shows the Markdown
+    (`### CG201: title (error)` -> `cg201-title-error`)."""
     text = f"{code}: {rule_title(code)} ({MESSAGES[code].severity})".lower()
     kept = "".join(c for c in text if c.isalnum() or c in " -_")
     return kept.replace(" ", "-")

@@ -103,7 +103,7 @@ def _loc(obj: Any, fallback: Position | None = None) -> Position | None:
 
 
 def _src(pos: Position | None) -> SourceLocation | None:
-    return SourceLocation(path=pos.path, line=pos.line) if pos else None
+    return SourceLocation(path=pos.path, line=pos.line, col=pos.col) if pos else None
 
 
 def _text(value: Any) -> str | None:

@@ -50,7 +50,8 @@ class LoadedDef(Definition[..., Any]):
             diagnostics=(),
         )
         def at(g: Gap) -> SourceLocation:
-            return SourceLocation(path=g.position.path, line=g.position.line) \
+            return SourceLocation(path=g.position.path, line=g.position.line,
+                                  col=g.position.col) \
                 if g.position else where
 
         invalid = tuple(diag("CG701", at(e), reason=e.construct) for e in loaded.errors)

@@ -18,7 +18,7 @@ from cwlgen.ir import Process, Step, StepInput, StepOutputRef
 from cwlgen.ir import types as t
 from cwlgen.ir.cwl import needs_javascript
 from cwlgen.ir.diagnostics import Diagnostic, diag
-from cwlgen.ir.frames import caller_frame, keyword_lines, location_of_frame
+from cwlgen.ir.frames import caller_frame, keyword_positions, location_of_frame
 from cwlgen.ir.location import SourceLocation
 
 SCATTER_METHODS = ("dotproduct", "nested_crossproduct", "flat_crossproduct")
@@ -212,15 +212,16 @@ def _step_inputs(
     loc: SourceLocation | None,
     problems: list[Diagnostic],
 ) -> tuple[StepInput, ...]:
-    """The step's inputs, one per keyword argument, each located at its own line when the
-    call spans several."""
-    lines = keyword_lines(frame) if loc is not None and frame is not None else {}
+    """The step's inputs, one per keyword argument, each located at its own line (and
+    column, where Python tells)."""
+    where = keyword_positions(frame) if loc is not None and frame is not None else {}
     step_inputs: list[StepInput] = []
     for name, value in kwargs.items():
         param = process.input(name)
         arg_loc = loc
-        if loc is not None and lines:
-            arg_loc = SourceLocation(path=loc.path, line=lines.get(name, loc.line))
+        if loc is not None and name in where:
+            line, col = where[name]
+            arg_loc = SourceLocation(path=loc.path, line=line, col=col)
         cwl_name = param.name if param is not None else name  # Arg(name=...) renames
         step_input = _step_input(callee, cwl_name, value, param.type if param else None,
                                  scatter, arg_loc, problems)

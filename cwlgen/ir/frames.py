@@ -2,7 +2,7 @@
 
 cwlgen reports problems at the user's line, never its own: the innermost frame outside the
 package (`caller_frame`), the line of one keyword argument in a call spanning several lines
-(`keyword_lines`), the user's line in a traceback (`user_traceback_line`).
+(`keyword_positions`), the user's line in a traceback (`user_traceback_line`).
 """
 
 from __future__ import annotations
@@ -47,12 +47,17 @@ _path_cache: dict[str, str] = {}
 
 
 def location_of_frame(frame: FrameType) -> SourceLocation:
-    """The `path:line` a frame is executing (paths shown relative, cached per file)."""
+    """The `path:line` a frame is executing (paths shown relative, cached per file), with the
+    column of the expression it is evaluating where Python records one (3.11+)."""
     filename = frame.f_code.co_filename
     shown = _path_cache.get(filename)
     if shown is None:
         shown = _path_cache[filename] = display_path(filename)
-    return SourceLocation(path=shown, line=frame.f_lineno)
+    position = _position(frame)
+    col = 0
+    if position is not None and position[0] == frame.f_lineno:
+        col = _column(filename, position[0], position[2])
+    return SourceLocation(path=shown, line=frame.f_lineno, col=col)
 
 
 def caller_frame() -> FrameType | None:
@@ -71,13 +76,40 @@ def caller_location() -> SourceLocation | None:
     return location_of_frame(frame) if frame is not None else None
 
 
+_Position = tuple[int, int, int, int]  # line, end line, col, end col (0-based, in bytes)
 _positions: dict[CodeType, list[tuple[int | None, int | None, int | None, int | None]]] = {}
-_calls: dict[str, dict[tuple[int, int, int, int], dict[str, int]]] = {}
+_calls: dict[str, dict[tuple[int, int, int, int], dict[str, tuple[int, int]]]] = {}
 
 
-def _multiline_calls(filename: str) -> dict[tuple[int, int, int, int], dict[str, int]]:
-    """(line, col, end line, end col) of each call spanning lines in a file -> the line of
-    each of its keyword arguments. Built once per file."""
+def _position(frame: FrameType) -> _Position | None:
+    """Where in its file the instruction `frame` is executing lies (Python 3.11+)."""
+    code = frame.f_code
+    if not hasattr(code, "co_positions"):
+        return None
+    positions = _positions.get(code)
+    if positions is None:
+        positions = _positions[code] = list(code.co_positions())
+    index = frame.f_lasti // 2
+    if index >= len(positions):
+        return None
+    line, end_line, col, end_col = positions[index]
+    if line is None or end_line is None or col is None or end_col is None:
+        return None
+    return line, end_line, col, end_col
+
+
+def _column(filename: str, line: int, offset: int) -> int:
+    """The 1-based column (in characters) of a 0-based byte offset into a line of a file, as
+    Python's positions and `ast` count them; 0 when the line cannot be read."""
+    text = linecache.getline(filename, line)
+    if not text:
+        return 0
+    return len(text.encode("utf-8")[:offset].decode("utf-8", "replace")) + 1
+
+
+def _calls_in(filename: str) -> dict[tuple[int, int, int, int], dict[str, tuple[int, int]]]:
+    """(line, col, end line, end col) of each call in a file -> (line, col) of each of its
+    keyword arguments. Built once per file."""
     found = _calls.get(filename)
     if found is None:
         found = _calls[filename] = {}
@@ -86,36 +118,37 @@ def _multiline_calls(filename: str) -> dict[tuple[int, int, int, int], dict[str,
         except (SyntaxError, ValueError):
             return found
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and node.end_lineno not in (None, node.lineno):
+            if isinstance(node, ast.Call):
                 key = (node.lineno, node.col_offset, node.end_lineno or 0,
                        node.end_col_offset or 0)
-                found[key] = {kw.arg: kw.lineno for kw in node.keywords if kw.arg is not None}
+                found[key] = {kw.arg: (kw.lineno, kw.col_offset)
+                              for kw in node.keywords if kw.arg is not None}
     return found
 
 
-def keyword_lines(frame: FrameType) -> dict[str, int]:
-    """Line of each keyword argument of the call `frame` is making, when the call spans
-    several lines (so a diagnostic can point at the argument, not the call's first line).
-    Empty where the call fits on one line or Python cannot tell which call it is."""
+def keyword_positions(frame: FrameType) -> dict[str, tuple[int, int]]:
+    """(line, 1-based column) of each keyword argument of the call `frame` is making, so a
+    diagnostic can point at the argument, not the call. Empty where Python cannot tell
+    which call it is. Before Python 3.11 only calls spanning several lines are found, and
+    the column is 0 (unknown): see `_keyword_lines_by_line`."""
     code = frame.f_code
-    if not hasattr(code, "co_positions"):
-        return _keyword_lines_by_line(code.co_filename, frame.f_lineno)
-    positions = _positions.get(code)
-    if positions is None:
-        positions = _positions[code] = list(code.co_positions())
-    index = frame.f_lasti // 2
-    if index >= len(positions):
-        return {}
-    line, end_line, col, end_col = positions[index]
-    if line is None or end_line is None or col is None or end_col is None or line == end_line:
-        return {}
-    return _multiline_calls(code.co_filename).get((line, col, end_line, end_col), {})
+    position = _position(frame)
+    if position is None:
+        if hasattr(code, "co_positions"):
+            return {}
+        return {name: (line, 0) for name, line in
+                _keyword_lines_by_line(code.co_filename, frame.f_lineno).items()}
+    line, end_line, col, end_col = position
+    keywords = _calls_in(code.co_filename).get((line, col, end_line, end_col), {})
+    return {name: (kw_line, _column(code.co_filename, kw_line, kw_col))
+            for name, (kw_line, kw_col) in keywords.items()}
 
 
 def _keyword_lines_by_line(filename: str, line: int) -> dict[str, int]:
     """Before Python 3.11 a frame knows only its line, which during a call spanning lines is
     the call's first line: the keyword lines of the one multi-line call starting there, or
     nothing when several start on that line (nested calls), since which one runs is unknown."""
-    found = [kws for (first, _c, _e, _ec), kws in _multiline_calls(filename).items()
-             if first == line]
+    found = [{name: kw_line for name, (kw_line, _col) in kws.items()}
+             for (first, _c, end, _ec), kws in _calls_in(filename).items()
+             if first == line and end != first]
     return found[0] if len(found) == 1 else {}

@@ -12,10 +12,14 @@ import attrs
 @attrs.frozen(kw_only=True, order=True)
 class SourceLocation:
     """A `path:line` in the user's code; `path` is relative to the working directory when
-    the file lies under it, so messages never depend on where a checkout lives."""
+    the file lies under it, so messages never depend on where a checkout lives. `col` (1-based,
+    0 when unknown) is extra precision for machines (GitHub annotations, SARIF, JSON): it
+    takes no part in comparing locations, so a problem is one problem whatever column it was
+    found at."""
 
     path: str
     line: int
+    col: int = attrs.field(default=0, eq=False, order=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"

@@ -96,3 +96,20 @@ def test_invalid_cwl_and_every_process_of_a_graph(tmp_path: Path) -> None:
     assert "packed.cwl:15: error[CG201]: argument 'msg' of 'echo' expects string, but " \
         "workflow input 'n' is int" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_github_annotations_and_sarif_carry_the_cwl_column(tmp_path: Path) -> None:
+    """Hand-written CWL positions are line:col: the annotation and the SARIF region point at
+    the key of the miswired input (`text: n`), found in the document's text."""
+    shutil.copy(FIXTURES / "wc-tool.cwl", tmp_path)
+    (tmp_path / "wf.cwl").write_text(MISWIRED)
+    line = MISWIRED.splitlines().index("      text: n") + 1
+    col = MISWIRED.splitlines()[line - 1].index("text") + 1
+    proc = check("--format", "github", "wf.cwl", cwd=tmp_path)
+    assert proc.returncode == 1
+    (error,) = [c for c in proc.stdout.splitlines() if c.startswith("::error ")]
+    assert error.startswith(f"::error file=wf.cwl,line={line},col={col},title=CG201 ")
+    sarif = json.loads(check("--format", "sarif", "wf.cwl", cwd=tmp_path).stdout)
+    (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CG201"]
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": line, "startColumn": col}

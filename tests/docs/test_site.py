@@ -5,6 +5,7 @@ they are generated from."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,22 @@ def test_pages_of_features_not_merged_get_a_stand_in_and_real_pages_win(site: Pa
         built = (site / page).with_suffix(".html").read_text()
         stand_in = "which this build of the documentation does not include" in built
         assert stand_in == (not (REPO / "docs" / page).exists()), page
+
+
+def test_every_code_has_its_short_anchor_where_sarif_links_point(site: Path) -> None:
+    """SARIF help links are `<Documentation URL>diagnostics.html#cg201`: the built page has
+    that id on each code's heading, and the site is published where pyproject.toml says."""
+    from cwlgen.cli.machine_formats import sarif_rules, site_anchor
+    from cwlgen.messages import MESSAGES
+
+    page = (site / "diagnostics.html").read_text()
+    ids = re.findall(r'<a id="(cg\d{3})"></a>(?:</p>)?\s*<h3 id="(cg\d{3})-', page)
+    assert sorted(short for short, _ in ids) == sorted(site_anchor(code) for code in MESSAGES)
+    assert all(short == long for short, long in ids)
+    documentation = re.search(r'^Documentation = "(\S+)"$',
+                              (REPO / "pyproject.toml").read_text(), re.M)[1]
+    site_url = re.search(r"^site_url: (\S+)$", (REPO / "mkdocs.yml").read_text(), re.M)
+    assert site_url and site_url[1] == documentation
+    rule = next(r for r in sarif_rules(documentation.rstrip("/") + "/diagnostics.html")
+                if r["id"] == "CG201")
+    assert rule["helpUri"] == "https://cwlgen.github.io/cwlgen/diagnostics.html#cg201"

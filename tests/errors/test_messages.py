@@ -46,7 +46,7 @@ def test_a_variant_must_be_named_where_a_code_has_only_variants() -> None:
 
 
 def test_one_formatter_for_text_and_json() -> None:
-    here = SourceLocation(path="wf.py", line=3)
+    here = SourceLocation(path="wf.py", line=3, col=5)
     there = SourceLocation(path="tools.py", line=9)
     d = diag("CG204", here, callee="head", param="text", type="File",
              notes=(Note(message="declared here", loc=there),))
@@ -55,10 +55,12 @@ def test_one_formatter_for_text_and_json() -> None:
         "tools.py:9: note: declared here")
     assert d.render() == format_diagnostic(d)
     assert diagnostic_json(d) == {
-        "code": "CG204", "severity": "error", "path": "wf.py", "line": 3,
+        "code": "CG204", "severity": "error", "path": "wf.py", "line": 3, "col": 5,
         "message": "call to 'head' is missing required argument 'text' (File)",
-        "notes": [{"message": "declared here", "path": "tools.py", "line": 9}],
+        "notes": [{"message": "declared here", "path": "tools.py", "line": 9, "col": None}],
     }
+    # the column is for machines: text keeps `path:line`, and it takes no part in equality
+    assert here == SourceLocation(path="wf.py", line=3) and str(here) == "wf.py:3"
     assert format_message("CG002", None, "no_file", path="x.py") == (
         "error[CG002]: no such file: x.py")
     assert format_message("CG002", "a.py:4", "no_module", spec="m") == (

@@ -115,24 +115,29 @@ def expected(path: Path) -> dict[int, dict[str, str]]:
     return found
 
 
-# Documents whose ```python blocks, read top to bottom, form one program a reader could paste.
-# docs/diagnostics.md is left out: its snippets are the mistakes each diagnostic reports.
-SNIPPET_DOCS = {"README.md": "snippets_readme.py", "docs/dsl.md": "snippets_dsl.py",
-                "docs/running.md": "snippets_running.py", "docs/tasks.md": "snippets_tasks.py",
-                "pipelines/TINY_LOFAR.md": "snippets_tiny_lofar.py"}
+# The pages whose Python a reader copies: README.md, every page of docs/ and the pipelines'
+# walkthrough. docs/diagnostics.md is left out: its snippets are the mistakes each diagnostic
+# reports (tests/docs checks that cwlgen reports them).
+NOT_TYPED = {"docs/diagnostics.md"}
 
 
-def snippets(markdown: str) -> str:
-    """The document's ```python blocks joined in order, each starting at its own line number
-    (so a type error points at the document's line)."""
-    lines = markdown.splitlines()
-    out = [""] * len(lines)
-    inside = False
-    for i, line in enumerate(lines):
-        if line.strip() == "```python":
-            inside = True
-        elif inside and line.strip() == "```":
-            inside = False
-        elif inside:
-            out[i] = line
-    return "\n".join(out) + "\n"
+def snippet_pages() -> list[Path]:
+    pages = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md")),
+             REPO / "pipelines" / "TINY_LOFAR.md"]
+    return [p for p in pages if str(p.relative_to(REPO)) not in NOT_TYPED]
+
+
+def write_snippets(folder: Path) -> list[str]:
+    """Each page's Python as the docs test runs it (tests/docs/snippets.py): the untitled
+    blocks as one module padded to the page's line numbers (so an error points at the page
+    line), `title="name.py"` blocks as that file. Returns the files written."""
+    from tests.docs.snippets import python_sources
+
+    written: list[str] = []
+    for page in snippet_pages():
+        for name, text in python_sources(page).items():
+            assert name not in written, f"two pages write {name}"
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text)
+            written.append(name)
+    return sorted(written)

@@ -198,7 +198,7 @@ ACCEL_DM = re.compile(r"_DM(\d+(?:\.\d+)?)")
 def read_accel(path: str) -> list[tuple[int, float, int, float]]:
     """(number, sigma, harmonics, period in ms) of each candidate in an accelsearch text
     file: the first table, between the first and second lines of dashes."""
-    rows = []
+    rows: list[tuple[int, float, int, float]] = []
     dashes = 0
     with open(path, encoding="utf-8", errors="replace") as handle:
         for line in handle:
@@ -248,7 +248,7 @@ def sift_candidates(
         tolerance: relative period difference still counted as the same signal.
         max_candidates: how many candidates to fold, strongest first.
     """
-    found = []
+    found: list[tuple[float, float, float, int, File]] = []
     for item in accel:
         match = ACCEL_DM.search(item.basename)
         if match is None:
@@ -274,7 +274,7 @@ def sift_candidates(
         if any(is_harmonic(best[1], k[1], tolerance) for k in kept):
             continue
         kept.append(best)
-    candidates = []
+    candidates: list[Candidate] = []
     for sigma, period, dm, number, item in kept[:max_candidates]:
         cand_file = item.basename + ".cand"
         if not os.path.exists(cand_file):

@@ -14,17 +14,21 @@ step if a source is missing or off.
 The job needs `python3` with numpy and python-casacore, and the commands `aoflagger`, `DP3.py`
 (PyPI `dp3`) and `wsclean` on PATH; containers are `kernsuite/*` hints. See TINY_LOFAR.md.
 """
-# numpy and casacore live in the job's environment (or container), imported inside the tasks:
-# mypy: disable-error-code="import-not-found,import-untyped"
 
 from __future__ import annotations
 
 import json
 import math
 from dataclasses import dataclass
-from typing import Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 from cwlgen import Arg, Directory, File, Out, Resources, task, tool, workflow
+
+if TYPE_CHECKING:  # numpy and casacore are imported inside the tasks, in their job
+    from numpy import floating
+    from numpy.typing import NDArray
+
+    FloatArray = NDArray[floating[Any]]
 
 FITS = "iana:image/fits"
 # DP3.py (PyPI dp3) and a python3 (3.11) with numpy and python-casacore for the tasks: built
@@ -132,7 +136,7 @@ def station_positions() -> Any:
     import numpy as np
 
     lat, lon = math.radians(CORE_LAT_DEG), math.radians(CORE_LON_DEG)
-    rows = []
+    rows: list[list[float]] = []
     for radius, angle in zip(STATION_RADII_M, STATION_ANGLES_DEG, strict=True):
         east, north = radius * math.sin(math.radians(angle)), radius * math.cos(math.radians(angle))
         rows.append([-math.sin(lon) * east - math.sin(lat) * math.cos(lon) * north,
@@ -163,7 +167,7 @@ def angular_distance(ra1: float, dec1: float, ra2: float, dec2: float) -> float:
     return 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def uvw_metres(baselines: Any, hour_angle: float, dec: float) -> Any:
+def uvw_metres(baselines: FloatArray, hour_angle: float, dec: float) -> FloatArray:
     """Equatorial (ITRF) baselines -> (u, v, w) in metres towards (hour_angle, dec)."""
     import numpy as np
 
@@ -226,7 +230,7 @@ def write_subtables(ms: Any, subband: int, freqs: Any, times: Any, stations: Any
          MODE_ID=np.zeros(1, np.int32), FLAG_ROW=np.zeros(1, bool))
 
 
-def read_fits(path: str) -> tuple[Any, dict[str, Any]]:
+def read_fits(path: str) -> tuple[FloatArray, dict[str, Any]]:
     """The 2-D image plane and the header of a FITS image (wsclean's: RA, DEC, FREQ, STOKES
     axes, BITPIX -32), read with numpy alone."""
     import numpy as np
@@ -288,7 +292,8 @@ def pixel_to_radec(header: dict[str, Any], x: float, y: float) -> tuple[float, f
     return lm_to_radec(dl, dm, math.radians(header["CRVAL1"]), math.radians(header["CRVAL2"]))
 
 
-def find_peaks(image: Any, count: int, exclusion_pix: int = 5) -> list[tuple[float, float, float]]:
+def find_peaks(image: FloatArray, count: int,
+               exclusion_pix: int = 5) -> list[tuple[float, float, float]]:
     """The `count` brightest peaks, each (x, y, flux): the brightest pixel's value, and the
     flux-weighted centroid of its 3x3 neighbourhood; pixels near a found peak are excluded."""
     import numpy as np
@@ -296,7 +301,7 @@ def find_peaks(image: Any, count: int, exclusion_pix: int = 5) -> list[tuple[flo
     work = np.where(np.isfinite(image), image, -np.inf)
     ny, nx = image.shape
     yy, xx = np.mgrid[0:ny, 0:nx]
-    peaks = []
+    peaks: list[tuple[float, float, float]] = []
     for _ in range(count):
         y, x = np.unravel_index(int(np.argmax(work)), work.shape)
         if not np.isfinite(work[y, x]):
@@ -310,7 +315,7 @@ def find_peaks(image: Any, count: int, exclusion_pix: int = 5) -> list[tuple[flo
     return peaks
 
 
-def robust_rms(values: Any) -> float:
+def robust_rms(values: FloatArray) -> float:
     """Noise estimate insensitive to sources: 1.4826 x the median absolute deviation."""
     import numpy as np
 
@@ -325,8 +330,8 @@ def flag_summary(ms_path: str, rfi_timesteps: tuple[int, ...] = (),
     import numpy as np
 
     with ct.table(ms_path, ack=False) as main:
-        flags = main.getcol("FLAG")               # rows, channels, correlations
-        times = main.getcol("TIME")
+        flags: NDArray[np.bool_] = main.getcol("FLAG")    # rows, channels, correlations
+        times: FloatArray = main.getcol("TIME")
     burst = 0.0
     if rfi_timesteps:
         index = np.searchsorted(np.unique(times), times)
@@ -379,7 +384,7 @@ def synthesise_ms(subband: int, seed: int = 1) -> Synthetic:
     # V = sum_k S_k exp(+2 pi i (u l + v m + w (n - 1)) / lambda): the sign wsclean expects
     u, v, w = (uvw[:, i, None] * freqs[None, :] / SPEED_OF_LIGHT for i in range(3))
     stokes_i = np.zeros((n_rows, N_CHANNELS), complex)
-    truth = []
+    truth: list[dict[str, Any]] = []
     for name, east, north, flux_150, alpha in SOURCES:
         dl, dm = math.radians(east / 60), math.radians(north / 60)
         dn = math.sqrt(1 - dl * dl - dm * dm)
@@ -568,7 +573,7 @@ def check_sources(
     if not peaks:
         raise ValueError(f"{image.basename} has no finite pixels")
     found_radec = [pixel_to_radec(header, x, y) for x, y, _ in peaks]
-    matches = []
+    matches: list[SourceMatch] = []
     for source in injected["sources"]:
         ra, dec = math.radians(source["ra_deg"]), math.radians(source["dec_deg"])
         distances = [math.degrees(angular_distance(ra, dec, *radec)) * 60 for radec in found_radec]
@@ -597,7 +602,7 @@ def check_sources(
           f"channels {channels_in} -> {channels_out}; image rms {check.image_rms_jy} Jy/beam")
     print(f"tolerances: position {position_tolerance_arcmin} arcmin, flux "
           f"{100 * flux_tolerance:.0f}%")
-    problems = []
+    problems: list[str] = []
     for match in matches:
         good = (match.position_error_arcmin <= position_tolerance_arcmin
                 and abs(match.flux_error) <= flux_tolerance)
