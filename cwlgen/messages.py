@@ -189,8 +189,9 @@ MESSAGES: dict[str, Message] = {
         "stream_renamed": "tool '{func}' sends {stream} to {name}, but an output captures it "
                           "as {captured}",
         "renamed_not_tool": "parameter '{param}' of {kind} '{func}' has Arg(name={name}); "
-                            "only @tool inputs can carry a CWL name that differs from the "
-                            "Python one",
+                            "a Python task is called by its parameter names, so its "
+                            "inputs cannot carry a CWL name that differs from the Python one "
+                            "(@tool, @workflow and @expression_tool inputs can)",
         "bad_secondary_file": "secondary_files entry {item} of '{func}' must be a pattern "
                               "string or SecondaryFile(pattern, required=...)",
         "output_json_binding": "output '{output}' of tool '{func}' is read from "

@@ -434,11 +434,13 @@ class PythonWriter:
         step_vars: dict[str, str] = {}
         scattered_steps = {step.id for step in wf.steps if any(i.scattered for i in step.inputs)}
         step_multi: dict[str, bool] = {}
-        local = _Names({p.name for p in wf.inputs} | _RESERVED | set(self.func_names.values()))
+        local = _Names({p.python_name or p.name for p in wf.inputs} | _RESERVED
+                       | set(self.func_names.values()))
+        py_names = {p.name: p.python_name or p.name for p in wf.inputs}
 
         def ref(src: Any) -> str:
             if isinstance(src, WorkflowInputRef):
-                return src.name
+                return py_names.get(src.name, src.name)
             assert isinstance(src, StepOutputRef)
             var = step_vars[src.step]
             return f"{var}.{src.output}" if step_multi[src.step] else var

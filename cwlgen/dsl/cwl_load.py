@@ -298,8 +298,8 @@ class _Loader:
 
     def _check_name(self, name: str, what: str, where: Position | None) -> None:
         if not _IDENT.match(name) or keyword.iskeyword(name):
-            self.gap(f"{what} name {name!r} is not a Python identifier (only command-line "
-                     "tool inputs can be renamed, with Arg(name=...))", where)
+            self.gap(f"{what} name {name!r} is not a Python identifier (only inputs can be "
+                     "renamed, with Arg(name=...))", where)
 
     def inputs(self, obj: Any, *, tool: bool) -> list[InputPort]:
         from cwl_utils.parser import cwl_v1_2 as c
@@ -311,7 +311,7 @@ class _Loader:
             name = shortname(p.id)
             pos = _loc(p, position_of(obj))
             renamed = None
-            if tool and not (_IDENT.match(name) and not keyword.iskeyword(name)):
+            if not (_IDENT.match(name) and not keyword.iskeyword(name)):
                 renamed = python_name(name)  # `in` -> `in_: Annotated[..., Arg(name="in")]`
                 if renamed in names:
                     renamed = None
@@ -495,8 +495,8 @@ class _Loader:
                 self.gap(f"{'hint' if hint else 'requirement'} {cls} on an ExpressionTool",
                          _loc(req, pos))
         outputs = self.plain_outputs(obj)
-        for o in outputs:
-            self._check_name(o.name, "output", pos)
+        for o, raw_out in zip(outputs, obj.outputs or [], strict=False):
+            self._check_name(o.name, "output", _loc(raw_out, pos))
         return Tool(key=self.key(obj, name), name=name, label=_text(obj.label),
                     doc=_text(obj.doc), inputs=tuple(self.inputs(obj, tool=False)),
                     outputs=tuple(outputs), expression=str(obj.expression), loc=_src(pos))

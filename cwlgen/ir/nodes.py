@@ -322,9 +322,13 @@ class Workflow:
     kind: Literal["workflow"] = "workflow"
 
     def input(self, name: str) -> InputPort | None:
-        """The input port called `name`, or None."""
+        """The input port called `name` (its CWL name, or the Python parameter name of a
+        port renamed with `Arg(name=...)`), or None."""
         for port in self.inputs:
             if port.name == name:
+                return port
+        for port in self.inputs:
+            if port.python_name == name:
                 return port
         return None
 

@@ -180,14 +180,15 @@ def test_constructs_the_dsl_cannot_write_are_named_with_positions(tmp_path: Path
         inputs:
           in: int
         outputs:
-          out: int
-        expression: "${ return {'out': inputs.in}; }"
+          out-1: int
+        expression: "${ return {'out-1': inputs.in}; }"
         """))
     gaps = load_cwl(str(doc)).gaps
     rendered = [g.render() for g in gaps]
-    assert any("e.cwl:5:3: input name 'in' is not a Python identifier" in r
+    assert any("e.cwl:7:3: output name 'out-1' is not a Python identifier" in r
                for r in rendered), rendered
-    assert len(rendered) == 1, rendered  # the ExpressionTool itself is expressible
+    # the ExpressionTool itself and its input `in` (renamed `in_`) are expressible
+    assert len(rendered) == 1, rendered
 
 
 @pytest.mark.parametrize(("text", "message"), [
