@@ -206,7 +206,8 @@ MESSAGES: dict[str, Message] = {
     "CG114": Message(
         "error",
         "parameter '{param}' of tool '{func}' is staged {how}, which needs a File or "
-        "Directory, not {type}",
+        "Directory (a list of them only staged under their own names, not in place), "
+        "not {type}",
     ),
     "CG115": Message(
         "warning",

@@ -265,11 +265,13 @@ class PythonWriter:
         if port.load_contents:
             meta.append("load_contents=True")
         if port.staging is not None:
+            if port.staging.name is not None:
+                meta.append(f"stage_as={lit(port.staging.name)}")
             if port.staging.inplace:
                 meta.append("inplace=True")
             elif port.staging.writable:
                 meta.append("writable=True")
-            else:
+            elif port.staging.name is None:
                 meta.append("stage=True")
         if meta:
             self.imports.add("Arg")

@@ -57,6 +57,15 @@ _AUTO_REQUIREMENTS = {
 }
 
 
+def _stageable(tp: t.CwlType, *, named: bool) -> bool:
+    """Whether `Arg(stage=...)` can stage a value of this type: a File or Directory, maybe
+    optional; a list of them only under their own names."""
+    base = t.strip_optional(tp)
+    if base in (t.FILE, t.DIRECTORY):
+        return True
+    return not named and isinstance(base, t.Array) and base.items in (t.FILE, t.DIRECTORY)
+
+
 @attrs.frozen
 class Gap:
     """A construct of a loaded document that the DSL cannot write yet. `metadata` gaps
@@ -588,7 +597,7 @@ class _Loader:
                 if isinstance(req, c.InplaceUpdateRequirement) and not hint and \
                         req.inplaceUpdate and any(p.staging and p.staging.writable
                                                   for p in inputs):
-                    inputs = [attrs.evolve(p, staging=Staging(writable=True, inplace=True))
+                    inputs = [attrs.evolve(p, staging=attrs.evolve(p.staging, inplace=True))
                               if p.staging and p.staging.writable else p for p in inputs]
                     continue
                 cuda = dict(self.raw(req, self.base(obj))) if hint else {}
@@ -634,13 +643,19 @@ class _Loader:
         staged: dict[str, Staging] = {}
         by_name = {p.name: p for p in inputs}
         for entry in req.listing:
+            if isinstance(entry, str) and _STAGE_REF.match(entry):
+                # a bare `$(inputs.x)` stages x as `{entry: $(inputs.x)}` does
+                entry = c.Dirent(entry=entry)
             if not isinstance(entry, c.Dirent):
                 return None
             m = _STAGE_REF.match(str(entry.entry))
-            if entry.entryname is None and m and m.group(1) in by_name and \
-                    t.strip_optional(by_name[m.group(1)].type) in (t.FILE, t.DIRECTORY) and \
-                    m.group(1) not in staged:
-                staged[m.group(1)] = Staging(writable=bool(entry.writable))
+            stageable = m is not None and m.group(1) in by_name and \
+                m.group(1) not in staged and _stageable(by_name[m.group(1)].type,
+                                                        named=entry.entryname is not None)
+            if m and stageable and (entry.entryname is None or (
+                    isinstance(entry.entryname, str) and entry.entryname)):
+                staged[m.group(1)] = Staging(name=entry.entryname,
+                                             writable=bool(entry.writable))
                 continue
             name = entry.entryname
             if isinstance(name, str) and name and "/" not in name and "$" not in name and \

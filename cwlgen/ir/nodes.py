@@ -49,8 +49,10 @@ class Binding:
 
 @attrs.frozen(kw_only=True)
 class Staging:
-    """Stage an input into the working directory (InitialWorkDirRequirement)."""
+    """Stage an input into the working directory (InitialWorkDirRequirement), under its own
+    basename or `name` (the Dirent's entryname; may use CWL parameter references)."""
 
+    name: str | None = None
     writable: bool = False
     inplace: bool = False
 

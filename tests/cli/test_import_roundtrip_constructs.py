@@ -16,7 +16,7 @@ from typing import Annotated
 import pytest
 
 import cwlgen
-from cwlgen import Arg, task, workflow
+from cwlgen import Arg, File, task, tool, workflow
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "import_roundtrip"
@@ -104,3 +104,30 @@ def test_arg_name_renames_a_workflow_input_but_not_a_task_input() -> None:
     with pytest.raises(cwlgen.CompileError, match="a Python task is called by its parameter "
                        "names"):
         cwlgen.compile(py)
+
+
+def test_inputs_staged_under_another_name_writable_and_as_a_list(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "staged", [
+        'src: Annotated[File, Arg(bind=False, stage_as="$(inputs.newname)")]',
+        'other: Annotated[File, Arg(bind=False, stage_as="copy.txt", writable=True)]',
+        "many: Annotated[list[File], Arg(bind=False, stage=True)]",
+    ])
+    assert got == {"all": "alpha\ngamma\ndelta\n", "copy": "beta\nchanged\n"}
+    # the original's data is untouched: the writable copy was modified, not the input
+    assert (tmp_path / "cwl" / "data" / "b.txt").read_text() == "beta\n"
+
+
+def test_stage_as_needs_one_file_or_directory() -> None:
+    @tool("cat")
+    def many(*, xs: Annotated[list[File], Arg(stage_as="x.txt")]) -> None: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG114.*staged as 'x.txt', which needs a "
+                       r"File or Directory"):
+        cwlgen.compile(many)
+
+    @tool("cat")
+    def one(*, x: Annotated[File | None, Arg(stage_as="$(inputs.x.nameroot).txt")]) -> None: ...
+
+    doc = cwlgen.compile(one).documents["one.cwl"]
+    assert doc["requirements"][-1] == {"class": "InitialWorkDirRequirement", "listing": [
+        {"entryname": "$(inputs.x.nameroot).txt", "entry": "$(inputs.x)"}]}
