@@ -259,7 +259,7 @@ class PythonWriter:
         if port.format:
             meta.append(f"format={lit(port.format)}")
         if port.secondary_files:
-            meta.append(f"secondary_files={lit(list(port.secondary_files))}")
+            meta.append(f"secondary_files={self.secondary(port)}")
         if port.load_listing:
             meta.append(f"load_listing={lit(port.load_listing)}")
         if port.load_contents:
@@ -284,6 +284,17 @@ class PythonWriter:
             default = " = None"
         return f"{port.python_name or port.name}: {ann}{default}"
 
+    def secondary(self, port: InputPort | OutputPort) -> str:
+        """`secondary_files=[...]`: plain patterns, `SecondaryFile(...)` where `required:` is
+        said."""
+        required = dict(port.secondary_required)
+        if not required:
+            return lit(list(port.secondary_files))
+        self.imports.add("SecondaryFile")
+        items = [f"SecondaryFile({lit(p)}, required={lit(required[p])})" if p in required
+                 else lit(p) for p in port.secondary_files]
+        return f"[{', '.join(items)}]"
+
     def out_annotation(self, port: OutputPort) -> str:
         ann = self.annotation(port.type)
         meta = []
@@ -307,7 +318,7 @@ class PythonWriter:
         if port.format:
             meta.append(f"format={lit(port.format)}")
         if port.secondary_files:
-            meta.append(f"secondary_files={lit(list(port.secondary_files))}")
+            meta.append(f"secondary_files={self.secondary(port)}")
         if port.doc:
             meta.append(f"doc={lit(port.doc)}")
         if not meta:

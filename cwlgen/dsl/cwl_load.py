@@ -347,20 +347,25 @@ class _Loader:
                 name=name, python_name=renamed, type=tp, default=default,
                 label=_text(p.label), doc=_text(p.doc),
                 binding=binding, format=_compact(fmt) if isinstance(fmt, str) else None,
-                secondary_files=self.secondary(p.secondaryFiles, pos),
+                secondary_files=self.secondary(p.secondaryFiles)[0],
+                secondary_required=self.secondary(p.secondaryFiles)[1],
                 load_listing=getattr(p, "loadListing", None),
                 load_contents=bool(getattr(p, "loadContents", None)), loc=_src(pos)))
         return ports
 
-    def secondary(self, value: Any, where: Position | None) -> tuple[str, ...]:
-        out = []
+    def secondary(self, value: Any) -> tuple[tuple[str, ...],
+                                             tuple[tuple[str, bool | str], ...]]:
+        """secondaryFiles -> (patterns, (pattern, required) for those that say `required:`,
+        a flag or an expression), as `SecondaryFile(pattern, required=...)` writes them."""
+        patterns: list[str] = []
+        required: list[tuple[str, bool | str]] = []
         for s in value or []:
-            pattern = getattr(s, "pattern", s)
-            required = getattr(s, "required", None)
-            if required is not None:
-                self.gap("secondaryFiles with 'required:'", where)
-            out.append(str(pattern))
-        return tuple(out)
+            pattern = str(getattr(s, "pattern", s))
+            flag = getattr(s, "required", None)
+            patterns.append(pattern)
+            if isinstance(flag, (bool, str)):
+                required.append((pattern, flag))
+        return tuple(patterns), tuple(required)
 
     def binding(self, b: Any, where: Position | None) -> Binding:
         position = b.position
@@ -437,7 +442,8 @@ class _Loader:
                 load_contents=bool(ob and ob.loadContents),
                 output_eval=ob.outputEval if ob else None, stream=stream,
                 format=_compact(fmt) if isinstance(fmt, str) else None,
-                secondary_files=self.secondary(o.secondaryFiles, opos),
+                secondary_files=self.secondary(o.secondaryFiles)[0],
+                secondary_required=self.secondary(o.secondaryFiles)[1],
                 from_output_json=from_json,
                 doc=_join(_text(o.label), _text(o.doc)), loc=_src(opos)))
         json_outputs = [o.name for o in outputs if o.from_output_json]

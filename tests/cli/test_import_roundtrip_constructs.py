@@ -131,3 +131,13 @@ def test_stage_as_needs_one_file_or_directory() -> None:
     doc = cwlgen.compile(one).documents["one.cwl"]
     assert doc["requirements"][-1] == {"class": "InitialWorkDirRequirement", "listing": [
         {"entryname": "$(inputs.x.nameroot).txt", "entry": "$(inputs.x)"}]}
+
+
+def test_secondary_files_saying_required_by_a_flag_or_an_expression(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "secondary", [
+        'secondary_files=[SecondaryFile(".idx", required=True), SecondaryFile(".opt", '
+        'required=False), SecondaryFile(".maybe", required="$(inputs.strict)")]',
+        'Out(glob="out.txt", secondary_files=[SecondaryFile(".idx", required=True), '
+        'SecondaryFile(".gone", required=False)])',
+    ])
+    assert got == {"out": "index\n", "listing": "a.txt\na.txt.idx\n"}
