@@ -477,6 +477,10 @@ MESSAGES: dict[str, Message] = {
         "expression_tool": "@expression_tool on '{func}' needs a JavaScript expression "
                            "('$(...)' or '${{...}}'), got {value}; for Python code use @task",
         "value_from": "value_from(...) needs CWL expression text and type=..., got {got}",
+        "each_not_list": "value_from({expr}, each=True) runs once per item of self=, which "
+                         "must be a list, got {got}",
+        "each_not_mapped": "argument '{param}' of '{callee}' is value_from(..., each=True), "
+                           "which runs once per item of a scatter; call '{callee}.map(...)'",
         "task_js": "@task got the string {value}; @task decorates a Python function whose "
                    "body runs in the job; for a JavaScript expression write "
                    "@expression_tool({value}) on a typed function",

@@ -468,7 +468,8 @@ class PythonWriter:
                 computed = self.computed(si.sources, ref, value_from=si.value_from,
                                          pick=si.pick_value, merge=si.merge,
                                          link_merge=si.link_merge, default=si.default,
-                                         tp=si.type or (declared.type if declared else None))
+                                         tp=si.type or (declared.type if declared else None),
+                                         each=si.scattered)
                 if computed is not None:
                     text = computed
                 elif si.sources:
@@ -590,7 +591,7 @@ class PythonWriter:
 
     def computed(self, sources: tuple[Any, ...], ref: Callable[[Any], str], *,
                  value_from: str | None, pick: str | None, merge: bool, link_merge: str,
-                 default: Any, tp: t.CwlType | None) -> str | None:
+                 default: Any, tp: t.CwlType | None, each: bool = False) -> str | None:
         """A value computed at the step (or for a workflow output) in the DSL's spelling:
         value_from(...), pick_value(...), merge_flattened(...), or_default(...); None for a
         plain source, list of sources or literal."""
@@ -603,6 +604,8 @@ class PythonWriter:
             args.append(f"type={self.annotation(tp) if tp is not None else 'Any'}")
             if tp is None:
                 self.typing.add("Any")
+            if each:  # a scattered input: CWL evaluates valueFrom per item
+                args.append("each=True")
             return f"value_from({', '.join(args)})"
         if pick is not None:
             self.imports.add("pick_value")

@@ -50,7 +50,7 @@ KNOWN_NAMESPACES = {
 }
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _STDIN_REF = re.compile(r"^\$\(inputs\.([A-Za-z_][A-Za-z0-9_]*)\.path\)$")
-_STAGE_REF = re.compile(r"^\$\(inputs\.([A-Za-z_][A-Za-z0-9_]*)\)$")
+_STAGE_REF = re.compile(r"^\$\(inputs\.([A-Za-z_][A-Za-z0-9_]*)\)\Z")  # no trailing newline
 _AUTO_REQUIREMENTS = {
     "SubworkflowFeatureRequirement", "ScatterFeatureRequirement",
     "MultipleInputFeatureRequirement",
@@ -667,7 +667,9 @@ class _Loader:
             if isinstance(name, str) and name and "/" not in name and "$" not in name and \
                     not entry.writable and isinstance(entry.entry, str) and \
                     not re.search(r"(?<!\\)\$[({]", name) and \
-                    not re.fullmatch(r"\s*\$\(.*\)\s*", entry.entry):
+                    not re.fullmatch(r"\$\(.*\)", entry.entry, re.S):
+                # text (CWL v1.2 interpolates an entry with anything around its one
+                # expression, even a YAML block's trailing newline, into a string)
                 files.append((name, str(entry.entry)))
                 continue
             return None

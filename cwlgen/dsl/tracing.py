@@ -257,6 +257,10 @@ def _step_input(
     param_depth = t.depth(param_type) if param_type is not None else 0
     can_scatter = scatter and param_type is not None and t.strip_optional(param_type) != t.ANY
     if isinstance(value, Wiring):
+        if value._each and not scatter:
+            problems.append(diag("CG607", loc, variant="each_not_mapped", param=name,
+                                 callee=callee))
+            return StepInput(name=name, loc=loc)
         return _wiring_input(name, value, param_type, can_scatter, loc)
     if isinstance(value, Condition):
         problems.append(diag("CG602", loc, variant="argument", param=name, callee=callee,

@@ -141,3 +141,33 @@ def test_secondary_files_saying_required_by_a_flag_or_an_expression(tmp_path: Pa
         'SecondaryFile(".gone", required=False)])',
     ])
     assert got == {"out": "index\n", "listing": "a.txt\na.txt.idx\n"}
+
+
+def test_a_scatter_over_a_value_computed_per_item(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "scatter_each", [
+        "greet.map(",
+        'who=value_from("$(self.name)", self=people, type=str, each=True)',
+        'count=value_from("$(self.length)", self=people, type=int)',
+    ])
+    assert got == {"lines": ["hello ada of 2", "hello bob of 2"]}
+
+
+def test_value_from_each_needs_a_list_and_a_map() -> None:
+    from cwlgen import expression_tool, value_from
+
+    @expression_tool("$({'out': inputs.x})")
+    def ident(*, x: str) -> str: ...
+
+    @workflow
+    def not_mapped(*, xs: list[str]) -> str:
+        return ident(x=value_from("$(self)", self=xs, type=str, each=True))  # type: ignore[arg-type]
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG607.*call 'ident.map\(...\)'"):
+        cwlgen.compile(not_mapped)
+
+    @workflow
+    def not_a_list(*, x: str) -> list[str]:
+        return ident.map(x=value_from("$(self)", self=x, type=str, each=True))
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG607.*must be a list, got x \(string\)"):
+        cwlgen.compile(not_a_list)

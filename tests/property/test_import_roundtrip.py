@@ -77,15 +77,12 @@ _UNION_ORDER = "a union with null is written `T | None`, i.e. [T, null] instead 
 KNOWN_DEVIATIONS = {
     **{f"tests/conditionals/{name}.cwl": _RENAMED_CONDITION_INPUT for name in (
         "cond-wf-001", "cond-wf-001_nojs", "cond-wf-002", "cond-wf-002_nojs",
-        "cond-wf-003.1_nojs", "cond-wf-006", "cond-wf-006_nojs", "cond-wf-007",
+        "cond-wf-003", "cond-wf-003_nojs", "cond-wf-003.1_nojs", "cond-wf-004",
+        "cond-wf-004_nojs", "cond-wf-006", "cond-wf-006_nojs", "cond-wf-007",
         "cond-wf-007_nojs", "cond-wf-009", "cond-wf-009_nojs", "cond-wf-010")},
     "tests/count-lines12-wf.cwl": _UNION_ORDER,
     "tests/io-union-input-default-wf.cwl": _UNION_ORDER,
     "tests/valueFrom-constant.cwl": _UNION_ORDER,
-    "tests/scatter-valuefrom-wf3.cwl": "a bug: scatter over an input computed by valueFrom "
-                                       "is lost on import",
-    "tests/scatter-valuefrom-wf4.cwl": "a bug: scatter over an input computed by valueFrom "
-                                       "is lost on import",
 }
 
 
