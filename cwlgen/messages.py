@@ -333,6 +333,11 @@ MESSAGES: dict[str, Message] = {
         "warning",
         "'{callee}.map(batch={k})' runs one job per item: {reason}",
     ),
+    "CG214": Message(
+        "error",
+        "'{callee}.with_inputs({param}=...)' passes '{param}', which '{callee}' declares; "
+        "pass it as an argument: '{callee}({param}=...)'",
+    ),
     # issue 9: formats and secondary files along edges (CG230-CG239)
     "CG230": Message("error", variants={
         "incompatible": "{source} has format {given}, which parameter '{param}' of "
@@ -598,6 +603,7 @@ TITLES: dict[str, str] = {
     "CG211": "list mixing results and literals",
     "CG212": "bad `.map` option",
     "CG213": "batch cannot be applied",
+    "CG214": "an extra step input the callee declares",
     "CG230": "format not accepted",
     "CG231": "secondary files not carried",
     "CG301": "recursion",

@@ -461,9 +461,22 @@ class PythonWriter:
         for step in wf.steps:
             callee = self.func_names[step.process.key]
             args = []
+            computed_refs = {m for si in step.inputs
+                             for m in _INPUT_REF.findall(si.value_from or "")}
+            when_refs = set(_INPUT_REF.findall(step.when or ""))
+            with_inputs = []
+            passed = {si.sources for si in step.inputs if not si.extra}
             for si in step.inputs:
-                if si.extra:
-                    continue  # read only by the condition: `.when(...)` adds it again
+                if si.extra and si.name in when_refs and si.name not in computed_refs and (
+                        si.scattered or (si.sources not in passed
+                                         and si.name == _condition_input_name(si))):
+                    # read only by the condition: `.when(...)` adds it again (a scattered
+                    # one through the scattered argument with the same source)
+                    continue
+                if si.extra:  # read by the step's expressions: `.with_inputs(name=...)`
+                    with_inputs.append(f"{si.name}={ref(si.sources[0])}" if si.sources
+                                       else f"{si.name}={self.value(si.default, None)}")
+                    continue
                 declared = step.process.input(si.name)
                 computed = self.computed(si.sources, ref, value_from=si.value_from,
                                          pick=si.pick_value, merge=si.merge,
@@ -490,6 +503,8 @@ class PythonWriter:
                     opts.append("requirements=[" + ", ".join(
                         self.plain(dict(r)) for r in step.extra_requirements) + "]")
                 fn = f"{callee}.with_hints({', '.join(opts)})"
+            if with_inputs:
+                fn = f"{fn}.with_inputs({', '.join(with_inputs)})"
             if step.when is not None:
                 fn = f"{fn}.when({self.condition(step, ref)})"
             if scattered:
@@ -643,6 +658,19 @@ class PythonWriter:
         head.append(_call("from cwlgen import", sorted(from_cwlgen), bare=True))
         parts = ["\n".join(head)] + self.classes + self.functions
         return "\n\n\n".join(parts).rstrip() + "\n"
+
+
+
+def _condition_input_name(si: Any) -> str | None:
+    """The name `.when(...)` gives the extra step input it adds for a source: the workflow
+    input's, or the step output's."""
+    if len(si.sources) != 1 or si.default is not NO_DEFAULT:
+        return None
+    src = si.sources[0]
+    return src.name if isinstance(src, WorkflowInputRef) else src.output
+
+# `inputs.NAME` in a step expression (valueFrom, when)
+_INPUT_REF = re.compile(r"inputs\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def lit(value: Any) -> str:

@@ -759,9 +759,22 @@ class _Loader:
                                                      scattered=iname in scatter_names,
                                                      loc=_src(ipos)))
                         continue
+                    plain = si.valueFrom is None and not si.pickValue and \
+                        iname not in scatter_names and _IDENT.match(iname) and \
+                        not keyword.iskeyword(iname)
+                    if plain and found is not None and si.default is None:
+                        # `.with_inputs(name=value)`: read by the step's expressions only
+                        step_inputs.append(StepInput(name=iname, sources=(found,), extra=True,
+                                                     loc=_src(ipos)))
+                        continue
+                    if plain and src is None and si.default is not None:
+                        value = self.value(si.default, self.base(obj))
+                        step_inputs.append(StepInput(name=iname, extra=True, default=value,
+                                                     loc=_src(ipos)))
+                        continue
                     self.gap(f"step input '{iname}' that '{proc.name}' does not declare "
-                             "(the DSL adds undeclared step inputs only for a condition)",
-                             ipos)
+                             "(the DSL adds undeclared step inputs with .with_inputs(name="
+                             "value): one plain source or a default)", ipos)
                     continue
                 unchecked = False  # the value is transformed on the way: no type to check
                 for attr, what in (("loadContents", "loadContents on a step input"),

@@ -258,7 +258,9 @@ class StepInput:
     link_merge: str = "merge_nested"  # with `merge`: CWL linkMerge
     pick_value: str | None = None  # CWL pickValue, applied after the merge
     value_from: str | None = None  # CWL valueFrom (StepInputExpressionRequirement)
-    extra: bool = False  # not a parameter of the process: only the step's `when` reads it
+    # not a parameter of the process: only the step's `when` or value_from expressions read
+    # it (from a condition's promise, or `.with_inputs(...)`)
+    extra: bool = False
     type: CwlType | None = None  # the value's type when computed at the step (value_from...)
     scattered: bool = False
     loc: SourceLocation | None = None

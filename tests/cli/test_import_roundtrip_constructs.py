@@ -58,11 +58,11 @@ def round_trip(tmp_path: Path, name: str, spellings: list[str]) -> dict[str, obj
     source = (tmp_path / "py" / f"{name}.py").read_text()
     for spelling in spellings:
         assert spelling in source, f"{spelling!r} not in:\n{source}"
-    for tool in ([str(BIN / "ruff"), "check", "--config", str(REPO / "pyproject.toml"),
-                  f"py/{name}.py"],
-                 [str(BIN / "mypy"), "--strict", "--no-incremental", f"py/{name}.py"],
-                 [sys.executable, "-m", "cwlgen", "check", f"py/{name}.py"]):
-        lint = run(*tool, cwd=tmp_path)
+    for linter in ([str(BIN / "ruff"), "check", "--config", str(REPO / "pyproject.toml"),
+                    f"py/{name}.py"],
+                   [str(BIN / "mypy"), "--strict", "--no-incremental", f"py/{name}.py"],
+                   [sys.executable, "-m", "cwlgen", "check", f"py/{name}.py"]):
+        lint = run(*linter, cwd=tmp_path)
         assert lint.returncode == 0, lint.stdout + lint.stderr
     build = run(sys.executable, "-m", "cwlgen", "build", target, "-o", "py", cwd=tmp_path)
     assert build.returncode == 0, build.stderr
@@ -171,3 +171,38 @@ def test_value_from_each_needs_a_list_and_a_map() -> None:
 
     with pytest.raises(cwlgen.CompileError, match=r"CG607.*must be a list, got x \(string\)"):
         cwlgen.compile(not_a_list)
+
+
+def test_step_inputs_the_tool_does_not_declare(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "extra_inputs", [
+        'add.with_inputs(a=a, b=b)(c=value_from("$(inputs.a + inputs.b)", type=int))',
+        "stem.with_inputs(file=name, big=add_out).when(add_out > 2)(",
+        'text=value_from("$(inputs.file.nameroot)", type=str)',
+    ])
+    assert got == {"sum": 3, "stem": "a"}
+
+
+def test_with_inputs_is_for_inputs_the_callee_does_not_declare() -> None:
+    from cwlgen import expression_tool, value_from
+
+    @expression_tool("$({'out': inputs.x})")
+    def ident(*, x: int) -> int: ...
+
+    @workflow
+    def both(*, n: int) -> int:
+        return ident.with_inputs(x=n)(x=n)
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG214.*'ident.with_inputs\(x=...\)' passes "
+                       r"'x', which 'ident' declares"):
+        cwlgen.compile(both)
+
+    @workflow
+    def extra(*, n: int, m: int) -> int | None:
+        return ident.with_hints({"class": "WorkReuse", "enableReuse": False}).with_inputs(
+            k=m).when(m > 1)(x=value_from("$(inputs.k * 2)", type=int))
+
+    compiled = cwlgen.compile(extra)
+    step = compiled.documents[compiled.main]["steps"]["ident"]
+    assert step["in"] == {"x": {"valueFrom": "$(inputs.k * 2)"}, "k": "m"}
+    assert step["when"] == "$(inputs.k > 1)"
+    assert step["hints"] == [{"class": "WorkReuse", "enableReuse": False}]
