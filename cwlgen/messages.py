@@ -278,8 +278,8 @@ MESSAGES: dict[str, Message] = {
     "CG136": Message(
         "error",
         "parameter '{param}' of task '{func}' takes record {record}, whose field '{field}' "
-        "has a command-line binding (Arg): CWL would put it on the command line of the "
-        "task's job; give the task a record class without Arg on its fields",
+        "has {what} (Arg): CWL would bind or stage it for the task's job, which reads its "
+        "inputs by annotation; give the task a record class without Arg on its fields",
     ),
     # --- connections -------------------------------------------------------------------
     "CG201": Message(

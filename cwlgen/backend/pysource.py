@@ -129,7 +129,7 @@ class PythonWriter:
             return self.type_names[tp]
         name = self.names.take(_camel(tp.name))
         self.type_names[tp] = name
-        fields = [(f, self.annotation(f.type)) for f in tp.fields]
+        fields = [(f, self.field_annotation(f)) for f in tp.fields]
         lines = ["@dataclass(kw_only=True)", f"class {name}:"]
         for f, ann in fields:
             default = " = None" if isinstance(f.type, t.Optional) else ""
@@ -140,6 +140,21 @@ class PythonWriter:
             lines.append("    pass")
         self.classes.append("\n".join(lines))
         return name
+
+    def field_annotation(self, f: t.Field) -> str:
+        """A record field's annotation, with `Arg(...)` for its binding, format and
+        secondary files."""
+        ann = self.annotation(f.type)
+        meta = [f"{_FIELD_ARGS[k]}={lit(v)}" for k, v in f.binding]
+        if f.format:
+            meta.append(f"format={lit(f.format)}")
+        if f.secondary_files:
+            meta.append(f"secondary_files={self.secondary(f)}")
+        if not meta:
+            return ann
+        self.imports.add("Arg")
+        self.typing.add("Annotated")
+        return f"Annotated[{ann}, Arg({', '.join(meta)})]"
 
     # --- values -----------------------------------------------------------------------
     def value(self, value: Any, tp: t.CwlType | None) -> str:
@@ -284,7 +299,7 @@ class PythonWriter:
             default = " = None"
         return f"{port.python_name or port.name}: {ann}{default}"
 
-    def secondary(self, port: InputPort | OutputPort) -> str:
+    def secondary(self, port: InputPort | OutputPort | t.Field) -> str:
         """`secondary_files=[...]`: plain patterns, `SecondaryFile(...)` where `required:` is
         said."""
         required = dict(port.secondary_required)
@@ -668,6 +683,12 @@ def _condition_input_name(si: Any) -> str | None:
         return None
     src = si.sources[0]
     return src.name if isinstance(src, WorkflowInputRef) else src.output
+
+
+# a record field's inputBinding keys -> the Arg options that write them
+_FIELD_ARGS = {"position": "position", "prefix": "prefix", "separate": "separate",
+               "itemSeparator": "item_separator", "shellQuote": "shell_quote",
+               "valueFrom": "value_from"}
 
 # `inputs.NAME` in a step expression (valueFrom, when)
 _INPUT_REF = re.compile(r"inputs\.([A-Za-z_][A-Za-z0-9_]*)")

@@ -40,6 +40,7 @@ from cwlgen.ir import (
     WorkflowOutput,
 )
 from cwlgen.ir import types as t
+from cwlgen.ir.cwl import binding_dict
 from cwlgen.ir.location import SourceLocation
 from cwlgen.ir.when_expr import parse_when, refs_of
 
@@ -210,19 +211,32 @@ class _Loader:
             fields = []
             for f in tp.fields or []:
                 fname = shortname(f.name)
-                if getattr(f, "inputBinding", None) is not None:
-                    self.gap(f"inputBinding on record field '{fname}'", _loc(f, where))
+                fpos = _loc(f, where)
+                binding: tuple[tuple[str, Any], ...] = ()
+                b = getattr(f, "inputBinding", None)
+                if b is not None:
+                    binding = tuple(binding_dict(self.binding(b, fpos, default_position=None))
+                                    .items())
+                    if not binding:  # `inputBinding: {}`: Arg() on a field binds nothing
+                        self.gap(f"an empty inputBinding on record field '{fname}'", fpos)
                 if getattr(f, "outputBinding", None) is not None:
-                    self.gap(f"outputBinding on record field '{fname}'", _loc(f, where))
+                    self.gap(f"outputBinding on record field '{fname}'", fpos)
                 if not _IDENT.match(fname):
                     self.gap(f"record field name {fname!r} is not a Python identifier",
-                             _loc(f, where))
-                for attr in ("secondaryFiles", "format", "loadContents", "loadListing",
-                             "streamable"):
+                             fpos)
+                for attr in ("loadContents", "loadListing", "streamable"):
                     if getattr(f, attr, None):
-                        self.gap(f"{attr} on record field '{fname}'", _loc(f, where))
+                        self.gap(f"{attr} on record field '{fname}'", fpos)
+                fmt = getattr(f, "format", None)
+                if isinstance(fmt, list):
+                    self.gap(f"a list of formats on record field '{fname}'", fpos)
+                    fmt = None
+                patterns, required = self.secondary(getattr(f, "secondaryFiles", None))
                 fields.append(t.Field(name=fname, type=self.type_of(f.type_, fname, where),
-                                      doc=_text(f.doc)))
+                                      doc=_text(f.doc), binding=binding,
+                                      format=_compact(fmt) if isinstance(fmt, str) else None,
+                                      secondary_files=patterns,
+                                      secondary_required=required))
             return t.Record(name=shortname(str(name)), fields=tuple(fields))
         self.gap(f"type {tp!r}", where)
         return t.ANY
@@ -367,7 +381,8 @@ class _Loader:
                 required.append((pattern, flag))
         return tuple(patterns), tuple(required)
 
-    def binding(self, b: Any, where: Position | None) -> Binding:
+    def binding(self, b: Any, where: Position | None, *,
+                default_position: int | None = 0) -> Binding:
         position = b.position
         if isinstance(position, str):
             self.gap("an expression as inputBinding position", where)
@@ -375,7 +390,7 @@ class _Loader:
         if getattr(b, "loadContents", None):
             self.gap("loadContents inside inputBinding", where)
         return Binding(
-            position=position if position is not None else 0,
+            position=position if position is not None else default_position,
             prefix=b.prefix, separate=b.separate is not False,
             item_separator=b.itemSeparator, shell_quote=b.shellQuote is not False,
             value_from=b.valueFrom)

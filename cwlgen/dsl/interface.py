@@ -305,10 +305,13 @@ def _check_task_record_bindings(
     task's job (which reads its inputs from a file, not its command line) cannot take one."""
     for sub in t.walk(cwl_type):
         if isinstance(sub, t.Record):
-            bound = next((f for f in sub.fields if f.binding), None)
+            bound = next((f for f in sub.fields
+                          if f.binding or f.format or f.secondary_files), None)
             if bound is not None:
+                what = ("a command-line binding" if bound.binding
+                        else "a format or secondary files")
                 problems.append(diag("CG136", where, param=name, func=func_name,
-                                     record=sub.name, field=bound.name))
+                                     record=sub.name, field=bound.name, what=what))
                 return
 
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -206,3 +207,31 @@ def test_with_inputs_is_for_inputs_the_callee_does_not_declare() -> None:
     assert step["in"] == {"x": {"valueFrom": "$(inputs.k * 2)"}, "k": "m"}
     assert step["when"] == "$(inputs.k > 1)"
     assert step["hints"] == [{"class": "WorkReuse", "enableReuse": False}]
+
+
+def test_record_fields_with_format_secondary_files_and_bindings(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "record_fields", [
+        'reads: Annotated[File, Arg(position=2, format="edam:format_2330", '
+        'secondary_files=[SecondaryFile(".idx", required=True), SecondaryFile(".opt", '
+        'required=False)])]',
+        'lines: Annotated[int, Arg(position=1, prefix="-n")]',
+    ])
+    assert got == {"head": "one\ntwo\n", "index": "lines.txt.idx"}
+
+
+@dataclass
+class Sample:
+    """A record whose File field says its format: a tool's business, not a task's."""
+
+    reads: Annotated[File, Arg(format="http://edamontology.org/format_2330")]
+
+
+@task
+def count_sample(*, sample: Sample) -> int:
+    return 1
+
+
+def test_a_task_refuses_a_record_whose_fields_carry_a_format() -> None:
+    with pytest.raises(cwlgen.CompileError, match=r"CG136.*field 'reads' has a format or "
+                       r"secondary files"):
+        cwlgen.compile(count_sample)
