@@ -629,7 +629,9 @@ class PythonWriter:
         if value_from is not None:
             self.imports.add("value_from")
             args = [lit(value_from)]
-            if refs:
+            if merge:  # several sources: `self` is the list of their values
+                args.append(f"self=[{', '.join(refs)}]")
+            elif refs:
                 args.append(f"self={refs[0]}")
             args.append(f"type={self.annotation(tp) if tp is not None else 'Any'}")
             if tp is None:

@@ -143,6 +143,8 @@ class _Loader:
         self.errors: list[Gap] = []
         self.schemas_reported = False
         self.cache: dict[str, Process] = {}
+        self.anonymous: dict[int, str] = {}
+        self.keep_alive: list[Any] = []
         self.schema: dict[str, Any] = {}
         self.documents: dict[str, Any] = {}  # document URI -> what cwl-utils read
 
@@ -270,7 +272,17 @@ class _Loader:
         absolute path when the file is under the working directory: it appears in headers)."""
         oid = str(getattr(obj, "id", "") or "")
         if not oid or oid.startswith("_:"):
-            return f"{display_uri(self.uri)}#{name}"
+            # an inline process without an id, named after its step: two of them may share
+            # a step id (a nested `step1` running a `step1`), so the key counts them
+            if id(obj) not in self.anonymous:
+                want = key = f"{display_uri(self.uri)}#{name}"
+                n = 1
+                while key in self.anonymous.values():
+                    n += 1
+                    key = f"{want}_{n}"
+                self.anonymous[id(obj)] = key
+                self.keep_alive.append(obj)  # id() stays unique while the loader lives
+            return self.anonymous[id(obj)]
         doc, _, frag = oid.partition("#")
         return display_uri(doc) + (f"#{frag}" if frag else "")
 
@@ -907,16 +919,19 @@ class _Loader:
                      where)
             return StepInput(name=name, loc=_src(where))
         if value_from is not None:
-            if len(sources) > 1 or si.linkMerge or (si.default is not None and not sources):
-                self.gap("valueFrom on a step input with several sources or a default "
-                         "(value_from takes one `self=` value)", where)
+            several = len(sources) > 1 or si.linkMerge == "merge_nested"
+            if si.linkMerge == "merge_flattened" or (si.default is not None and not sources) \
+                    or (several and si.default is not None):
+                self.gap("valueFrom on a step input with a default or merge_flattened "
+                         "(value_from takes one `self=` value or list of values)", where)
                 return StepInput(name=name, loc=_src(where))
             if port is None:
                 self.gap(f"valueFrom on step input '{name}' that '{proc.name}' does not "
                          "declare", where)
                 return StepInput(name=name, loc=_src(where))
             return StepInput(name=name, sources=tuple(sources), value_from=str(value_from),
-                             type=port.type, scattered=scattered, loc=_src(where))
+                             merge=several, type=port.type, scattered=scattered,
+                             loc=_src(where))
         types = [s.type for s in sources]
         if pick:
             if len(sources) == 1 and not isinstance(t.strip_optional(types[0]), t.Array):

@@ -235,3 +235,10 @@ def test_a_task_refuses_a_record_whose_fields_carry_a_format() -> None:
     with pytest.raises(cwlgen.CompileError, match=r"CG136.*field 'reads' has a format or "
                        r"secondary files"):
         cwlgen.compile(count_sample)
+
+
+def test_a_value_computed_from_several_sources(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "several_self", [
+        'total(n=value_from("$(self[0] * 10 + self[1])", self=[a, b], type=int))',
+    ])
+    assert got == {"total": 42}

@@ -333,3 +333,41 @@ def test_nested_list_defaults_keep_their_nesting(tmp_path: Path) -> None:
     (files,) = step.inputs
     assert files.default == [[{"class": "File",
                                 "location": (tmp_path / "data.txt").as_uri()}]]
+
+
+def test_nested_inline_workflows_sharing_a_step_id_stay_two_processes(tmp_path: Path) -> None:
+    doc = tmp_path / "nested.cwl"
+    doc.write_text(textwrap.dedent("""\
+        cwlVersion: v1.2
+        class: Workflow
+        requirements: {SubworkflowFeatureRequirement: {}}
+        inputs: {x: string}
+        outputs:
+          y: {type: string, outputSource: step1/y}
+        steps:
+          step1:
+            in: {x: x}
+            out: [y]
+            run:
+              class: Workflow
+              inputs: {x: string}
+              outputs:
+                y: {type: string, outputSource: step1/y}
+              steps:
+                step1:
+                  in: {x: x}
+                  out: [y]
+                  run:
+                    class: ExpressionTool
+                    requirements: {InlineJavascriptRequirement: {}}
+                    inputs: {x: string}
+                    outputs: {y: string}
+                    expression: "${ return {'y': inputs.x}; }"
+        """))
+    root = load_cwl(str(doc)).process
+    assert isinstance(root, Workflow)
+    outer = root.steps[0].process
+    assert isinstance(outer, Workflow)
+    inner = outer.steps[0].process
+    assert outer.key != inner.key
+    assert [outer.key.rpartition("#")[2], inner.key.rpartition("#")[2]] == ["step1", "step1_2"]
