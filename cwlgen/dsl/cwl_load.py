@@ -144,6 +144,7 @@ class _Loader:
         self.schemas_reported = False
         self.cache: dict[str, Process] = {}
         self.anonymous: dict[int, str] = {}
+        self.records: dict[tuple[str, Any], t.Record] = {}
         self.keep_alive: list[Any] = []
         self.schema: dict[str, Any] = {}
         self.documents: dict[str, Any] = {}  # document URI -> what cwl-utils read
@@ -239,7 +240,15 @@ class _Loader:
                                       format=_compact(fmt) if isinstance(fmt, str) else None,
                                       secondary_files=patterns,
                                       secondary_required=required))
-            return t.Record(name=shortname(str(name)), fields=tuple(fields))
+            record = t.Record(name=shortname(str(name)), fields=tuple(fields))
+            plain = tuple((f.name, f.type) for f in record.fields)
+            seen = self.records.setdefault((record.name, plain), record)
+            if seen != record:
+                # the Python would hold two classes of one name, which mypy does not let
+                # one be passed for the other
+                self.gap(f"record {record.name!r} declared twice with different field "
+                         "formats, secondaryFiles or bindings", where)
+            return record
         self.gap(f"type {tp!r}", where)
         return t.ANY
 
