@@ -208,8 +208,49 @@ def _job_needs(source: str, functions: set[str]) -> tuple[VersionNeed, ...]:
     except SyntaxError:
         return ()
     lines = _run_lines(tree, functions, source.count("\n") + 1)
+    guarded = _guarded_lines(tree)
     return tuple(need for need in version_needs(source)
-                 if need.line in lines or any(word in need.feature for word in _SYNTAX))
+                 if any(word in need.feature for word in _SYNTAX)
+                 or (need.line in lines and need.version > guarded.get(need.line, (3, 0))))
+
+
+def _version_test(test: ast.expr) -> tuple[bool, PythonVersion] | None:
+    """`sys.version_info >= (3, N)` -> (True, (3, N)); `sys.version_info < (3, N)` ->
+    (False, (3, N)): which branch runs only on 3.N or newer. None for any other test."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+            and isinstance(test.left, ast.Attribute) and test.left.attr == "version_info"
+            and isinstance(test.left.value, ast.Name) and test.left.value.id == "sys"
+            and isinstance(test.comparators[0], ast.Tuple)):
+        return None
+    parts = [p.value for p in test.comparators[0].elts[:2]
+             if isinstance(p, ast.Constant) and isinstance(p.value, int)]
+    if len(parts) < 2:
+        return None
+    version = (parts[0], parts[1])
+    if isinstance(test.ops[0], ast.GtE):
+        return True, version
+    if isinstance(test.ops[0], ast.Lt):
+        return False, version
+    return None
+
+
+def _guarded_lines(tree: ast.Module) -> dict[int, PythonVersion]:
+    """Lines inside an `if sys.version_info >= (3, N):` branch (or the else of `< (3, N)`)
+    -> the version they are known to run on: vermin reports them, but an older Python never
+    runs them."""
+    guarded: dict[int, PythonVersion] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.If):
+            continue
+        found = _version_test(node.test)
+        if found is None:
+            continue
+        newer, version = found
+        branch = node.body if newer else node.orelse
+        for stmt in branch:
+            for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
+                guarded[line] = max(guarded.get(line, (3, 0)), version)
+    return guarded
 
 
 def check_task_pythons(tools: list[Tool]) -> list[Diagnostic]:
