@@ -189,8 +189,9 @@ MESSAGES: dict[str, Message] = {
         "stream_renamed": "tool '{func}' sends {stream} to {name}, but an output captures it "
                           "as {captured}",
         "renamed_not_tool": "parameter '{param}' of {kind} '{func}' has Arg(name={name}); "
-                            "only @tool inputs can carry a CWL name that differs from the "
-                            "Python one",
+                            "a Python task is called by its parameter names, so its "
+                            "inputs cannot carry a CWL name that differs from the Python one "
+                            "(@tool, @workflow and @expression_tool inputs can)",
         "bad_secondary_file": "secondary_files entry {item} of '{func}' must be a pattern "
                               "string or SecondaryFile(pattern, required=...)",
         "output_json_binding": "output '{output}' of tool '{func}' is read from "
@@ -205,7 +206,8 @@ MESSAGES: dict[str, Message] = {
     "CG114": Message(
         "error",
         "parameter '{param}' of tool '{func}' is staged {how}, which needs a File or "
-        "Directory, not {type}",
+        "Directory (a list of them only staged under their own names, not in place), "
+        "not {type}",
     ),
     "CG115": Message(
         "warning",
@@ -276,8 +278,8 @@ MESSAGES: dict[str, Message] = {
     "CG136": Message(
         "error",
         "parameter '{param}' of task '{func}' takes record {record}, whose field '{field}' "
-        "has a command-line binding (Arg): CWL would put it on the command line of the "
-        "task's job; give the task a record class without Arg on its fields",
+        "has {what} (Arg): CWL would bind or stage it for the task's job, which reads its "
+        "inputs by annotation; give the task a record class without Arg on its fields",
     ),
     # --- connections -------------------------------------------------------------------
     "CG201": Message(
@@ -330,6 +332,11 @@ MESSAGES: dict[str, Message] = {
     "CG213": Message(
         "warning",
         "'{callee}.map(batch={k})' runs one job per item: {reason}",
+    ),
+    "CG214": Message(
+        "error",
+        "'{callee}.with_inputs({param}=...)' passes '{param}', which '{callee}' declares; "
+        "pass it as an argument: '{callee}({param}=...)'",
     ),
     # issue 9: formats and secondary files along edges (CG230-CG239)
     "CG230": Message("error", variants={
@@ -475,6 +482,10 @@ MESSAGES: dict[str, Message] = {
         "expression_tool": "@expression_tool on '{func}' needs a JavaScript expression "
                            "('$(...)' or '${{...}}'), got {value}; for Python code use @task",
         "value_from": "value_from(...) needs CWL expression text and type=..., got {got}",
+        "each_not_list": "value_from({expr}, each=True) runs once per item of self=, which "
+                         "must be a list, got {got}",
+        "each_not_mapped": "argument '{param}' of '{callee}' is value_from(..., each=True), "
+                           "which runs once per item of a scatter; call '{callee}.map(...)'",
         "task_js": "@task got the string {value}; @task decorates a Python function whose "
                    "body runs in the job; for a JavaScript expression write "
                    "@expression_tool({value}) on a typed function",
@@ -592,6 +603,7 @@ TITLES: dict[str, str] = {
     "CG211": "list mixing results and literals",
     "CG212": "bad `.map` option",
     "CG213": "batch cannot be applied",
+    "CG214": "an extra step input the callee declares",
     "CG230": "format not accepted",
     "CG231": "secondary files not carried",
     "CG301": "recursion",

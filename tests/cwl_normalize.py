@@ -103,6 +103,11 @@ class _Norm:
                 d = self.value(d, base)
                 if cls == "EnvVarRequirement":
                     d["envDef"] = sorted(d.get("envDef") or [], key=lambda e: str(e))
+                if cls == "InitialWorkDirRequirement" and isinstance(d.get("listing"), list):
+                    # a bare `$(inputs.x)` entry stages x as `{entry: $(inputs.x)}` does; the
+                    # order of entries staging different names does not matter
+                    d["listing"] = sorted(({"entry": e} if isinstance(e, str) else e
+                                           for e in d["listing"]), key=repr)
                 found.append(repr(sorted(d.items())))
             out[key] = sorted(found)
         return out

@@ -46,8 +46,17 @@ def named_ref(name: str) -> str:
 
 
 def field_dict(f: t.Field) -> dict[str, Any]:
-    """One field of a record type, with its inputBinding when it has one."""
+    """One field of a record type, with its format, secondaryFiles and inputBinding when it
+    has them."""
     out: dict[str, Any] = {"name": f.name, "type": cwl_type(f.type)}
+    if f.format:
+        out["format"] = f.format
+    if f.secondary_files:
+        required = dict(f.secondary_required)
+        out["secondaryFiles"] = [
+            {"pattern": p, "required": required[p]} if p in required else p
+            for p in f.secondary_files
+        ]
     if f.binding:
         out["inputBinding"] = dict(f.binding)
     return out

@@ -171,6 +171,8 @@ def _work_dir_listing(tool: Tool) -> list[Any]:
     for port in tool.inputs:
         if port.staging is not None:
             entry: dict[str, Any] = {"entry": input_reference(port.name)}
+            if port.staging.name is not None:
+                entry = {"entryname": port.staging.name, **entry}
             if port.staging.writable:
                 entry["writable"] = True
             listing.append(entry)

@@ -129,7 +129,7 @@ class PythonWriter:
             return self.type_names[tp]
         name = self.names.take(_camel(tp.name))
         self.type_names[tp] = name
-        fields = [(f, self.annotation(f.type)) for f in tp.fields]
+        fields = [(f, self.field_annotation(f)) for f in tp.fields]
         lines = ["@dataclass(kw_only=True)", f"class {name}:"]
         for f, ann in fields:
             default = " = None" if isinstance(f.type, t.Optional) else ""
@@ -140,6 +140,21 @@ class PythonWriter:
             lines.append("    pass")
         self.classes.append("\n".join(lines))
         return name
+
+    def field_annotation(self, f: t.Field) -> str:
+        """A record field's annotation, with `Arg(...)` for its binding, format and
+        secondary files."""
+        ann = self.annotation(f.type)
+        meta = [f"{_FIELD_ARGS[k]}={lit(v)}" for k, v in f.binding]
+        if f.format:
+            meta.append(f"format={lit(f.format)}")
+        if f.secondary_files:
+            meta.append(f"secondary_files={self.secondary(f)}")
+        if not meta:
+            return ann
+        self.imports.add("Arg")
+        self.typing.add("Annotated")
+        return f"Annotated[{ann}, Arg({', '.join(meta)})]"
 
     # --- values -----------------------------------------------------------------------
     def value(self, value: Any, tp: t.CwlType | None) -> str:
@@ -259,17 +274,19 @@ class PythonWriter:
         if port.format:
             meta.append(f"format={lit(port.format)}")
         if port.secondary_files:
-            meta.append(f"secondary_files={lit(list(port.secondary_files))}")
+            meta.append(f"secondary_files={self.secondary(port)}")
         if port.load_listing:
             meta.append(f"load_listing={lit(port.load_listing)}")
         if port.load_contents:
             meta.append("load_contents=True")
         if port.staging is not None:
+            if port.staging.name is not None:
+                meta.append(f"stage_as={lit(port.staging.name)}")
             if port.staging.inplace:
                 meta.append("inplace=True")
             elif port.staging.writable:
                 meta.append("writable=True")
-            else:
+            elif port.staging.name is None:
                 meta.append("stage=True")
         if meta:
             self.imports.add("Arg")
@@ -281,6 +298,17 @@ class PythonWriter:
         elif isinstance(port.type, t.Optional):
             default = " = None"
         return f"{port.python_name or port.name}: {ann}{default}"
+
+    def secondary(self, port: InputPort | OutputPort | t.Field) -> str:
+        """`secondary_files=[...]`: plain patterns, `SecondaryFile(...)` where `required:` is
+        said."""
+        required = dict(port.secondary_required)
+        if not required:
+            return lit(list(port.secondary_files))
+        self.imports.add("SecondaryFile")
+        items = [f"SecondaryFile({lit(p)}, required={lit(required[p])})" if p in required
+                 else lit(p) for p in port.secondary_files]
+        return f"[{', '.join(items)}]"
 
     def out_annotation(self, port: OutputPort) -> str:
         ann = self.annotation(port.type)
@@ -305,7 +333,7 @@ class PythonWriter:
         if port.format:
             meta.append(f"format={lit(port.format)}")
         if port.secondary_files:
-            meta.append(f"secondary_files={lit(list(port.secondary_files))}")
+            meta.append(f"secondary_files={self.secondary(port)}")
         if port.doc:
             meta.append(f"doc={lit(port.doc)}")
         if not meta:
@@ -434,11 +462,13 @@ class PythonWriter:
         step_vars: dict[str, str] = {}
         scattered_steps = {step.id for step in wf.steps if any(i.scattered for i in step.inputs)}
         step_multi: dict[str, bool] = {}
-        local = _Names({p.name for p in wf.inputs} | _RESERVED | set(self.func_names.values()))
+        local = _Names({p.python_name or p.name for p in wf.inputs} | _RESERVED
+                       | set(self.func_names.values()))
+        py_names = {p.name: p.python_name or p.name for p in wf.inputs}
 
         def ref(src: Any) -> str:
             if isinstance(src, WorkflowInputRef):
-                return src.name
+                return py_names.get(src.name, src.name)
             assert isinstance(src, StepOutputRef)
             var = step_vars[src.step]
             return f"{var}.{src.output}" if step_multi[src.step] else var
@@ -446,14 +476,28 @@ class PythonWriter:
         for step in wf.steps:
             callee = self.func_names[step.process.key]
             args = []
+            computed_refs = {m for si in step.inputs
+                             for m in _INPUT_REF.findall(si.value_from or "")}
+            when_refs = set(_INPUT_REF.findall(step.when or ""))
+            with_inputs = []
+            passed = {si.sources for si in step.inputs if not si.extra}
             for si in step.inputs:
-                if si.extra:
-                    continue  # read only by the condition: `.when(...)` adds it again
+                if si.extra and si.name in when_refs and si.name not in computed_refs and (
+                        si.scattered or (si.sources not in passed
+                                         and si.name == _condition_input_name(si))):
+                    # read only by the condition: `.when(...)` adds it again (a scattered
+                    # one through the scattered argument with the same source)
+                    continue
+                if si.extra:  # read by the step's expressions: `.with_inputs(name=...)`
+                    with_inputs.append(f"{si.name}={ref(si.sources[0])}" if si.sources
+                                       else f"{si.name}={self.value(si.default, None)}")
+                    continue
                 declared = step.process.input(si.name)
                 computed = self.computed(si.sources, ref, value_from=si.value_from,
                                          pick=si.pick_value, merge=si.merge,
                                          link_merge=si.link_merge, default=si.default,
-                                         tp=si.type or (declared.type if declared else None))
+                                         tp=si.type or (declared.type if declared else None),
+                                         each=si.scattered)
                 if computed is not None:
                     text = computed
                 elif si.sources:
@@ -474,6 +518,8 @@ class PythonWriter:
                     opts.append("requirements=[" + ", ".join(
                         self.plain(dict(r)) for r in step.extra_requirements) + "]")
                 fn = f"{callee}.with_hints({', '.join(opts)})"
+            if with_inputs:
+                fn = f"{fn}.with_inputs({', '.join(with_inputs)})"
             if step.when is not None:
                 fn = f"{fn}.when({self.condition(step, ref)})"
             if scattered:
@@ -575,7 +621,7 @@ class PythonWriter:
 
     def computed(self, sources: tuple[Any, ...], ref: Callable[[Any], str], *,
                  value_from: str | None, pick: str | None, merge: bool, link_merge: str,
-                 default: Any, tp: t.CwlType | None) -> str | None:
+                 default: Any, tp: t.CwlType | None, each: bool = False) -> str | None:
         """A value computed at the step (or for a workflow output) in the DSL's spelling:
         value_from(...), pick_value(...), merge_flattened(...), or_default(...); None for a
         plain source, list of sources or literal."""
@@ -583,11 +629,15 @@ class PythonWriter:
         if value_from is not None:
             self.imports.add("value_from")
             args = [lit(value_from)]
-            if refs:
+            if merge:  # several sources: `self` is the list of their values
+                args.append(f"self=[{', '.join(refs)}]")
+            elif refs:
                 args.append(f"self={refs[0]}")
             args.append(f"type={self.annotation(tp) if tp is not None else 'Any'}")
             if tp is None:
                 self.typing.add("Any")
+            if each:  # a scattered input: CWL evaluates valueFrom per item
+                args.append("each=True")
             return f"value_from({', '.join(args)})"
         if pick is not None:
             self.imports.add("pick_value")
@@ -625,6 +675,25 @@ class PythonWriter:
         head.append(_call("from cwlgen import", sorted(from_cwlgen), bare=True))
         parts = ["\n".join(head)] + self.classes + self.functions
         return "\n\n\n".join(parts).rstrip() + "\n"
+
+
+
+def _condition_input_name(si: Any) -> str | None:
+    """The name `.when(...)` gives the extra step input it adds for a source: the workflow
+    input's, or the step output's."""
+    if len(si.sources) != 1 or si.default is not NO_DEFAULT:
+        return None
+    src = si.sources[0]
+    return src.name if isinstance(src, WorkflowInputRef) else src.output
+
+
+# a record field's inputBinding keys -> the Arg options that write them
+_FIELD_ARGS = {"position": "position", "prefix": "prefix", "separate": "separate",
+               "itemSeparator": "item_separator", "shellQuote": "shell_quote",
+               "valueFrom": "value_from"}
+
+# `inputs.NAME` in a step expression (valueFrom, when)
+_INPUT_REF = re.compile(r"inputs\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def lit(value: Any) -> str:

@@ -40,6 +40,7 @@ from cwlgen.ir import (
     WorkflowOutput,
 )
 from cwlgen.ir import types as t
+from cwlgen.ir.cwl import binding_dict
 from cwlgen.ir.location import SourceLocation
 from cwlgen.ir.when_expr import parse_when, refs_of
 
@@ -50,11 +51,20 @@ KNOWN_NAMESPACES = {
 }
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _STDIN_REF = re.compile(r"^\$\(inputs\.([A-Za-z_][A-Za-z0-9_]*)\.path\)$")
-_STAGE_REF = re.compile(r"^\$\(inputs\.([A-Za-z_][A-Za-z0-9_]*)\)$")
+_STAGE_REF = re.compile(r"^\$\(inputs\.([A-Za-z_][A-Za-z0-9_]*)\)\Z")  # no trailing newline
 _AUTO_REQUIREMENTS = {
     "SubworkflowFeatureRequirement", "ScatterFeatureRequirement",
     "MultipleInputFeatureRequirement",
 }
+
+
+def _stageable(tp: t.CwlType, *, named: bool) -> bool:
+    """Whether `Arg(stage=...)` can stage a value of this type: a File or Directory, maybe
+    optional; a list of them only under their own names."""
+    base = t.strip_optional(tp)
+    if base in (t.FILE, t.DIRECTORY):
+        return True
+    return not named and isinstance(base, t.Array) and base.items in (t.FILE, t.DIRECTORY)
 
 
 @attrs.frozen
@@ -133,6 +143,9 @@ class _Loader:
         self.errors: list[Gap] = []
         self.schemas_reported = False
         self.cache: dict[str, Process] = {}
+        self.anonymous: dict[int, str] = {}
+        self.records: dict[tuple[str, Any], t.Record] = {}
+        self.keep_alive: list[Any] = []
         self.schema: dict[str, Any] = {}
         self.documents: dict[str, Any] = {}  # document URI -> what cwl-utils read
 
@@ -201,20 +214,41 @@ class _Loader:
             fields = []
             for f in tp.fields or []:
                 fname = shortname(f.name)
-                if getattr(f, "inputBinding", None) is not None:
-                    self.gap(f"inputBinding on record field '{fname}'", _loc(f, where))
+                fpos = _loc(f, where)
+                binding: tuple[tuple[str, Any], ...] = ()
+                b = getattr(f, "inputBinding", None)
+                if b is not None:
+                    binding = tuple(binding_dict(self.binding(b, fpos, default_position=None))
+                                    .items())
+                    if not binding:  # `inputBinding: {}`: Arg() on a field binds nothing
+                        self.gap(f"an empty inputBinding on record field '{fname}'", fpos)
                 if getattr(f, "outputBinding", None) is not None:
-                    self.gap(f"outputBinding on record field '{fname}'", _loc(f, where))
+                    self.gap(f"outputBinding on record field '{fname}'", fpos)
                 if not _IDENT.match(fname):
                     self.gap(f"record field name {fname!r} is not a Python identifier",
-                             _loc(f, where))
-                for attr in ("secondaryFiles", "format", "loadContents", "loadListing",
-                             "streamable"):
+                             fpos)
+                for attr in ("loadContents", "loadListing", "streamable"):
                     if getattr(f, attr, None):
-                        self.gap(f"{attr} on record field '{fname}'", _loc(f, where))
+                        self.gap(f"{attr} on record field '{fname}'", fpos)
+                fmt = getattr(f, "format", None)
+                if isinstance(fmt, list):
+                    self.gap(f"a list of formats on record field '{fname}'", fpos)
+                    fmt = None
+                patterns, required = self.secondary(getattr(f, "secondaryFiles", None))
                 fields.append(t.Field(name=fname, type=self.type_of(f.type_, fname, where),
-                                      doc=_text(f.doc)))
-            return t.Record(name=shortname(str(name)), fields=tuple(fields))
+                                      doc=_text(f.doc), binding=binding,
+                                      format=_compact(fmt) if isinstance(fmt, str) else None,
+                                      secondary_files=patterns,
+                                      secondary_required=required))
+            record = t.Record(name=shortname(str(name)), fields=tuple(fields))
+            plain = tuple((f.name, f.type) for f in record.fields)
+            seen = self.records.setdefault((record.name, plain), record)
+            if seen != record:
+                # the Python would hold two classes of one name, which mypy does not let
+                # one be passed for the other
+                self.gap(f"record {record.name!r} declared twice with different field "
+                         "formats, secondaryFiles or bindings", where)
+            return record
         self.gap(f"type {tp!r}", where)
         return t.ANY
 
@@ -247,7 +281,17 @@ class _Loader:
         absolute path when the file is under the working directory: it appears in headers)."""
         oid = str(getattr(obj, "id", "") or "")
         if not oid or oid.startswith("_:"):
-            return f"{display_uri(self.uri)}#{name}"
+            # an inline process without an id, named after its step: two of them may share
+            # a step id (a nested `step1` running a `step1`), so the key counts them
+            if id(obj) not in self.anonymous:
+                want = key = f"{display_uri(self.uri)}#{name}"
+                n = 1
+                while key in self.anonymous.values():
+                    n += 1
+                    key = f"{want}_{n}"
+                self.anonymous[id(obj)] = key
+                self.keep_alive.append(obj)  # id() stays unique while the loader lives
+            return self.anonymous[id(obj)]
         doc, _, frag = oid.partition("#")
         return display_uri(doc) + (f"#{frag}" if frag else "")
 
@@ -298,8 +342,8 @@ class _Loader:
 
     def _check_name(self, name: str, what: str, where: Position | None) -> None:
         if not _IDENT.match(name) or keyword.iskeyword(name):
-            self.gap(f"{what} name {name!r} is not a Python identifier (only command-line "
-                     "tool inputs can be renamed, with Arg(name=...))", where)
+            self.gap(f"{what} name {name!r} is not a Python identifier (only inputs can be "
+                     "renamed, with Arg(name=...))", where)
 
     def inputs(self, obj: Any, *, tool: bool) -> list[InputPort]:
         from cwl_utils.parser import cwl_v1_2 as c
@@ -311,7 +355,7 @@ class _Loader:
             name = shortname(p.id)
             pos = _loc(p, position_of(obj))
             renamed = None
-            if tool and not (_IDENT.match(name) and not keyword.iskeyword(name)):
+            if not (_IDENT.match(name) and not keyword.iskeyword(name)):
                 renamed = python_name(name)  # `in` -> `in_: Annotated[..., Arg(name="in")]`
                 if renamed in names:
                     renamed = None
@@ -338,22 +382,28 @@ class _Loader:
                 name=name, python_name=renamed, type=tp, default=default,
                 label=_text(p.label), doc=_text(p.doc),
                 binding=binding, format=_compact(fmt) if isinstance(fmt, str) else None,
-                secondary_files=self.secondary(p.secondaryFiles, pos),
+                secondary_files=self.secondary(p.secondaryFiles)[0],
+                secondary_required=self.secondary(p.secondaryFiles)[1],
                 load_listing=getattr(p, "loadListing", None),
                 load_contents=bool(getattr(p, "loadContents", None)), loc=_src(pos)))
         return ports
 
-    def secondary(self, value: Any, where: Position | None) -> tuple[str, ...]:
-        out = []
+    def secondary(self, value: Any) -> tuple[tuple[str, ...],
+                                             tuple[tuple[str, bool | str], ...]]:
+        """secondaryFiles -> (patterns, (pattern, required) for those that say `required:`,
+        a flag or an expression), as `SecondaryFile(pattern, required=...)` writes them."""
+        patterns: list[str] = []
+        required: list[tuple[str, bool | str]] = []
         for s in value or []:
-            pattern = getattr(s, "pattern", s)
-            required = getattr(s, "required", None)
-            if required is not None:
-                self.gap("secondaryFiles with 'required:'", where)
-            out.append(str(pattern))
-        return tuple(out)
+            pattern = str(getattr(s, "pattern", s))
+            flag = getattr(s, "required", None)
+            patterns.append(pattern)
+            if isinstance(flag, (bool, str)):
+                required.append((pattern, flag))
+        return tuple(patterns), tuple(required)
 
-    def binding(self, b: Any, where: Position | None) -> Binding:
+    def binding(self, b: Any, where: Position | None, *,
+                default_position: int | None = 0) -> Binding:
         position = b.position
         if isinstance(position, str):
             self.gap("an expression as inputBinding position", where)
@@ -361,7 +411,7 @@ class _Loader:
         if getattr(b, "loadContents", None):
             self.gap("loadContents inside inputBinding", where)
         return Binding(
-            position=position if position is not None else 0,
+            position=position if position is not None else default_position,
             prefix=b.prefix, separate=b.separate is not False,
             item_separator=b.itemSeparator, shell_quote=b.shellQuote is not False,
             value_from=b.valueFrom)
@@ -428,7 +478,8 @@ class _Loader:
                 load_contents=bool(ob and ob.loadContents),
                 output_eval=ob.outputEval if ob else None, stream=stream,
                 format=_compact(fmt) if isinstance(fmt, str) else None,
-                secondary_files=self.secondary(o.secondaryFiles, opos),
+                secondary_files=self.secondary(o.secondaryFiles)[0],
+                secondary_required=self.secondary(o.secondaryFiles)[1],
                 from_output_json=from_json,
                 doc=_join(_text(o.label), _text(o.doc)), loc=_src(opos)))
         json_outputs = [o.name for o in outputs if o.from_output_json]
@@ -495,8 +546,8 @@ class _Loader:
                 self.gap(f"{'hint' if hint else 'requirement'} {cls} on an ExpressionTool",
                          _loc(req, pos))
         outputs = self.plain_outputs(obj)
-        for o in outputs:
-            self._check_name(o.name, "output", pos)
+        for o, raw_out in zip(outputs, obj.outputs or [], strict=False):
+            self._check_name(o.name, "output", _loc(raw_out, pos))
         return Tool(key=self.key(obj, name), name=name, label=_text(obj.label),
                     doc=_text(obj.doc), inputs=tuple(self.inputs(obj, tool=False)),
                     outputs=tuple(outputs), expression=str(obj.expression), loc=_src(pos))
@@ -588,7 +639,7 @@ class _Loader:
                 if isinstance(req, c.InplaceUpdateRequirement) and not hint and \
                         req.inplaceUpdate and any(p.staging and p.staging.writable
                                                   for p in inputs):
-                    inputs = [attrs.evolve(p, staging=Staging(writable=True, inplace=True))
+                    inputs = [attrs.evolve(p, staging=attrs.evolve(p.staging, inplace=True))
                               if p.staging and p.staging.writable else p for p in inputs]
                     continue
                 cuda = dict(self.raw(req, self.base(obj))) if hint else {}
@@ -634,19 +685,27 @@ class _Loader:
         staged: dict[str, Staging] = {}
         by_name = {p.name: p for p in inputs}
         for entry in req.listing:
+            if isinstance(entry, str) and _STAGE_REF.match(entry):
+                # a bare `$(inputs.x)` stages x as `{entry: $(inputs.x)}` does
+                entry = c.Dirent(entry=entry)
             if not isinstance(entry, c.Dirent):
                 return None
             m = _STAGE_REF.match(str(entry.entry))
-            if entry.entryname is None and m and m.group(1) in by_name and \
-                    t.strip_optional(by_name[m.group(1)].type) in (t.FILE, t.DIRECTORY) and \
-                    m.group(1) not in staged:
-                staged[m.group(1)] = Staging(writable=bool(entry.writable))
+            stageable = m is not None and m.group(1) in by_name and \
+                m.group(1) not in staged and _stageable(by_name[m.group(1)].type,
+                                                        named=entry.entryname is not None)
+            if m and stageable and (entry.entryname is None or (
+                    isinstance(entry.entryname, str) and entry.entryname)):
+                staged[m.group(1)] = Staging(name=entry.entryname,
+                                             writable=bool(entry.writable))
                 continue
             name = entry.entryname
             if isinstance(name, str) and name and "/" not in name and "$" not in name and \
                     not entry.writable and isinstance(entry.entry, str) and \
                     not re.search(r"(?<!\\)\$[({]", name) and \
-                    not re.fullmatch(r"\s*\$\(.*\)\s*", entry.entry):
+                    not re.fullmatch(r"\$\(.*\)", entry.entry, re.S):
+                # text (CWL v1.2 interpolates an entry with anything around its one
+                # expression, even a YAML block's trailing newline, into a string)
                 files.append((name, str(entry.entry)))
                 continue
             return None
@@ -736,9 +795,22 @@ class _Loader:
                                                      scattered=iname in scatter_names,
                                                      loc=_src(ipos)))
                         continue
+                    plain = si.valueFrom is None and not si.pickValue and \
+                        iname not in scatter_names and _IDENT.match(iname) and \
+                        not keyword.iskeyword(iname)
+                    if plain and found is not None and si.default is None:
+                        # `.with_inputs(name=value)`: read by the step's expressions only
+                        step_inputs.append(StepInput(name=iname, sources=(found,), extra=True,
+                                                     loc=_src(ipos)))
+                        continue
+                    if plain and src is None and si.default is not None:
+                        value = self.value(si.default, self.base(obj))
+                        step_inputs.append(StepInput(name=iname, extra=True, default=value,
+                                                     loc=_src(ipos)))
+                        continue
                     self.gap(f"step input '{iname}' that '{proc.name}' does not declare "
-                             "(the DSL adds undeclared step inputs only for a condition)",
-                             ipos)
+                             "(the DSL adds undeclared step inputs with .with_inputs(name="
+                             "value): one plain source or a default)", ipos)
                     continue
                 unchecked = False  # the value is transformed on the way: no type to check
                 for attr, what in (("loadContents", "loadContents on a step input"),
@@ -856,16 +928,19 @@ class _Loader:
                      where)
             return StepInput(name=name, loc=_src(where))
         if value_from is not None:
-            if len(sources) > 1 or si.linkMerge or (si.default is not None and not sources):
-                self.gap("valueFrom on a step input with several sources or a default "
-                         "(value_from takes one `self=` value)", where)
+            several = len(sources) > 1 or si.linkMerge == "merge_nested"
+            if si.linkMerge == "merge_flattened" or (si.default is not None and not sources) \
+                    or (several and si.default is not None):
+                self.gap("valueFrom on a step input with a default or merge_flattened "
+                         "(value_from takes one `self=` value or list of values)", where)
                 return StepInput(name=name, loc=_src(where))
             if port is None:
                 self.gap(f"valueFrom on step input '{name}' that '{proc.name}' does not "
                          "declare", where)
                 return StepInput(name=name, loc=_src(where))
             return StepInput(name=name, sources=tuple(sources), value_from=str(value_from),
-                             type=port.type, scattered=scattered, loc=_src(where))
+                             merge=several, type=port.type, scattered=scattered,
+                             loc=_src(where))
         types = [s.type for s in sources]
         if pick:
             if len(sources) == 1 and not isinstance(t.strip_optional(types[0]), t.Array):

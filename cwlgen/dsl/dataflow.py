@@ -106,19 +106,44 @@ def merge_flattened(*values: Any) -> Any:
 
 
 @overload
-def value_from(expression: str, /, *, type: type[T], self: Any = None) -> T: ...
+def value_from(expression: str, /, *, type: type[T], self: Any = None,
+               each: Literal[False] = ...) -> T: ...
 @overload
-def value_from(expression: str, /, *, type: Any, self: Any = None) -> Any: ...
-def value_from(expression: str, /, *, type: Any, self: Any = None) -> Any:
+def value_from(expression: str, /, *, type: type[T], self: Any = None,
+               each: Literal[True]) -> list[T]: ...
+@overload
+def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = ...) -> Any: ...
+def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = False) -> Any:
     """A raw CWL valueFrom expression computed at the step (the escape hatch: `self` is the
     value of `self=`, `inputs` the step's other arguments). `type` is what it yields; the
     expression is checked to name only existing inputs, and gets the JavaScript requirement
-    it needs."""
+    it needs.
+
+    `self=[a, b]` gives the expression the list of several values (CWL: several sources,
+    merged into one list). `each=True` (in `.map(...)` only) scatters over the list `self=`
+    and runs the expression once per item, `self` being that item (CWL evaluates valueFrom
+    after scattering): the argument is the list of `type` results, one per job."""
     if not isinstance(expression, str):
         raise MisuseError("CG607", "value_from", got=repr(expression)[:60])
     try:
         cwl_type = to_cwl_type(type)
     except UnsupportedType:
         raise MisuseError("CG607", "value_from", got=f"type={type!r}") from None
+    if isinstance(self, (list, tuple)):
+        if not self:
+            raise MisuseError("CG605", "not_promise", got="an empty list as self=")
+        several = tuple(_promise(v, "value_from") for v in self)
+        if each:
+            raise MisuseError("CG607", "each_not_list", expr=repr(expression),
+                              got="a list of several values")
+        return Wiring(several, cwl_type, f"value_from({expression!r})", value_from=expression,
+                      link_merge="merge_nested")
     promises = (_promise(self, "value_from"),) if self is not None else ()
+    if each:
+        if not promises or not isinstance(t.strip_optional(promises[0]._type), t.Array):
+            raise MisuseError("CG607", "each_not_list", expr=repr(expression),
+                              got=f"{promises[0]._short_name} ({promises[0]._type})"
+                              if promises else "no self=")
+        return Wiring(promises, t.Array(cwl_type), f"value_from({expression!r}, each=True)",
+                      value_from=expression, each=True)
     return Wiring(promises, cwl_type, f"value_from({expression!r})", value_from=expression)

@@ -164,6 +164,13 @@ class Definition(Generic[P, R]):
         `align.with_hints({"class": "ResourceRequirement", "ramMin": 16000})(reads=r)`."""
         return step_options(self, hints, requirements)
 
+    def with_inputs(self, **values: Any) -> StepOptions[P, R]:
+        """This definition with step inputs it does not declare, on the one step the next
+        call records: only that step's `value_from` (and `when`) expressions read them, as
+        `inputs.NAME` (CWL allows undeclared step inputs), e.g.
+        `echo.with_inputs(a=x, b=y)(c=value_from("$(inputs.a + inputs.b)", type=int))`."""
+        return step_options(self, (), (), inputs=values)
+
     def shape_result(self, promises: list[Promise]) -> Any:
         """Arrange output promises the way the function's return annotation promises."""
         iface = self.interface

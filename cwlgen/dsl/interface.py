@@ -215,7 +215,7 @@ def _read_param(
         staging = _staging(name, cwl_type, arg, func_name, where, problems)
     cwl_name = name
     if arg.name is not None and arg.name != name:
-        if kind != "tool":
+        if kind == "task":  # the task shim calls the function by its parameter names
             problems.append(diag("CG112", where, variant="renamed_not_tool", param=name,
                                  name=repr(arg.name), func=func_name, kind=kind))
         else:
@@ -296,10 +296,13 @@ def _check_task_record_bindings(
     task's job (which reads its inputs from a file, not its command line) cannot take one."""
     for sub in t.walk(cwl_type):
         if isinstance(sub, t.Record):
-            bound = next((f for f in sub.fields if f.binding), None)
+            bound = next((f for f in sub.fields
+                          if f.binding or f.format or f.secondary_files), None)
             if bound is not None:
+                what = ("a command-line binding" if bound.binding
+                        else "a format or secondary files")
                 problems.append(diag("CG136", where, param=name, func=func_name,
-                                     record=sub.name, field=bound.name))
+                                     record=sub.name, field=bound.name, what=what))
                 return
 
 
@@ -357,17 +360,21 @@ def _staging(
     problems: list[Diagnostic],
 ) -> Staging | None:
     """How a tool input is staged into the working directory (only Files and Directories
-    can be: CG114 otherwise)."""
-    if not (arg.stage or arg.writable or arg.inplace):
+    can be, or a list of them under their own names: CG114 otherwise)."""
+    if not (arg.stage or arg.stage_as is not None or arg.writable or arg.inplace):
         return None
     staged_type = t.strip_optional(cwl_type)
-    if not isinstance(staged_type, t.Prim) or staged_type.name not in ("File", "Directory"):
-        how = ("in place" if arg.inplace else "writable" if arg.writable
-               else "into the working directory")
+    files = ("File", "Directory")
+    listed = isinstance(staged_type, t.Array) and isinstance(staged_type.items, t.Prim) and \
+        staged_type.items.name in files and not arg.inplace and arg.stage_as is None
+    if not listed and (not isinstance(staged_type, t.Prim) or staged_type.name not in files
+                       or not (arg.stage_as is None or arg.stage_as)):
+        how = ("in place" if arg.inplace else f"as {arg.stage_as!r}" if arg.stage_as is not None
+               else "writable" if arg.writable else "into the working directory")
         problems.append(diag("CG114", where, param=name, func=func_name, how=how,
                              type=cwl_type))
         return None
-    return Staging(writable=arg.writable or arg.inplace, inplace=arg.inplace)
+    return Staging(name=arg.stage_as, writable=arg.writable or arg.inplace, inplace=arg.inplace)
 
 
 def _warn_cwltool_list_bugs(

@@ -60,7 +60,9 @@ class Arg:
     CommandLineBinding. `stdin=True` feeds a File input to the tool's standard input.
     `bind=False` keeps the input off the command line (it can still be
     used from `value_from` expressions, `files=` templates or `arguments`).
-    `stage=True` copies the File/Directory into the working directory; `writable=True` lets
+    `stage=True` copies the File/Directory (or list of them) into the working directory,
+    `stage_as="name.txt"` copies it under that name (CWL `entryname`; it may use parameter
+    references such as `$(inputs.newname)`); `writable=True` lets
     the tool modify that copy; `inplace=True` modifies the original (a Measurement Set) in
     place without copying it (InplaceUpdateRequirement). `streamable=True` marks a File
     the tool reads sequentially (CWL `streamable`), `load_listing` is the input's LoadListing.
@@ -83,6 +85,7 @@ class Arg:
     load_listing: Literal["no_listing", "shallow_listing", "deep_listing"] | None = None
     load_contents: bool = False
     stage: bool = False
+    stage_as: str | None = None
     writable: bool = False
     inplace: bool = False
     streamable: bool = False

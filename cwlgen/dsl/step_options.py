@@ -21,30 +21,47 @@ class StepOptions(Generic[P, R]):
     `.when(...)` it) exactly like the definition; the step it records carries them."""
 
     def __init__(self, definition: Any, hints: tuple[Any, ...],
-                 requirements: tuple[Any, ...], condition: Any = None) -> None:
+                 requirements: tuple[Any, ...], condition: Any = None,
+                 inputs: Mapping[str, Any] | None = None) -> None:
         self.definition = definition
         self.hints = hints
         self.requirements = requirements
         self.condition = condition
+        self.inputs = dict(inputs or {})
 
     def __repr__(self) -> str:
         return f"<cwlgen step options {self.definition.key}>"
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         result: R = self._record(lambda: record_call(self.definition, args, kwargs,
-                                                     condition=self.condition))
+                                                     condition=self.condition,
+                                                     extra_inputs=self.inputs))
         return result
 
     def map(self, *, method: str = "dotproduct", batch: int | None = None, **kwargs: Any) -> Any:
         """Scatter, as `definition.map(...)`, with this step's requirements and hints."""
         return self._record(lambda: record_call(self.definition, (), kwargs, scatter=True,
                                                 method=method, batch=batch,
-                                                condition=self.condition))
+                                                condition=self.condition,
+                                                extra_inputs=self.inputs))
 
     def when(self, condition: Any, /) -> StepOptions[P, R | None]:
         """A conditional step with these requirements and hints (see `Definition.when`)."""
         return StepOptions(self.definition, self.hints, self.requirements,
-                           condition)
+                           condition, self.inputs)
+
+    def with_inputs(self, **values: Any) -> StepOptions[P, R]:
+        """These options plus step inputs the definition does not declare (see
+        `Definition.with_inputs`)."""
+        return StepOptions(self.definition, self.hints, self.requirements, self.condition,
+                           {**self.inputs, **values})
+
+    def with_hints(self, *hints: Mapping[str, Any],
+                   requirements: Iterable[Mapping[str, Any]] = ()) -> StepOptions[P, R]:
+        """These options plus step-level requirements and hints."""
+        return StepOptions(self.definition, self.hints + tuple(hints),
+                           self.requirements + tuple(requirements), self.condition,
+                           self.inputs)
 
     def _record(self, call: Any) -> Any:
         builder = current_builder()
@@ -56,13 +73,16 @@ class StepOptions(Generic[P, R]):
             for entries, which in ((self.requirements, "requirements"), (self.hints, "hints")):
                 builder.diagnostics.extend(check_extra_requirements(
                     entries, f"step {which}", self.definition.name, loc, WORKFLOW_MANAGED))
-            builder.steps[-1] = attrs.evolve(
-                step, extra_requirements=freeze(self.requirements), extra_hints=freeze(self.hints))
+            if self.requirements or self.hints:
+                builder.steps[-1] = attrs.evolve(
+                    step, extra_requirements=freeze(self.requirements),
+                    extra_hints=freeze(self.hints))
         return result
 
 
 def step_options(definition: Any, hints: Iterable[Mapping[str, Any]],
-                 requirements: Iterable[Mapping[str, Any]]) -> StepOptions[Any, Any]:
-    """The `with_hints` of `definition` (see Definition.with_hints; the definition module
-    imports this one, so the definition is typed there)."""
-    return StepOptions(definition, tuple(hints), tuple(requirements))
+                 requirements: Iterable[Mapping[str, Any]],
+                 inputs: Mapping[str, Any] | None = None) -> StepOptions[Any, Any]:
+    """The `with_hints`/`with_inputs` of `definition` (see Definition.with_hints; the
+    definition module imports this one, so the definition is typed there)."""
+    return StepOptions(definition, tuple(hints), tuple(requirements), inputs=inputs)

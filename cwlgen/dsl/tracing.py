@@ -10,6 +10,8 @@ from collections.abc import Iterator, Mapping
 from types import FrameType
 from typing import Any, Protocol
 
+import attrs
+
 from cwlgen.dsl.typemap import NotAValue, identifier_field, to_cwl_value
 from cwlgen.dsl.values import Condition, Promise, Wiring
 from cwlgen.dsl.when import condition_inputs, conditional_type, field_value_from
@@ -151,8 +153,10 @@ def record_call(
     method: str = "dotproduct",
     batch: int | None = None,
     condition: Any = None,
+    extra_inputs: Mapping[str, Any] | None = None,
 ) -> Any:
-    """Record one call of `defn` in the current workflow and return promises for its outputs."""
+    """Record one call of `defn` in the current workflow and return promises for its outputs.
+    `extra_inputs` (`.with_inputs(...)`) are step inputs `defn` does not declare."""
     builder = _current.get()
     frame = caller_frame()
     loc = location_of_frame(frame) if frame is not None else None
@@ -181,6 +185,13 @@ def record_call(
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
         problems.append(diag("CG212", loc, batch=repr(batch), callee=defn.name))
         batch = None
+    for name, value in (extra_inputs or {}).items():
+        if process.input(name) is not None:
+            problems.append(diag("CG214", loc, callee=defn.name, param=name))
+            continue
+        extra_input = _step_input(defn.name, name, value, None, False, loc, problems)
+        if extra_input is not None:
+            step_inputs += (attrs.evolve(extra_input, extra=True),)
     when = None
     if condition is not None:
         extra, when = condition_inputs(defn.name, process, condition, step_inputs, loc, problems)
@@ -258,6 +269,10 @@ def _step_input(
     param_depth = t.depth(param_type) if param_type is not None else 0
     can_scatter = scatter and param_type is not None and t.strip_optional(param_type) != t.ANY
     if isinstance(value, Wiring):
+        if value._each and not scatter:
+            problems.append(diag("CG607", loc, variant="each_not_mapped", param=name,
+                                 callee=callee))
+            return StepInput(name=name, loc=loc)
         return _wiring_input(name, value, param_type, can_scatter, loc)
     if isinstance(value, Condition):
         problems.append(diag("CG602", loc, variant="argument", param=name, callee=callee,

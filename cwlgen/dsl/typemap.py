@@ -11,7 +11,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 import attrs
 
 from cwlgen.dsl.schema import is_schema
-from cwlgen.dsl.spec import Arg, Out, WideNumber
+from cwlgen.dsl.spec import Arg, Out, SecondaryFile, WideNumber
 from cwlgen.ir import types as t
 from cwlgen.ir.cwl import binding_dict
 from cwlgen.runtime.paths import Directory, File
@@ -135,30 +135,53 @@ def record_type(cls: type) -> t.Record:
     fields = []
     for name, tp in record_fields(cls):
         binding: tuple[tuple[str, Any], ...] = ()
+        fmt: str | None = None
+        patterns: tuple[str, ...] = ()
+        required: tuple[tuple[str, bool | str], ...] = ()
         if get_origin(tp) is typing.Annotated:
             extras = get_args(tp)[1:]
             args = [e for e in extras if isinstance(e, Arg)]
-            if any(isinstance(e, Out) for e in extras) or (args and not _binding_only(args[0])):
-                # secondary files, formats, staging on a field: refuse rather than drop them
+            if any(isinstance(e, Out) for e in extras) or (args and not _field_only(args[0])):
+                # staging, streaming and the like on a field: refuse rather than drop them
                 raise UnsupportedType(
                     f"record {cls.__qualname__} (field '{name}' carries Out(...) or Arg "
-                    "options other than a command-line binding; record fields hold only "
-                    "position/prefix/separate/item_separator/shell_quote/value_from; put "
-                    "secondary files on the File parameter or output that carries the "
-                    "record, or pass the File on its own)"
+                    "options a record field cannot have; record fields hold only "
+                    "position/prefix/separate/item_separator/shell_quote/value_from, "
+                    "format and secondary_files)"
                 )
             if args:
                 binding = tuple(binding_dict(args[0].binding(args[0].position)).items())
+                fmt = args[0].format
+                patterns, required = _field_secondary(args[0], cls, name)
         fields.append(t.Field(name=name, type=to_cwl_type(tp, hint_name=name),
-                              binding=binding))
+                              binding=binding, format=fmt, secondary_files=patterns,
+                              secondary_required=required))
     return t.Record(name=cls.__name__, fields=tuple(fields), named=is_schema(cls))
 
 
-def _binding_only(arg: Arg) -> bool:
-    """Whether an Arg on a record field asks only for a command-line binding."""
+def _field_only(arg: Arg) -> bool:
+    """Whether an Arg on a record field asks only for what a CWL record field can hold: a
+    command-line binding, a format, secondary files."""
     return arg == Arg(position=arg.position, prefix=arg.prefix, separate=arg.separate,
                       item_separator=arg.item_separator, shell_quote=arg.shell_quote,
-                      value_from=arg.value_from)
+                      value_from=arg.value_from, format=arg.format,
+                      secondary_files=arg.secondary_files)
+
+
+def _field_secondary(arg: Arg, cls: type, name: str) -> tuple[
+        tuple[str, ...], tuple[tuple[str, bool | str], ...]]:
+    """A field's `secondary_files=` as (patterns, (pattern, required) where said)."""
+    patterns: list[str] = []
+    required: list[tuple[str, bool | str]] = []
+    for item in arg.secondary_files:
+        pattern = item if isinstance(item, str) else item.pattern
+        if not isinstance(pattern, str) or not pattern:
+            raise UnsupportedType(f"record {cls.__qualname__} (field '{name}' has secondary "
+                                  f"file {item!r}, which is not a pattern)")
+        patterns.append(pattern)
+        if isinstance(item, SecondaryFile) and item.required is not None:
+            required.append((pattern, item.required))
+    return tuple(patterns), tuple(required)
 
 
 _IDENTIFIER_FIELDS = ("id", "name")

@@ -219,7 +219,7 @@ class Wiring:
     """How one step input (or workflow output) is computed from promises at run time."""
 
     __slots__ = ("_promises", "_link_merge", "_pick", "_default", "_value_from", "_type",
-                 "_label")
+                 "_label", "_each")
 
     def __init__(
         self,
@@ -231,8 +231,10 @@ class Wiring:
         pick: str | None = None,
         default: Any = NO_DEFAULT,
         value_from: str | None = None,
+        each: bool = False,
     ) -> None:
         self._promises = promises
+        self._each = each  # value_from(..., each=True): scattered, evaluated per item
         self._type = type
         self._label = label
         self._link_merge = link_merge

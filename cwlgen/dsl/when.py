@@ -78,8 +78,11 @@ def _input_for(
     taken: set[str],
     loc: SourceLocation | None,
 ) -> str:
-    """The step input a condition reads `leaf` through (an argument, or a new extra one)."""
-    for si in (*step_inputs, *extra):
+    """The step input a condition reads `leaf` through (one given with `.with_inputs(...)`,
+    an argument, or a new extra one)."""
+    # in a scatter, a scattered argument (the condition sees one item); else `.with_inputs`
+    given = sorted(step_inputs, key=lambda si: (not si.scattered, not si.extra))
+    for si in (*given, *extra):
         if (si.sources == (leaf._source,) and si.value_from is None and not si.merge
                 and si.pick_value is None):
             return si.name

@@ -56,9 +56,10 @@ class WorkflowDef(Definition[P, R]):
         iface = self.interface
         builder = Builder(self.name, {p.name for p in iface.inputs} | set(iface.output_names))
         problems: list[Diagnostic] = list(iface.diagnostics)
-        promises = {
-            port.name: Promise(WorkflowInputRef(name=port.name, type=port.type), port.type,
-                               port.loc, f"workflow input '{port.name}'")
+        promises = {  # keyed by the Python parameter name (Arg(name=...) renames)
+            port.python_name or port.name: Promise(
+                WorkflowInputRef(name=port.name, type=port.type), port.type, port.loc,
+                f"workflow input '{port.name}'")
             for port in iface.inputs
         }
         result: Any = None

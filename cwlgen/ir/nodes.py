@@ -49,8 +49,10 @@ class Binding:
 
 @attrs.frozen(kw_only=True)
 class Staging:
-    """Stage an input into the working directory (InitialWorkDirRequirement)."""
+    """Stage an input into the working directory (InitialWorkDirRequirement), under its own
+    basename or `name` (the Dirent's entryname; may use CWL parameter references)."""
 
+    name: str | None = None
     writable: bool = False
     inplace: bool = False
 
@@ -256,7 +258,9 @@ class StepInput:
     link_merge: str = "merge_nested"  # with `merge`: CWL linkMerge
     pick_value: str | None = None  # CWL pickValue, applied after the merge
     value_from: str | None = None  # CWL valueFrom (StepInputExpressionRequirement)
-    extra: bool = False  # not a parameter of the process: only the step's `when` reads it
+    # not a parameter of the process: only the step's `when` or value_from expressions read
+    # it (from a condition's promise, or `.with_inputs(...)`)
+    extra: bool = False
     type: CwlType | None = None  # the value's type when computed at the step (value_from...)
     scattered: bool = False
     loc: SourceLocation | None = None
@@ -322,9 +326,13 @@ class Workflow:
     kind: Literal["workflow"] = "workflow"
 
     def input(self, name: str) -> InputPort | None:
-        """The input port called `name`, or None."""
+        """The input port called `name` (its CWL name, or the Python parameter name of a
+        port renamed with `Arg(name=...)`), or None."""
         for port in self.inputs:
             if port.name == name:
+                return port
+        for port in self.inputs:
+            if port.python_name == name:
                 return port
         return None
 

@@ -61,11 +61,16 @@ class Enum:
 @attrs.frozen
 class Field:
     """One field of a record type; `binding` holds the CWL inputBinding keys of a field
-    annotated with `Arg(...)` (empty: the field is not bound)."""
+    annotated with `Arg(...)` (empty: the field is not bound), `format` and
+    `secondary_files` (with `secondary_required`, as on an InputPort) what its Arg says of
+    a File field."""
     name: str
     type: CwlType
     doc: str | None = None
     binding: tuple[tuple[str, Any], ...] = ()
+    format: str | None = None
+    secondary_files: tuple[str, ...] = ()
+    secondary_required: tuple[tuple[str, bool | str], ...] = ()
 
 
 @attrs.frozen

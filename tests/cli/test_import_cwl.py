@@ -115,9 +115,9 @@ BAD = {
     "unreachable.cwl": ("cwlVersion: v1.2\nclass: CommandLineTool\ninputs:\n"
                         "  $import: missing.yml\noutputs: []\n", "missing.yml"),
     "expression.cwl": ("cwlVersion: v1.2\nclass: ExpressionTool\n"
-                       "requirements: {InlineJavascriptRequirement: {}}\ninputs: {in: int}\n"
-                       "outputs: {y: int}\nexpression: '${ return {y: 1}; }'\n",
-                       "expression.cwl:4:10: error[CG702]: input name 'in' is not a Python "
+                       "requirements: {InlineJavascriptRequirement: {}}\ninputs: {x: int}\n"
+                       "outputs: {y-1: int}\nexpression: '${ return {\"y-1\": 1}; }'\n",
+                       "expression.cwl:5:11: error[CG702]: output name 'y-1' is not a Python "
                        "identifier"),
 }
 

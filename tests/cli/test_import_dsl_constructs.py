@@ -78,9 +78,10 @@ def test_conditional_steps_import_as_when_and_run_the_same(tmp_path: Path) -> No
                cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     source = (tmp_path / "py" / "when.py").read_text()
-    # `go` is a step input the tool does not declare: only the condition reads it
+    # `go` is a step input the tool does not declare: only the condition reads it; `m` too,
+    # but under another name than its source's, kept with `.with_inputs(...)`
     for spelling in ("add.when(all_of(go, n > 1))(a=10, b=n)",
-                     "add.when(not_(is_null(missing)))(a=1, b=n)",
+                     "add.with_inputs(m=missing).when(not_(is_null(missing)))(a=1, b=n)",
                      'first=pick_value(never, add_out, method="first_non_null")'):
         assert spelling in source, spelling
     for tool in ([str(BIN / "ruff"), "check", "--config", str(REPO / "pyproject.toml"),

@@ -180,14 +180,15 @@ def test_constructs_the_dsl_cannot_write_are_named_with_positions(tmp_path: Path
         inputs:
           in: int
         outputs:
-          out: int
-        expression: "${ return {'out': inputs.in}; }"
+          out-1: int
+        expression: "${ return {'out-1': inputs.in}; }"
         """))
     gaps = load_cwl(str(doc)).gaps
     rendered = [g.render() for g in gaps]
-    assert any("e.cwl:5:3: input name 'in' is not a Python identifier" in r
+    assert any("e.cwl:7:3: output name 'out-1' is not a Python identifier" in r
                for r in rendered), rendered
-    assert len(rendered) == 1, rendered  # the ExpressionTool itself is expressible
+    # the ExpressionTool itself and its input `in` (renamed `in_`) are expressible
+    assert len(rendered) == 1, rendered
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -332,3 +333,41 @@ def test_nested_list_defaults_keep_their_nesting(tmp_path: Path) -> None:
     (files,) = step.inputs
     assert files.default == [[{"class": "File",
                                 "location": (tmp_path / "data.txt").as_uri()}]]
+
+
+def test_nested_inline_workflows_sharing_a_step_id_stay_two_processes(tmp_path: Path) -> None:
+    doc = tmp_path / "nested.cwl"
+    doc.write_text(textwrap.dedent("""\
+        cwlVersion: v1.2
+        class: Workflow
+        requirements: {SubworkflowFeatureRequirement: {}}
+        inputs: {x: string}
+        outputs:
+          y: {type: string, outputSource: step1/y}
+        steps:
+          step1:
+            in: {x: x}
+            out: [y]
+            run:
+              class: Workflow
+              inputs: {x: string}
+              outputs:
+                y: {type: string, outputSource: step1/y}
+              steps:
+                step1:
+                  in: {x: x}
+                  out: [y]
+                  run:
+                    class: ExpressionTool
+                    requirements: {InlineJavascriptRequirement: {}}
+                    inputs: {x: string}
+                    outputs: {y: string}
+                    expression: "${ return {'y': inputs.x}; }"
+        """))
+    root = load_cwl(str(doc)).process
+    assert isinstance(root, Workflow)
+    outer = root.steps[0].process
+    assert isinstance(outer, Workflow)
+    inner = outer.steps[0].process
+    assert outer.key != inner.key
+    assert [outer.key.rpartition("#")[2], inner.key.rpartition("#")[2]] == ["step1", "step1_2"]
