@@ -279,6 +279,8 @@ class PythonWriter:
             meta.append(f"load_listing={lit(port.load_listing)}")
         if port.load_contents:
             meta.append("load_contents=True")
+        if port.streamable:
+            meta.append("streamable=True")
         if port.staging is not None:
             if port.staging.name is not None:
                 meta.append(f"stage_as={lit(port.staging.name)}")
@@ -314,7 +316,7 @@ class PythonWriter:
         ann = self.annotation(port.type)
         meta = []
         if port.stream is not None:
-            if not (port.format or port.secondary_files or port.doc):
+            if not (port.format or port.secondary_files or port.doc or port.streamable):
                 self.imports.add(port.stream)
                 self.typing.add("Annotated")
                 name = lit(port.glob) if port.glob else ""
@@ -336,6 +338,8 @@ class PythonWriter:
             meta.append(f"secondary_files={self.secondary(port)}")
         if port.doc:
             meta.append(f"doc={lit(port.doc)}")
+        if port.streamable:
+            meta.append("streamable=True")
         if not meta:
             return ann
         self.imports.add("Out")

@@ -306,15 +306,15 @@ class _Loader:
         options = getattr(obj, "loadingOptions", None)
         if getattr(options, "schemas", None) and not self.schemas_reported:
             self.schemas_reported = True
-            self.gap("$schemas (ontologies for format checking; document metadata comes "
-                     "with issue 9)", pos, metadata=True)
+            self.gap("$schemas (ontologies for format checking; the DSL writes format IRIs "
+                     "but no $schemas list)", pos, metadata=True)
         namespaces = dict(getattr(options, "namespaces", None) or {})
         for field in sorted(getattr(obj, "extension_fields", None) or {}):
             shown = _compact(field)
             for prefix, full in namespaces.items():
                 if field.startswith(full):
                     shown = f"{prefix}:{field[len(full):]}"
-            self.gap(f"metadata field '{shown}' (document metadata comes with issue 9)", pos,
+            self.gap(f"metadata field '{shown}' (the DSL writes no document metadata)", pos,
                      metadata=True)
         if isinstance(obj, c.CommandLineTool):
             proc: Process = self.tool(obj, name, pos)
@@ -372,8 +372,9 @@ class _Loader:
                 if tp == t.BOOLEAN or tp == t.Optional(t.BOOLEAN):
                     if b.prefix is None and b.valueFrom is None:
                         self.gap("boolean input bound without a prefix", pos)
-            if getattr(p, "streamable", None):
-                self.gap("streamable (Arg(streamable=True) comes with issue 9)", pos)
+            if getattr(p, "streamable", None) and not tool:
+                self.gap("streamable on a workflow input (Arg(streamable=True) marks a tool's "
+                         "input)", pos)
             fmt = p.format
             if isinstance(fmt, list):
                 self.gap("a list of formats on an input", pos)
@@ -385,7 +386,8 @@ class _Loader:
                 secondary_files=self.secondary(p.secondaryFiles)[0],
                 secondary_required=self.secondary(p.secondaryFiles)[1],
                 load_listing=getattr(p, "loadListing", None),
-                load_contents=bool(getattr(p, "loadContents", None)), loc=_src(pos)))
+                load_contents=bool(getattr(p, "loadContents", None)),
+                streamable=bool(tool and getattr(p, "streamable", None)), loc=_src(pos)))
         return ports
 
     def secondary(self, value: Any) -> tuple[tuple[str, ...],
@@ -476,6 +478,7 @@ class _Loader:
             outputs.append(OutputPort(
                 name=oname, type=tp, glob=glob,
                 load_contents=bool(ob and ob.loadContents),
+                streamable=bool(getattr(o, "streamable", None)),
                 output_eval=ob.outputEval if ob else None, stream=stream,
                 format=_compact(fmt) if isinstance(fmt, str) else None,
                 secondary_files=self.secondary(o.secondaryFiles)[0],

@@ -242,3 +242,12 @@ def test_a_value_computed_from_several_sources(tmp_path: Path) -> None:
         'total(n=value_from("$(self[0] * 10 + self[1])", self=[a, b], type=int))',
     ])
     assert got == {"total": 42}
+
+
+def test_streamable_inputs_and_outputs(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "streamable", [
+        "Arg(position=1, streamable=True)",
+        'Out(stream="stdout", filename="first.txt", streamable=True)'])
+    rebuilt = (tmp_path / "py" / "streamable.cwl").read_text()
+    assert rebuilt.count("streamable: true") == 2
+    assert got == {"first": (FIXTURES / "data" / "lines.txt").read_text().splitlines(True)[0]}
