@@ -133,8 +133,8 @@ def install() -> None:
                          docRoot: Any = None, _orig: Any = orig) -> Any:
                 obj = _orig(cls, doc, baseuri, loadingOptions, docRoot=docRoot)
                 raw = doc.get("default") if isinstance(doc, Mapping) else None
-                if _holds_nested_list(raw):  # cwl-utils flattens [[a]] to [a] (any depth)
-                    obj.default = _plain(raw)
+                if _holds_nested_list(raw):  # cwl-utils flattens [[a]] to [a] (any depth);
+                    obj.default = raw  # the loader's value() copies YAML nodes as it reads
                 lc = getattr(doc, "lc", None)
                 if lc is not None and lc.line is not None:
                     obj._src = (getattr(lc, "filename", None), lc.line + 1, lc.col + 1)
@@ -151,15 +151,6 @@ def _holds_nested_list(value: Any) -> bool:
     if isinstance(value, list):
         return any(isinstance(v, list) or _holds_nested_list(v) for v in value)
     return False
-
-
-def _plain(value: Any) -> Any:
-    """A YAML node as plain dicts and lists (the form cwl-utils gives other defaults in)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _run_strings(doc: Any) -> Iterator[MutableMapping[str, Any]]:

@@ -7,32 +7,14 @@ runs with the same outputs as the original."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
+from cwl_runs import BIN, outputs, run
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "import_constructs"
-BIN = Path(sys.executable).parent
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    import os
-
-    env = dict(os.environ, PYTHONPATH=str(REPO), PATH=f"{BIN}:{os.environ.get('PATH', '')}")
-    return subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=300)
-
-
-def outputs(doc: Path, job: Path, out: Path) -> dict[str, object]:
-    proc = run(str(BIN / "cwltool"), "--no-container", "--quiet", "--outdir", str(out),
-               str(doc), str(job), cwd=out.parent)
-    assert proc.returncode == 0, proc.stderr
-    result: dict[str, object] = json.loads(proc.stdout)
-    return {k: Path(str(v["path"])).read_text() if isinstance(v, dict) else v
-            for k, v in result.items()}
 
 
 def test_issue9_constructs_import_build_and_run_the_same(tmp_path: Path) -> None:

@@ -5,48 +5,20 @@ original and the rebuilt document are run by cwltool with the same job: same out
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import pytest
+from cwl_runs import BIN, outputs, run
 
 import cwlgen
 from cwlgen import Arg, File, task, tool, workflow
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "import_roundtrip"
-BIN = Path(sys.executable).parent
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), PATH=f"{BIN}:{os.environ.get('PATH', '')}")
-    return subprocess.run(list(args), cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=300)
-
-
-def outputs(doc: Path, job: Path, out: Path) -> dict[str, object]:
-    proc = run(str(BIN / "cwltool"), "--no-container", "--quiet", "--outdir", str(out),
-               str(doc), str(job), cwd=out.parent)
-    assert proc.returncode == 0, proc.stderr
-    result: dict[str, object] = json.loads(proc.stdout)
-    return {k: _readable(v) for k, v in result.items()}
-
-
-def _readable(value: object) -> object:
-    """A File's contents, a Directory's sorted entry names, lists item by item."""
-    if isinstance(value, list):
-        return [_readable(v) for v in value]
-    if isinstance(value, dict) and value.get("class") == "File":
-        return Path(str(value["path"])).read_text()
-    if isinstance(value, dict) and value.get("class") == "Directory":
-        return sorted(os.listdir(str(value["path"])))
-    return value
 
 
 def round_trip(tmp_path: Path, name: str, spellings: list[str]) -> dict[str, object]:
