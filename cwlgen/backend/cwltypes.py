@@ -45,6 +45,14 @@ def named_ref(name: str) -> str:
     return f"#{name}"
 
 
+def secondary_files(patterns: tuple[str, ...],
+                    required: tuple[tuple[str, bool | str], ...]) -> list[Any]:
+    """CWL `secondaryFiles`: a bare pattern, or `{pattern, required}` where `required:` is
+    said (a flag or an expression)."""
+    said = dict(required)
+    return [{"pattern": p, "required": said[p]} if p in said else p for p in patterns]
+
+
 def field_dict(f: t.Field) -> dict[str, Any]:
     """One field of a record type, with its format, secondaryFiles and inputBinding when it
     has them."""
@@ -52,11 +60,7 @@ def field_dict(f: t.Field) -> dict[str, Any]:
     if f.format:
         out["format"] = f.format
     if f.secondary_files:
-        required = dict(f.secondary_required)
-        out["secondaryFiles"] = [
-            {"pattern": p, "required": required[p]} if p in required else p
-            for p in f.secondary_files
-        ]
+        out["secondaryFiles"] = secondary_files(f.secondary_files, f.secondary_required)
     if f.binding:
         out["inputBinding"] = dict(f.binding)
     return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cwlgen.backend.cwltypes import cwl_type, schema_def
+from cwlgen.backend.cwltypes import cwl_type, schema_def, secondary_files
 from cwlgen.ir import (
     NO_DEFAULT,
     InputPort,
@@ -36,11 +36,7 @@ def _metadata(out: dict[str, Any], port: InputPort | OutputPort) -> None:
     if port.format:
         out["format"] = port.format
     if port.secondary_files:
-        required = dict(port.secondary_required)
-        out["secondaryFiles"] = [
-            {"pattern": p, "required": required[p]} if p in required else p
-            for p in port.secondary_files
-        ]
+        out["secondaryFiles"] = secondary_files(port.secondary_files, port.secondary_required)
     if port.streamable:
         out["streamable"] = True
 
