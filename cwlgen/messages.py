@@ -120,7 +120,10 @@ MESSAGES: dict[str, Message] = {
         "not_duration": "resources of '{func}': {what}={value} is not a duration; write e.g. "
                         "'90s', '30 min', '2h' or '1h30m'",
         "not_positive": "resources of '{func}': {what} must be positive, not {value}",
-        "cores": "resources of '{func}': cores must be a positive number, not {value}",
+        "cores": "resources of '{func}': {what} must be a positive number or a CWL "
+                 "expression such as '$(inputs.n)', not {value}",
+        "max_below_min": "resources of '{func}': {what} is less than the minimum it bounds "
+                         "({value}); make the maximum at least the minimum",
         "gpus": "resources of '{func}': gpus must be a whole number >= 0, not {value}",
     }),
     "CG110": Message(

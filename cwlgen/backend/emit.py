@@ -92,6 +92,10 @@ def _uses_js(tool: Tool) -> bool:
         texts += [*port.secondary_files, port.format]
         texts += [r for _, r in port.secondary_required if isinstance(r, str)]
     texts += [tool.stdout_name, tool.stderr_name]
+    res = tool.resources
+    if res is not None:  # Resources(cores="$(...)", time_limit="$(...)")
+        texts += [v for _, v in res.exact if isinstance(v, str)]
+        texts += [res.time_limit_cwl] if isinstance(res.time_limit_cwl, str) else []
     texts += [text for entry in (*tool.extra_requirements, *tool.extra_hints)
               for key, value in entry if key != "class" for text in _strings(value)]
     return any(needs_javascript(x) for x in texts)
@@ -192,7 +196,16 @@ def _resource_requirement(res: ResourceSpec | None) -> dict[str, Any] | None:
         rr["tmpdirMin"] = res.tmpdir_mib
     if res.outdir_mib is not None:
         rr["outdirMin"] = res.outdir_mib
+    if res.exact:
+        # maxima, fractions and expressions as written, in the order the CWL spec lists them
+        rr.update(res.exact)
+        rr = {"class": "ResourceRequirement", **{
+            k: rr[k] for k in _RESOURCE_FIELDS if k in rr}}
     return rr if len(rr) > 1 else None
+
+
+_RESOURCE_FIELDS = ("coresMin", "coresMax", "ramMin", "ramMax", "tmpdirMin", "tmpdirMax",
+                    "outdirMin", "outdirMax")
 
 
 def _run_requirements(tool: Tool) -> list[dict[str, Any]]:
@@ -207,6 +220,8 @@ def _run_requirements(tool: Tool) -> list[dict[str, Any]]:
     res = tool.resources
     if res is not None and res.time_limit_s is not None:
         reqs.append({"class": "ToolTimeLimit", "timelimit": res.time_limit_s})
+    elif res is not None and res.time_limit_cwl is not None:  # 0 (no limit), an expression
+        reqs.append({"class": "ToolTimeLimit", "timelimit": res.time_limit_cwl})
     return reqs
 
 

@@ -397,11 +397,19 @@ class PythonWriter:
         if res is not None:
             self.imports.add("Resources")
             parts = []
-            for field, value in (("cores", res.cores), ("ram", res.ram_mib),
-                                 ("tmpdir", res.tmpdir_mib), ("outdir", res.outdir_mib),
-                                 ("time_limit", res.time_limit_s)):
-                if value is not None:
-                    parts.append(f"{field}={lit(value)}")
+            exact = dict(res.exact)  # maxima, fractions, expressions as the CWL says them
+            for field, cwl, value in (("cores", "cores", res.cores),
+                                      ("ram", "ram", res.ram_mib),
+                                      ("tmpdir", "tmpdir", res.tmpdir_mib),
+                                      ("outdir", "outdir", res.outdir_mib)):
+                low = exact.get(f"{cwl}Min", value)
+                if low is not None:
+                    parts.append(f"{field}={lit(low)}")
+                if exact.get(f"{cwl}Max") is not None:
+                    parts.append(f"{field}_max={lit(exact[f'{cwl}Max'])}")
+            limit = res.time_limit_s if res.time_limit_s is not None else res.time_limit_cwl
+            if limit is not None:
+                parts.append(f"time_limit={lit(limit)}")
             if res.gpus:
                 parts.append(f"gpus={res.gpus}")
                 if res.cuda_version != "11.0":

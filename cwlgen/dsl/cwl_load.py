@@ -601,20 +601,12 @@ class _Loader:
                     if not any(getattr(p, "specs", None) for p in req.packages):
                         continue
                     del fields["packages"]
-                if isinstance(req, c.ResourceRequirement) and not hint and not res:
-                    vals = {k: getattr(req, k, None) for k in (
-                        "coresMin", "coresMax", "ramMin", "ramMax", "tmpdirMin", "tmpdirMax",
-                        "outdirMin", "outdirMax")}
-                    if all(v is None for k, v in vals.items() if k.endswith("Max")) and all(
-                        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)
-                                      and (k == "coresMin" or float(v).is_integer()))
-                        for k, v in vals.items()
-                    ):
-                        res.update({"cores": vals["coresMin"], "ram_mib": vals["ramMin"],
-                                    "tmpdir_mib": vals["tmpdirMin"],
-                                    "outdir_mib": vals["outdirMin"]})
-                        res = {k: (int(v) if k != "cores" and v is not None else v)
-                               for k, v in res.items()}
+                if isinstance(req, c.ResourceRequirement) and not hint and not any(
+                        k in res for k in ("cores", "ram_mib", "tmpdir_mib", "outdir_mib",
+                                           "exact")):
+                    spec = self.resource_requirement(req)
+                    if spec is not None:
+                        res.update(spec)
                         continue
                 if isinstance(req, c.EnvVarRequirement) and not hint and "env" not in fields:
                     fields["env"] = tuple((str(e.envName), str(e.envValue))
@@ -629,10 +621,15 @@ class _Loader:
                 if isinstance(req, c.WorkReuse) and not hint and req.enableReuse is False:
                     fields["deterministic"] = False
                     continue
-                if isinstance(req, c.ToolTimeLimit) and not hint and isinstance(
-                    req.timelimit, int) and req.timelimit > 0 and "time" not in res:
-                    res["time_limit_s"] = req.timelimit
-                    continue
+                if isinstance(req, c.ToolTimeLimit) and not hint and \
+                        "time_limit_s" not in res and "time_limit_cwl" not in res:
+                    limit = req.timelimit
+                    if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
+                        res["time_limit_s"] = limit
+                        continue
+                    if limit == 0 or (isinstance(limit, str) and limit.startswith(("$(", "${"))):
+                        res["time_limit_cwl"] = limit  # no limit; computed from the inputs
+                        continue
                 if isinstance(req, c.InitialWorkDirRequirement) and not hint and \
                         "files" not in fields:
                     staged = self.initial_workdir(req, inputs)
@@ -675,6 +672,42 @@ class _Loader:
             fields["extra_hints"] = tuple(extra_hint)
         fields["inputs"] = inputs
         return fields
+
+    @staticmethod
+    def resource_requirement(req: Any) -> dict[str, Any] | None:
+        """ResourceRequirement as `Resources(...)` holds it: the minima as numbers (whole MiB),
+        maxima, fractions of a MiB and expressions as written; None when a value is neither
+        a positive number nor an expression (invalid: kept as CWL)."""
+        spec: dict[str, Any] = {}
+        exact: list[tuple[str, float | str]] = []
+        for cwl, key in (("cores", "cores"), ("ram", "ram_mib"), ("tmpdir", "tmpdir_mib"),
+                         ("outdir", "outdir_mib")):
+            for bound in ("Min", "Max"):
+                value = getattr(req, cwl + bound, None)
+                if value is None:
+                    continue
+                if isinstance(value, str) and value.lstrip().startswith(("$(", "${")):
+                    exact.append((cwl + bound, value))
+                    continue
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                        value <= 0:
+                    return None
+                whole = float(value).is_integer()
+                if cwl != "cores" and whole:
+                    value = int(value)
+                if bound == "Max":
+                    exact.append((cwl + bound, value))
+                elif cwl == "cores":
+                    spec[key] = value
+                else:
+                    spec[key] = int(-(-value // 1))
+                    if not whole:
+                        exact.append((cwl + bound, value))
+        order = {f"{cwl}{b}": i for i, (cwl, b) in enumerate(
+            (c, b) for c in ("cores", "ram", "tmpdir", "outdir") for b in ("Min", "Max"))}
+        if exact:
+            spec["exact"] = tuple(sorted(exact, key=lambda kv: order[kv[0]]))
+        return spec
 
     def initial_workdir(self, req: Any, inputs: list[InputPort]) -> (
         tuple[tuple[tuple[str, str], ...], list[InputPort]] | None

@@ -22,6 +22,7 @@ from cwlgen.dsl.spec import (
     ResourceValueError,
     SecondaryFile,
     WideNumber,
+    is_expression,
     parse_seconds,
     parse_size_mib,
 )
@@ -539,18 +540,51 @@ def read_resources(
                              got=type(resources).__name__))
         return None
     values: dict[str, Any] = {}
+    exact: dict[str, float | str] = {}
     try:
-        if resources.cores is not None:
-            if isinstance(resources.cores, bool) or not isinstance(resources.cores, (int, float)) \
-                    or resources.cores <= 0:
-                raise ResourceValueError("cores", value=repr(resources.cores))
-            values["cores"] = resources.cores
-        for field, key in (("ram", "ram_mib"), ("tmpdir", "tmpdir_mib"),
-                           ("outdir", "outdir_mib")):
+        for field, cwl in (("cores", "coresMin"), ("cores_max", "coresMax")):
             raw = getattr(resources, field)
-            if raw is not None:
-                values[key] = parse_size_mib(raw, field)
-        if resources.time_limit is not None:
+            if is_expression(raw):
+                exact[cwl] = raw
+            elif raw is not None:
+                if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
+                    raise ResourceValueError("cores", what=field, value=repr(raw))
+                if field == "cores":
+                    values["cores"] = raw
+                else:
+                    exact[cwl] = raw
+        for field, key, cwl in (("ram", "ram_mib", "ramMin"), ("tmpdir", "tmpdir_mib",
+                                                                "tmpdirMin"),
+                                ("outdir", "outdir_mib", "outdirMin")):
+            for name, cwl_name in ((field, cwl), (f"{field}_max", cwl[:-3] + "Max")):
+                raw = getattr(resources, name)
+                if raw is None:
+                    continue
+                if is_expression(raw):
+                    exact[cwl_name] = raw
+                    continue
+                mib = parse_size_mib(raw, name)
+                fraction = isinstance(raw, float) and not raw.is_integer()
+                if name == field:
+                    values[key] = mib
+                    if fraction:  # CWL takes fractions of a MiB (runners round up)
+                        exact[cwl_name] = raw
+                else:
+                    exact[cwl_name] = raw if fraction else mib
+        for field, cwl in (("cores", "cores"), ("ram", "ram"), ("tmpdir", "tmpdir"),
+                           ("outdir", "outdir")):
+            low = exact.get(f"{cwl}Min", values.get("cores" if field == "cores" else
+                                                    f"{field}_mib"))
+            high = exact.get(f"{cwl}Max")
+            if isinstance(low, (int, float)) and isinstance(high, (int, float)) and high < low:
+                raise ResourceValueError("max_below_min", what=f"{field}_max",
+                                         value=f"{high!r} < {low!r}")
+        if is_expression(resources.time_limit):
+            values["time_limit_cwl"] = resources.time_limit
+        elif resources.time_limit is not None and not isinstance(resources.time_limit, bool) \
+                and resources.time_limit == 0:
+            values["time_limit_cwl"] = 0  # CWL's "no limit", said explicitly
+        elif resources.time_limit is not None:
             values["time_limit_s"] = parse_seconds(resources.time_limit, "time_limit")
         if isinstance(resources.gpus, bool) or not isinstance(resources.gpus, int) \
                 or resources.gpus < 0:
@@ -560,6 +594,8 @@ def read_resources(
         problems.append(diag("CG109", where, variant=exc.variant, func=func_name,
                              what=exc.what, value=exc.value))
         return None
+    if exact:
+        values["exact"] = tuple(exact.items())
     return ResourceSpec(
         cuda_version=resources.cuda_version,
         cuda_compute_capability=resources.cuda_compute_capability,

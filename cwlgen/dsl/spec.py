@@ -204,10 +204,12 @@ class Resources:
     """What one job of a step needs; runners (cwltool, Toil, Slurm) honour it.
 
     Sizes take human units ("8 GiB", "500 MB"; a bare number means MiB), time takes
-    "2h", "30 min" or seconds. `gpus > 0` emits cwltool's CUDARequirement.
+    "2h", "30 min" or seconds (0: no limit). `gpus > 0` emits cwltool's CUDARequirement.
+    `cores`, `ram`, `tmpdir`, `outdir` are minima; `*_max` the most a runner may give. Any of
+    these may be a CWL expression computed from the inputs (`cores="$(inputs.n)"`).
     """
 
-    cores: int | float | None = None
+    cores: int | float | str | None = None
     ram: int | float | str | None = None
     tmpdir: int | float | str | None = None
     outdir: int | float | str | None = None
@@ -215,3 +217,12 @@ class Resources:
     time_limit: int | float | str | None = None
     cuda_version: str = "11.0"
     cuda_compute_capability: str = "3.0"
+    cores_max: int | float | str | None = None
+    ram_max: int | float | str | None = None
+    tmpdir_max: int | float | str | None = None
+    outdir_max: int | float | str | None = None
+
+
+def is_expression(value: object) -> bool:
+    """Whether a resource value is a CWL expression (`$(...)` or `${...}`), kept verbatim."""
+    return isinstance(value, str) and value.lstrip().startswith(("$(", "${"))
