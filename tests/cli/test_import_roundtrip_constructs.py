@@ -17,7 +17,7 @@ from typing import Annotated
 import pytest
 
 import cwlgen
-from cwlgen import Arg, File, task, tool, workflow
+from cwlgen import Arg, File, Resources, stdout, task, tool, workflow
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "import_roundtrip"
@@ -251,3 +251,41 @@ def test_streamable_inputs_and_outputs(tmp_path: Path) -> None:
     rebuilt = (tmp_path / "py" / "streamable.cwl").read_text()
     assert rebuilt.count("streamable: true") == 2
     assert got == {"first": (FIXTURES / "data" / "lines.txt").read_text().splitlines(True)[0]}
+
+
+def test_resources_computed_from_inputs_with_maxima_and_fractions(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "resources", [
+        'resources=Resources(cores="$(inputs.n)", cores_max="$(inputs.n + 1)", ram=254.1, '
+        'ram_max=512, tmpdir=100, outdir_max="$(inputs.n * 2048)", '
+        'time_limit="$(inputs.n * 60)")',
+    ])
+    rebuilt = (tmp_path / "py" / "resources.cwl").read_text()
+    assert "ramMin: 254.1\n" in rebuilt and "timelimit: $(inputs.n * 60)\n" in rebuilt
+    assert got == {"runtime": "1 255 100\n"}  # cores from n, RAM rounded up by cwltool
+
+
+def test_resources_maxima_expressions_and_no_time_limit() -> None:
+    @tool("echo", resources=Resources(cores=1.5, cores_max=2, ram="1 GiB", ram_max="2 GiB",
+                                      tmpdir="$(inputs.f.size)", time_limit=0))
+    def sized(*, f: File) -> Annotated[File, stdout()]: ...
+
+    doc = cwlgen.compile(sized).documents["sized.cwl"]
+    assert doc["requirements"] == [
+        {"class": "ResourceRequirement", "coresMin": 1.5, "coresMax": 2, "ramMin": 1024,
+         "ramMax": 2048, "tmpdirMin": "$(inputs.f.size)"},
+        {"class": "ToolTimeLimit", "timelimit": 0},
+    ]
+
+    @tool("echo", resources=Resources(ram="2 GiB", ram_max="1 GiB"))
+    def upside_down(*, f: File) -> Annotated[File, stdout()]: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG109.*ram_max is less than the minimum "
+                       r"it bounds \(1024 < 2048\)"):
+        cwlgen.compile(upside_down)
+
+    @tool("echo", resources=Resources(cores_max=0))
+    def no_cores(*, f: File) -> Annotated[File, stdout()]: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG109.*cores_max must be a positive "
+                       r"number or a CWL expression"):
+        cwlgen.compile(no_cores)
