@@ -197,7 +197,7 @@ def _resource_requirement(res: ResourceSpec | None) -> dict[str, Any] | None:
     if res.outdir_mib is not None:
         rr["outdirMin"] = res.outdir_mib
     if res.exact:
-        # maxima, fractions and expressions as written, in the order the CWL spec lists them
+        # maxima and expressions, in the order the CWL spec lists the fields
         rr.update(res.exact)
         rr = {"class": "ResourceRequirement", **{
             k: rr[k] for k in _RESOURCE_FIELDS if k in rr}}

@@ -397,7 +397,7 @@ class PythonWriter:
         if res is not None:
             self.imports.add("Resources")
             parts = []
-            exact = dict(res.exact)  # maxima, fractions, expressions as the CWL says them
+            exact = dict(res.exact)  # maxima and expressions
             for field, cwl, value in (("cores", "cores", res.cores),
                                       ("ram", "ram", res.ram_mib),
                                       ("tmpdir", "tmpdir", res.tmpdir_mib),

@@ -675,9 +675,10 @@ class _Loader:
 
     @staticmethod
     def resource_requirement(req: Any) -> dict[str, Any] | None:
-        """ResourceRequirement as `Resources(...)` holds it: the minima as numbers (whole MiB),
-        maxima, fractions of a MiB and expressions as written; None when a value is neither
-        a positive number nor an expression (invalid: kept as CWL)."""
+        """ResourceRequirement as `Resources(...)` holds it: the minima as numbers, maxima and
+        expressions as written, sizes in whole MiB (a fraction rounded up, as the CWL spec
+        says runners do); None when a value is neither a positive number nor an expression
+        (invalid: kept as CWL)."""
         spec: dict[str, Any] = {}
         exact: list[tuple[str, float | str]] = []
         for cwl, key in (("cores", "cores"), ("ram", "ram_mib"), ("tmpdir", "tmpdir_mib"),
@@ -692,17 +693,12 @@ class _Loader:
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or \
                         value <= 0:
                     return None
-                whole = float(value).is_integer()
-                if cwl != "cores" and whole:
-                    value = int(value)
+                if cwl != "cores":  # CWL rounds a fraction of a MiB up, as Resources does
+                    value = int(-(-value // 1))
                 if bound == "Max":
                     exact.append((cwl + bound, value))
-                elif cwl == "cores":
-                    spec[key] = value
                 else:
-                    spec[key] = int(-(-value // 1))
-                    if not whole:
-                        exact.append((cwl + bound, value))
+                    spec[key] = value
         order = {f"{cwl}{b}": i for i, (cwl, b) in enumerate(
             (c, b) for c in ("cores", "ram", "tmpdir", "outdir") for b in ("Min", "Max"))}
         if exact:

@@ -563,14 +563,11 @@ def read_resources(
                 if is_expression(raw):
                     exact[cwl_name] = raw
                     continue
-                mib = parse_size_mib(raw, name)
-                fraction = isinstance(raw, float) and not raw.is_integer()
+                mib = parse_size_mib(raw, name)  # whole MiB, rounded up as CWL says
                 if name == field:
                     values[key] = mib
-                    if fraction:  # CWL takes fractions of a MiB (runners round up)
-                        exact[cwl_name] = raw
                 else:
-                    exact[cwl_name] = raw if fraction else mib
+                    exact[cwl_name] = mib
         for field, cwl in (("cores", "cores"), ("ram", "ram"), ("tmpdir", "tmpdir"),
                            ("outdir", "outdir")):
             low = exact.get(f"{cwl}Min", values.get("cores" if field == "cores" else

@@ -138,8 +138,8 @@ class ResourceSpec:
     time_limit_s: int | None = None
     cuda_version: str = "11.0"
     cuda_compute_capability: str = "3.0"
-    # ResourceRequirement fields written as the user gave them where they say more than the
-    # numbers above: a maximum (`coresMax`...), a fraction of a MiB, a CWL expression. The
+    # ResourceRequirement fields the numbers above do not hold: a maximum (`coresMax`, ...,
+    # sizes in MiB) or a CWL expression (kept verbatim, for a minimum too). The
     # planner and the reports read only the numbers above (an expression leaves its one None).
     exact: tuple[tuple[str, float | str], ...] = ()
     # ToolTimeLimit when it is not a positive number of seconds: 0 (no limit) or an expression

