@@ -12,7 +12,13 @@ from cwlgen._version import __version__
 from cwlgen.compiler import Compiled, check, compile
 from cwlgen.compiler import set_display as _set_compiled_display
 from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
-from cwlgen.dsl.dataflow import merge_flattened, or_default, pick_value, value_from
+from cwlgen.dsl.dataflow import (
+    assume_not_null,
+    merge_flattened,
+    or_default,
+    pick_value,
+    value_from,
+)
 from cwlgen.dsl.definition import set_display as _set_definition_display
 from cwlgen.dsl.expression_tool import expression_tool
 from cwlgen.dsl.schema import schema
@@ -61,6 +67,7 @@ __all__ = [
     "__version__",
     "all_of",
     "any_of",
+    "assume_not_null",
     "expression_tool",
     "is_null",
     "merge_flattened",

@@ -292,8 +292,8 @@ MESSAGES: dict[str, Message] = {
     "CG202": Message(
         "error",
         "argument '{param}' of '{callee}' is required ({expected}), but {source} may be "
-        "null ({actual}); give a default, make the parameter '{expected} | None', or pass "
-        "a value that cannot be null",
+        "null ({actual}); give a default, make the parameter '{expected} | None', pass "
+        "a value that cannot be null, or wrap it in assume_not_null(...) if it never is",
     ),
     "CG203": Message("error", "'{callee}' has no parameter '{param}'{suggestion}"),
     "CG204": Message(

@@ -515,6 +515,12 @@ class PythonWriter:
                 elif si.sources:
                     refs = [ref(s) for s in si.sources]
                     text = f"[{', '.join(refs)}]" if si.merge else refs[0]
+                    if declared is not None and not si.merge and _trusted_not_null(
+                            si.sources[0].type, declared.type, si.scattered):
+                        # an optional value into a required parameter: cwltool only warns,
+                        # the DSL wants it said (CG202)
+                        self.imports.add("assume_not_null")
+                        text = f"assume_not_null({text})"
                 else:
                     port = step.process.input(si.name)
                     text = self.value(si.default, port.type if port else None)
@@ -688,6 +694,15 @@ class PythonWriter:
         parts = ["\n".join(head)] + self.classes + self.functions
         return "\n\n\n".join(parts).rstrip() + "\n"
 
+
+
+def _trusted_not_null(actual: t.CwlType, expected: t.CwlType, scattered: bool) -> bool:
+    """Whether a plain source fits its parameter only if it is not null (what
+    `assume_not_null(...)` says)."""
+    if scattered:
+        expected = t.Array(expected)
+    return isinstance(actual, t.Optional) and not t.assignable(actual, expected) and \
+        t.assignable(t.strip_optional(actual), expected)
 
 
 def _condition_input_name(si: Any) -> str | None:

@@ -1,6 +1,7 @@
 """Values computed where they are used (CWL step-input and workflow-output fields):
-`pick_value` (pickValue), `or_default` (source + default), `merge_flattened` (linkMerge) and
-`value_from` (a raw valueFrom expression: the escape hatch).
+`pick_value` (pickValue), `or_default` (source + default), `merge_flattened` (linkMerge),
+`value_from` (a raw valueFrom expression: the escape hatch) and `assume_not_null` (a plain
+source the checks take as never null).
 
 Each returns a `Wiring`: inert, typed like the value it yields, so mypy checks the call it is
 passed to, and tracing turns it into one step input (or one workflow output).
@@ -85,6 +86,17 @@ def or_default(value: T | None, default: T) -> T:
         raise MisuseError("CG605", "not_promise", got=f"a default of type {exc}") from None
     wiring = Wiring((p,), t.strip_optional(p._type), f"or_default({p._short_name}, {default!r})",
                     default=literal)
+    return wiring  # type: ignore[return-value]
+
+
+def assume_not_null(value: T | None) -> T:
+    """`value` passed where null is not allowed, on your word that it is never null when the
+    step runs (an optional input every job gives, a result that is always there). The step
+    gets the value unchanged; if it is null after all, the step fails at run time. Without
+    it, a `T | None` value into a `T` parameter is an error (CG202). CWL: a plain `source`
+    (cwltool only warns about the optional type)."""
+    p = _promise(value, "assume_not_null")
+    wiring = Wiring((p,), t.strip_optional(p._type), f"assume_not_null({p._short_name})")
     return wiring  # type: ignore[return-value]
 
 

@@ -289,3 +289,32 @@ def test_resources_maxima_expressions_and_no_time_limit() -> None:
     with pytest.raises(cwlgen.CompileError, match=r"CG109.*cores_max must be a positive "
                        r"number or a CWL expression"):
         cwlgen.compile(no_cores)
+
+
+def test_an_optional_value_into_a_required_parameter(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "not_null", ["head_out = head(text=assume_not_null(text))"])
+    assert got == {"first": (FIXTURES / "data" / "lines.txt").read_text().splitlines(True)[0]}
+
+
+def test_assume_not_null_is_said_at_the_call() -> None:
+    from cwlgen import assume_not_null, stdout
+
+    @tool("head -n 1")
+    def head(*, text: File) -> Annotated[File, stdout()]: ...
+
+    @workflow
+    def unsaid(*, text: File | None) -> File:
+        return head(text=text)  # type: ignore[arg-type]
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG202.*or wrap it in "
+                       r"assume_not_null\(\.\.\.\) if it never is"):
+        cwlgen.compile(unsaid)
+
+    @workflow
+    def said(*, text: File | None) -> File:
+        return head(text=assume_not_null(text))
+
+    compiled = cwlgen.compile(said)
+    doc = compiled.documents[compiled.main]
+    assert doc["inputs"] == {"text": {"type": "File?"}}
+    assert doc["steps"]["head"]["in"] == {"text": "text"}
