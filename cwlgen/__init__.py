@@ -22,7 +22,17 @@ from cwlgen.dsl.dataflow import (
 from cwlgen.dsl.definition import set_display as _set_definition_display
 from cwlgen.dsl.expression_tool import expression_tool
 from cwlgen.dsl.schema import schema
-from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
+from cwlgen.dsl.spec import (
+    Arg,
+    Dirent,
+    Double,
+    Long,
+    Out,
+    Resources,
+    SecondaryFile,
+    stderr,
+    stdout,
+)
 from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
@@ -80,6 +90,7 @@ __all__ = [
     "Compiled",
     "CwlgenError",
     "Directory",
+    "Dirent",
     "Double",
     "File",
     "InputError",

@@ -187,6 +187,14 @@ MESSAGES: dict[str, Message] = {
         "stream_twice": "tool '{func}' captures the same stream in two outputs",
         "bad_files_entry": "files entry {name} of tool '{func}' must map a plain file name "
                            "to text",
+        "bad_workdir": "workdir of tool '{func}' must be a list of Dirent(...) or one CWL "
+                       "expression computing the whole listing, not {got}",
+        "unnamed_dirent": "Dirent({entry}) of tool '{func}' has no name, so its entry must be "
+                          "an expression yielding Files or Directories; give it "
+                          "name='file.txt' to write text",
+        "workdir_and_entries": "workdir of tool '{func}' is one expression computing the "
+                               "whole listing, so it cannot be combined with files= or "
+                               "Arg(stage=...) ({others}); write them as Dirent(...) entries",
         "stdin_twice": "tool '{func}' reads standard input from more than one parameter: "
                        "{params}",
         "stream_renamed": "tool '{func}' sends {stream} to {name}, but an output captures it "

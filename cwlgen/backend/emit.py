@@ -91,7 +91,8 @@ def _uses_js(tool: Tool) -> bool:
     for port in ports:
         texts += [*port.secondary_files, port.format]
         texts += [r for _, r in port.secondary_required if isinstance(r, str)]
-    texts += [tool.stdout_name, tool.stderr_name]
+    texts += [tool.stdout_name, tool.stderr_name, tool.workdir_listing]
+    texts += [text for entry, name, _ in tool.workdir for text in (entry, name)]
     res = tool.resources
     if res is not None:  # Resources(cores="$(...)", time_limit="$(...)")
         texts += [v for _, v in res.exact if isinstance(v, str)]
@@ -169,8 +170,11 @@ def _software(tool: Tool) -> dict[str, Any]:
     }
 
 
-def _work_dir_listing(tool: Tool) -> list[Any]:
-    """InitialWorkDir entries: the tool's files, then its staged inputs."""
+def _work_dir_listing(tool: Tool) -> list[Any] | str:
+    """InitialWorkDir entries: the tool's files, then its staged inputs, then its Dirent
+    entries; or the whole listing as one expression (`workdir="$(...)"`)."""
+    if tool.workdir_listing is not None:
+        return tool.workdir_listing
     listing: list[Any] = [{"entryname": name, "entry": content} for name, content in tool.files]
     for port in tool.inputs:
         if port.staging is not None:
@@ -180,6 +184,13 @@ def _work_dir_listing(tool: Tool) -> list[Any]:
             if port.staging.writable:
                 entry["writable"] = True
             listing.append(entry)
+    for entry_text, name, writable in tool.workdir:
+        dirent: dict[str, Any] = {"entry": entry_text}
+        if name is not None:
+            dirent = {"entryname": name, **dirent}
+        if writable:
+            dirent["writable"] = True
+        listing.append(dirent)
     return listing
 
 

@@ -421,6 +421,16 @@ class PythonWriter:
             opts.append(f"env={lit(dict(tool.env))}")
         if tool.files:
             opts.append(f"files={lit(dict(tool.files))}")
+        if tool.workdir_listing is not None:
+            opts.append(f"workdir={lit(tool.workdir_listing)}")
+        elif tool.workdir:
+            self.imports.add("Dirent")
+            entries = []
+            for text, entryname, writable in tool.workdir:
+                parts = [lit(text)] + ([f"name={lit(entryname)}"] if entryname is not None
+                                       else []) + (["writable=True"] if writable else [])
+                entries.append(f"Dirent({', '.join(parts)})")
+            opts.append(f"workdir=[{', '.join(entries)}]")
         for stream, redirect in (("stdout", tool.stdout_name), ("stderr", tool.stderr_name)):
             if redirect is not None and not any(o.stream == stream for o in tool.outputs):
                 opts.append(f"{stream}={lit(redirect)}")

@@ -42,6 +42,9 @@ def check_tool_expressions(tool: Tool) -> list[Diagnostic]:
                   (f"the output_eval of output '{o.name}'", o.output_eval)]
     texts += [(f"environment variable {k}", v) for k, v in tool.env]
     texts += [("stdout", tool.stdout_name), ("stderr", tool.stderr_name)]
+    texts += [("the workdir listing", tool.workdir_listing)]
+    texts += [(f"workdir entry {name or entry!r}", text) for entry, name, _ in tool.workdir
+              for text in (entry, name)]
     problems: list[Diagnostic] = []
     for what, text in texts:
         problems += _unknown(text, known, f"{what} of '{tool.name}'", owner, tool.loc)

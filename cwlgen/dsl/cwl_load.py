@@ -634,7 +634,8 @@ class _Loader:
                         "files" not in fields:
                     staged = self.initial_workdir(req, inputs)
                     if staged is not None:
-                        fields["files"], inputs = staged
+                        inputs = staged.pop("inputs")
+                        fields.update({k: v for k, v in staged.items() if v})
                         continue
                 if isinstance(req, c.InplaceUpdateRequirement) and not hint and \
                         req.inplaceUpdate and any(p.staging and p.staging.writable
@@ -706,43 +707,53 @@ class _Loader:
         return spec
 
     def initial_workdir(self, req: Any, inputs: list[InputPort]) -> (
-        tuple[tuple[tuple[str, str], ...], list[InputPort]] | None
+        dict[str, Any] | None
     ):
-        """(files, inputs with staging) when every entry is one the DSL writes, else None."""
+        """The tool fields an InitialWorkDirRequirement becomes (files, Dirent entries or a
+        listing expression) and the inputs with their staging; None when an entry is a
+        File/Directory literal (not expressible yet)."""
         from cwl_utils.parser import cwl_v1_2 as c
 
+        if isinstance(req.listing, str):
+            if not req.listing.lstrip().startswith(("$(", "${")):
+                return None
+            return {"workdir_listing": req.listing, "inputs": inputs}
         if not isinstance(req.listing, list):
             return None
         files: list[tuple[str, str]] = []
+        dirents: list[tuple[str, str | None, bool]] = []
         staged: dict[str, Staging] = {}
         by_name = {p.name: p for p in inputs}
         for entry in req.listing:
-            if isinstance(entry, str) and _STAGE_REF.match(entry):
-                # a bare `$(inputs.x)` stages x as `{entry: $(inputs.x)}` does
+            if isinstance(entry, str):
+                # a bare `$(inputs.x)` stages x as `{entry: $(inputs.x)}` does; any other
+                # expression yields Files/Directories to stage (`Dirent("$(...)")`)
                 entry = c.Dirent(entry=entry)
-            if not isinstance(entry, c.Dirent):
+            if not isinstance(entry, c.Dirent) or not isinstance(entry.entry, str) or not (
+                    entry.entryname is None or (isinstance(entry.entryname, str) and
+                                                entry.entryname)):
                 return None
             m = _STAGE_REF.match(str(entry.entry))
             stageable = m is not None and m.group(1) in by_name and \
                 m.group(1) not in staged and _stageable(by_name[m.group(1)].type,
                                                         named=entry.entryname is not None)
-            if m and stageable and (entry.entryname is None or (
-                    isinstance(entry.entryname, str) and entry.entryname)):
+            if m and stageable:
                 staged[m.group(1)] = Staging(name=entry.entryname,
                                              writable=bool(entry.writable))
                 continue
             name = entry.entryname
             if isinstance(name, str) and name and "/" not in name and "$" not in name and \
-                    not entry.writable and isinstance(entry.entry, str) and \
+                    not entry.writable and \
                     not re.search(r"(?<!\\)\$[({]", name) and \
                     not re.fullmatch(r"\$\(.*\)", entry.entry, re.S):
                 # text (CWL v1.2 interpolates an entry with anything around its one
                 # expression, even a YAML block's trailing newline, into a string)
                 files.append((name, str(entry.entry)))
                 continue
-            return None
-        return tuple(files), [attrs.evolve(p, staging=staged[p.name])
-                              if p.name in staged else p for p in inputs]
+            dirents.append((str(entry.entry), name, bool(entry.writable)))
+        return {"files": tuple(files), "workdir": tuple(dirents),
+                "inputs": [attrs.evolve(p, staging=staged[p.name])
+                           if p.name in staged else p for p in inputs]}
 
     def workflow(self, obj: Any, name: str, pos: Position | None) -> Workflow:
         from cwl_utils.parser import cwl_v1_2 as c

@@ -223,6 +223,22 @@ class Resources:
     outdir_max: int | float | str | None = None
 
 
+@attrs.frozen
+class Dirent:
+    """One InitialWorkDir entry written as CWL says it: `entry` is text or an expression
+    (`$(...)`/`${...}`, which may build a File, a Directory or a list of them), `name` the
+    file it becomes in the job's folder (needed for text; an expression yielding Files and
+    Directories may leave it out), `writable` a copy the tool may change.
+
+    `files={"name": "text"}` and `Arg(stage=True)` say the common cases more simply; a
+    Dirent is for the rest, e.g. `Dirent("$({class: 'Directory', listing: []})",
+    name="out", writable=True)`."""
+
+    entry: str
+    name: str | None = None
+    writable: bool = False
+
+
 def is_expression(value: object) -> bool:
     """Whether a resource value is a CWL expression (`$(...)` or `${...}`), kept verbatim."""
     return isinstance(value, str) and value.lstrip().startswith(("$(", "${"))

@@ -200,6 +200,10 @@ class Tool:
     resources: ResourceSpec | None = None
     env: tuple[tuple[str, str], ...] = ()
     files: tuple[tuple[str, str], ...] = ()
+    # InitialWorkDir entries as written (`Dirent(entry, name=..., writable=...)`), after the
+    # files and staged inputs; or the whole listing as one expression
+    workdir: tuple[tuple[str, str | None, bool], ...] = ()
+    workdir_listing: str | None = None
     network: bool = False
     deterministic: bool = True
     success_codes: tuple[int, ...] = ()
