@@ -318,3 +318,52 @@ def test_assume_not_null_is_said_at_the_call() -> None:
     doc = compiled.documents[compiled.main]
     assert doc["inputs"] == {"text": {"type": "File?"}}
     assert doc["steps"]["head"]["in"] == {"text": "text"}
+
+
+def test_work_dir_entries_built_by_expressions(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "workdir", [
+        "files={\"note.txt\": \"n=$(inputs.items.length)\\n\"},",
+        "workdir=[Dirent(\"$({class: 'Directory', listing: []})\", name=\"scratch\", "
+        "writable=True), Dirent(\"${ return {class: 'Directory', basename: 'in_dir', "
+        "listing: inputs.items} }\"), Dirent(\"\", name=\"log.txt\", writable=True), "
+        "Dirent(\"$(null)\")]",
+    ])
+    assert got == {"scratch": ["made"], "in_dir": ["a.txt", "b.txt"], "note": "n=2\n",
+                   "log": ""}
+
+
+def test_work_dir_listing_computed_by_one_expression(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "workdir_listing", ['workdir="$(inputs.indir.listing)"'])
+    names = sorted(p.name for p in (FIXTURES / "data").iterdir())
+    assert got == {"listing": "".join(f"{n}\n" for n in sorted([*names, "listing.txt"]))}
+
+
+def test_workdir_entries_are_checked() -> None:
+    from cwlgen import Dirent
+
+    @tool("ls", workdir=[Dirent("just text")])
+    def unnamed(*, x: File) -> None: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG112.*Dirent\('just text'\) of tool "
+                       r"'unnamed' has no name"):
+        cwlgen.compile(unnamed)
+
+    @tool("ls", workdir="$(inputs.x.listing)", files={"a.txt": "a"})
+    def both(*, x: File) -> None: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG112.*cannot be combined with files= "
+                       r"or Arg\(stage=...\) \(files\['a.txt'\]\)"):
+        cwlgen.compile(both)
+
+    @tool("ls", workdir=[Dirent("$(inputs.y)")])
+    def typo(*, x: File) -> None: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG606.*inputs.y"):
+        cwlgen.compile(typo)
+
+    @tool("ls", workdir=[Dirent("", name="out.log", writable=True)])
+    def fine(*, x: File) -> None: ...
+
+    doc = cwlgen.compile(fine).documents["fine.cwl"]
+    assert doc["requirements"] == [{"class": "InitialWorkDirRequirement", "listing": [
+        {"entryname": "out.log", "entry": "", "writable": True}]}]
