@@ -11,7 +11,7 @@ import cwlgen._startup  # noqa: F401  (first: records sys.path before any target
 from cwlgen._version import __version__
 from cwlgen.compiler import Compiled, check, compile
 from cwlgen.compiler import set_display as _set_compiled_display
-from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
+from cwlgen.dsl.conditions import all_of, any_of, cwl_condition, is_null, not_
 from cwlgen.dsl.dataflow import (
     assume_not_null,
     merge_flattened,
@@ -78,6 +78,7 @@ __all__ = [
     "all_of",
     "any_of",
     "assume_not_null",
+    "cwl_condition",
     "expression_tool",
     "is_null",
     "merge_flattened",

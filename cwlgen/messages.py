@@ -493,6 +493,8 @@ MESSAGES: dict[str, Message] = {
         "expression_tool": "@expression_tool on '{func}' needs a JavaScript expression "
                            "('$(...)' or '${{...}}'), got {value}; for Python code use @task",
         "value_from": "value_from(...) needs CWL expression text and type=..., got {got}",
+        "cwl_condition": "cwl_condition(...) needs CWL expression text ('$(...)' or "
+                         "'${{...}}'), got {got}",
         "each_not_list": "value_from({expr}, each=True) runs once per item of self=, which "
                          "must be a list, got {got}",
         "each_not_mapped": "argument '{param}' of '{callee}' is value_from(..., each=True), "

@@ -500,7 +500,8 @@ class PythonWriter:
             args = []
             computed_refs = {m for si in step.inputs
                              for m in _INPUT_REF.findall(si.value_from or "")}
-            when_refs = set(_INPUT_REF.findall(step.when or ""))
+            when_refs = set(_INPUT_REF.findall(step.when or "")) if step.when is None or \
+                parse_when(step.when) is not None else set()  # cwl_condition: with_inputs
             with_inputs = []
             passed = {si.sources for si in step.inputs if not si.extra}
             for si in step.inputs:
@@ -615,8 +616,9 @@ class PythonWriter:
     def condition(self, step: Any, ref: Callable[[Any], str]) -> str:
         """The Python spelling of a step's `when` (parsed by the importer already)."""
         tree = parse_when(step.when)
-        if tree is None:  # pragma: no cover - the importer refuses these
-            raise ValueError(f"not a spellable condition: {step.when}")
+        if tree is None:  # arithmetic, calls, `$(true)`: the CWL text itself
+            self.imports.add("cwl_condition")
+            return f"cwl_condition({lit(step.when)})"
         given = {si.name: si for si in step.inputs}
 
         def side(e: Any) -> str:

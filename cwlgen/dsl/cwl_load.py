@@ -815,11 +815,10 @@ class _Loader:
             when_refs: list[str] = []
             if s.when is not None:
                 tree = parse_when(str(s.when))
-                if tree is None:
-                    self.gap(f"when: {s.when} (.when(...) spells comparisons, !, && and || "
-                             "over step inputs)", spos)
-                else:
+                if tree is not None:
                     when_refs = refs_of(tree)
+                # else `.when(cwl_condition(...))`: the inputs it reads are plain step inputs
+                # (`.with_inputs(...)` for those the process does not declare)
             scatter = s.scatter or []
             scatter = [scatter] if isinstance(scatter, str) else scatter
             scatter_names = {shortname(x) for x in scatter}
