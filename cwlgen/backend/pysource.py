@@ -562,7 +562,12 @@ class PythonWriter:
             outs = step.process.outputs
             step_multi[step.id] = not (len(outs) == 1 and outs[0].name == "out")
             target = var
-            if scattered and not step_multi[step.id]:
+            if scattered and not step_multi[step.id] and step.when is not None:
+                # a conditional `.map(...)`: a list of `T | None`, which pick_value(...) over
+                # the one list reads item by item (its overloads cannot say that): Any
+                self.typing.add("Any")
+                target = f"{var}: Any"
+            elif scattered and not step_multi[step.id]:
                 # `.map(...)` is typed Any: say what the list holds, for mypy --strict
                 out_type: t.CwlType = outs[0].type
                 levels = len(scattered) if step.scatter_method == "nested_crossproduct" else 1

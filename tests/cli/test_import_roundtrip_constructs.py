@@ -367,3 +367,40 @@ def test_workdir_entries_are_checked() -> None:
     doc = cwlgen.compile(fine).documents["fine.cwl"]
     assert doc["requirements"] == [{"class": "InitialWorkDirRequirement", "listing": [
         {"entryname": "out.log", "entry": "", "writable": True}]}]
+
+
+def test_conditions_with_arithmetic_written_as_cwl(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "raw_when", [
+        'even.when(cwl_condition("$(inputs.n % 2 == 0)")).map(n=ns)',
+        'always.with_inputs(half=limit).when(cwl_condition("$(inputs.half / 2 > 1 && '
+        'true)"))(',
+    ])
+    assert got == {"evens": [20, 40], "always": 30}
+
+
+def test_cwl_condition_reads_the_step_inputs() -> None:
+    from cwlgen import cwl_condition, expression_tool
+
+    @expression_tool("$({'out': inputs.n})")
+    def ident(*, n: int) -> int: ...
+
+    @workflow
+    def typo(*, n: int) -> int | None:
+        return ident.when(cwl_condition("$(inputs.m % 2 == 0)"))(n=n)
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG606.*the condition of step 'ident' "
+                       r"refers to inputs.m"):
+        cwlgen.compile(typo)
+
+    with pytest.raises(cwlgen.CwlgenError, match=r"CG607.*cwl_condition\(\.\.\.\) needs CWL "
+                       r"expression text"):
+        cwl_condition("n % 2 == 0")
+
+    @workflow
+    def odd(*, n: int) -> int | None:
+        return ident.when(cwl_condition("$(inputs.n % 2 == 1)"))(n=n)
+
+    compiled = cwlgen.compile(odd)
+    doc = compiled.documents[compiled.main]
+    assert doc["steps"]["ident"]["when"] == "$(inputs.n % 2 == 1)"
+    assert {"class": "InlineJavascriptRequirement"} in doc["requirements"]
