@@ -676,6 +676,10 @@ class PythonWriter:
             return f"value_from({', '.join(args)})"
         if pick is not None:
             self.imports.add("pick_value")
+            if merge and link_merge == "merge_flattened":
+                self.imports.add("merge_flattened")
+                return (f"pick_value(merge_flattened({', '.join(refs)}), "
+                        f"method={lit(pick)})")
             return f"pick_value({', '.join(refs)}, method={lit(pick)})"
         if merge and link_merge == "merge_flattened":
             self.imports.add("merge_flattened")

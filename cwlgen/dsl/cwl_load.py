@@ -929,9 +929,7 @@ class _Loader:
             if pick:
                 self._check_picked(oname, tp, str(pick), srcs, o.linkMerge, opos)
                 if o.linkMerge == "merge_flattened":
-                    self.gap("pickValue and linkMerge: merge_flattened on one workflow output "
-                             "(the DSL spells one of them per value)", opos)
-                    srcs = []
+                    pass  # pick_value(merge_flattened(a, b), method=...)
                 elif len(srcs) == 1 and not isinstance(t.strip_optional(srcs[0].type),
                                                         t.Array):
                     self.gap("pickValue on a single value that is not a list", opos)
@@ -964,6 +962,13 @@ class _Loader:
             return None
         port = proc.input(name)
         scattered = name in scatter_names
+        if kinds == ["pickValue", "linkMerge: merge_flattened"]:
+            # pick_value(merge_flattened(a, b), method=...): picked among the flat list
+            flat = t.flattened_type([s.type for s in sources])
+            return StepInput(name=name, sources=tuple(sources), merge=True,
+                             link_merge="merge_flattened", pick_value=str(pick),
+                             type=t.picked_type([flat], str(pick)), scattered=scattered,
+                             loc=_src(where))
         if len(kinds) > 1:
             self.gap(f"a step input combining {' and '.join(kinds)} (the DSL computes a step "
                      "input one way: value_from, pick_value, merge_flattened or or_default)",

@@ -41,13 +41,23 @@ def pick_value(*values: Any, method: str = "first_non_null") -> Any:
     """Choose among results that may be null (outputs of conditional steps): the first
     non-null (`first_non_null`), the only non-null (`the_only_non_null`, an error at run time
     if not exactly one), or the list of every non-null (`all_non_null`). Given one list (a
-    conditional `.map`), it picks among the list's items. Given NamedTuples (several
+    conditional `.map`, or `merge_flattened(a, b)`: CWL linkMerge merge_flattened), it
+    picks among the list's items. Given NamedTuples (several
     outputs of conditional steps), it picks field by field: `pick_value(a, b).out1`.
     CWL pickValue."""
     if method not in PICK_METHODS:
         raise MisuseError("CG605", "method", method=method, choices=", ".join(PICK_METHODS))
     if not values:
         raise MisuseError("CG605", "empty")
+    if len(values) == 1 and isinstance(values[0], Wiring) and \
+            values[0]._link_merge == "merge_flattened" and values[0]._pick is None:
+        # pick among the items of one flat list: CWL linkMerge merge_flattened + pickValue
+        flat = values[0]
+        base = t.strip_optional(flat._type)
+        item = t.strip_optional(base.items) if isinstance(base, t.Array) else base
+        return Wiring(flat._promises, t.Array(item) if method == "all_non_null" else item,
+                      f"pick_value({flat._label}, method={method!r})",
+                      link_merge="merge_flattened", pick=method)
     shapes = {type(v) for v in values}
     if len(shapes) == 1 and hasattr(values[0], "_fields"):  # NamedTuples: pick field-wise
         cls = type(values[0])

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
 
@@ -404,3 +404,43 @@ def test_cwl_condition_reads_the_step_inputs() -> None:
     doc = compiled.documents[compiled.main]
     assert doc["steps"]["ident"]["when"] == "$(inputs.n % 2 == 1)"
     assert {"class": "InlineJavascriptRequirement"} in doc["requirements"]
+
+
+def test_pick_value_over_a_flattened_list(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "pick_flattened", [
+        'add(xs=pick_value(merge_flattened(small_out, large_out), method="all_non_null"))',
+        'kept=pick_value(merge_flattened(small_out, large_out), method="all_non_null"),',
+    ])
+    assert got == {"kept": [10, 20, 40], "total": 70}
+
+
+def test_pick_value_over_merge_flattened_is_typed_by_the_items() -> None:
+    from cwlgen import expression_tool, merge_flattened, pick_value
+
+    @expression_tool("$({'out': inputs.n})")
+    def ident(*, n: int) -> int: ...
+
+    @workflow
+    def first(*, a: list[int], b: list[int]) -> int:
+        xs = ident.when(cast_any(a) > 1).map(n=a)
+        ys = ident.when(cast_any(b) > 1).map(n=b)
+        return pick_value(merge_flattened(xs, ys), method="first_non_null")  # type: ignore[no-any-return]
+
+    compiled = cwlgen.compile(first)
+    out = compiled.documents[compiled.main]["outputs"]["out"]
+    assert out == {"type": "int", "outputSource": ["ident/out", "ident_2/out"],
+                   "linkMerge": "merge_flattened", "pickValue": "first_non_null"}
+
+    @workflow
+    def wrong(*, a: list[int], b: list[int]) -> str:
+        xs = ident.when(cast_any(a) > 1).map(n=a)
+        ys = ident.when(cast_any(b) > 1).map(n=b)
+        return pick_value(merge_flattened(xs, ys), method="first_non_null")  # type: ignore[no-any-return]
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG207.*pick_value\(merge_flattened\(\.\.\.\)"
+                       r", method='first_non_null'\) is int"):
+        cwlgen.compile(wrong)
+
+
+def cast_any(value: object) -> Any:
+    return value
