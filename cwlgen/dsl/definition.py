@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, Literal, ParamSpec, TypeVar, overload
 
 from cwlgen.dsl.bodies import not_a_function
+from cwlgen.dsl.conditions import CwlCondition
 from cwlgen.dsl.interface import Interface, read_interface
 from cwlgen.dsl.step_options import StepOptions, step_options
 from cwlgen.dsl.tracing import NeedsTrace, is_being_traced, record_call, waiting_for
-from cwlgen.dsl.conditions import CwlCondition
 from cwlgen.dsl.values import Condition, Promise
 from cwlgen.ir import Process, Tool
 

@@ -297,7 +297,7 @@ def test_an_optional_value_into_a_required_parameter(tmp_path: Path) -> None:
 
 
 def test_assume_not_null_is_said_at_the_call() -> None:
-    from cwlgen import assume_not_null, stdout
+    from cwlgen import assume_not_null
 
     @tool("head -n 1")
     def head(*, text: File) -> Annotated[File, stdout()]: ...
