@@ -83,6 +83,9 @@ def output_dict(port: OutputPort) -> dict[str, Any]:
 def _uses_js(tool: Tool) -> bool:
     texts: list[str | None] = [a.value for a in tool.arguments]
     texts += [p.binding.value_from for p in tool.inputs if p.binding]
+    texts += [b.position for b in [*(a.binding for a in tool.arguments),
+                                   *(p.binding for p in tool.inputs)]
+              if b is not None and isinstance(b.position, str)]  # Arg(position="$(...)")
     texts += [o.glob for o in tool.outputs] + [o.output_eval for o in tool.outputs]
     texts += [content for _, content in tool.files] + [v for _, v in tool.env]
     # expressions may also sit in secondary-file patterns, formats, stream file names and

@@ -255,7 +255,7 @@ class PythonWriter:
             if b is None:
                 meta.append("bind=False")
             else:
-                meta.append(f"position={b.position if b.position is not None else 0}")
+                meta.append(f"position={lit(b.position) if b.position is not None else 0}")
                 if b.prefix is not None:
                     meta.append(f"prefix={lit(b.prefix)}")
                 if not b.separate:
@@ -376,7 +376,7 @@ class PythonWriter:
                     self.imports.add("Arg")
                     meta = [f"value_from={lit(a.value)}"]
                     if a.binding.position is not None:
-                        meta.insert(0, f"position={a.binding.position}")
+                        meta.insert(0, f"position={lit(a.binding.position)}")
                     if a.binding.prefix is not None:
                         meta.append(f"prefix={lit(a.binding.prefix)}")
                     if not a.binding.separate:

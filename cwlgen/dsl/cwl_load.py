@@ -406,10 +406,7 @@ class _Loader:
 
     def binding(self, b: Any, where: Position | None, *,
                 default_position: int | None = 0) -> Binding:
-        position = b.position
-        if isinstance(position, str):
-            self.gap("an expression as inputBinding position", where)
-            position = None
+        position = b.position  # an expression (`$(self)`) is kept: Arg(position="$(...)")
         if getattr(b, "loadContents", None):
             self.gap("loadContents inside inputBinding", where)
         return Binding(

@@ -71,7 +71,7 @@ class Arg:
     `secondary_files` takes patterns, or `SecondaryFile(pattern, required=False)`.
     """
 
-    position: int | None = None
+    position: int | str | None = None  # a str is a CWL expression computing it (`$(self)`)
     prefix: str | None = None
     separate: bool = True
     item_separator: str | None = None
@@ -91,7 +91,7 @@ class Arg:
     streamable: bool = False
     name: str | None = None
 
-    def binding(self, position: int | None, *, as_argument: bool = False) -> Binding:
+    def binding(self, position: int | str | None, *, as_argument: bool = False) -> Binding:
         """The CWL CommandLineBinding (IR) this Arg asks for, at `position`. The one place an
         Arg becomes a binding: for an input parameter, or (`as_argument`) for an entry of a
         tool's `arguments=`, whose `value_from` is the argument's value itself."""

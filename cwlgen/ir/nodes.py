@@ -39,7 +39,7 @@ NO_DEFAULT: Any = _NoDefault()
 class Binding:
     """CWL CommandLineBinding of one input (or one constant argument)."""
 
-    position: int | None = None
+    position: int | str | None = None  # a str: a CWL expression computing it
     prefix: str | None = None
     separate: bool = True
     item_separator: str | None = None

@@ -444,3 +444,12 @@ def test_pick_value_over_merge_flattened_is_typed_by_the_items() -> None:
 
 def cast_any(value: object) -> Any:
     return value
+
+
+def test_positions_computed_by_expressions(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "position_expr", [
+        'arguments=[Arg(position="${return 0;}", value_from="start")]',
+        'first: Annotated[int, Arg(position="$(inputs.first)")]',
+        'word: Annotated[str, Arg(position="${return inputs.first + 1;}")]',
+    ])
+    assert got == {"out": "start 5 last\n"}
