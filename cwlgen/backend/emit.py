@@ -73,6 +73,8 @@ def output_dict(port: OutputPort) -> dict[str, Any]:
         binding["glob"] = port.glob
     if port.load_contents:
         binding["loadContents"] = True
+    if port.load_listing is not None:
+        binding["loadListing"] = port.load_listing
     if port.output_eval is not None:
         binding["outputEval"] = port.output_eval
     if binding:

@@ -328,6 +328,8 @@ class PythonWriter:
             meta.append(f"glob={lit(port.glob)}")
         if port.load_contents:
             meta.append("load_contents=True")
+        if port.load_listing is not None:
+            meta.append(f"load_listing={lit(port.load_listing)}")
         if port.output_eval is not None:
             meta.append(f"output_eval={lit(port.output_eval)}")
         if port.from_output_json:

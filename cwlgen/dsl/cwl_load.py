@@ -466,8 +466,6 @@ class _Loader:
                         self.gap("a list of globs", opos)
                 elif ob.glob is not None:
                     glob = str(ob.glob)
-                if getattr(ob, "loadListing", None):
-                    self.gap("loadListing on an output", opos)
             fmt = o.format
             if isinstance(fmt, list):
                 self.gap("a list of formats on an output", opos)
@@ -481,6 +479,7 @@ class _Loader:
                 secondary_files=self.secondary(o.secondaryFiles)[0],
                 secondary_required=self.secondary(o.secondaryFiles)[1],
                 from_output_json=from_json,
+                load_listing=getattr(ob, "loadListing", None) if ob else None,
                 doc=_join(_text(o.label), _text(o.doc)), loc=_src(opos)))
         json_outputs = [o.name for o in outputs if o.from_output_json]
         if json_outputs and len(json_outputs) != len(outputs):

@@ -483,12 +483,14 @@ def _read_output(
                 problems.append(diag("CG111", where, output=name, func=func_name,
                                      stream=out.stream, type=cwl_type))
         elif out.output_json:
-            if out.glob is not None or out.output_eval is not None or out.load_contents:
+            if out.glob is not None or out.output_eval is not None or out.load_contents \
+                    or out.load_listing is not None:
                 problems.append(diag("CG112", where, variant="output_json_binding",
                                      output=name, func=func_name))
         elif out.glob is None and out.output_eval is None:
             problems.append(diag("CG104", where, output=name, func=func_name, type=cwl_type))
-    elif out.glob is not None or out.stream is not None or out.output_json:
+    elif out.glob is not None or out.stream is not None or out.output_json or \
+            out.load_listing is not None:
         problems.append(diag("CG112", where, variant="collected_output", output=name, kind=kind,
                              func=func_name))
     patterns, required = secondary_patterns(out.secondary_files, func_name, where, problems)
@@ -504,6 +506,7 @@ def _read_output(
         secondary_required=required,
         streamable=out.streamable,
         from_output_json=out.output_json,
+        load_listing=out.load_listing,
         doc=out.doc or doc.returns.get(name),
         loc=where,
     )

@@ -112,7 +112,8 @@ class Out:
     `glob` may use CWL parameter references, e.g. ``Out(glob="$(inputs.ms.basename)")`` for
     a Directory updated in place. `output_eval` is CWL's outputEval. `output_json=True`: the
     tool writes `cwl.output.json` and CWL reads this output (and so every output of the tool)
-    from it, with no outputBinding.
+    from it, with no outputBinding. `load_listing` says how deep the listing of a globbed
+    Directory is loaded before `output_eval` reads it.
     """
 
     glob: str | None = None
@@ -125,6 +126,8 @@ class Out:
     filename: str | None = None
     streamable: bool = False
     output_json: bool = False
+    # how much of a globbed Directory's listing `output_eval` sees (CWL loadListing)
+    load_listing: Literal["no_listing", "shallow_listing", "deep_listing"] | None = None
 
 
 def stdout(filename: str | None = None) -> Out:

@@ -102,6 +102,7 @@ class OutputPort:
     from_output_json: bool = False
     doc: str | None = None
     loc: SourceLocation | None = None
+    load_listing: str | None = None  # outputBinding.loadListing (no/shallow/deep_listing)
 
 
 @attrs.frozen(kw_only=True)

@@ -453,3 +453,12 @@ def test_positions_computed_by_expressions(tmp_path: Path) -> None:
         'word: Annotated[str, Arg(position="${return inputs.first + 1;}")]',
     ])
     assert got == {"out": "start 5 last\n"}
+
+
+def test_an_output_reading_a_directory_listing(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "output_listing", [
+        'Out(glob=".", load_listing="shallow_listing", output_eval="${\\n',
+    ])
+    assert got == {"second": ""}
+    rebuilt = (tmp_path / "py" / "output_listing.cwl").read_text()
+    assert "loadListing: shallow_listing" in rebuilt
