@@ -59,6 +59,8 @@ def field_dict(f: t.Field) -> dict[str, Any]:
         ]
     if f.binding:
         out["inputBinding"] = dict(f.binding)
+    if f.output_binding:
+        out["outputBinding"] = dict(f.output_binding)
     return out
 
 

@@ -150,6 +150,11 @@ class PythonWriter:
             meta.append(f"format={lit(f.format)}")
         if f.secondary_files:
             meta.append(f"secondary_files={self.secondary(f)}")
+        if f.output_binding:  # an output record's field: where its value comes from
+            out_meta = [f"{_FIELD_OUTS[k]}={lit(v)}" for k, v in f.output_binding]
+            self.imports.add("Out")
+            self.typing.add("Annotated")
+            return f"Annotated[{ann}, Out({', '.join(out_meta + meta)})]"
         if not meta:
             return ann
         self.imports.add("Arg")
@@ -741,6 +746,8 @@ def _condition_input_name(si: Any) -> str | None:
 _FIELD_ARGS = {"position": "position", "prefix": "prefix", "separate": "separate",
                "itemSeparator": "item_separator", "shellQuote": "shell_quote",
                "valueFrom": "value_from"}
+_FIELD_OUTS = {"glob": "glob", "loadContents": "load_contents", "loadListing": "load_listing",
+               "outputEval": "output_eval"}
 
 # `inputs.NAME` in a step expression (valueFrom, when)
 _INPUT_REF = re.compile(r"inputs\.([A-Za-z_][A-Za-z0-9_]*)")

@@ -222,8 +222,22 @@ class _Loader:
                                     .items())
                     if not binding:  # `inputBinding: {}`: Arg() on a field binds nothing
                         self.gap(f"an empty inputBinding on record field '{fname}'", fpos)
-                if getattr(f, "outputBinding", None) is not None:
-                    self.gap(f"outputBinding on record field '{fname}'", fpos)
+                collected: tuple[tuple[str, Any], ...] = ()
+                ob = getattr(f, "outputBinding", None)
+                if ob is not None:
+                    glob = ob.glob
+                    if isinstance(glob, list) and len(glob) == 1:
+                        glob = glob[0]
+                    if isinstance(glob, list):
+                        self.gap(f"a list of globs on record field '{fname}'", fpos)
+                    elif binding:
+                        self.gap(f"inputBinding and outputBinding on record field '{fname}'",
+                                 fpos)
+                    collected = tuple((k, v) for k, v in (
+                        ("glob", None if glob is None else str(glob)),
+                        ("loadContents", True if ob.loadContents else None),
+                        ("loadListing", getattr(ob, "loadListing", None)),
+                        ("outputEval", ob.outputEval)) if v is not None)
                 if not _IDENT.match(fname):
                     self.gap(f"record field name {fname!r} is not a Python identifier",
                              fpos)
@@ -239,7 +253,8 @@ class _Loader:
                                       doc=_text(f.doc), binding=binding,
                                       format=_compact(fmt) if isinstance(fmt, str) else None,
                                       secondary_files=patterns,
-                                      secondary_required=required))
+                                      secondary_required=required,
+                                      output_binding=collected))
             record = t.Record(name=shortname(str(name)), fields=tuple(fields))
             plain = tuple((f.name, f.type) for f in record.fields)
             seen = self.records.setdefault((record.name, plain), record)
@@ -456,7 +471,9 @@ class _Loader:
             glob = None
             if stream:
                 glob = stdout_name if stream == "stdout" else stderr_name
-            from_json = not stream and (ob is None or (
+            collected = isinstance(t.strip_optional(tp), t.Record) and any(
+                f.output_binding for f in t.strip_optional(tp).fields)  # type: ignore[union-attr]
+            from_json = not stream and not collected and (ob is None or (
                 ob.glob is None and ob.outputEval is None and not ob.loadContents))
             if ob is not None:
                 if isinstance(ob.glob, list):

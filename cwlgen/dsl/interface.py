@@ -289,6 +289,13 @@ def _check_union(
                 return
 
 
+def _fields_collected(cwl_type: t.CwlType) -> bool:
+    """Whether an output is a record whose fields say where they come from (`Out(glob=...)`
+    on the fields: CWL builds the record field by field)."""
+    base = t.strip_optional(cwl_type)
+    return isinstance(base, t.Record) and any(f.output_binding for f in base.fields)
+
+
 def _check_task_record_bindings(
     cwl_type: t.CwlType, name: str, func_name: str, where: SourceLocation,
     problems: list[Diagnostic],
@@ -298,7 +305,8 @@ def _check_task_record_bindings(
     for sub in t.walk(cwl_type):
         if isinstance(sub, t.Record):
             bound = next((f for f in sub.fields
-                          if f.binding or f.format or f.secondary_files), None)
+                          if f.binding or f.format or f.secondary_files
+                          or f.output_binding), None)
             if bound is not None:
                 what = ("a command-line binding" if bound.binding
                         else "a format or secondary files")
@@ -487,7 +495,7 @@ def _read_output(
                     or out.load_listing is not None:
                 problems.append(diag("CG112", where, variant="output_json_binding",
                                      output=name, func=func_name))
-        elif out.glob is None and out.output_eval is None:
+        elif out.glob is None and out.output_eval is None and not _fields_collected(cwl_type):
             problems.append(diag("CG104", where, output=name, func=func_name, type=cwl_type))
     elif out.glob is not None or out.stream is not None or out.output_json or \
             out.load_listing is not None:
