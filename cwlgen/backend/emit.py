@@ -24,7 +24,7 @@ from cwlgen.ir import (
     WorkflowInputRef,
 )
 from cwlgen.ir.cwl import KNOWN_NAMESPACES, binding_dict, needs_javascript
-from cwlgen.ir.types import NULL, Optional
+from cwlgen.ir.types import NULL, Optional, Record, walk
 
 CWL_VERSION = "v1.2"
 
@@ -97,6 +97,11 @@ def _uses_js(tool: Tool) -> bool:
         texts += [*port.secondary_files, port.format]
         texts += [r for _, r in port.secondary_required if isinstance(r, str)]
     texts += [tool.stdout_name, tool.stderr_name, tool.workdir_listing]
+    for port in ports:  # record fields: their bindings may hold expressions too
+        for sub in walk(port.type):
+            if isinstance(sub, Record):
+                texts += [v for f in sub.fields for _, v in (*f.binding, *f.output_binding)
+                          if isinstance(v, str)]
     texts += [text for entry, name, _ in tool.workdir for text in (entry, name)]
     res = tool.resources
     if res is not None:  # Resources(cores="$(...)", time_limit="$(...)")

@@ -308,7 +308,8 @@ def _check_task_record_bindings(
                           if f.binding or f.format or f.secondary_files
                           or f.output_binding), None)
             if bound is not None:
-                what = ("a command-line binding" if bound.binding
+                what = ("a command-line binding" if bound.binding else
+                        "an output binding" if bound.output_binding
                         else "a format or secondary files")
                 problems.append(diag("CG136", where, param=name, func=func_name,
                                      record=sub.name, field=bound.name, what=what))

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import pytest
 
 import cwlgen
-from cwlgen import Arg, File, Resources, stdout, task, tool, workflow
+from cwlgen import Arg, File, Out, Resources, stdout, task, tool, workflow
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "import_roundtrip"
@@ -39,13 +39,16 @@ def outputs(doc: Path, job: Path, out: Path) -> dict[str, object]:
 
 
 def _readable(value: object) -> object:
-    """A File's contents, a Directory's sorted entry names, lists item by item."""
+    """A File's contents, a Directory's sorted entry names, lists and records item by
+    item."""
     if isinstance(value, list):
         return [_readable(v) for v in value]
     if isinstance(value, dict) and value.get("class") == "File":
         return Path(str(value["path"])).read_text()
     if isinstance(value, dict) and value.get("class") == "Directory":
         return sorted(os.listdir(str(value["path"])))
+    if isinstance(value, dict):  # a record
+        return {k: _readable(v) for k, v in value.items()}
     return value
 
 
@@ -462,3 +465,34 @@ def test_an_output_reading_a_directory_listing(tmp_path: Path) -> None:
     assert got == {"second": ""}
     rebuilt = (tmp_path / "py" / "output_listing.cwl").read_text()
     assert "loadListing: shallow_listing" in rebuilt
+
+
+def test_an_output_record_collected_field_by_field(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "record_out", [
+        'first: Annotated[File, Out(glob="first.txt")]',
+        'lines: Annotated[int, Out(glob="count.txt", load_contents=True, '
+        'output_eval="$(parseInt(self[0].contents))")]',
+        "summary: Summary",
+    ])
+    lines = (FIXTURES / "data" / "lines.txt").read_text().splitlines(True)
+    assert got == {"summary": {"first": lines[0], "lines": len(lines)}}
+
+
+@dataclass
+class Counted:
+    """An output record: each field says where its value comes from."""
+
+    lines: Annotated[int, Out(glob="n.txt", load_contents=True,
+                              output_eval="$(parseInt(self[0].contents))")]
+
+
+def test_record_fields_say_where_an_output_record_comes_from() -> None:
+    @tool("wc -l")
+    def count(*, text: File) -> Counted: ...
+
+    doc = cwlgen.compile(count).documents["count.cwl"]
+    assert doc["outputs"]["out"]["type"]["fields"] == [{
+        "name": "lines", "type": "int", "outputBinding": {
+            "glob": "n.txt", "loadContents": True,
+            "outputEval": "$(parseInt(self[0].contents))"}}]
+    assert {"class": "InlineJavascriptRequirement"} in doc["requirements"]
