@@ -18,7 +18,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import attrs
 
 from cwlgen.dsl.cwl_read import Position, display_uri, position_of
-from cwlgen.dsl.requirements import MANAGED_CLASSES
+from cwlgen.dsl.requirements import HINTABLE, MANAGED_CLASSES
 from cwlgen.ir import (
     NO_DEFAULT,
     Argument,
@@ -671,6 +671,9 @@ class _Loader:
                     continue
                 raw = self.raw(req, self.base(obj))
                 cls = dict(raw).get("class")
+                if hint and cls in HINTABLE:  # `hints=[{...}]`: a default a workflow overrides
+                    extra.append(raw)
+                    continue
                 if isinstance(cls, str) and cls in MANAGED_CLASSES:
                     # cwlgen writes this class itself, from its own spelling; this one says
                     # more than that spelling can (an expression, a maximum, a file to build)

@@ -32,6 +32,16 @@ MANAGED_CLASSES: Mapping[str, str] = {
 }
 
 
+#: managed classes a tool may still give as a hint (`hints=[...]`): `env=` writes a
+#: requirement, which the tool always gets; a hint is a default that a calling workflow's
+#: requirement overrides, which no keyword says
+HINTABLE: frozenset[str] = frozenset({"EnvVarRequirement"})
+
+#: MANAGED_CLASSES as checked in a tool's `hints=`
+MANAGED_HINTS: Mapping[str, str] = {
+    name: how for name, how in MANAGED_CLASSES.items() if name not in HINTABLE}
+
+
 #: what cwlgen adds to workflows by itself: refused in @workflow(...) and on single steps,
 #: where every other class (a DockerRequirement hint for all steps, a ResourceRequirement
 #: for one step) is CWL's ordinary inheritance and passes through

@@ -12,7 +12,7 @@ from cwlgen.dsl.bodies import tool_body_problems
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_schemas
-from cwlgen.dsl.requirements import check_exit_codes, check_extra_requirements
+from cwlgen.dsl.requirements import MANAGED_HINTS, check_exit_codes, check_extra_requirements
 from cwlgen.dsl.spec import Arg, Dirent, Resources, is_expression
 from cwlgen.ir import Argument, Container, OutputPort, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
@@ -94,7 +94,8 @@ class ToolDef(Definition[P, R]):
         problems += check_exit_codes(opts, self.name, said)
         problems += check_extra_requirements(opts.requirements, "requirements", self.name,
                                              said)
-        problems += check_extra_requirements(opts.hints, "hints", self.name, said)
+        problems += check_extra_requirements(opts.hints, "hints", self.name, said,
+                                             MANAGED_HINTS)
         namespaces = read_namespaces(opts.namespaces, self.name, said, problems)
         schemas = read_schemas(opts.schemas, self.func.__code__.co_filename, self.name, said,
                                problems)
