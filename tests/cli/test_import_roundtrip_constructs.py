@@ -496,3 +496,29 @@ def test_record_fields_say_where_an_output_record_comes_from() -> None:
             "glob": "n.txt", "loadContents": True,
             "outputEval": "$(parseInt(self[0].contents))"}}]
     assert {"class": "InlineJavascriptRequirement"} in doc["requirements"]
+
+
+def test_an_environment_hint_a_step_overrides(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "env_hint", [
+        'hints=[{"class": "EnvVarRequirement", "envDef": [{"envName": "GREETING", '
+        '"envValue": "$(inputs.word)"}]}],',
+        '.with_hints(requirements=[{"class": "EnvVarRequirement", "envDef": '
+        '[{"envName": "GREETING", "envValue": "from the step"}]}])(',
+    ])
+    assert got == {"default": "hello\n", "overridden": "from the step\n"}
+
+
+def test_env_hint_is_not_refused_but_an_env_requirement_is() -> None:
+    @tool("sh", hints=[{"class": "EnvVarRequirement",
+                        "envDef": [{"envName": "A", "envValue": "1"}]}])
+    def hinted(*, x: str) -> None: ...
+
+    doc = cwlgen.compile(hinted).documents["hinted.cwl"]
+    assert doc["hints"] == [{"class": "EnvVarRequirement",
+                             "envDef": [{"envName": "A", "envValue": "1"}]}]
+
+    @tool("sh", requirements=[{"class": "EnvVarRequirement", "envDef": []}])
+    def required(*, x: str) -> None: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG130.*env=\{'NAME': 'value'\}"):
+        cwlgen.compile(required)
