@@ -268,6 +268,7 @@ def emit_expression_tool(tool: Tool) -> dict[str, Any]:
         doc["doc"] = tool.doc
     reqs = [{"class": "InlineJavascriptRequirement"}] if needs_javascript(tool.expression) \
         else []
+    reqs += _run_requirements(tool)  # ToolTimeLimit: @expression_tool(..., time_limit=...)
     reqs += [dict(r) for r in tool.extra_requirements]
     if reqs:
         doc["requirements"] = reqs

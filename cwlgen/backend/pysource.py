@@ -362,7 +362,13 @@ class PythonWriter:
         sig = _signature(name, params, ret)
         text = "\n\n".join(x for x in (tool.label, tool.doc) if x)
         body = _docstring(text, 4) if text else "..."
-        return f"{_call('@expression_tool', [lit(tool.expression)])}\n{sig}\n    {body}"
+        args = [lit(tool.expression)]
+        res = tool.resources
+        if res is not None:
+            limit = res.time_limit_s if res.time_limit_s is not None else res.time_limit_cwl
+            if limit is not None:
+                args.append(f"time_limit={lit(limit)}")
+        return f"{_call('@expression_tool', args)}\n{sig}\n    {body}"
 
     def tool(self, tool: Tool, name: str) -> str:
         if tool.expression is not None:

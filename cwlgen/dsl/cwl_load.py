@@ -549,14 +549,24 @@ class _Loader:
             permanent_fail_codes=tuple(obj.permanentFailCodes or ()), loc=_src(pos), **fields)
 
     def expression_tool(self, obj: Any, name: str, pos: Position | None) -> Tool:
-        """An ExpressionTool: `@expression_tool(js)`, which takes no requirements of its own."""
+        """An ExpressionTool: `@expression_tool(js)`, which takes no requirements of its own
+        but a time limit."""
         from cwl_utils.parser import cwl_v1_2 as c
 
+        resources: ResourceSpec | None = None
         for hint, items in ((False, obj.requirements or []), (True, obj.hints or [])):
             for req in items:
                 if isinstance(req, c.InlineJavascriptRequirement) and not req.expressionLib:
                     continue
                 if isinstance(req, (c.SchemaDefRequirement, c.StepInputExpressionRequirement)):
+                    continue
+                limit = getattr(req, "timelimit", None)
+                if isinstance(req, c.ToolTimeLimit) and not hint and resources is None and (
+                        (isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0)
+                        or (isinstance(limit, str) and limit.startswith(("$(", "${")))):
+                    # @expression_tool(..., time_limit=...)
+                    resources = ResourceSpec(time_limit_s=limit) if isinstance(limit, int) \
+                        and limit > 0 else ResourceSpec(time_limit_cwl=limit)
                     continue
                 cls = _compact(str(getattr(req, "class_", None) or type(req).__name__))
                 self.gap(f"{'hint' if hint else 'requirement'} {cls} on an ExpressionTool",
@@ -566,7 +576,8 @@ class _Loader:
             self._check_name(o.name, "output", _loc(raw_out, pos))
         return Tool(key=self.key(obj, name), name=name, label=_text(obj.label),
                     doc=_text(obj.doc), inputs=tuple(self.inputs(obj, tool=False)),
-                    outputs=tuple(outputs), expression=str(obj.expression), loc=_src(pos))
+                    outputs=tuple(outputs), expression=str(obj.expression),
+                    resources=resources, loc=_src(pos))
 
     def raw(self, req: Any, base: str) -> tuple[tuple[str, Any], ...]:
         if isinstance(req, Mapping):

@@ -522,3 +522,20 @@ def test_env_hint_is_not_refused_but_an_env_requirement_is() -> None:
 
     with pytest.raises(cwlgen.CompileError, match=r"CG130.*env=\{'NAME': 'value'\}"):
         cwlgen.compile(required)
+
+
+def test_an_expression_tool_with_a_time_limit(tmp_path: Path) -> None:
+    from cwlgen import expression_tool
+
+    @expression_tool("$({'out': inputs.n + 1})", time_limit="2 min")
+    def bump(*, n: int) -> int: ...
+
+    doc = cwlgen.compile(bump).documents["bump.cwl"]
+    assert doc["requirements"] == [{"class": "InlineJavascriptRequirement"},
+                                   {"class": "ToolTimeLimit", "timelimit": 120}]
+    (tmp_path / "bump.cwl").write_text(cwlgen.compile(bump).yaml())
+    proc = run(sys.executable, "-m", "cwlgen", "import", "bump.cwl", "-o", "py/bump.py",
+               cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "@expression_tool(\"$({'out': inputs.n + 1})\", time_limit=120)\n" in (
+        tmp_path / "py" / "bump.py").read_text()
