@@ -365,6 +365,8 @@ def step_input_dict(step_input: StepInput) -> Any:
             entry["pickValue"] = step_input.pick_value
     if step_input.default is not NO_DEFAULT:
         entry["default"] = step_input.default
+    if step_input.load_contents:
+        entry["loadContents"] = True
     if step_input.value_from is not None:
         entry["valueFrom"] = step_input.value_from
     if list(entry) == ["source"] and isinstance(entry["source"], str):

@@ -533,7 +533,7 @@ class PythonWriter:
                                          pick=si.pick_value, merge=si.merge,
                                          link_merge=si.link_merge, default=si.default,
                                          tp=si.type or (declared.type if declared else None),
-                                         each=si.scattered)
+                                         each=si.scattered, load_contents=si.load_contents)
                 if computed is not None:
                     text = computed
                 elif si.sources:
@@ -669,7 +669,8 @@ class PythonWriter:
 
     def computed(self, sources: tuple[Any, ...], ref: Callable[[Any], str], *,
                  value_from: str | None, pick: str | None, merge: bool, link_merge: str,
-                 default: Any, tp: t.CwlType | None, each: bool = False) -> str | None:
+                 default: Any, tp: t.CwlType | None, each: bool = False,
+                 load_contents: bool = False) -> str | None:
         """A value computed at the step (or for a workflow output) in the DSL's spelling:
         value_from(...), pick_value(...), merge_flattened(...), or_default(...); None for a
         plain source, list of sources or literal."""
@@ -686,6 +687,8 @@ class PythonWriter:
                 self.typing.add("Any")
             if each:  # a scattered input: CWL evaluates valueFrom per item
                 args.append("each=True")
+            if load_contents:
+                args.append("load_contents=True")
             return f"value_from({', '.join(args)})"
         if pick is not None:
             self.imports.add("pick_value")

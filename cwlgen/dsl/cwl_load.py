@@ -882,8 +882,11 @@ class _Loader:
                              "value): one plain source or a default)", ipos)
                     continue
                 unchecked = False  # the value is transformed on the way: no type to check
-                for attr, what in (("loadContents", "loadContents on a step input"),
+                for attr, what in (("loadContents", "loadContents on a step input without "
+                                    "valueFrom (value_from(..., load_contents=True) reads it)"),
                                    ("loadListing", "loadListing on a step input")):
+                    if attr == "loadContents" and si.valueFrom is not None:
+                        continue  # value_from(..., load_contents=True)
                     if getattr(si, attr, None):
                         self.gap(what, ipos)
                         unchecked = True
@@ -1014,7 +1017,7 @@ class _Loader:
                 return StepInput(name=name, loc=_src(where))
             return StepInput(name=name, sources=tuple(sources), value_from=str(value_from),
                              merge=several, type=port.type, scattered=scattered,
-                             loc=_src(where))
+                             load_contents=bool(si.loadContents), loc=_src(where))
         types = [s.type for s in sources]
         if pick:
             if len(sources) == 1 and not isinstance(t.strip_optional(types[0]), t.Array):

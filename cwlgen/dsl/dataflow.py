@@ -129,13 +129,15 @@ def merge_flattened(*values: Any) -> Any:
 
 @overload
 def value_from(expression: str, /, *, type: type[T], self: Any = None,
-               each: Literal[False] = ...) -> T: ...
+               each: Literal[False] = ..., load_contents: bool = ...) -> T: ...
 @overload
 def value_from(expression: str, /, *, type: type[T], self: Any = None,
-               each: Literal[True]) -> list[T]: ...
+               each: Literal[True], load_contents: bool = ...) -> list[T]: ...
 @overload
-def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = ...) -> Any: ...
-def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = False) -> Any:
+def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = ...,
+               load_contents: bool = ...) -> Any: ...
+def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = False,
+               load_contents: bool = False) -> Any:
     """A raw CWL valueFrom expression computed at the step (the escape hatch: `self` is the
     value of `self=`, `inputs` the step's other arguments). `type` is what it yields; the
     expression is checked to name only existing inputs, and gets the JavaScript requirement
@@ -144,7 +146,10 @@ def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = 
     `self=[a, b]` gives the expression the list of several values (CWL: several sources,
     merged into one list). `each=True` (in `.map(...)` only) scatters over the list `self=`
     and runs the expression once per item, `self` being that item (CWL evaluates valueFrom
-    after scattering): the argument is the list of `type` results, one per job."""
+    after scattering): the argument is the list of `type` results, one per job.
+    `load_contents=True` reads the first 64 KiB of the File `self=` into `self.contents`
+    first (CWL loadContents on the step input): `value_from("$(parseInt(self.contents))",
+    self=f, type=int, load_contents=True)`."""
     if not isinstance(expression, str):
         raise MisuseError("CG607", "value_from", got=repr(expression)[:60])
     try:
@@ -159,7 +164,7 @@ def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = 
             raise MisuseError("CG607", "each_not_list", expr=repr(expression),
                               got="a list of several values")
         return Wiring(several, cwl_type, f"value_from({expression!r})", value_from=expression,
-                      link_merge="merge_nested")
+                      link_merge="merge_nested", load_contents=load_contents)
     promises = (_promise(self, "value_from"),) if self is not None else ()
     if each:
         if not promises or not isinstance(t.strip_optional(promises[0]._type), t.Array):
@@ -167,5 +172,6 @@ def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = 
                               got=f"{promises[0]._short_name} ({promises[0]._type})"
                               if promises else "no self=")
         return Wiring(promises, t.Array(cwl_type), f"value_from({expression!r}, each=True)",
-                      value_from=expression, each=True)
-    return Wiring(promises, cwl_type, f"value_from({expression!r})", value_from=expression)
+                      value_from=expression, each=True, load_contents=load_contents)
+    return Wiring(promises, cwl_type, f"value_from({expression!r})", value_from=expression,
+                  load_contents=load_contents)

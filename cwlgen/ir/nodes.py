@@ -274,6 +274,7 @@ class StepInput:
     extra: bool = False
     type: CwlType | None = None  # the value's type when computed at the step (value_from...)
     scattered: bool = False
+    load_contents: bool = False  # CWL loadContents: `self.contents` for the value_from
     loc: SourceLocation | None = None
 
 

@@ -539,3 +539,13 @@ def test_an_expression_tool_with_a_time_limit(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "@expression_tool(\"$({'out': inputs.n + 1})\", time_limit=120)\n" in (
         tmp_path / "py" / "bump.py").read_text()
+
+
+def test_a_step_input_computed_from_a_files_contents(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "step_contents", [
+        "word=value_from(\"$(self.contents.split('\\\\n')[0])\", self=text, type=str, "
+        "load_contents=True)",
+    ])
+    rebuilt = (tmp_path / "py" / "step_contents.cwl").read_text()
+    assert "loadContents: true" in rebuilt
+    assert got == {"first": (FIXTURES / "data" / "lines.txt").read_text().splitlines()[0]}
