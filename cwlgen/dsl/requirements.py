@@ -19,7 +19,8 @@ MANAGED_CLASSES: Mapping[str, str] = {
     "ToolTimeLimit": "resources=Resources(time_limit='2h')",
     "WorkReuse": "deterministic=False",
     "NetworkAccess": "network=True",
-    "InitialWorkDirRequirement": "files={'name': 'text'} or Arg(stage=True / stage_as='name')",
+    "InitialWorkDirRequirement": "files={'name': 'text'}, Arg(stage=True / stage_as='name') "
+                                 "or workdir=[Dirent(...)]",
     "EnvVarRequirement": "env={'NAME': 'value'}",
     "ShellCommandRequirement": "Arg(shell_quote=False)",
     "InplaceUpdateRequirement": "Arg(inplace=True)",
