@@ -59,8 +59,9 @@ def field_dict(f: t.Field) -> dict[str, Any]:
         ]
     if f.binding:
         out["inputBinding"] = dict(f.binding)
-    if f.output_binding:
-        out["outputBinding"] = dict(f.output_binding)
+    if f.output_binding:  # a tuple of globs is a list in CWL
+        out["outputBinding"] = {k: list(v) if isinstance(v, tuple) else v
+                                for k, v in f.output_binding}
     return out
 
 

@@ -71,6 +71,8 @@ def output_dict(port: OutputPort) -> dict[str, Any]:
     binding: dict[str, Any] = {}
     if port.glob is not None:
         binding["glob"] = port.glob
+    elif port.globs:
+        binding["glob"] = list(port.globs)
     if port.load_contents:
         binding["loadContents"] = True
     if port.load_listing is not None:
@@ -89,6 +91,7 @@ def _uses_js(tool: Tool) -> bool:
                                    *(p.binding for p in tool.inputs)]
               if b is not None and isinstance(b.position, str)]  # Arg(position="$(...)")
     texts += [o.glob for o in tool.outputs] + [o.output_eval for o in tool.outputs]
+    texts += [g for o in tool.outputs for g in o.globs]
     texts += [content for _, content in tool.files] + [v for _, v in tool.env]
     # expressions may also sit in secondary-file patterns, formats, stream file names and
     # requirements passed through as written (`requirements=[...]`)

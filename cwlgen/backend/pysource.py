@@ -151,7 +151,8 @@ class PythonWriter:
         if f.secondary_files:
             meta.append(f"secondary_files={self.secondary(f)}")
         if f.output_binding:  # an output record's field: where its value comes from
-            out_meta = [f"{_FIELD_OUTS[k]}={lit(v)}" for k, v in f.output_binding]
+            out_meta = [f"{_FIELD_OUTS[k]}={lit(list(v) if isinstance(v, tuple) else v)}"
+                        for k, v in f.output_binding]
             self.imports.add("Out")
             self.typing.add("Annotated")
             return f"Annotated[{ann}, Out({', '.join(out_meta + meta)})]"
@@ -331,6 +332,8 @@ class PythonWriter:
                 meta.append(f"filename={lit(port.glob)}")
         elif port.glob is not None:
             meta.append(f"glob={lit(port.glob)}")
+        elif port.globs:
+            meta.append(f"glob={lit(list(port.globs))}")
         if port.load_contents:
             meta.append("load_contents=True")
         if port.load_listing is not None:

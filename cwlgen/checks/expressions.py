@@ -38,6 +38,7 @@ def check_tool_expressions(tool: Tool) -> list[Diagnostic]:
     texts += [(f"the value_from of parameter '{p.name}'", p.binding.value_from)
               for p in tool.inputs if p.binding is not None]
     for o in tool.outputs:
+        texts += [(f"the glob of output '{o.name}'", g) for g in o.globs]
         texts += [(f"the glob of output '{o.name}'", o.glob),
                   (f"the output_eval of output '{o.name}'", o.output_eval)]
     texts += [(f"environment variable {k}", v) for k, v in tool.env]

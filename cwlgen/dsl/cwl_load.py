@@ -228,13 +228,12 @@ class _Loader:
                     glob = ob.glob
                     if isinstance(glob, list) and len(glob) == 1:
                         glob = glob[0]
-                    if isinstance(glob, list):
-                        self.gap(f"a list of globs on record field '{fname}'", fpos)
-                    elif binding:
+                    if binding:
                         self.gap(f"inputBinding and outputBinding on record field '{fname}'",
                                  fpos)
                     collected = tuple((k, v) for k, v in (
-                        ("glob", None if glob is None else str(glob)),
+                        ("glob", None if glob is None else tuple(str(g) for g in glob)
+                         if isinstance(glob, list) else str(glob)),
                         ("loadContents", True if ob.loadContents else None),
                         ("loadListing", getattr(ob, "loadListing", None)),
                         ("outputEval", ob.outputEval)) if v is not None)
@@ -469,6 +468,7 @@ class _Loader:
             stream = o.type_ if o.type_ in ("stdout", "stderr") else None
             ob = o.outputBinding
             glob = None
+            globs: tuple[str, ...] = ()
             if stream:
                 glob = stdout_name if stream == "stdout" else stderr_name
             collected = isinstance(t.strip_optional(tp), t.Record) and any(
@@ -480,7 +480,7 @@ class _Loader:
                     if len(ob.glob) == 1:
                         glob = str(ob.glob[0])
                     else:
-                        self.gap("a list of globs", opos)
+                        globs = tuple(str(g) for g in ob.glob)  # Out(glob=[...])
                 elif ob.glob is not None:
                     glob = str(ob.glob)
             fmt = o.format
@@ -496,7 +496,7 @@ class _Loader:
                 secondary_files=self.secondary(o.secondaryFiles)[0],
                 secondary_required=self.secondary(o.secondaryFiles)[1],
                 from_output_json=from_json,
-                load_listing=getattr(ob, "loadListing", None) if ob else None,
+                load_listing=getattr(ob, "loadListing", None) if ob else None, globs=globs,
                 doc=_join(_text(o.label), _text(o.doc)), loc=_src(opos)))
         json_outputs = [o.name for o in outputs if o.from_output_json]
         if json_outputs and len(json_outputs) != len(outputs):

@@ -506,7 +506,9 @@ def _read_output(
     return OutputPort(
         name=name,
         type=cwl_type,
-        glob=out.filename if out.stream else out.glob,
+        glob=out.filename if out.stream else out.glob if not isinstance(out.glob, list)
+        else None,
+        globs=tuple(out.glob) if isinstance(out.glob, list) and not out.stream else (),
         load_contents=out.load_contents,
         output_eval=out.output_eval,
         stream=out.stream,

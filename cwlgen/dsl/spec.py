@@ -116,7 +116,7 @@ class Out:
     Directory is loaded before `output_eval` reads it.
     """
 
-    glob: str | None = None
+    glob: str | list[str] | None = None  # a list: every file matching any of the patterns
     load_contents: bool = False
     output_eval: str | None = None
     format: str | None = None

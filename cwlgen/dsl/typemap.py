@@ -160,7 +160,8 @@ def record_type(cls: type) -> t.Record:
             if outs:
                 out = outs[0]
                 collected = tuple((k, v) for k, v in (
-                    ("glob", out.glob), ("loadContents", out.load_contents or None),
+                    ("glob", tuple(out.glob) if isinstance(out.glob, list) else out.glob),
+                    ("loadContents", out.load_contents or None),
                     ("loadListing", out.load_listing), ("outputEval", out.output_eval))
                     if v is not None)
                 fmt = out.format

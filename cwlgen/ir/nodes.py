@@ -103,6 +103,7 @@ class OutputPort:
     doc: str | None = None
     loc: SourceLocation | None = None
     load_listing: str | None = None  # outputBinding.loadListing (no/shallow/deep_listing)
+    globs: tuple[str, ...] = ()  # several glob patterns (`Out(glob=[...])`; glob is None)
 
 
 @attrs.frozen(kw_only=True)
