@@ -549,3 +549,10 @@ def test_a_step_input_computed_from_a_files_contents(tmp_path: Path) -> None:
     rebuilt = (tmp_path / "py" / "step_contents.cwl").read_text()
     assert "loadContents: true" in rebuilt
     assert got == {"first": (FIXTURES / "data" / "lines.txt").read_text().splitlines()[0]}
+
+
+def test_an_output_collected_by_several_globs(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "globs", ['Out(glob=["*.txt", "*.log"])'])
+    assert sorted(got["found"]) == ["a\n", "b\n"]  # type: ignore[call-overload]
+    rebuilt = (tmp_path / "py" / "globs.cwl").read_text()
+    assert "glob:\n      - '*.txt'\n      - '*.log'\n" in rebuilt
