@@ -158,7 +158,8 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
             "class": "EnvVarRequirement",
             "envDef": [{"envName": k, "envValue": v} for k, v in tool.env],
         })
-    if any(p.binding is not None and not p.binding.shell_quote for p in tool.inputs) or any(
+    if tool.shell or any(p.binding is not None and not p.binding.shell_quote
+                         for p in tool.inputs) or any(
         a.binding is not None and not a.binding.shell_quote for a in tool.arguments
     ):
         reqs.append({"class": "ShellCommandRequirement"})

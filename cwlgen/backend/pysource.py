@@ -456,6 +456,8 @@ class PythonWriter:
             opts.append(f"temporary_fail_codes={lit(list(tool.temporary_fail_codes))}")
         if tool.permanent_fail_codes:
             opts.append(f"permanent_fail_codes={lit(list(tool.permanent_fail_codes))}")
+        if tool.shell:
+            opts.append("shell=True")
         if tool.network:
             opts.append("network=True")
         if not tool.deterministic:

@@ -636,7 +636,9 @@ class _Loader:
                     fields["env"] = tuple((str(e.envName), str(e.envValue))
                                           for e in req.envDef)
                     continue
-                if isinstance(req, c.ShellCommandRequirement) and not hint and shell_needed:
+                if isinstance(req, c.ShellCommandRequirement) and not hint:
+                    if not shell_needed:  # nothing unquoted: @tool(..., shell=True)
+                        fields["shell"] = True
                     continue
                 if isinstance(req, c.NetworkAccess) and not hint and \
                         req.networkAccess is True:

@@ -44,6 +44,7 @@ class ToolOptions:
     stderr: str | None = None
     deterministic: bool = True
     network: bool = False
+    shell: bool = False
     no_base_command: bool = False  # `@tool(None, ...)`: arguments only
     namespaces: Mapping[str, str] | None = None
     schemas: tuple[str, ...] = ()
@@ -137,6 +138,7 @@ class ToolDef(Definition[P, R]):
             temporary_fail_codes=opts.temporary_fail_codes,
             permanent_fail_codes=opts.permanent_fail_codes,
             network=opts.network,
+            shell=opts.shell,
             deterministic=opts.deterministic,
             namespaces=namespaces,
             schemas=schemas,
@@ -279,6 +281,7 @@ def tool(
     stderr: str | None = None,
     deterministic: bool = True,
     network: bool = False,
+    shell: bool = False,
     namespaces: Mapping[str, str] | None = None,
     schemas: Iterable[str] = (),
 ) -> Callable[[Callable[P, R]], ToolDef[P, R]]:
@@ -295,7 +298,9 @@ def tool(
     `base_command=None` emits no baseCommand: the command line is `arguments` and the
     bound inputs. `success_codes`, `temporary_fail_codes`, `permanent_fail_codes` are CWL's
     exit-code lists; `deterministic=False` disables reuse (WorkReuse), `network=True`
-    grants network access (NetworkAccess). `requirements`/`hints` add CWL requirement
+    grants network access (NetworkAccess), `shell=True` runs the command line through a shell
+    (ShellCommandRequirement; every argument stays quoted unless its Arg says
+    `shell_quote=False`, which implies it). `requirements`/`hints` add CWL requirement
     objects cwlgen has no spelling for (checked: a class cwlgen emits itself is refused
     with the keyword to use instead, CG130). `namespaces` adds `$namespaces` prefixes for
     `format`s (edam and iana are known); `schemas` lists ontologies (`$schemas`): local RDF
@@ -330,6 +335,7 @@ def tool(
         stderr=stderr,
         deterministic=deterministic,
         network=network,
+        shell=shell,
         no_base_command=base_command is None,
         namespaces=dict(namespaces) if namespaces else None,
         schemas=tuple(schemas),

@@ -208,6 +208,7 @@ class Tool:
     workdir_listing: str | None = None
     network: bool = False
     deterministic: bool = True
+    shell: bool = False  # ShellCommandRequirement even with every argument quoted
     success_codes: tuple[int, ...] = ()
     temporary_fail_codes: tuple[int, ...] = ()
     permanent_fail_codes: tuple[int, ...] = ()

@@ -556,3 +556,10 @@ def test_an_output_collected_by_several_globs(tmp_path: Path) -> None:
     assert sorted(got["found"]) == ["a\n", "b\n"]  # type: ignore[call-overload]
     rebuilt = (tmp_path / "py" / "globs.cwl").read_text()
     assert "glob:\n      - '*.txt'\n      - '*.log'\n" in rebuilt
+
+
+def test_a_command_line_run_through_a_shell(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "shell", ['shell=True'])
+    rebuilt = (tmp_path / "py" / "shell.cwl").read_text()
+    assert "- class: ShellCommandRequirement\n" in rebuilt
+    assert got == {"out": "$HOME a > b\n"}  # quoted: no expansion, no redirection
