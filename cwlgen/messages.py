@@ -195,6 +195,9 @@ MESSAGES: dict[str, Message] = {
         "workdir_and_entries": "workdir of tool '{func}' is one expression computing the "
                                "whole listing, so it cannot be combined with files= or "
                                "Arg(stage=...) ({others}); write them as Dirent(...) entries",
+        "bad_stdin": "stdin= of tool '{func}' must be a CWL expression computing a path, "
+                     "such as '$(inputs.d.listing[0].path)', not {got}; for a File "
+                     "parameter write Arg(stdin=True) on it",
         "stdin_twice": "tool '{func}' reads standard input from more than one parameter: "
                        "{params}",
         "stream_renamed": "tool '{func}' sends {stream} to {name}, but an output captures it "

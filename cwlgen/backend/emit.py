@@ -99,7 +99,7 @@ def _uses_js(tool: Tool) -> bool:
     for port in ports:
         texts += [*port.secondary_files, port.format]
         texts += [r for _, r in port.secondary_required if isinstance(r, str)]
-    texts += [tool.stdout_name, tool.stderr_name, tool.workdir_listing]
+    texts += [tool.stdout_name, tool.stderr_name, tool.workdir_listing, tool.stdin_expr]
     for port in ports:  # record fields: their bindings may hold expressions too
         for sub in walk(port.type):
             if isinstance(sub, Record):
@@ -314,6 +314,8 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
     doc["outputs"] = {o.name: output_dict(o) for o in tool.outputs}
     if tool.stdin_input:
         doc["stdin"] = input_reference(tool.stdin_input)[:-1] + ".path)"
+    elif tool.stdin_expr is not None:
+        doc["stdin"] = tool.stdin_expr
     if tool.stdout_name:
         doc["stdout"] = tool.stdout_name
     if tool.stderr_name:

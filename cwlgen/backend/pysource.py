@@ -458,6 +458,8 @@ class PythonWriter:
             opts.append(f"permanent_fail_codes={lit(list(tool.permanent_fail_codes))}")
         if tool.shell:
             opts.append("shell=True")
+        if tool.stdin_expr is not None:
+            opts.append(f"stdin={lit(tool.stdin_expr)}")
         if tool.network:
             opts.append("network=True")
         if not tool.deterministic:

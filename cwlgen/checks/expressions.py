@@ -42,7 +42,8 @@ def check_tool_expressions(tool: Tool) -> list[Diagnostic]:
         texts += [(f"the glob of output '{o.name}'", o.glob),
                   (f"the output_eval of output '{o.name}'", o.output_eval)]
     texts += [(f"environment variable {k}", v) for k, v in tool.env]
-    texts += [("stdout", tool.stdout_name), ("stderr", tool.stderr_name)]
+    texts += [("stdout", tool.stdout_name), ("stderr", tool.stderr_name),
+              ("stdin", tool.stdin_expr)]
     texts += [("the workdir listing", tool.workdir_listing)]
     texts += [(f"workdir entry {name or entry!r}", text) for entry, name, _ in tool.workdir
               for text in (entry, name)]

@@ -444,14 +444,16 @@ class _Loader:
         key = self.key(obj, name)
         inputs = self.inputs(obj, tool=True)
         stdin_input = None
+        stdin_expr: str | None = None
         if obj.stdin is not None:
             m = _STDIN_REF.match(str(obj.stdin))
             port = next((p for p in inputs if m and p.name == m.group(1)), None)
-            if port is None or port.binding is not None or port.type != t.FILE:
-                self.gap(f"stdin: {obj.stdin} (only $(inputs.X.path) of an unbound File "
-                         "input is expressible)", pos)
-            else:
+            if port is not None and port.binding is None and port.type == t.FILE:
                 stdin_input = port.name
+            elif str(obj.stdin).lstrip().startswith(("$(", "${")):
+                stdin_expr = str(obj.stdin)  # @tool(..., stdin="$(...)")
+            else:
+                self.gap(f"stdin: {obj.stdin} (a path that is not an expression)", pos)
         for p in obj.inputs or []:
             if p.type_ == "stdin":
                 stdin_input = shortname(p.id)
@@ -543,7 +545,8 @@ class _Loader:
             key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
             base_command=base_command, arguments=tuple(arguments),
             inputs=tuple(fields.pop("inputs")), outputs=tuple(outputs),
-            stdin_input=stdin_input, stdout_name=stdout_name, stderr_name=stderr_name,
+            stdin_input=stdin_input, stdin_expr=stdin_expr, stdout_name=stdout_name,
+            stderr_name=stderr_name,
             success_codes=tuple(obj.successCodes or ()),
             temporary_fail_codes=tuple(obj.temporaryFailCodes or ()),
             permanent_fail_codes=tuple(obj.permanentFailCodes or ()), loc=_src(pos), **fields)

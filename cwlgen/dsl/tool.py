@@ -45,6 +45,7 @@ class ToolOptions:
     deterministic: bool = True
     network: bool = False
     shell: bool = False
+    stdin: str | None = None  # a path expression the tool reads as standard input
     no_base_command: bool = False  # `@tool(None, ...)`: arguments only
     namespaces: Mapping[str, str] | None = None
     schemas: tuple[str, ...] = ()
@@ -111,12 +112,18 @@ class ToolDef(Definition[P, R]):
                                  func=self.name, others=others))
         problems += tool_body_problems(self.func, self.name, where.path)
         stdin_inputs = [arg.name or name for name, arg in _stdin_params(self.func) if arg.stdin]
+        if opts.stdin is not None:
+            stdin_inputs.append(f"stdin={opts.stdin!r}")
+            if not is_expression(opts.stdin):
+                problems.append(diag("CG112", said, variant="bad_stdin", func=self.name,
+                                     got=repr(opts.stdin)[:60]))
         if len(stdin_inputs) > 1:
             problems.append(diag("CG112", where, variant="stdin_twice", func=self.name,
                                  params=stdin_inputs))
         return Tool(
             key=self.key,
-            stdin_input=stdin_inputs[0] if stdin_inputs else None,
+            stdin_input=stdin_inputs[0] if stdin_inputs and opts.stdin is None else None,
+            stdin_expr=opts.stdin,
             name=self.name,
             label=iface.doc.label,
             doc=iface.doc.doc,
@@ -282,6 +289,7 @@ def tool(
     deterministic: bool = True,
     network: bool = False,
     shell: bool = False,
+    stdin: str | None = None,
     namespaces: Mapping[str, str] | None = None,
     schemas: Iterable[str] = (),
 ) -> Callable[[Callable[P, R]], ToolDef[P, R]]:
@@ -300,7 +308,9 @@ def tool(
     exit-code lists; `deterministic=False` disables reuse (WorkReuse), `network=True`
     grants network access (NetworkAccess), `shell=True` runs the command line through a shell
     (ShellCommandRequirement; every argument stays quoted unless its Arg says
-    `shell_quote=False`, which implies it). `requirements`/`hints` add CWL requirement
+    `shell_quote=False`, which implies it), `stdin="$(inputs.d.listing[0].path)"` reads
+    standard input from a path an expression computes (for a File parameter,
+    `Arg(stdin=True)` says it). `requirements`/`hints` add CWL requirement
     objects cwlgen has no spelling for (checked: a class cwlgen emits itself is refused
     with the keyword to use instead, CG130). `namespaces` adds `$namespaces` prefixes for
     `format`s (edam and iana are known); `schemas` lists ontologies (`$schemas`): local RDF
@@ -336,6 +346,7 @@ def tool(
         deterministic=deterministic,
         network=network,
         shell=shell,
+        stdin=stdin,
         no_base_command=base_command is None,
         namespaces=dict(namespaces) if namespaces else None,
         schemas=tuple(schemas),

@@ -209,6 +209,7 @@ class Tool:
     network: bool = False
     deterministic: bool = True
     shell: bool = False  # ShellCommandRequirement even with every argument quoted
+    stdin_expr: str | None = None  # `stdin:` as an expression (`@tool(stdin="$(...)")`)
     success_codes: tuple[int, ...] = ()
     temporary_fail_codes: tuple[int, ...] = ()
     permanent_fail_codes: tuple[int, ...] = ()
