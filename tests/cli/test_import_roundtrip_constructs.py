@@ -563,3 +563,27 @@ def test_a_command_line_run_through_a_shell(tmp_path: Path) -> None:
     rebuilt = (tmp_path / "py" / "shell.cwl").read_text()
     assert "- class: ShellCommandRequirement\n" in rebuilt
     assert got == {"out": "$HOME a > b\n"}  # quoted: no expansion, no redirection
+
+
+def test_standard_input_from_a_computed_path(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "stdin_expr", [
+        'stdin="$(inputs.dir.listing.filter(function (f) { return f.basename == '
+        '\\"lines.txt\\"; })[0].path)"',
+    ])
+    lines = (FIXTURES / "data" / "lines.txt").read_text().count("\n")
+    assert got == {"count": f"{lines}\n"}
+
+
+def test_stdin_expression_is_checked() -> None:
+    @tool("cat", stdin="data.txt")
+    def plain(*, d: File) -> None: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG112.*stdin= of tool 'plain' must be a "
+                       r"CWL expression"):
+        cwlgen.compile(plain)
+
+    @tool("cat", stdin="$(inputs.e.path)")
+    def typo(*, d: File) -> None: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG606.*inputs.e"):
+        cwlgen.compile(typo)
