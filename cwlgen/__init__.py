@@ -11,12 +11,28 @@ import cwlgen._startup  # noqa: F401  (first: records sys.path before any target
 from cwlgen._version import __version__
 from cwlgen.compiler import Compiled, check, compile
 from cwlgen.compiler import set_display as _set_compiled_display
-from cwlgen.dsl.conditions import all_of, any_of, is_null, not_
-from cwlgen.dsl.dataflow import merge_flattened, or_default, pick_value, value_from
+from cwlgen.dsl.conditions import all_of, any_of, cwl_condition, is_null, not_
+from cwlgen.dsl.dataflow import (
+    assume_not_null,
+    merge_flattened,
+    or_default,
+    pick_value,
+    value_from,
+)
 from cwlgen.dsl.definition import set_display as _set_definition_display
 from cwlgen.dsl.expression_tool import expression_tool
 from cwlgen.dsl.schema import schema
-from cwlgen.dsl.spec import Arg, Double, Long, Out, Resources, SecondaryFile, stderr, stdout
+from cwlgen.dsl.spec import (
+    Arg,
+    Dirent,
+    Double,
+    Long,
+    Out,
+    Resources,
+    SecondaryFile,
+    stderr,
+    stdout,
+)
 from cwlgen.dsl.task import task
 from cwlgen.dsl.tool import tool
 from cwlgen.dsl.workflow import workflow
@@ -61,6 +77,8 @@ __all__ = [
     "__version__",
     "all_of",
     "any_of",
+    "assume_not_null",
+    "cwl_condition",
     "expression_tool",
     "is_null",
     "merge_flattened",
@@ -73,6 +91,7 @@ __all__ = [
     "Compiled",
     "CwlgenError",
     "Directory",
+    "Dirent",
     "Double",
     "File",
     "InputError",

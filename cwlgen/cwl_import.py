@@ -104,8 +104,8 @@ def load_for_import(target: str, *, drop_metadata: bool = False,
         problems.append(_problem("CG702", g.position, construct=g.construct))
     problems += [
         ImportProblem(d.code, d.message, Position(d.loc.path, d.loc.line, 1) if d.loc else None)
-        for d in run_checks(loaded.process) if d.severity == "error"
-    ]
+        for d in run_checks(loaded.process) if d.severity == "error" and d.code != "CG202"
+    ]  # an optional value into a required parameter is written `assume_not_null(value)`
     if problems:
         unique = list(dict.fromkeys(problems))
         unique.sort(key=lambda p: (p.position.path, p.position.line, p.position.col)

@@ -120,7 +120,10 @@ MESSAGES: dict[str, Message] = {
         "not_duration": "resources of '{func}': {what}={value} is not a duration; write e.g. "
                         "'90s', '30 min', '2h' or '1h30m'",
         "not_positive": "resources of '{func}': {what} must be positive, not {value}",
-        "cores": "resources of '{func}': cores must be a positive number, not {value}",
+        "cores": "resources of '{func}': {what} must be a positive number or a CWL "
+                 "expression such as '$(inputs.n)', not {value}",
+        "max_below_min": "resources of '{func}': {what} is less than the minimum it bounds "
+                         "({value}); make the maximum at least the minimum",
         "gpus": "resources of '{func}': gpus must be a whole number >= 0, not {value}",
     }),
     "CG110": Message(
@@ -184,6 +187,17 @@ MESSAGES: dict[str, Message] = {
         "stream_twice": "tool '{func}' captures the same stream in two outputs",
         "bad_files_entry": "files entry {name} of tool '{func}' must map a plain file name "
                            "to text",
+        "bad_workdir": "workdir of tool '{func}' must be a list of Dirent(...) or one CWL "
+                       "expression computing the whole listing, not {got}",
+        "unnamed_dirent": "Dirent({entry}) of tool '{func}' has no name, so its entry must be "
+                          "an expression yielding Files or Directories; give it "
+                          "name='file.txt' to write text",
+        "workdir_and_entries": "workdir of tool '{func}' is one expression computing the "
+                               "whole listing, so it cannot be combined with files= or "
+                               "Arg(stage=...) ({others}); write them as Dirent(...) entries",
+        "bad_stdin": "stdin= of tool '{func}' must be a CWL expression computing a path, "
+                     "such as '$(inputs.d.listing[0].path)', not {got}; for a File "
+                     "parameter write Arg(stdin=True) on it",
         "stdin_twice": "tool '{func}' reads standard input from more than one parameter: "
                        "{params}",
         "stream_renamed": "tool '{func}' sends {stream} to {name}, but an output captures it "
@@ -289,8 +303,8 @@ MESSAGES: dict[str, Message] = {
     "CG202": Message(
         "error",
         "argument '{param}' of '{callee}' is required ({expected}), but {source} may be "
-        "null ({actual}); give a default, make the parameter '{expected} | None', or pass "
-        "a value that cannot be null",
+        "null ({actual}); give a default, make the parameter '{expected} | None', pass "
+        "a value that cannot be null, or wrap it in assume_not_null(...) if it never is",
     ),
     "CG203": Message("error", "'{callee}' has no parameter '{param}'{suggestion}"),
     "CG204": Message(
@@ -482,6 +496,8 @@ MESSAGES: dict[str, Message] = {
         "expression_tool": "@expression_tool on '{func}' needs a JavaScript expression "
                            "('$(...)' or '${{...}}'), got {value}; for Python code use @task",
         "value_from": "value_from(...) needs CWL expression text and type=..., got {got}",
+        "cwl_condition": "cwl_condition(...) needs CWL expression text ('$(...)' or "
+                         "'${{...}}'), got {got}",
         "each_not_list": "value_from({expr}, each=True) runs once per item of self=, which "
                          "must be a list, got {got}",
         "each_not_mapped": "argument '{param}' of '{callee}' is value_from(..., each=True), "

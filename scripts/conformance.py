@@ -109,8 +109,10 @@ def main(argv: list[str] | None = None) -> int:
         # give it a test file holding exactly the selection
         chosen = select(tests, args.tags, args.s)
         selection = Path(tmp) / "selected_tests.yaml"
-        selection.write_text(json.dumps([_entry(t) for t in chosen.values()]),
-                             encoding="utf-8")
+        # not ASCII-escaped: cwltest reads this as YAML, which does not join JSON's
+        # surrogate pairs (an emoji in an expected output would never match)
+        selection.write_text(json.dumps([_entry(t) for t in chosen.values()],
+                                        ensure_ascii=False), encoding="utf-8")
         cmd = [str(Path(sys.executable).parent / "cwltest"),
                "--test", str(selection),
                "--tool", str(ROOT / "scripts" / "conformance_tool.py"),

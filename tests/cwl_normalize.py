@@ -6,6 +6,7 @@ own mistakes cannot cancel out), then made canonical:
 
 - ids shortened; `T?` and `[null, T]`, `File[]` and `{type: array, items: File}`, named
   SchemaDef types and inline ones, enum symbol URIs and names are the same thing;
+- sizes in ResourceRequirement rounded up to whole MiB (what runners do, CWL v1.2);
 - label and doc compared as one text (the DSL has one docstring), absent position = 0,
   `shellQuote: false` without ShellCommandRequirement (no effect) = true;
 - requirements cwlgen derives from the document itself (InlineJavascript without a library,
@@ -103,6 +104,10 @@ class _Norm:
                 d = self.value(d, base)
                 if cls == "EnvVarRequirement":
                     d["envDef"] = sorted(d.get("envDef") or [], key=lambda e: str(e))
+                if cls == "ResourceRequirement":
+                    # runners round a fraction of a MiB up (CWL v1.2), as Resources does
+                    d = {k: int(-(-v // 1)) if k.startswith(("ram", "tmpdir", "outdir")) and
+                         isinstance(v, (int, float)) else v for k, v in d.items()}
                 if cls == "InitialWorkDirRequirement" and isinstance(d.get("listing"), list):
                     # a bare `$(inputs.x)` entry stages x as `{entry: $(inputs.x)}` does; the
                     # order of entries staging different names does not matter

@@ -1,6 +1,7 @@
 """Running cwlgen and cwltool as a user's shell would, for the import round-trip tests: the
 checkout on PYTHONPATH, the venv's commands first on PATH, and cwltool's outputs made
-comparable (a File as its contents, a Directory as its sorted entry names)."""
+comparable (a File as its contents, a Directory as its sorted entry names, a record field by
+field)."""
 
 from __future__ import annotations
 
@@ -30,11 +31,14 @@ def outputs(doc: Path, job: Path, out: Path) -> dict[str, object]:
 
 
 def readable(value: object) -> object:
-    """A File's contents, a Directory's sorted entry names, lists item by item."""
+    """A File's contents, a Directory's sorted entry names, lists and records item by
+    item."""
     if isinstance(value, list):
         return [readable(v) for v in value]
     if isinstance(value, dict) and value.get("class") == "File":
         return Path(str(value["path"])).read_text()
     if isinstance(value, dict) and value.get("class") == "Directory":
         return sorted(os.listdir(str(value["path"])))
+    if isinstance(value, dict):  # a record
+        return {k: readable(v) for k, v in value.items()}
     return value

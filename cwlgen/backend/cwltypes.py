@@ -63,6 +63,9 @@ def field_dict(f: t.Field) -> dict[str, Any]:
         out["secondaryFiles"] = secondary_files(f.secondary_files, f.secondary_required)
     if f.binding:
         out["inputBinding"] = dict(f.binding)
+    if f.output_binding:  # a tuple of globs is a list in CWL
+        out["outputBinding"] = {k: list(v) if isinstance(v, tuple) else v
+                                for k, v in f.output_binding}
     return out
 
 

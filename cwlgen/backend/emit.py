@@ -24,7 +24,7 @@ from cwlgen.ir import (
     WorkflowInputRef,
 )
 from cwlgen.ir.cwl import KNOWN_NAMESPACES, binding_dict, needs_javascript
-from cwlgen.ir.types import NULL, Optional
+from cwlgen.ir.types import NULL, Optional, Record, walk
 
 CWL_VERSION = "v1.2"
 
@@ -67,8 +67,12 @@ def output_dict(port: OutputPort) -> dict[str, Any]:
     binding: dict[str, Any] = {}
     if port.glob is not None:
         binding["glob"] = port.glob
+    elif port.globs:
+        binding["glob"] = list(port.globs)
     if port.load_contents:
         binding["loadContents"] = True
+    if port.load_listing is not None:
+        binding["loadListing"] = port.load_listing
     if port.output_eval is not None:
         binding["outputEval"] = port.output_eval
     if binding:
@@ -79,7 +83,11 @@ def output_dict(port: OutputPort) -> dict[str, Any]:
 def _uses_js(tool: Tool) -> bool:
     texts: list[str | None] = [a.value for a in tool.arguments]
     texts += [p.binding.value_from for p in tool.inputs if p.binding]
+    texts += [b.position for b in [*(a.binding for a in tool.arguments),
+                                   *(p.binding for p in tool.inputs)]
+              if b is not None and isinstance(b.position, str)]  # Arg(position="$(...)")
     texts += [o.glob for o in tool.outputs] + [o.output_eval for o in tool.outputs]
+    texts += [g for o in tool.outputs for g in o.globs]
     texts += [content for _, content in tool.files] + [v for _, v in tool.env]
     # expressions may also sit in secondary-file patterns, formats, stream file names and
     # requirements passed through as written (`requirements=[...]`)
@@ -87,7 +95,17 @@ def _uses_js(tool: Tool) -> bool:
     for port in ports:
         texts += [*port.secondary_files, port.format]
         texts += [r for _, r in port.secondary_required if isinstance(r, str)]
-    texts += [tool.stdout_name, tool.stderr_name]
+    texts += [tool.stdout_name, tool.stderr_name, tool.workdir_listing, tool.stdin_expr]
+    for port in ports:  # record fields: their bindings may hold expressions too
+        for sub in walk(port.type):
+            if isinstance(sub, Record):
+                texts += [v for f in sub.fields for _, v in (*f.binding, *f.output_binding)
+                          if isinstance(v, str)]
+    texts += [text for entry, name, _ in tool.workdir for text in (entry, name)]
+    res = tool.resources
+    if res is not None:  # Resources(cores="$(...)", time_limit="$(...)")
+        texts += [v for _, v in res.exact if isinstance(v, str)]
+        texts += [res.time_limit_cwl] if isinstance(res.time_limit_cwl, str) else []
     texts += [text for entry in (*tool.extra_requirements, *tool.extra_hints)
               for key, value in entry if key != "class" for text in _strings(value)]
     return any(needs_javascript(x) for x in texts)
@@ -136,7 +154,8 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
             "class": "EnvVarRequirement",
             "envDef": [{"envName": k, "envValue": v} for k, v in tool.env],
         })
-    if any(p.binding is not None and not p.binding.shell_quote for p in tool.inputs) or any(
+    if tool.shell or any(p.binding is not None and not p.binding.shell_quote
+                         for p in tool.inputs) or any(
         a.binding is not None and not a.binding.shell_quote for a in tool.arguments
     ):
         reqs.append({"class": "ShellCommandRequirement"})
@@ -161,8 +180,11 @@ def _software(tool: Tool) -> dict[str, Any]:
     }
 
 
-def _work_dir_listing(tool: Tool) -> list[Any]:
-    """InitialWorkDir entries: the tool's files, then its staged inputs."""
+def _work_dir_listing(tool: Tool) -> list[Any] | str:
+    """InitialWorkDir entries: the tool's files, then its staged inputs, then its Dirent
+    entries; or the whole listing as one expression (`workdir="$(...)"`)."""
+    if tool.workdir_listing is not None:
+        return tool.workdir_listing
     listing: list[Any] = [{"entryname": name, "entry": content} for name, content in tool.files]
     for port in tool.inputs:
         if port.staging is not None:
@@ -172,6 +194,13 @@ def _work_dir_listing(tool: Tool) -> list[Any]:
             if port.staging.writable:
                 entry["writable"] = True
             listing.append(entry)
+    for entry_text, name, writable in tool.workdir:
+        dirent: dict[str, Any] = {"entry": entry_text}
+        if name is not None:
+            dirent = {"entryname": name, **dirent}
+        if writable:
+            dirent["writable"] = True
+        listing.append(dirent)
     return listing
 
 
@@ -188,7 +217,16 @@ def _resource_requirement(res: ResourceSpec | None) -> dict[str, Any] | None:
         rr["tmpdirMin"] = res.tmpdir_mib
     if res.outdir_mib is not None:
         rr["outdirMin"] = res.outdir_mib
+    if res.exact:
+        # maxima and expressions, in the order the CWL spec lists the fields
+        rr.update(res.exact)
+        rr = {"class": "ResourceRequirement", **{
+            k: rr[k] for k in _RESOURCE_FIELDS if k in rr}}
     return rr if len(rr) > 1 else None
+
+
+_RESOURCE_FIELDS = ("coresMin", "coresMax", "ramMin", "ramMax", "tmpdirMin", "tmpdirMax",
+                    "outdirMin", "outdirMax")
 
 
 def _run_requirements(tool: Tool) -> list[dict[str, Any]]:
@@ -203,6 +241,8 @@ def _run_requirements(tool: Tool) -> list[dict[str, Any]]:
     res = tool.resources
     if res is not None and res.time_limit_s is not None:
         reqs.append({"class": "ToolTimeLimit", "timelimit": res.time_limit_s})
+    elif res is not None and res.time_limit_cwl is not None:  # 0 (no limit), an expression
+        reqs.append({"class": "ToolTimeLimit", "timelimit": res.time_limit_cwl})
     return reqs
 
 
@@ -228,6 +268,7 @@ def emit_expression_tool(tool: Tool) -> dict[str, Any]:
         doc["doc"] = tool.doc
     reqs = [{"class": "InlineJavascriptRequirement"}] if needs_javascript(tool.expression) \
         else []
+    reqs += _run_requirements(tool)  # ToolTimeLimit: @expression_tool(..., time_limit=...)
     reqs += [dict(r) for r in tool.extra_requirements]
     if reqs:
         doc["requirements"] = reqs
@@ -269,6 +310,8 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
     doc["outputs"] = {o.name: output_dict(o) for o in tool.outputs}
     if tool.stdin_input:
         doc["stdin"] = input_reference(tool.stdin_input)[:-1] + ".path)"
+    elif tool.stdin_expr is not None:
+        doc["stdin"] = tool.stdin_expr
     if tool.stdout_name:
         doc["stdout"] = tool.stdout_name
     if tool.stderr_name:
@@ -324,6 +367,8 @@ def step_input_dict(step_input: StepInput) -> Any:
             entry["pickValue"] = step_input.pick_value
     if step_input.default is not NO_DEFAULT:
         entry["default"] = step_input.default
+    if step_input.load_contents:
+        entry["loadContents"] = True
     if step_input.value_from is not None:
         entry["valueFrom"] = step_input.value_from
     if list(entry) == ["source"] and isinstance(entry["source"], str):

@@ -150,6 +150,12 @@ class PythonWriter:
             meta.append(f"format={lit(f.format)}")
         if f.secondary_files:
             meta.append(f"secondary_files={self.secondary(f)}")
+        if f.output_binding:  # an output record's field: where its value comes from
+            out_meta = [f"{_FIELD_OUTS[k]}={lit(list(v) if isinstance(v, tuple) else v)}"
+                        for k, v in f.output_binding]
+            self.imports.add("Out")
+            self.typing.add("Annotated")
+            return f"Annotated[{ann}, Out({', '.join(out_meta + meta)})]"
         if not meta:
             return ann
         self.imports.add("Arg")
@@ -255,7 +261,7 @@ class PythonWriter:
             if b is None:
                 meta.append("bind=False")
             else:
-                meta.append(f"position={b.position if b.position is not None else 0}")
+                meta.append(f"position={lit(b.position) if b.position is not None else 0}")
                 if b.prefix is not None:
                     meta.append(f"prefix={lit(b.prefix)}")
                 if not b.separate:
@@ -326,8 +332,12 @@ class PythonWriter:
                 meta.append(f"filename={lit(port.glob)}")
         elif port.glob is not None:
             meta.append(f"glob={lit(port.glob)}")
+        elif port.globs:
+            meta.append(f"glob={lit(list(port.globs))}")
         if port.load_contents:
             meta.append("load_contents=True")
+        if port.load_listing is not None:
+            meta.append(f"load_listing={lit(port.load_listing)}")
         if port.output_eval is not None:
             meta.append(f"output_eval={lit(port.output_eval)}")
         if port.from_output_json:
@@ -355,7 +365,13 @@ class PythonWriter:
         sig = _signature(name, params, ret)
         text = "\n\n".join(x for x in (tool.label, tool.doc) if x)
         body = _docstring(text, 4) if text else "..."
-        return f"{_call('@expression_tool', [lit(tool.expression)])}\n{sig}\n    {body}"
+        args = [lit(tool.expression)]
+        res = tool.resources
+        if res is not None:
+            limit = res.time_limit_s if res.time_limit_s is not None else res.time_limit_cwl
+            if limit is not None:
+                args.append(f"time_limit={lit(limit)}")
+        return f"{_call('@expression_tool', args)}\n{sig}\n    {body}"
 
     def tool(self, tool: Tool, name: str) -> str:
         if tool.expression is not None:
@@ -376,7 +392,7 @@ class PythonWriter:
                     self.imports.add("Arg")
                     meta = [f"value_from={lit(a.value)}"]
                     if a.binding.position is not None:
-                        meta.insert(0, f"position={a.binding.position}")
+                        meta.insert(0, f"position={lit(a.binding.position)}")
                     if a.binding.prefix is not None:
                         meta.append(f"prefix={lit(a.binding.prefix)}")
                     if not a.binding.separate:
@@ -397,11 +413,19 @@ class PythonWriter:
         if res is not None:
             self.imports.add("Resources")
             parts = []
-            for field, value in (("cores", res.cores), ("ram", res.ram_mib),
-                                 ("tmpdir", res.tmpdir_mib), ("outdir", res.outdir_mib),
-                                 ("time_limit", res.time_limit_s)):
-                if value is not None:
-                    parts.append(f"{field}={lit(value)}")
+            exact = dict(res.exact)  # maxima and expressions
+            for field, cwl, value in (("cores", "cores", res.cores),
+                                      ("ram", "ram", res.ram_mib),
+                                      ("tmpdir", "tmpdir", res.tmpdir_mib),
+                                      ("outdir", "outdir", res.outdir_mib)):
+                low = exact.get(f"{cwl}Min", value)
+                if low is not None:
+                    parts.append(f"{field}={lit(low)}")
+                if exact.get(f"{cwl}Max") is not None:
+                    parts.append(f"{field}_max={lit(exact[f'{cwl}Max'])}")
+            limit = res.time_limit_s if res.time_limit_s is not None else res.time_limit_cwl
+            if limit is not None:
+                parts.append(f"time_limit={lit(limit)}")
             if res.gpus:
                 parts.append(f"gpus={res.gpus}")
                 if res.cuda_version != "11.0":
@@ -413,6 +437,16 @@ class PythonWriter:
             opts.append(f"env={lit(dict(tool.env))}")
         if tool.files:
             opts.append(f"files={lit(dict(tool.files))}")
+        if tool.workdir_listing is not None:
+            opts.append(f"workdir={lit(tool.workdir_listing)}")
+        elif tool.workdir:
+            self.imports.add("Dirent")
+            entries = []
+            for text, entryname, writable in tool.workdir:
+                parts = [lit(text)] + ([f"name={lit(entryname)}"] if entryname is not None
+                                       else []) + (["writable=True"] if writable else [])
+                entries.append(f"Dirent({', '.join(parts)})")
+            opts.append(f"workdir=[{', '.join(entries)}]")
         for stream, redirect in (("stdout", tool.stdout_name), ("stderr", tool.stderr_name)):
             if redirect is not None and not any(o.stream == stream for o in tool.outputs):
                 opts.append(f"{stream}={lit(redirect)}")
@@ -422,6 +456,10 @@ class PythonWriter:
             opts.append(f"temporary_fail_codes={lit(list(tool.temporary_fail_codes))}")
         if tool.permanent_fail_codes:
             opts.append(f"permanent_fail_codes={lit(list(tool.permanent_fail_codes))}")
+        if tool.shell:
+            opts.append("shell=True")
+        if tool.stdin_expr is not None:
+            opts.append(f"stdin={lit(tool.stdin_expr)}")
         if tool.network:
             opts.append("network=True")
         if not tool.deterministic:
@@ -482,7 +520,8 @@ class PythonWriter:
             args = []
             computed_refs = {m for si in step.inputs
                              for m in _INPUT_REF.findall(si.value_from or "")}
-            when_refs = set(_INPUT_REF.findall(step.when or ""))
+            when_refs = set(_INPUT_REF.findall(step.when or "")) if step.when is None or \
+                parse_when(step.when) is not None else set()  # cwl_condition: with_inputs
             with_inputs = []
             passed = {si.sources for si in step.inputs if not si.extra}
             for si in step.inputs:
@@ -501,12 +540,18 @@ class PythonWriter:
                                          pick=si.pick_value, merge=si.merge,
                                          link_merge=si.link_merge, default=si.default,
                                          tp=si.type or (declared.type if declared else None),
-                                         each=si.scattered)
+                                         each=si.scattered, load_contents=si.load_contents)
                 if computed is not None:
                     text = computed
                 elif si.sources:
                     refs = [ref(s) for s in si.sources]
                     text = f"[{', '.join(refs)}]" if si.merge else refs[0]
+                    if declared is not None and not si.merge and _trusted_not_null(
+                            si.sources[0].type, declared.type, si.scattered):
+                        # an optional value into a required parameter: cwltool only warns,
+                        # the DSL wants it said (CG202)
+                        self.imports.add("assume_not_null")
+                        text = f"assume_not_null({text})"
                 else:
                     port = step.process.input(si.name)
                     text = self.value(si.default, port.type if port else None)
@@ -537,7 +582,12 @@ class PythonWriter:
             outs = step.process.outputs
             step_multi[step.id] = not (len(outs) == 1 and outs[0].name == "out")
             target = var
-            if scattered and not step_multi[step.id]:
+            if scattered and not step_multi[step.id] and step.when is not None:
+                # a conditional `.map(...)`: a list of `T | None`, which pick_value(...) over
+                # the one list reads item by item (its overloads cannot say that): Any
+                self.typing.add("Any")
+                target = f"{var}: Any"
+            elif scattered and not step_multi[step.id]:
                 # `.map(...)` is typed Any: say what the list holds, for mypy --strict
                 out_type: t.CwlType = outs[0].type
                 levels = len(scattered) if step.scatter_method == "nested_crossproduct" else 1
@@ -591,8 +641,9 @@ class PythonWriter:
     def condition(self, step: Any, ref: Callable[[Any], str]) -> str:
         """The Python spelling of a step's `when` (parsed by the importer already)."""
         tree = parse_when(step.when)
-        if tree is None:  # pragma: no cover - the importer refuses these
-            raise ValueError(f"not a spellable condition: {step.when}")
+        if tree is None:  # arithmetic, calls, `$(true)`: the CWL text itself
+            self.imports.add("cwl_condition")
+            return f"cwl_condition({lit(step.when)})"
         given = {si.name: si for si in step.inputs}
 
         def side(e: Any) -> str:
@@ -625,7 +676,8 @@ class PythonWriter:
 
     def computed(self, sources: tuple[Any, ...], ref: Callable[[Any], str], *,
                  value_from: str | None, pick: str | None, merge: bool, link_merge: str,
-                 default: Any, tp: t.CwlType | None, each: bool = False) -> str | None:
+                 default: Any, tp: t.CwlType | None, each: bool = False,
+                 load_contents: bool = False) -> str | None:
         """A value computed at the step (or for a workflow output) in the DSL's spelling:
         value_from(...), pick_value(...), merge_flattened(...), or_default(...); None for a
         plain source, list of sources or literal."""
@@ -642,9 +694,15 @@ class PythonWriter:
                 self.typing.add("Any")
             if each:  # a scattered input: CWL evaluates valueFrom per item
                 args.append("each=True")
+            if load_contents:
+                args.append("load_contents=True")
             return f"value_from({', '.join(args)})"
         if pick is not None:
             self.imports.add("pick_value")
+            if merge and link_merge == "merge_flattened":
+                self.imports.add("merge_flattened")
+                return (f"pick_value(merge_flattened({', '.join(refs)}), "
+                        f"method={lit(pick)})")
             return f"pick_value({', '.join(refs)}, method={lit(pick)})"
         if merge and link_merge == "merge_flattened":
             self.imports.add("merge_flattened")
@@ -682,6 +740,15 @@ class PythonWriter:
 
 
 
+def _trusted_not_null(actual: t.CwlType, expected: t.CwlType, scattered: bool) -> bool:
+    """Whether a plain source fits its parameter only if it is not null (what
+    `assume_not_null(...)` says)."""
+    if scattered:
+        expected = t.Array(expected)
+    return isinstance(actual, t.Optional) and not t.assignable(actual, expected) and \
+        t.assignable(t.strip_optional(actual), expected)
+
+
 def _condition_input_name(si: Any) -> str | None:
     """The name `.when(...)` gives the extra step input it adds for a source: the workflow
     input's, or the step output's."""
@@ -695,6 +762,8 @@ def _condition_input_name(si: Any) -> str | None:
 _FIELD_ARGS = {"position": "position", "prefix": "prefix", "separate": "separate",
                "itemSeparator": "item_separator", "shellQuote": "shell_quote",
                "valueFrom": "value_from"}
+_FIELD_OUTS = {"glob": "glob", "loadContents": "load_contents", "loadListing": "load_listing",
+               "outputEval": "output_eval"}
 
 # `inputs.NAME` in a step expression (valueFrom, when)
 _INPUT_REF = re.compile(r"inputs\.([A-Za-z_][A-Za-z0-9_]*)")

@@ -84,6 +84,9 @@ def _check_computed_output(wf: Workflow, out: WorkflowOutput) -> list[Diagnostic
     if out.link_merge == "merge_flattened" and out.pick_value is None:
         actual = t.flattened_type(types)
         what = "merge_flattened(...)"
+    elif out.link_merge == "merge_flattened":  # picked among the items of the one list
+        actual = t.picked_type([t.flattened_type(types)], out.pick_value or "first_non_null")
+        what = f"pick_value(merge_flattened(...), method={out.pick_value!r})"
     else:
         actual = t.picked_type(types, out.pick_value or "first_non_null")
         what = f"pick_value(..., method={out.pick_value!r})"

@@ -38,10 +38,15 @@ def check_tool_expressions(tool: Tool) -> list[Diagnostic]:
     texts += [(f"the value_from of parameter '{p.name}'", p.binding.value_from)
               for p in tool.inputs if p.binding is not None]
     for o in tool.outputs:
+        texts += [(f"the glob of output '{o.name}'", g) for g in o.globs]
         texts += [(f"the glob of output '{o.name}'", o.glob),
                   (f"the output_eval of output '{o.name}'", o.output_eval)]
     texts += [(f"environment variable {k}", v) for k, v in tool.env]
-    texts += [("stdout", tool.stdout_name), ("stderr", tool.stderr_name)]
+    texts += [("stdout", tool.stdout_name), ("stderr", tool.stderr_name),
+              ("stdin", tool.stdin_expr)]
+    texts += [("the workdir listing", tool.workdir_listing)]
+    texts += [(f"workdir entry {name or entry!r}", text) for entry, name, _ in tool.workdir
+              for text in (entry, name)]
     problems: list[Diagnostic] = []
     for what, text in texts:
         problems += _unknown(text, known, f"{what} of '{tool.name}'", owner, tool.loc)

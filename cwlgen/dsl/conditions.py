@@ -1,6 +1,7 @@
 """`all_of`, `any_of`, `not_`, `is_null`: the boolean combinations of conditions that
 Python's `and`/`or`/`not` cannot trace (they call `bool()`). Comparisons of promises
-(`n < 1`) make the conditions themselves (`cwlgen.dsl.values.Condition`).
+(`n < 1`) make the conditions themselves (`cwlgen.dsl.values.Condition`). `cwl_condition`
+is the escape hatch: a `when` written as CWL says it.
 """
 
 from __future__ import annotations
@@ -43,3 +44,29 @@ def is_null(value: Any) -> Condition:
     if not isinstance(value, Promise):
         raise MisuseError("CG602", "operand", what=repr(value)[:60], function="is_null")
     return Condition("is_null", (value,))
+
+
+class CwlCondition:
+    """A step's `when` as CWL text (`cwl_condition("$(inputs.n % 2 == 0)")`)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __bool__(self) -> bool:
+        raise MisuseError("CG602", "tested", expr=f"cwl_condition({self.text!r})")
+
+    def __repr__(self) -> str:
+        return f"<cwl_condition {self.text!r}>"
+
+
+def cwl_condition(expression: str, /) -> CwlCondition:
+    """A step's condition written as a CWL expression, for what comparisons and
+    all_of/any_of/not_/is_null cannot say (`$(inputs.n % 2 == 0)`, `$(true)`):
+    `tool.with_inputs(n=n).when(cwl_condition("$(inputs.n % 2 == 0)"))(...)`. It reads the
+    step's inputs (its arguments and `.with_inputs(...)`), checked at compile time (CG606);
+    it must yield a boolean when the step is reached, or the run fails."""
+    if not isinstance(expression, str) or not expression.lstrip().startswith(("$(", "${")):
+        raise MisuseError("CG607", "cwl_condition", got=repr(expression)[:60])
+    return CwlCondition(expression)

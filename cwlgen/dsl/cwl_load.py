@@ -18,7 +18,7 @@ from urllib.parse import unquote, urljoin, urlparse
 import attrs
 
 from cwlgen.dsl.cwl_read import Position, display_uri, position_of
-from cwlgen.dsl.requirements import MANAGED_CLASSES
+from cwlgen.dsl.requirements import HINTABLE, MANAGED_CLASSES
 from cwlgen.ir import (
     NO_DEFAULT,
     Argument,
@@ -222,8 +222,21 @@ class _Loader:
                                     .items())
                     if not binding:  # `inputBinding: {}`: Arg() on a field binds nothing
                         self.gap(f"an empty inputBinding on record field '{fname}'", fpos)
-                if getattr(f, "outputBinding", None) is not None:
-                    self.gap(f"outputBinding on record field '{fname}'", fpos)
+                collected: tuple[tuple[str, Any], ...] = ()
+                ob = getattr(f, "outputBinding", None)
+                if ob is not None:
+                    glob = ob.glob
+                    if isinstance(glob, list) and len(glob) == 1:
+                        glob = glob[0]
+                    if binding:
+                        self.gap(f"inputBinding and outputBinding on record field '{fname}'",
+                                 fpos)
+                    collected = tuple((k, v) for k, v in (
+                        ("glob", None if glob is None else tuple(str(g) for g in glob)
+                         if isinstance(glob, list) else str(glob)),
+                        ("loadContents", True if ob.loadContents else None),
+                        ("loadListing", getattr(ob, "loadListing", None)),
+                        ("outputEval", ob.outputEval)) if v is not None)
                 if not _IDENT.match(fname):
                     self.gap(f"record field name {fname!r} is not a Python identifier",
                              fpos)
@@ -239,7 +252,8 @@ class _Loader:
                                       doc=_text(f.doc), binding=binding,
                                       format=_compact(fmt) if isinstance(fmt, str) else None,
                                       secondary_files=patterns,
-                                      secondary_required=required))
+                                      secondary_required=required,
+                                      output_binding=collected))
             record = t.Record(name=shortname(str(name)), fields=tuple(fields))
             plain = tuple((f.name, f.type) for f in record.fields)
             seen = self.records.setdefault((record.name, plain), record)
@@ -406,10 +420,7 @@ class _Loader:
 
     def binding(self, b: Any, where: Position | None, *,
                 default_position: int | None = 0) -> Binding:
-        position = b.position
-        if isinstance(position, str):
-            self.gap("an expression as inputBinding position", where)
-            position = None
+        position = b.position  # an expression (`$(self)`) is kept: Arg(position="$(...)")
         if getattr(b, "loadContents", None):
             self.gap("loadContents inside inputBinding", where)
         return Binding(
@@ -433,14 +444,16 @@ class _Loader:
         key = self.key(obj, name)
         inputs = self.inputs(obj, tool=True)
         stdin_input = None
+        stdin_expr: str | None = None
         if obj.stdin is not None:
             m = _STDIN_REF.match(str(obj.stdin))
             port = next((p for p in inputs if m and p.name == m.group(1)), None)
-            if port is None or port.binding is not None or port.type != t.FILE:
-                self.gap(f"stdin: {obj.stdin} (only $(inputs.X.path) of an unbound File "
-                         "input is expressible)", pos)
-            else:
+            if port is not None and port.binding is None and port.type == t.FILE:
                 stdin_input = port.name
+            elif str(obj.stdin).lstrip().startswith(("$(", "${")):
+                stdin_expr = str(obj.stdin)  # @tool(..., stdin="$(...)")
+            else:
+                self.gap(f"stdin: {obj.stdin} (a path that is not an expression)", pos)
         for p in obj.inputs or []:
             if p.type_ == "stdin":
                 stdin_input = shortname(p.id)
@@ -457,20 +470,21 @@ class _Loader:
             stream = o.type_ if o.type_ in ("stdout", "stderr") else None
             ob = o.outputBinding
             glob = None
+            globs: tuple[str, ...] = ()
             if stream:
                 glob = stdout_name if stream == "stdout" else stderr_name
-            from_json = not stream and (ob is None or (
+            collected = isinstance(t.strip_optional(tp), t.Record) and any(
+                f.output_binding for f in t.strip_optional(tp).fields)  # type: ignore[union-attr]
+            from_json = not stream and not collected and (ob is None or (
                 ob.glob is None and ob.outputEval is None and not ob.loadContents))
             if ob is not None:
                 if isinstance(ob.glob, list):
                     if len(ob.glob) == 1:
                         glob = str(ob.glob[0])
                     else:
-                        self.gap("a list of globs", opos)
+                        globs = tuple(str(g) for g in ob.glob)  # Out(glob=[...])
                 elif ob.glob is not None:
                     glob = str(ob.glob)
-                if getattr(ob, "loadListing", None):
-                    self.gap("loadListing on an output", opos)
             fmt = o.format
             if isinstance(fmt, list):
                 self.gap("a list of formats on an output", opos)
@@ -484,6 +498,7 @@ class _Loader:
                 secondary_files=self.secondary(o.secondaryFiles)[0],
                 secondary_required=self.secondary(o.secondaryFiles)[1],
                 from_output_json=from_json,
+                load_listing=getattr(ob, "loadListing", None) if ob else None, globs=globs,
                 doc=_join(_text(o.label), _text(o.doc)), loc=_src(opos)))
         json_outputs = [o.name for o in outputs if o.from_output_json]
         if json_outputs and len(json_outputs) != len(outputs):
@@ -530,20 +545,31 @@ class _Loader:
             key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
             base_command=base_command, arguments=tuple(arguments),
             inputs=tuple(fields.pop("inputs")), outputs=tuple(outputs),
-            stdin_input=stdin_input, stdout_name=stdout_name, stderr_name=stderr_name,
+            stdin_input=stdin_input, stdin_expr=stdin_expr, stdout_name=stdout_name,
+            stderr_name=stderr_name,
             success_codes=tuple(obj.successCodes or ()),
             temporary_fail_codes=tuple(obj.temporaryFailCodes or ()),
             permanent_fail_codes=tuple(obj.permanentFailCodes or ()), loc=_src(pos), **fields)
 
     def expression_tool(self, obj: Any, name: str, pos: Position | None) -> Tool:
-        """An ExpressionTool: `@expression_tool(js)`, which takes no requirements of its own."""
+        """An ExpressionTool: `@expression_tool(js)`, which takes no requirements of its own
+        but a time limit."""
         from cwl_utils.parser import cwl_v1_2 as c
 
+        resources: ResourceSpec | None = None
         for hint, items in ((False, obj.requirements or []), (True, obj.hints or [])):
             for req in items:
                 if isinstance(req, c.InlineJavascriptRequirement) and not req.expressionLib:
                     continue
                 if isinstance(req, (c.SchemaDefRequirement, c.StepInputExpressionRequirement)):
+                    continue
+                limit = getattr(req, "timelimit", None)
+                if isinstance(req, c.ToolTimeLimit) and not hint and resources is None and (
+                        (isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0)
+                        or (isinstance(limit, str) and limit.startswith(("$(", "${")))):
+                    # @expression_tool(..., time_limit=...)
+                    resources = ResourceSpec(time_limit_s=limit) if isinstance(limit, int) \
+                        and limit > 0 else ResourceSpec(time_limit_cwl=limit)
                     continue
                 cls = _compact(str(getattr(req, "class_", None) or type(req).__name__))
                 self.gap(f"{'hint' if hint else 'requirement'} {cls} on an ExpressionTool",
@@ -553,7 +579,8 @@ class _Loader:
             self._check_name(o.name, "output", _loc(raw_out, pos))
         return Tool(key=self.key(obj, name), name=name, label=_text(obj.label),
                     doc=_text(obj.doc), inputs=tuple(self.inputs(obj, tool=False)),
-                    outputs=tuple(outputs), expression=str(obj.expression), loc=_src(pos))
+                    outputs=tuple(outputs), expression=str(obj.expression),
+                    resources=resources, loc=_src(pos))
 
     def raw(self, req: Any, base: str) -> tuple[tuple[str, Any], ...]:
         if isinstance(req, Mapping):
@@ -601,26 +628,20 @@ class _Loader:
                     if not any(getattr(p, "specs", None) for p in req.packages):
                         continue
                     del fields["packages"]
-                if isinstance(req, c.ResourceRequirement) and not hint and not res:
-                    vals = {k: getattr(req, k, None) for k in (
-                        "coresMin", "coresMax", "ramMin", "ramMax", "tmpdirMin", "tmpdirMax",
-                        "outdirMin", "outdirMax")}
-                    if all(v is None for k, v in vals.items() if k.endswith("Max")) and all(
-                        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)
-                                      and (k == "coresMin" or float(v).is_integer()))
-                        for k, v in vals.items()
-                    ):
-                        res.update({"cores": vals["coresMin"], "ram_mib": vals["ramMin"],
-                                    "tmpdir_mib": vals["tmpdirMin"],
-                                    "outdir_mib": vals["outdirMin"]})
-                        res = {k: (int(v) if k != "cores" and v is not None else v)
-                               for k, v in res.items()}
+                if isinstance(req, c.ResourceRequirement) and not hint and not any(
+                        k in res for k in ("cores", "ram_mib", "tmpdir_mib", "outdir_mib",
+                                           "exact")):
+                    spec = self.resource_requirement(req)
+                    if spec is not None:
+                        res.update(spec)
                         continue
                 if isinstance(req, c.EnvVarRequirement) and not hint and "env" not in fields:
                     fields["env"] = tuple((str(e.envName), str(e.envValue))
                                           for e in req.envDef)
                     continue
-                if isinstance(req, c.ShellCommandRequirement) and not hint and shell_needed:
+                if isinstance(req, c.ShellCommandRequirement) and not hint:
+                    if not shell_needed:  # nothing unquoted: @tool(..., shell=True)
+                        fields["shell"] = True
                     continue
                 if isinstance(req, c.NetworkAccess) and not hint and \
                         req.networkAccess is True:
@@ -629,15 +650,21 @@ class _Loader:
                 if isinstance(req, c.WorkReuse) and not hint and req.enableReuse is False:
                     fields["deterministic"] = False
                     continue
-                if isinstance(req, c.ToolTimeLimit) and not hint and isinstance(
-                    req.timelimit, int) and req.timelimit > 0 and "time" not in res:
-                    res["time_limit_s"] = req.timelimit
-                    continue
+                if isinstance(req, c.ToolTimeLimit) and not hint and \
+                        "time_limit_s" not in res and "time_limit_cwl" not in res:
+                    limit = req.timelimit
+                    if isinstance(limit, int) and not isinstance(limit, bool) and limit > 0:
+                        res["time_limit_s"] = limit
+                        continue
+                    if limit == 0 or (isinstance(limit, str) and limit.startswith(("$(", "${"))):
+                        res["time_limit_cwl"] = limit  # no limit; computed from the inputs
+                        continue
                 if isinstance(req, c.InitialWorkDirRequirement) and not hint and \
                         "files" not in fields:
                     staged = self.initial_workdir(req, inputs)
                     if staged is not None:
-                        fields["files"], inputs = staged
+                        inputs = staged.pop("inputs")
+                        fields.update({k: v for k, v in staged.items() if v})
                         continue
                 if isinstance(req, c.InplaceUpdateRequirement) and not hint and \
                         req.inplaceUpdate and any(p.staging and p.staging.writable
@@ -660,6 +687,9 @@ class _Loader:
                     continue
                 raw = self.raw(req, self.base(obj))
                 cls = dict(raw).get("class")
+                if hint and cls in HINTABLE:  # `hints=[{...}]`: a default a workflow overrides
+                    extra.append(raw)
+                    continue
                 if isinstance(cls, str) and cls in MANAGED_CLASSES:
                     # cwlgen writes this class itself, from its own spelling; this one says
                     # more than that spelling can (an expression, a maximum, a file to build)
@@ -676,44 +706,86 @@ class _Loader:
         fields["inputs"] = inputs
         return fields
 
+    @staticmethod
+    def resource_requirement(req: Any) -> dict[str, Any] | None:
+        """ResourceRequirement as `Resources(...)` holds it: the minima as numbers, maxima and
+        expressions as written, sizes in whole MiB (a fraction rounded up, as the CWL spec
+        says runners do); None when a value is neither a positive number nor an expression
+        (invalid: kept as CWL)."""
+        spec: dict[str, Any] = {}
+        exact: list[tuple[str, float | str]] = []
+        for cwl, key in (("cores", "cores"), ("ram", "ram_mib"), ("tmpdir", "tmpdir_mib"),
+                         ("outdir", "outdir_mib")):
+            for bound in ("Min", "Max"):
+                value = getattr(req, cwl + bound, None)
+                if value is None:
+                    continue
+                if isinstance(value, str) and value.lstrip().startswith(("$(", "${")):
+                    exact.append((cwl + bound, value))
+                    continue
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                        value <= 0:
+                    return None
+                if cwl != "cores":  # CWL rounds a fraction of a MiB up, as Resources does
+                    value = int(-(-value // 1))
+                if bound == "Max":
+                    exact.append((cwl + bound, value))
+                else:
+                    spec[key] = value
+        order = {f"{cwl}{b}": i for i, (cwl, b) in enumerate(
+            (c, b) for c in ("cores", "ram", "tmpdir", "outdir") for b in ("Min", "Max"))}
+        if exact:
+            spec["exact"] = tuple(sorted(exact, key=lambda kv: order[kv[0]]))
+        return spec
+
     def initial_workdir(self, req: Any, inputs: list[InputPort]) -> (
-        tuple[tuple[tuple[str, str], ...], list[InputPort]] | None
+        dict[str, Any] | None
     ):
-        """(files, inputs with staging) when every entry is one the DSL writes, else None."""
+        """The tool fields an InitialWorkDirRequirement becomes (files, Dirent entries or a
+        listing expression) and the inputs with their staging; None when an entry is a
+        File/Directory literal (not expressible yet)."""
         from cwl_utils.parser import cwl_v1_2 as c
 
+        if isinstance(req.listing, str):
+            if not req.listing.lstrip().startswith(("$(", "${")):
+                return None
+            return {"workdir_listing": req.listing, "inputs": inputs}
         if not isinstance(req.listing, list):
             return None
         files: list[tuple[str, str]] = []
+        dirents: list[tuple[str, str | None, bool]] = []
         staged: dict[str, Staging] = {}
         by_name = {p.name: p for p in inputs}
         for entry in req.listing:
-            if isinstance(entry, str) and _STAGE_REF.match(entry):
-                # a bare `$(inputs.x)` stages x as `{entry: $(inputs.x)}` does
+            if isinstance(entry, str):
+                # a bare `$(inputs.x)` stages x as `{entry: $(inputs.x)}` does; any other
+                # expression yields Files/Directories to stage (`Dirent("$(...)")`)
                 entry = c.Dirent(entry=entry)
-            if not isinstance(entry, c.Dirent):
+            if not isinstance(entry, c.Dirent) or not isinstance(entry.entry, str) or not (
+                    entry.entryname is None or (isinstance(entry.entryname, str) and
+                                                entry.entryname)):
                 return None
             m = _STAGE_REF.match(str(entry.entry))
             stageable = m is not None and m.group(1) in by_name and \
                 m.group(1) not in staged and _stageable(by_name[m.group(1)].type,
                                                         named=entry.entryname is not None)
-            if m and stageable and (entry.entryname is None or (
-                    isinstance(entry.entryname, str) and entry.entryname)):
+            if m and stageable:
                 staged[m.group(1)] = Staging(name=entry.entryname,
                                              writable=bool(entry.writable))
                 continue
             name = entry.entryname
             if isinstance(name, str) and name and "/" not in name and "$" not in name and \
-                    not entry.writable and isinstance(entry.entry, str) and \
+                    not entry.writable and \
                     not re.search(r"(?<!\\)\$[({]", name) and \
                     not re.fullmatch(r"\$\(.*\)", entry.entry, re.S):
                 # text (CWL v1.2 interpolates an entry with anything around its one
                 # expression, even a YAML block's trailing newline, into a string)
                 files.append((name, str(entry.entry)))
                 continue
-            return None
-        return tuple(files), [attrs.evolve(p, staging=staged[p.name])
-                              if p.name in staged else p for p in inputs]
+            dirents.append((str(entry.entry), name, bool(entry.writable)))
+        return {"files": tuple(files), "workdir": tuple(dirents),
+                "inputs": [attrs.evolve(p, staging=staged[p.name])
+                           if p.name in staged else p for p in inputs]}
 
     def workflow(self, obj: Any, name: str, pos: Position | None) -> Workflow:
         from cwl_utils.parser import cwl_v1_2 as c
@@ -775,11 +847,10 @@ class _Loader:
             when_refs: list[str] = []
             if s.when is not None:
                 tree = parse_when(str(s.when))
-                if tree is None:
-                    self.gap(f"when: {s.when} (.when(...) spells comparisons, !, && and || "
-                             "over step inputs)", spos)
-                else:
+                if tree is not None:
                     when_refs = refs_of(tree)
+                # else `.when(cwl_condition(...))`: the inputs it reads are plain step inputs
+                # (`.with_inputs(...)` for those the process does not declare)
             scatter = s.scatter or []
             scatter = [scatter] if isinstance(scatter, str) else scatter
             scatter_names = {shortname(x) for x in scatter}
@@ -816,8 +887,11 @@ class _Loader:
                              "value): one plain source or a default)", ipos)
                     continue
                 unchecked = False  # the value is transformed on the way: no type to check
-                for attr, what in (("loadContents", "loadContents on a step input"),
+                for attr, what in (("loadContents", "loadContents on a step input without "
+                                    "valueFrom (value_from(..., load_contents=True) reads it)"),
                                    ("loadListing", "loadListing on a step input")):
+                    if attr == "loadContents" and si.valueFrom is not None:
+                        continue  # value_from(..., load_contents=True)
                     if getattr(si, attr, None):
                         self.gap(what, ipos)
                         unchecked = True
@@ -890,9 +964,7 @@ class _Loader:
             if pick:
                 self._check_picked(oname, tp, str(pick), srcs, o.linkMerge, opos)
                 if o.linkMerge == "merge_flattened":
-                    self.gap("pickValue and linkMerge: merge_flattened on one workflow output "
-                             "(the DSL spells one of them per value)", opos)
-                    srcs = []
+                    pass  # pick_value(merge_flattened(a, b), method=...)
                 elif len(srcs) == 1 and not isinstance(t.strip_optional(srcs[0].type),
                                                         t.Array):
                     self.gap("pickValue on a single value that is not a list", opos)
@@ -925,6 +997,13 @@ class _Loader:
             return None
         port = proc.input(name)
         scattered = name in scatter_names
+        if kinds == ["pickValue", "linkMerge: merge_flattened"]:
+            # pick_value(merge_flattened(a, b), method=...): picked among the flat list
+            flat = t.flattened_type([s.type for s in sources])
+            return StepInput(name=name, sources=tuple(sources), merge=True,
+                             link_merge="merge_flattened", pick_value=str(pick),
+                             type=t.picked_type([flat], str(pick)), scattered=scattered,
+                             loc=_src(where))
         if len(kinds) > 1:
             self.gap(f"a step input combining {' and '.join(kinds)} (the DSL computes a step "
                      "input one way: value_from, pick_value, merge_flattened or or_default)",
@@ -943,7 +1022,7 @@ class _Loader:
                 return StepInput(name=name, loc=_src(where))
             return StepInput(name=name, sources=tuple(sources), value_from=str(value_from),
                              merge=several, type=port.type, scattered=scattered,
-                             loc=_src(where))
+                             load_contents=bool(si.loadContents), loc=_src(where))
         types = [s.type for s in sources]
         if pick:
             if len(sources) == 1 and not isinstance(t.strip_optional(types[0]), t.Array):

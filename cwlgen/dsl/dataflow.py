@@ -1,6 +1,7 @@
 """Values computed where they are used (CWL step-input and workflow-output fields):
-`pick_value` (pickValue), `or_default` (source + default), `merge_flattened` (linkMerge) and
-`value_from` (a raw valueFrom expression: the escape hatch).
+`pick_value` (pickValue), `or_default` (source + default), `merge_flattened` (linkMerge),
+`value_from` (a raw valueFrom expression: the escape hatch) and `assume_not_null` (a plain
+source the checks take as never null).
 
 Each returns a `Wiring`: inert, typed like the value it yields, so mypy checks the call it is
 passed to, and tracing turns it into one step input (or one workflow output).
@@ -40,13 +41,23 @@ def pick_value(*values: Any, method: str = "first_non_null") -> Any:
     """Choose among results that may be null (outputs of conditional steps): the first
     non-null (`first_non_null`), the only non-null (`the_only_non_null`, an error at run time
     if not exactly one), or the list of every non-null (`all_non_null`). Given one list (a
-    conditional `.map`), it picks among the list's items. Given NamedTuples (several
+    conditional `.map`, or `merge_flattened(a, b)`: CWL linkMerge merge_flattened), it
+    picks among the list's items. Given NamedTuples (several
     outputs of conditional steps), it picks field by field: `pick_value(a, b).out1`.
     CWL pickValue."""
     if method not in PICK_METHODS:
         raise MisuseError("CG605", "method", method=method, choices=", ".join(PICK_METHODS))
     if not values:
         raise MisuseError("CG605", "empty")
+    if len(values) == 1 and isinstance(values[0], Wiring) and \
+            values[0]._link_merge == "merge_flattened" and values[0]._pick is None:
+        # pick among the items of one flat list: CWL linkMerge merge_flattened + pickValue
+        flat = values[0]
+        base = t.strip_optional(flat._type)
+        item = t.strip_optional(base.items) if isinstance(base, t.Array) else base
+        return Wiring(flat._promises, t.Array(item) if method == "all_non_null" else item,
+                      f"pick_value({flat._label}, method={method!r})",
+                      link_merge="merge_flattened", pick=method)
     shapes = {type(v) for v in values}
     if len(shapes) == 1 and hasattr(values[0], "_fields"):  # NamedTuples: pick field-wise
         cls = type(values[0])
@@ -88,6 +99,17 @@ def or_default(value: T | None, default: T) -> T:
     return wiring  # type: ignore[return-value]
 
 
+def assume_not_null(value: T | None) -> T:
+    """`value` passed where null is not allowed, on your word that it is never null when the
+    step runs (an optional input every job gives, a result that is always there). The step
+    gets the value unchanged; if it is null after all, the step fails at run time. Without
+    it, a `T | None` value into a `T` parameter is an error (CG202). CWL: a plain `source`
+    (cwltool only warns about the optional type)."""
+    p = _promise(value, "assume_not_null")
+    wiring = Wiring((p,), t.strip_optional(p._type), f"assume_not_null({p._short_name})")
+    return wiring  # type: ignore[return-value]
+
+
 def merge_flattened(*values: Any) -> Any:
     """One flat list from several results: lists are concatenated, single values appended.
     CWL `linkMerge: merge_flattened` (merge_nested is what a plain Python list gives)."""
@@ -107,13 +129,15 @@ def merge_flattened(*values: Any) -> Any:
 
 @overload
 def value_from(expression: str, /, *, type: type[T], self: Any = None,
-               each: Literal[False] = ...) -> T: ...
+               each: Literal[False] = ..., load_contents: bool = ...) -> T: ...
 @overload
 def value_from(expression: str, /, *, type: type[T], self: Any = None,
-               each: Literal[True]) -> list[T]: ...
+               each: Literal[True], load_contents: bool = ...) -> list[T]: ...
 @overload
-def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = ...) -> Any: ...
-def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = False) -> Any:
+def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = ...,
+               load_contents: bool = ...) -> Any: ...
+def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = False,
+               load_contents: bool = False) -> Any:
     """A raw CWL valueFrom expression computed at the step (the escape hatch: `self` is the
     value of `self=`, `inputs` the step's other arguments). `type` is what it yields; the
     expression is checked to name only existing inputs, and gets the JavaScript requirement
@@ -122,7 +146,10 @@ def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = 
     `self=[a, b]` gives the expression the list of several values (CWL: several sources,
     merged into one list). `each=True` (in `.map(...)` only) scatters over the list `self=`
     and runs the expression once per item, `self` being that item (CWL evaluates valueFrom
-    after scattering): the argument is the list of `type` results, one per job."""
+    after scattering): the argument is the list of `type` results, one per job.
+    `load_contents=True` reads the first 64 KiB of the File `self=` into `self.contents`
+    first (CWL loadContents on the step input): `value_from("$(parseInt(self.contents))",
+    self=f, type=int, load_contents=True)`."""
     if not isinstance(expression, str):
         raise MisuseError("CG607", "value_from", got=repr(expression)[:60])
     try:
@@ -137,7 +164,7 @@ def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = 
             raise MisuseError("CG607", "each_not_list", expr=repr(expression),
                               got="a list of several values")
         return Wiring(several, cwl_type, f"value_from({expression!r})", value_from=expression,
-                      link_merge="merge_nested")
+                      link_merge="merge_nested", load_contents=load_contents)
     promises = (_promise(self, "value_from"),) if self is not None else ()
     if each:
         if not promises or not isinstance(t.strip_optional(promises[0]._type), t.Array):
@@ -145,5 +172,6 @@ def value_from(expression: str, /, *, type: Any, self: Any = None, each: bool = 
                               got=f"{promises[0]._short_name} ({promises[0]._type})"
                               if promises else "no self=")
         return Wiring(promises, t.Array(cwl_type), f"value_from({expression!r}, each=True)",
-                      value_from=expression, each=True)
-    return Wiring(promises, cwl_type, f"value_from({expression!r})", value_from=expression)
+                      value_from=expression, each=True, load_contents=load_contents)
+    return Wiring(promises, cwl_type, f"value_from({expression!r})", value_from=expression,
+                  load_contents=load_contents)

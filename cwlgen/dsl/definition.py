@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, Literal, ParamSpec, TypeVar, overload
 
 from cwlgen.dsl.bodies import not_a_function
+from cwlgen.dsl.conditions import CwlCondition
 from cwlgen.dsl.interface import Interface, read_interface
 from cwlgen.dsl.step_options import StepOptions, step_options
 from cwlgen.dsl.tracing import NeedsTrace, is_being_traced, record_call, waiting_for
@@ -149,11 +150,12 @@ class Definition(Generic[P, R]):
         `batch=K` groups K items into one job (fewer, larger jobs for tiny tasks)."""
         return record_call(self, (), kwargs, scatter=True, method=method, batch=batch)
 
-    def when(self, condition: Condition | bool, /) -> Conditional[P, R]:
+    def when(self, condition: Condition | CwlCondition | bool, /) -> Conditional[P, R]:
         """Run this step only when `condition` holds: a bool result or workflow input
         (CWL `when: $(inputs.flag)`, no JavaScript), or a comparison such as `n < 1`, combined
-        with all_of/any_of/not_/is_null. Call the result like the definition itself (or
-        `.map(...)` it); its outputs may be null (`R | None`): a skipped step yields null."""
+        with all_of/any_of/not_/is_null, or CWL text (`cwl_condition("$(...)")`). Call the
+        result like the definition itself (or `.map(...)` it); its outputs may be null
+        (`R | None`): a skipped step yields null."""
         return Conditional(self, condition)
 
     def with_hints(

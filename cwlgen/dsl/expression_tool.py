@@ -12,7 +12,8 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from cwlgen.dsl.definition import Definition
-from cwlgen.dsl.interface import Interface, read_interface
+from cwlgen.dsl.interface import Interface, read_interface, read_resources
+from cwlgen.dsl.spec import Resources
 from cwlgen.ir import Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
 
@@ -25,9 +26,11 @@ class ExpressionToolDef(Definition[P, R]):
 
     kind = "tool"
 
-    def __init__(self, func: Callable[P, R], expression: object) -> None:
+    def __init__(self, func: Callable[P, R], expression: object,
+                 time_limit: int | float | str | None = None) -> None:
         super().__init__(func)
         self.expression = expression
+        self.time_limit = time_limit
 
     @property
     def interface(self) -> Interface:
@@ -46,6 +49,10 @@ class ExpressionToolDef(Definition[P, R]):
             problems.append(diag("CG607", where, variant="expression_tool", func=self.name,
                                  value=repr(expression)[:60]))
             expression = "${ return {}; }"
+        resources = None
+        if self.time_limit is not None:
+            resources = read_resources(Resources(time_limit=self.time_limit), self.name, where,
+                                       problems)
         return Tool(
             key=self.key,
             name=self.name,
@@ -54,18 +61,23 @@ class ExpressionToolDef(Definition[P, R]):
             inputs=iface.inputs,
             outputs=iface.outputs,
             expression=expression,
+            resources=resources,
             loc=where,
             diagnostics=tuple(problems),
         )
 
 
-def expression_tool(expression: str, /) -> Callable[[Callable[P, R]], ExpressionToolDef[P, R]]:
+def expression_tool(
+    expression: str, /, *, time_limit: int | float | str | None = None,
+) -> Callable[[Callable[P, R]], ExpressionToolDef[P, R]]:
     """Declare a CWL ExpressionTool computing its outputs with JavaScript `expression`
     (`${ return {'out': inputs.x + 1}; }`); the decorated function gives the typed ports and
-    the docs, its body is not run. The document gets InlineJavascriptRequirement."""
+    the docs, its body is not run. The document gets InlineJavascriptRequirement.
+    `time_limit` ("30s", seconds, 0 for none, or an expression) writes ToolTimeLimit, as
+    `Resources(time_limit=...)` does for a tool."""
 
     def decorate(func: Callable[P, R]) -> ExpressionToolDef[P, R]:
-        return ExpressionToolDef(func, expression)
+        return ExpressionToolDef(func, expression, time_limit)
 
     if callable(expression):  # used bare, as @expression_tool: reported as CG607
         return ExpressionToolDef(expression, None)

@@ -22,6 +22,7 @@ from cwlgen.dsl.spec import (
     ResourceValueError,
     SecondaryFile,
     WideNumber,
+    is_expression,
     parse_seconds,
     parse_size_mib,
 )
@@ -288,6 +289,13 @@ def _check_union(
                 return
 
 
+def _fields_collected(cwl_type: t.CwlType) -> bool:
+    """Whether an output is a record whose fields say where they come from (`Out(glob=...)`
+    on the fields: CWL builds the record field by field)."""
+    base = t.strip_optional(cwl_type)
+    return isinstance(base, t.Record) and any(f.output_binding for f in base.fields)
+
+
 def _check_task_record_bindings(
     cwl_type: t.CwlType, name: str, func_name: str, where: SourceLocation,
     problems: list[Diagnostic],
@@ -297,9 +305,11 @@ def _check_task_record_bindings(
     for sub in t.walk(cwl_type):
         if isinstance(sub, t.Record):
             bound = next((f for f in sub.fields
-                          if f.binding or f.format or f.secondary_files), None)
+                          if f.binding or f.format or f.secondary_files
+                          or f.output_binding), None)
             if bound is not None:
-                what = ("a command-line binding" if bound.binding
+                what = ("a command-line binding" if bound.binding else
+                        "an output binding" if bound.output_binding
                         else "a format or secondary files")
                 problems.append(diag("CG136", where, param=name, func=func_name,
                                      record=sub.name, field=bound.name, what=what))
@@ -482,19 +492,23 @@ def _read_output(
                 problems.append(diag("CG111", where, output=name, func=func_name,
                                      stream=out.stream, type=cwl_type))
         elif out.output_json:
-            if out.glob is not None or out.output_eval is not None or out.load_contents:
+            if out.glob is not None or out.output_eval is not None or out.load_contents \
+                    or out.load_listing is not None:
                 problems.append(diag("CG112", where, variant="output_json_binding",
                                      output=name, func=func_name))
-        elif out.glob is None and out.output_eval is None:
+        elif out.glob is None and out.output_eval is None and not _fields_collected(cwl_type):
             problems.append(diag("CG104", where, output=name, func=func_name, type=cwl_type))
-    elif out.glob is not None or out.stream is not None or out.output_json:
+    elif out.glob is not None or out.stream is not None or out.output_json or \
+            out.load_listing is not None:
         problems.append(diag("CG112", where, variant="collected_output", output=name, kind=kind,
                              func=func_name))
     patterns, required = secondary_patterns(out.secondary_files, func_name, where, problems)
     return OutputPort(
         name=name,
         type=cwl_type,
-        glob=out.filename if out.stream else out.glob,
+        glob=out.filename if out.stream else out.glob if not isinstance(out.glob, list)
+        else None,
+        globs=tuple(out.glob) if isinstance(out.glob, list) and not out.stream else (),
         load_contents=out.load_contents,
         output_eval=out.output_eval,
         stream=out.stream,
@@ -503,6 +517,7 @@ def _read_output(
         secondary_required=required,
         streamable=out.streamable,
         from_output_json=out.output_json,
+        load_listing=out.load_listing,
         doc=out.doc or doc.returns.get(name),
         loc=where,
     )
@@ -539,18 +554,48 @@ def read_resources(
                              got=type(resources).__name__))
         return None
     values: dict[str, Any] = {}
+    exact: dict[str, float | str] = {}
     try:
-        if resources.cores is not None:
-            if isinstance(resources.cores, bool) or not isinstance(resources.cores, (int, float)) \
-                    or resources.cores <= 0:
-                raise ResourceValueError("cores", value=repr(resources.cores))
-            values["cores"] = resources.cores
-        for field, key in (("ram", "ram_mib"), ("tmpdir", "tmpdir_mib"),
-                           ("outdir", "outdir_mib")):
+        for field, cwl in (("cores", "coresMin"), ("cores_max", "coresMax")):
             raw = getattr(resources, field)
-            if raw is not None:
-                values[key] = parse_size_mib(raw, field)
-        if resources.time_limit is not None:
+            if is_expression(raw):
+                exact[cwl] = raw
+            elif raw is not None:
+                if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw <= 0:
+                    raise ResourceValueError("cores", what=field, value=repr(raw))
+                if field == "cores":
+                    values["cores"] = raw
+                else:
+                    exact[cwl] = raw
+        for field, key, cwl in (("ram", "ram_mib", "ramMin"), ("tmpdir", "tmpdir_mib",
+                                                                "tmpdirMin"),
+                                ("outdir", "outdir_mib", "outdirMin")):
+            for name, cwl_name in ((field, cwl), (f"{field}_max", cwl[:-3] + "Max")):
+                raw = getattr(resources, name)
+                if raw is None:
+                    continue
+                if is_expression(raw):
+                    exact[cwl_name] = raw
+                    continue
+                mib = parse_size_mib(raw, name)  # whole MiB, rounded up as CWL says
+                if name == field:
+                    values[key] = mib
+                else:
+                    exact[cwl_name] = mib
+        for field, cwl in (("cores", "cores"), ("ram", "ram"), ("tmpdir", "tmpdir"),
+                           ("outdir", "outdir")):
+            low = exact.get(f"{cwl}Min", values.get("cores" if field == "cores" else
+                                                    f"{field}_mib"))
+            high = exact.get(f"{cwl}Max")
+            if isinstance(low, (int, float)) and isinstance(high, (int, float)) and high < low:
+                raise ResourceValueError("max_below_min", what=f"{field}_max",
+                                         value=f"{high!r} < {low!r}")
+        if is_expression(resources.time_limit):
+            values["time_limit_cwl"] = resources.time_limit
+        elif resources.time_limit is not None and not isinstance(resources.time_limit, bool) \
+                and resources.time_limit == 0:
+            values["time_limit_cwl"] = 0  # CWL's "no limit", said explicitly
+        elif resources.time_limit is not None:
             values["time_limit_s"] = parse_seconds(resources.time_limit, "time_limit")
         if isinstance(resources.gpus, bool) or not isinstance(resources.gpus, int) \
                 or resources.gpus < 0:
@@ -560,6 +605,8 @@ def read_resources(
         problems.append(diag("CG109", where, variant=exc.variant, func=func_name,
                              what=exc.what, value=exc.value))
         return None
+    if exact:
+        values["exact"] = tuple(exact.items())
     return ResourceSpec(
         cuda_version=resources.cuda_version,
         cuda_compute_capability=resources.cuda_compute_capability,

@@ -19,7 +19,8 @@ MANAGED_CLASSES: Mapping[str, str] = {
     "ToolTimeLimit": "resources=Resources(time_limit='2h')",
     "WorkReuse": "deterministic=False",
     "NetworkAccess": "network=True",
-    "InitialWorkDirRequirement": "files={'name': 'text'} or Arg(stage=True / stage_as='name')",
+    "InitialWorkDirRequirement": "files={'name': 'text'}, Arg(stage=True / stage_as='name') "
+                                 "or workdir=[Dirent(...)]",
     "EnvVarRequirement": "env={'NAME': 'value'}",
     "ShellCommandRequirement": "Arg(shell_quote=False)",
     "InplaceUpdateRequirement": "Arg(inplace=True)",
@@ -30,6 +31,16 @@ MANAGED_CLASSES: Mapping[str, str] = {
     "StepInputExpressionRequirement": "nothing: cwlgen adds it for a computed step input",
     "cwltool:CUDARequirement": "resources=Resources(gpus=1)",
 }
+
+
+#: managed classes a tool may still give as a hint (`hints=[...]`): `env=` writes a
+#: requirement, which the tool always gets; a hint is a default that a calling workflow's
+#: requirement overrides, which no keyword says
+HINTABLE: frozenset[str] = frozenset({"EnvVarRequirement"})
+
+#: MANAGED_CLASSES as checked in a tool's `hints=`
+MANAGED_HINTS: Mapping[str, str] = {
+    name: how for name, how in MANAGED_CLASSES.items() if name not in HINTABLE}
 
 
 #: what cwlgen adds to workflows by itself: refused in @workflow(...) and on single steps,

@@ -71,7 +71,7 @@ class Arg:
     `secondary_files` takes patterns, or `SecondaryFile(pattern, required=False)`.
     """
 
-    position: int | None = None
+    position: int | str | None = None  # a str is a CWL expression computing it (`$(self)`)
     prefix: str | None = None
     separate: bool = True
     item_separator: str | None = None
@@ -91,7 +91,7 @@ class Arg:
     streamable: bool = False
     name: str | None = None
 
-    def binding(self, position: int | None, *, as_argument: bool = False) -> Binding:
+    def binding(self, position: int | str | None, *, as_argument: bool = False) -> Binding:
         """The CWL CommandLineBinding (IR) this Arg asks for, at `position`. The one place an
         Arg becomes a binding: for an input parameter, or (`as_argument`) for an entry of a
         tool's `arguments=`, whose `value_from` is the argument's value itself."""
@@ -112,10 +112,11 @@ class Out:
     `glob` may use CWL parameter references, e.g. ``Out(glob="$(inputs.ms.basename)")`` for
     a Directory updated in place. `output_eval` is CWL's outputEval. `output_json=True`: the
     tool writes `cwl.output.json` and CWL reads this output (and so every output of the tool)
-    from it, with no outputBinding.
+    from it, with no outputBinding. `load_listing` says how deep the listing of a globbed
+    Directory is loaded before `output_eval` reads it.
     """
 
-    glob: str | None = None
+    glob: str | list[str] | None = None  # a list: every file matching any of the patterns
     load_contents: bool = False
     output_eval: str | None = None
     format: str | None = None
@@ -125,6 +126,8 @@ class Out:
     filename: str | None = None
     streamable: bool = False
     output_json: bool = False
+    # how much of a globbed Directory's listing `output_eval` sees (CWL loadListing)
+    load_listing: Literal["no_listing", "shallow_listing", "deep_listing"] | None = None
 
 
 def stdout(filename: str | None = None) -> Out:
@@ -204,10 +207,12 @@ class Resources:
     """What one job of a step needs; runners (cwltool, Toil, Slurm) honour it.
 
     Sizes take human units ("8 GiB", "500 MB"; a bare number means MiB), time takes
-    "2h", "30 min" or seconds. `gpus > 0` emits cwltool's CUDARequirement.
+    "2h", "30 min" or seconds (0: no limit). `gpus > 0` emits cwltool's CUDARequirement.
+    `cores`, `ram`, `tmpdir`, `outdir` are minima; `*_max` the most a runner may give. Any of
+    these may be a CWL expression computed from the inputs (`cores="$(inputs.n)"`).
     """
 
-    cores: int | float | None = None
+    cores: int | float | str | None = None
     ram: int | float | str | None = None
     tmpdir: int | float | str | None = None
     outdir: int | float | str | None = None
@@ -215,3 +220,28 @@ class Resources:
     time_limit: int | float | str | None = None
     cuda_version: str = "11.0"
     cuda_compute_capability: str = "3.0"
+    cores_max: int | float | str | None = None
+    ram_max: int | float | str | None = None
+    tmpdir_max: int | float | str | None = None
+    outdir_max: int | float | str | None = None
+
+
+@attrs.frozen
+class Dirent:
+    """One InitialWorkDir entry written as CWL says it: `entry` is text or an expression
+    (`$(...)`/`${...}`, which may build a File, a Directory or a list of them), `name` the
+    file it becomes in the job's folder (needed for text; an expression yielding Files and
+    Directories may leave it out), `writable` a copy the tool may change.
+
+    `files={"name": "text"}` and `Arg(stage=True)` say the common cases more simply; a
+    Dirent is for the rest, e.g. `Dirent("$({class: 'Directory', listing: []})",
+    name="out", writable=True)`."""
+
+    entry: str
+    name: str | None = None
+    writable: bool = False
+
+
+def is_expression(value: object) -> bool:
+    """Whether a resource value is a CWL expression (`$(...)` or `${...}`), kept verbatim."""
+    return isinstance(value, str) and value.lstrip().startswith(("$(", "${"))

@@ -12,8 +12,8 @@ from cwlgen.dsl.bodies import tool_body_problems
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
 from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_schemas
-from cwlgen.dsl.requirements import check_exit_codes, check_extra_requirements
-from cwlgen.dsl.spec import Arg, Resources
+from cwlgen.dsl.requirements import MANAGED_HINTS, check_exit_codes, check_extra_requirements
+from cwlgen.dsl.spec import Arg, Dirent, Resources, is_expression
 from cwlgen.ir import Argument, Container, OutputPort, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_location
@@ -34,6 +34,7 @@ class ToolOptions:
     resources: Resources | None = None
     env: Mapping[str, str] | None = None
     files: Mapping[str, str] | None = None
+    workdir: Any = ()  # Dirent entries, or one expression: checked when the IR is built
     success_codes: tuple[int, ...] = ()
     temporary_fail_codes: tuple[int, ...] = ()
     permanent_fail_codes: tuple[int, ...] = ()
@@ -43,6 +44,8 @@ class ToolOptions:
     stderr: str | None = None
     deterministic: bool = True
     network: bool = False
+    shell: bool = False
+    stdin: str | None = None  # a path expression the tool reads as standard input
     no_base_command: bool = False  # `@tool(None, ...)`: arguments only
     namespaces: Mapping[str, str] | None = None
     schemas: tuple[str, ...] = ()
@@ -93,21 +96,34 @@ class ToolDef(Definition[P, R]):
         problems += check_exit_codes(opts, self.name, said)
         problems += check_extra_requirements(opts.requirements, "requirements", self.name,
                                              said)
-        problems += check_extra_requirements(opts.hints, "hints", self.name, said)
+        problems += check_extra_requirements(opts.hints, "hints", self.name, said,
+                                             MANAGED_HINTS)
         namespaces = read_namespaces(opts.namespaces, self.name, said, problems)
         schemas = read_schemas(opts.schemas, self.func.__code__.co_filename, self.name, said,
                                problems)
         check_format_prefixes([*iface.inputs, *outputs], namespaces, self.name, problems)
         stdout_name, stderr_name = self._redirects(said, stdout_name, stderr_name, problems)
         files = self._files(said, problems)
+        workdir, workdir_listing = self._workdir(said, problems)
+        if workdir_listing is not None and (files or any(p.staging for p in iface.inputs)):
+            others = ", ".join([*(f"files[{n!r}]" for n, _ in files),
+                                *(p.name for p in iface.inputs if p.staging)])
+            problems.append(diag("CG112", said, variant="workdir_and_entries",
+                                 func=self.name, others=others))
         problems += tool_body_problems(self.func, self.name, where.path)
         stdin_inputs = [arg.name or name for name, arg in _stdin_params(self.func) if arg.stdin]
+        if opts.stdin is not None:
+            stdin_inputs.append(f"stdin={opts.stdin!r}")
+            if not is_expression(opts.stdin):
+                problems.append(diag("CG112", said, variant="bad_stdin", func=self.name,
+                                     got=repr(opts.stdin)[:60]))
         if len(stdin_inputs) > 1:
             problems.append(diag("CG112", where, variant="stdin_twice", func=self.name,
                                  params=stdin_inputs))
         return Tool(
             key=self.key,
-            stdin_input=stdin_inputs[0] if stdin_inputs else None,
+            stdin_input=stdin_inputs[0] if stdin_inputs and opts.stdin is None else None,
+            stdin_expr=opts.stdin,
             name=self.name,
             label=iface.doc.label,
             doc=iface.doc.doc,
@@ -123,10 +139,13 @@ class ToolDef(Definition[P, R]):
             resources=read_resources(opts.resources, self.name, said, problems),
             env=read_env(opts.env, self.name, said, problems),
             files=files,
+            workdir=workdir,
+            workdir_listing=workdir_listing,
             success_codes=opts.success_codes,
             temporary_fail_codes=opts.temporary_fail_codes,
             permanent_fail_codes=opts.permanent_fail_codes,
             network=opts.network,
+            shell=opts.shell,
             deterministic=opts.deterministic,
             namespaces=namespaces,
             schemas=schemas,
@@ -207,6 +226,33 @@ class ToolDef(Definition[P, R]):
         return tuple(files)
 
 
+    def _workdir(
+        self, said: SourceLocation, problems: list[Diagnostic]
+    ) -> tuple[tuple[tuple[str, str | None, bool], ...], str | None]:
+        """`workdir=`: Dirent entries (entry, name, writable), or the whole listing as one
+        expression."""
+        given = self.options.workdir
+        if isinstance(given, str):
+            if is_expression(given):
+                return (), given
+            problems.append(diag("CG112", said, variant="bad_workdir", func=self.name,
+                                 got=repr(given)[:60]))
+            return (), None
+        entries = []
+        for d in given:
+            if not isinstance(d, Dirent) or not isinstance(d.entry, str) or not (
+                    d.name is None or (isinstance(d.name, str) and d.name)):
+                problems.append(diag("CG112", said, variant="bad_workdir", func=self.name,
+                                     got=repr(d)[:60]))
+                continue
+            if d.name is None and not is_expression(d.entry):
+                problems.append(diag("CG112", said, variant="unnamed_dirent", func=self.name,
+                                     entry=repr(d.entry)[:60]))
+                continue
+            entries.append((d.entry, d.name, bool(d.writable)))
+        return tuple(entries), None
+
+
 def _stdin_params(func: Callable[..., Any]) -> list[tuple[str, Arg]]:
     """(name, Arg) of each parameter annotated with an Arg."""
     from cwlgen.dsl.interface import resolve_hints, split_annotated
@@ -232,6 +278,7 @@ def tool(
     resources: Resources | None = None,
     env: Mapping[str, str] | None = None,
     files: Mapping[str, str] | None = None,
+    workdir: Iterable[Dirent] | str = (),
     success_codes: Iterable[int] = (),
     temporary_fail_codes: Iterable[int] = (),
     permanent_fail_codes: Iterable[int] = (),
@@ -241,6 +288,8 @@ def tool(
     stderr: str | None = None,
     deterministic: bool = True,
     network: bool = False,
+    shell: bool = False,
+    stdin: str | None = None,
     namespaces: Mapping[str, str] | None = None,
     schemas: Iterable[str] = (),
 ) -> Callable[[Callable[P, R]], ToolDef[P, R]]:
@@ -251,11 +300,17 @@ def tool(
     `packages` ("name" or "name==version") become a SoftwareRequirement hint, `resources` a
     ResourceRequirement (plus ToolTimeLimit, and cwltool's CUDARequirement when gpus > 0),
     `env` an EnvVarRequirement, `files` (name -> text, may use CWL parameter references)
-    InitialWorkDirRequirement entries.
+    InitialWorkDirRequirement entries; `workdir` more entries as CWL writes them
+    (`[Dirent("$(inputs.x.listing)"), Dirent("", name="log.txt", writable=True)]`) or the
+    whole listing as one expression (`"$(inputs.indir.listing)"`).
     `base_command=None` emits no baseCommand: the command line is `arguments` and the
     bound inputs. `success_codes`, `temporary_fail_codes`, `permanent_fail_codes` are CWL's
     exit-code lists; `deterministic=False` disables reuse (WorkReuse), `network=True`
-    grants network access (NetworkAccess). `requirements`/`hints` add CWL requirement
+    grants network access (NetworkAccess), `shell=True` runs the command line through a shell
+    (ShellCommandRequirement; every argument stays quoted unless its Arg says
+    `shell_quote=False`, which implies it), `stdin="$(inputs.d.listing[0].path)"` reads
+    standard input from a path an expression computes (for a File parameter,
+    `Arg(stdin=True)` says it). `requirements`/`hints` add CWL requirement
     objects cwlgen has no spelling for (checked: a class cwlgen emits itself is refused
     with the keyword to use instead, CG130). `namespaces` adds `$namespaces` prefixes for
     `format`s (edam and iana are known); `schemas` lists ontologies (`$schemas`): local RDF
@@ -280,6 +335,7 @@ def tool(
         resources=resources,
         env=dict(env) if env else None,
         files=dict(files) if files else None,
+        workdir=workdir if isinstance(workdir, str) else tuple(workdir),
         success_codes=tuple(success_codes),
         temporary_fail_codes=tuple(temporary_fail_codes),
         permanent_fail_codes=tuple(permanent_fail_codes),
@@ -289,6 +345,8 @@ def tool(
         stderr=stderr,
         deterministic=deterministic,
         network=network,
+        shell=shell,
+        stdin=stdin,
         no_base_command=base_command is None,
         namespaces=dict(namespaces) if namespaces else None,
         schemas=tuple(schemas),

@@ -340,5 +340,6 @@ def _wiring_input(
         value_from=value._value_from,
         type=value._type,
         scattered=scattered,
+        load_contents=value._load_contents,
         loc=loc,
     )

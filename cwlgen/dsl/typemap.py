@@ -138,24 +138,37 @@ def record_type(cls: type) -> t.Record:
         fmt: str | None = None
         patterns: tuple[str, ...] = ()
         required: tuple[tuple[str, bool | str], ...] = ()
+        collected: tuple[tuple[str, Any], ...] = ()
         if get_origin(tp) is typing.Annotated:
             extras = get_args(tp)[1:]
             args = [e for e in extras if isinstance(e, Arg)]
-            if any(isinstance(e, Out) for e in extras) or (args and not _field_only(args[0])):
+            outs = [e for e in extras if isinstance(e, Out)]
+            if (args and not _field_only(args[0])) or (outs and not _field_out(outs[0])) or \
+                    (args and outs):
                 # staging, streaming and the like on a field: refuse rather than drop them
                 raise UnsupportedType(
                     f"record {cls.__qualname__} (field '{name}' carries Out(...) or Arg "
                     "options a record field cannot have; record fields hold only "
                     "position/prefix/separate/item_separator/shell_quote/value_from, "
-                    "format and secondary_files)"
+                    "format and secondary_files in an Arg, or glob/load_contents/"
+                    "output_eval/load_listing, format and secondary_files in an Out)"
                 )
             if args:
                 binding = tuple(binding_dict(args[0].binding(args[0].position)).items())
                 fmt = args[0].format
                 patterns, required = _field_secondary(args[0], cls, name)
+            if outs:
+                out = outs[0]
+                collected = tuple((k, v) for k, v in (
+                    ("glob", tuple(out.glob) if isinstance(out.glob, list) else out.glob),
+                    ("loadContents", out.load_contents or None),
+                    ("loadListing", out.load_listing), ("outputEval", out.output_eval))
+                    if v is not None)
+                fmt = out.format
+                patterns, required = _field_secondary(out, cls, name)
         fields.append(t.Field(name=name, type=to_cwl_type(tp, hint_name=name),
                               binding=binding, format=fmt, secondary_files=patterns,
-                              secondary_required=required))
+                              secondary_required=required, output_binding=collected))
     return t.Record(name=cls.__name__, fields=tuple(fields), named=is_schema(cls))
 
 
@@ -168,7 +181,15 @@ def _field_only(arg: Arg) -> bool:
                       secondary_files=arg.secondary_files)
 
 
-def _field_secondary(arg: Arg, cls: type, name: str) -> tuple[
+def _field_out(out: Out) -> bool:
+    """Whether an Out on a record field asks only for what a CWL output record field can
+    hold: an outputBinding, a format, secondary files."""
+    return out == Out(glob=out.glob, load_contents=out.load_contents,
+                      output_eval=out.output_eval, load_listing=out.load_listing,
+                      format=out.format, secondary_files=out.secondary_files)
+
+
+def _field_secondary(arg: Arg | Out, cls: type, name: str) -> tuple[
         tuple[str, ...], tuple[tuple[str, bool | str], ...]]:
     """A field's `secondary_files=` as (patterns, (pattern, required) where said)."""
     patterns: list[str] = []

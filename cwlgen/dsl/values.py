@@ -219,7 +219,7 @@ class Wiring:
     """How one step input (or workflow output) is computed from promises at run time."""
 
     __slots__ = ("_promises", "_link_merge", "_pick", "_default", "_value_from", "_type",
-                 "_label", "_each")
+                 "_label", "_each", "_load_contents")
 
     def __init__(
         self,
@@ -232,8 +232,10 @@ class Wiring:
         default: Any = NO_DEFAULT,
         value_from: str | None = None,
         each: bool = False,
+        load_contents: bool = False,
     ) -> None:
         self._promises = promises
+        self._load_contents = load_contents  # value_from(..., load_contents=True)
         self._each = each  # value_from(..., each=True): scattered, evaluated per item
         self._type = type
         self._label = label

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cwlgen.dsl.conditions import CwlCondition
 from cwlgen.dsl.values import Condition, Promise
 from cwlgen.ir import Process, StepInput, WorkflowInputRef
 from cwlgen.ir import types as t
@@ -41,6 +42,8 @@ def condition_inputs(
     A promise the call already passes as an argument is read through that argument; any
     other gets a step input of its own, named after where it comes from, which the process
     does not declare (CWL allows it: `when` sees every step input)."""
+    if isinstance(condition, CwlCondition):
+        return (), condition.text  # read through the step's own inputs (checked: CG606)
     if isinstance(condition, str):
         problems.append(diag("CG607", loc, variant="when_string", callee=callee,
                              value=repr(condition)))

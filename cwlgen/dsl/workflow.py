@@ -142,10 +142,12 @@ class WorkflowDef(Definition[P, R]):
             if isinstance(value, Wiring) and value._pick is not None and value._default is \
                     NO_DEFAULT and value._value_from is None:
                 sources = tuple(p._source for p in value._promises)
+                flattened = value._link_merge == "merge_flattened"
+                merged = sources if len(sources) > 1 or flattened else ()
                 outputs.append(WorkflowOutput(
-                    name=name, type=port.type, source=sources[0] if len(sources) == 1 else None,
-                    merged=sources if len(sources) > 1 else (), pick_value=value._pick,
-                    loc=where))
+                    name=name, type=port.type, source=None if merged else sources[0],
+                    merged=merged, pick_value=value._pick,
+                    link_merge="merge_flattened" if flattened else "merge_nested", loc=where))
                 continue
             if isinstance(value, Wiring) and value._link_merge == "merge_flattened":
                 outputs.append(WorkflowOutput(

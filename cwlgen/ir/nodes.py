@@ -39,7 +39,7 @@ NO_DEFAULT: Any = _NoDefault()
 class Binding:
     """CWL CommandLineBinding of one input (or one constant argument)."""
 
-    position: int | None = None
+    position: int | str | None = None  # a str: a CWL expression computing it
     prefix: str | None = None
     separate: bool = True
     item_separator: str | None = None
@@ -102,6 +102,8 @@ class OutputPort:
     from_output_json: bool = False
     doc: str | None = None
     loc: SourceLocation | None = None
+    load_listing: str | None = None  # outputBinding.loadListing (no/shallow/deep_listing)
+    globs: tuple[str, ...] = ()  # several glob patterns (`Out(glob=[...])`; glob is None)
 
 
 @attrs.frozen(kw_only=True)
@@ -138,6 +140,12 @@ class ResourceSpec:
     time_limit_s: int | None = None
     cuda_version: str = "11.0"
     cuda_compute_capability: str = "3.0"
+    # ResourceRequirement fields the numbers above do not hold: a maximum (`coresMax`, ...,
+    # sizes in MiB) or a CWL expression (kept verbatim, for a minimum too). The
+    # planner and the reports read only the numbers above (an expression leaves its one None).
+    exact: tuple[tuple[str, float | str], ...] = ()
+    # ToolTimeLimit when it is not a positive number of seconds: 0 (no limit) or an expression
+    time_limit_cwl: int | str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -194,8 +202,14 @@ class Tool:
     resources: ResourceSpec | None = None
     env: tuple[tuple[str, str], ...] = ()
     files: tuple[tuple[str, str], ...] = ()
+    # InitialWorkDir entries as written (`Dirent(entry, name=..., writable=...)`), after the
+    # files and staged inputs; or the whole listing as one expression
+    workdir: tuple[tuple[str, str | None, bool], ...] = ()
+    workdir_listing: str | None = None
     network: bool = False
     deterministic: bool = True
+    shell: bool = False  # ShellCommandRequirement even with every argument quoted
+    stdin_expr: str | None = None  # `stdin:` as an expression (`@tool(stdin="$(...)")`)
     success_codes: tuple[int, ...] = ()
     temporary_fail_codes: tuple[int, ...] = ()
     permanent_fail_codes: tuple[int, ...] = ()
@@ -263,6 +277,7 @@ class StepInput:
     extra: bool = False
     type: CwlType | None = None  # the value's type when computed at the step (value_from...)
     scattered: bool = False
+    load_contents: bool = False  # CWL loadContents: `self.contents` for the value_from
     loc: SourceLocation | None = None
 
 

@@ -71,6 +71,9 @@ class Field:
     format: str | None = None
     secondary_files: tuple[str, ...] = ()
     secondary_required: tuple[tuple[str, bool | str], ...] = ()
+    # the CWL outputBinding keys of a field annotated with `Out(...)` (glob, loadContents,
+    # outputEval, loadListing): a tool's output record built field by field
+    output_binding: tuple[tuple[str, Any], ...] = ()
 
 
 @attrs.frozen
