@@ -10,8 +10,6 @@ from collections.abc import Iterator, Mapping
 from types import FrameType
 from typing import Any, Protocol
 
-import attrs
-
 from cwlgen.dsl.typemap import NotAValue, identifier_field, to_cwl_value
 from cwlgen.dsl.values import Condition, Promise, Wiring
 from cwlgen.dsl.when import condition_inputs, conditional_type, field_value_from
@@ -21,6 +19,7 @@ from cwlgen.ir import types as t
 from cwlgen.ir.cwl import needs_javascript
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_frame, keyword_positions, location_of_frame
+from cwlgen.ir.frozen import evolve
 from cwlgen.ir.location import SourceLocation
 
 SCATTER_METHODS = ("dotproduct", "nested_crossproduct", "flat_crossproduct")
@@ -191,7 +190,7 @@ def record_call(
             continue
         extra_input = _step_input(defn.name, name, value, None, False, loc, problems)
         if extra_input is not None:
-            step_inputs += (attrs.evolve(extra_input, extra=True),)
+            step_inputs += (evolve(extra_input, extra=True),)
     when = None
     if condition is not None:
         extra, when = condition_inputs(defn.name, process, condition, step_inputs, loc, problems)
