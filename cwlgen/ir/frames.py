@@ -104,6 +104,8 @@ def _column(filename: str, line: int, offset: int) -> int:
     text = linecache.getline(filename, line)
     if not text:
         return 0
+    if text.isascii():  # bytes are characters: the common case, without re-encoding
+        return min(offset, len(text)) + 1
     return len(text.encode("utf-8")[:offset].decode("utf-8", "replace")) + 1
 
 
