@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from types import CodeType, FrameType
 
 from cwlgen.ir.location import SourceLocation, display_path
+from cwlgen.ir.source_trees import parsed_file
 
 #: The cwlgen package folder, with a trailing separator: frames under it are cwlgen's own.
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -115,9 +116,8 @@ def _calls_in(filename: str) -> dict[tuple[int, int, int, int], dict[str, tuple[
     found = _calls.get(filename)
     if found is None:
         found = _calls[filename] = {}
-        try:
-            tree = ast.parse("".join(linecache.getlines(filename)))
-        except (SyntaxError, ValueError):
+        tree = parsed_file(filename)
+        if tree is None:
             return found
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
