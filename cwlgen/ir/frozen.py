@@ -101,6 +101,8 @@ def _build(cls: type, *, kw_only: bool, order: bool, is_frozen: bool) -> type:
     for name, annotation in _annotations(cls).items():
         if _is_classvar(annotation):
             continue
+        if name.startswith("_"):  # attrs would name its parameter without the underscore
+            raise TypeError(f"{cls.__name__}.{name}: a field name may not start with '_'")
         value = body.pop(name, _MISSING)
         spec = value if isinstance(value, _FieldSpec) else _FieldSpec(
             value, None, None, True, True)

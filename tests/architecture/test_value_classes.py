@@ -123,6 +123,11 @@ def test_a_definition_error_is_refused_when_the_class_is_made() -> None:
             a: int = 0
             b: int
 
+    with pytest.raises(TypeError, match="may not start"):
+        @ours.frozen
+        class Private:
+            _a: int
+
 
 def test_neither_import_nor_check_imports_attrs(tmp_path: Path) -> None:
     (tmp_path / "flow.py").write_text(textwrap.dedent('''
