@@ -11,18 +11,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-import attrs
-
 from cwlgen.checks import run_checks
 from cwlgen.dsl.cwl_load import Loaded, load_cwl
 from cwlgen.dsl.cwl_read import CwlReadError, Position
 from cwlgen.errors import CompileError
 from cwlgen.ir.diagnostics import Diagnostic, diag, sorted_diagnostics
+from cwlgen.ir.frozen import evolve, frozen
 from cwlgen.ir.location import SourceLocation
 from cwlgen.messages import format_line, message_text
 
 
-@attrs.frozen
+@frozen
 class ImportProblem:
     """One reason a document cannot be imported, at `file.cwl:line:col`."""
 
@@ -81,7 +80,7 @@ _CWLTOOL_WARNS = {"CG202", "CG303"}
 
 
 def _as_cwltool_sees_it(d: Diagnostic) -> Diagnostic:
-    return attrs.evolve(d, severity="warning") if d.code in _CWLTOOL_WARNS else d
+    return evolve(d, severity="warning") if d.code in _CWLTOOL_WARNS else d
 
 
 def load_for_import(target: str, *, drop_metadata: bool = False,

@@ -18,18 +18,40 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal, Protocol
 
-import attrs
-
 Severity = Literal["error", "warning", "note"]
 
 
-@attrs.frozen
 class Message:
-    """One registry entry: the severity of a code and its template(s) with named fields."""
+    """One registry entry: the severity of a code and its template(s) with named fields.
+    Immutable; written by hand because this module imports nothing of cwlgen (and not attrs:
+    `import cwlgen` stays fast)."""
 
+    __slots__ = ("severity", "template", "variants")
     severity: Severity
-    template: str = ""
-    variants: Mapping[str, str] = attrs.field(factory=dict)
+    template: str
+    variants: Mapping[str, str]
+
+    def __init__(self, severity: Severity, template: str = "",
+                 variants: Mapping[str, str] | None = None) -> None:
+        object.__setattr__(self, "severity", severity)
+        object.__setattr__(self, "template", template)
+        object.__setattr__(self, "variants", {} if variants is None else variants)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Message is immutable: cannot set {name}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Message)
+        return (self.severity, self.template, self.variants) == (
+            other.severity, other.template, other.variants)
+
+    __hash__ = None  # type: ignore[assignment]  # holds a mapping, as before
+
+    def __repr__(self) -> str:
+        return (f"Message(severity={self.severity!r}, template={self.template!r}, "
+                f"variants={self.variants!r})")
 
     def text(self, variant: str | None = None, **fields: object) -> str:
         """The template (or the named variant) filled with `fields`."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 from hypothesis import strategies as st
 from module_strategies import (
     SYMBOLS,
@@ -27,6 +26,7 @@ from module_strategies import (
 )
 
 from cwlgen.ir import types as t
+from cwlgen.ir.frozen import evolve
 
 # --- IR types -----------------------------------------------------------------------------
 
@@ -81,7 +81,7 @@ def _mutate(tp: t.CwlType, draw: Callable[[st.SearchStrategy[Any]], Any]) -> t.C
         i = draw(st.integers(0, len(fields) - 1))
         action = draw(st.integers(0, 2))
         if action == 0:
-            fields[i] = attrs.evolve(fields[i], type=_mutate(fields[i].type, draw))
+            fields[i] = evolve(fields[i], type=_mutate(fields[i].type, draw))
         elif action == 1:
             del fields[i]
         else:

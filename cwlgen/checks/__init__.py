@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from cwlgen.checks.connections import check_connections
 from cwlgen.checks.expressions import check_step_expressions, check_tool_expressions
-from cwlgen.checks.formats import check_formats
+from cwlgen.checks.formats import check_formats, format_context
 from cwlgen.checks.graph import check_graph
 from cwlgen.ir import Process, Tool, Workflow
 from cwlgen.ir.diagnostics import Diagnostic, sorted_diagnostics
@@ -34,12 +34,13 @@ def run_checks(root: Process) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     python_tasks: list[Tool] = []
     processes = list(all_processes(root))
+    formats = format_context(processes)
     for process in processes:
         problems += process.diagnostics
         if isinstance(process, Workflow):
             problems += check_connections(process)
             problems += check_graph(process)
-            problems += check_formats(process, processes)
+            problems += check_formats(process, processes, formats)
             problems += check_step_expressions(process)
         elif isinstance(process, Tool) and process.python is None:
             problems += check_tool_expressions(process)

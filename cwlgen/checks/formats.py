@@ -68,14 +68,23 @@ def expand(fmt: str, namespaces: Mapping[str, str]) -> str:
     return fmt
 
 
-def check_formats(wf: Workflow, processes: Iterable[Process]) -> list[Diagnostic]:
-    """Format (CG230) and secondary-file (CG231) problems on the edges of `wf`; the
-    ontologies and namespaces are those of every process in `processes`."""
+def format_context(processes: Iterable[Process]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The namespaces and ontology files of every process in `processes`: gathered once per
+    check run, not once per workflow (which made deep nesting quadratic)."""
     everything = list(processes)
     namespaces = dict(KNOWN_NAMESPACES)
     for p in everything:
         namespaces.update(p.namespaces)
-    files = tuple(sorted({o.path for p in everything for o in p.schemas if o.path}))
+    return namespaces, tuple(sorted({o.path for p in everything for o in p.schemas if o.path}))
+
+
+def check_formats(wf: Workflow, processes: Iterable[Process],
+                  context: tuple[dict[str, str], tuple[str, ...]] | None = None,
+                  ) -> list[Diagnostic]:
+    """Format (CG230) and secondary-file (CG231) problems on the edges of `wf`; the
+    ontologies and namespaces are those of every process in `processes` (or `context`,
+    their `format_context`, when the caller already has it)."""
+    namespaces, files = context if context is not None else format_context(processes)
     problems: list[Diagnostic] = []
     steps = {s.id: s for s in wf.steps}
     for step in wf.steps:

@@ -13,10 +13,9 @@ import ast
 import functools
 import re
 
-import attrs
-
 from cwlgen.ir import Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.frozen import frozen
 from cwlgen.ir.location import SourceLocation
 from cwlgen.ir.module_source import parse_module
 
@@ -29,7 +28,7 @@ _FINDING = re.compile(r"^L(?P<line>\d+)(?: C(?P<col>\d+))?: (?P<what>.*?) requir
 _PY3 = re.compile(r"(?:^|,\s*)3\.(?P<minor>\d+)")
 
 
-@attrs.frozen
+@frozen
 class VersionNeed:
     """A line of a source that needs at least `version` (the newest feature on the line)."""
 

@@ -20,8 +20,7 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-import attrs
-
+from cwlgen.ir.frozen import frozen
 from cwlgen.ir.location import display_path
 
 # names IPython puts in a notebook's namespace: never part of a task's code
@@ -30,7 +29,7 @@ _IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "display
 _CONSTANT_TYPES = (bool, int, float, complex, str, bytes, type(None))
 
 
-@attrs.frozen
+@frozen
 class CellSource:
     """A module's text for the job, or the names that could not be shipped (and why)."""
 

@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import unquote, urljoin, urlparse
 
-import attrs
-
 from cwlgen.dsl.cwl_read import Position, display_uri, position_of
 from cwlgen.dsl.requirements import HINTABLE, MANAGED_CLASSES
 from cwlgen.ir import (
@@ -41,6 +39,7 @@ from cwlgen.ir import (
 )
 from cwlgen.ir import types as t
 from cwlgen.ir.cwl import binding_dict
+from cwlgen.ir.frozen import evolve, frozen
 from cwlgen.ir.location import SourceLocation
 from cwlgen.ir.when_expr import parse_when, refs_of
 
@@ -67,7 +66,7 @@ def _stageable(tp: t.CwlType, *, named: bool) -> bool:
     return not named and isinstance(base, t.Array) and base.items in (t.FILE, t.DIRECTORY)
 
 
-@attrs.frozen
+@frozen
 class Gap:
     """A construct of a loaded document that the DSL cannot write yet. `metadata` gaps
     (`$schemas`, `s:author`...) do not change what runs; `cwlgen import --drop-metadata`
@@ -82,7 +81,7 @@ class Gap:
         return f"{where}{self.construct}"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Loaded:
     """A loaded process and what of it the DSL cannot express."""
 
@@ -457,7 +456,7 @@ class _Loader:
         for p in obj.inputs or []:
             if p.type_ == "stdin":
                 stdin_input = shortname(p.id)
-                inputs = [attrs.evolve(i, binding=None) if i.name == stdin_input else i
+                inputs = [evolve(i, binding=None) if i.name == stdin_input else i
                           for i in inputs]
         outputs = []
         stdout_name = obj.stdout
@@ -513,7 +512,7 @@ class _Loader:
             match = next((i for i, o in enumerate(outputs) if o.glob == fname and o.type ==
                           t.FILE and not o.output_eval and not o.load_contents), None)
             if match is not None:
-                outputs[match] = attrs.evolve(outputs[match], stream=stream)
+                outputs[match] = evolve(outputs[match], stream=stream)
             # else: redirected to a file an output reads: @tool(..., stdout="name")
         base = obj.baseCommand
         base_command = tuple([base] if isinstance(base, str) else (base or []))
@@ -526,16 +525,16 @@ class _Loader:
             elif isinstance(a, c.CommandLineBinding) and a.valueFrom is not None:
                 b = self.binding(a, pos)
                 arguments.append(Argument(value=str(a.valueFrom),
-                                          binding=attrs.evolve(b, value_from=None)))
+                                          binding=evolve(b, value_from=None)))
             else:
                 self.gap("an argument without valueFrom", pos)
         if not any(type(r).__name__ == "ShellCommandRequirement"
                    for r in [*(obj.requirements or []), *(obj.hints or [])]):
             # without ShellCommandRequirement, shellQuote: false has no effect (CWL spec);
             # the DSL would add the requirement, so drop the flag instead
-            inputs = [attrs.evolve(p, binding=attrs.evolve(p.binding, shell_quote=True))
+            inputs = [evolve(p, binding=evolve(p.binding, shell_quote=True))
                       if p.binding is not None else p for p in inputs]
-            arguments = [attrs.evolve(a, binding=attrs.evolve(a.binding, shell_quote=True))
+            arguments = [evolve(a, binding=evolve(a.binding, shell_quote=True))
                          if a.binding is not None else a for a in arguments]
         for clash in sorted({p.name for p in inputs} & {o.name for o in outputs}):
             self.gap(f"input and output both named '{clash}' (the DSL gives parameters and "
@@ -669,7 +668,7 @@ class _Loader:
                 if isinstance(req, c.InplaceUpdateRequirement) and not hint and \
                         req.inplaceUpdate and any(p.staging and p.staging.writable
                                                   for p in inputs):
-                    inputs = [attrs.evolve(p, staging=attrs.evolve(p.staging, inplace=True))
+                    inputs = [evolve(p, staging=evolve(p.staging, inplace=True))
                               if p.staging and p.staging.writable else p for p in inputs]
                     continue
                 cuda = dict(self.raw(req, self.base(obj))) if hint else {}
@@ -784,7 +783,7 @@ class _Loader:
                 continue
             dirents.append((str(entry.entry), name, bool(entry.writable)))
         return {"files": tuple(files), "workdir": tuple(dirents),
-                "inputs": [attrs.evolve(p, staging=staged[p.name])
+                "inputs": [evolve(p, staging=staged[p.name])
                            if p.name in staged else p for p in inputs]}
 
     def workflow(self, obj: Any, name: str, pos: Position | None) -> Workflow:

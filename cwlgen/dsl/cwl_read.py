@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
-import attrs
+from cwlgen.ir.frozen import frozen
 
 _installed = False
 
 
-@attrs.frozen
+@frozen
 class Position:
     """Where something is written in a CWL file (1-based line and column)."""
 

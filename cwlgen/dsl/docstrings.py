@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import re
 
-import attrs
+from cwlgen.ir.frozen import frozen
 
 _SECTION = re.compile(
     r"^(Args|Arguments|Parameters|Returns|Outputs|Raises|Yields|Notes?|Examples?):\s*$"
@@ -13,7 +13,7 @@ _SECTION = re.compile(
 _ITEM = re.compile(r"^(\*{0,2}\w+)\s*(\([^)]*\))?\s*:\s*(.*)$")
 
 
-@attrs.frozen
+@frozen
 class ParsedDoc:
     """A docstring split into a label (first line), the body, and the texts of each
     parameter and each returned field."""

@@ -16,6 +16,8 @@ import textwrap
 from collections.abc import Callable
 from typing import Any, Union
 
+from cwlgen.ir.source_trees import parsed_file
+
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 _Index = dict[tuple[int, str], FunctionNode]
 
@@ -53,10 +55,7 @@ def _file_index(filename: str) -> _Index:
     if cached is not None and cached[0] is lines:
         return cached[1]
     index: _Index = {}
-    try:
-        tree: ast.Module | None = ast.parse("".join(lines))
-    except (SyntaxError, ValueError):
-        tree = None
+    tree = parsed_file(filename)
     # statements only (a `def` is always one): far fewer nodes than ast.walk visits
     todo: list[ast.AST] = list(tree.body) if tree is not None else []
     while todo:

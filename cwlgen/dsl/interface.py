@@ -11,8 +11,6 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, get_args, get_origin
 
-import attrs
-
 from cwlgen.dsl.docstrings import ParsedDoc, parse_docstring
 from cwlgen.dsl.function_nodes import function_node
 from cwlgen.dsl.spec import (
@@ -37,6 +35,7 @@ from cwlgen.dsl.typemap import (
 from cwlgen.ir import NO_DEFAULT, Binding, InputPort, OutputPort, Package, ResourceSpec, Staging
 from cwlgen.ir import types as t
 from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.frozen import frozen
 from cwlgen.ir.location import SourceLocation, display_path
 
 IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -44,7 +43,7 @@ IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 CWL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
 
 
-@attrs.frozen
+@frozen
 class FunctionSite:
     """Where a function and each of its parameters are written in the user's file."""
 
@@ -131,7 +130,7 @@ def _first(extras: Iterable[Any], cls: type) -> Any:
     return None
 
 
-@attrs.frozen
+@frozen
 class Interface:
     """What a signature says: input and output ports, docs, where each was written, and
     the diagnostics found while reading it."""

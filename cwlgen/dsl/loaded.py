@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
-import attrs
-
 from cwlgen.dsl.cwl_load import Gap, Loaded, load_cwl
 from cwlgen.dsl.cwl_read import CwlReadError
 from cwlgen.dsl.definition import Definition
@@ -21,6 +19,7 @@ from cwlgen.dsl.interface import FunctionSite, Interface
 from cwlgen.errors import UsageError
 from cwlgen.ir import OutputPort, Process
 from cwlgen.ir.diagnostics import diag
+from cwlgen.ir.frozen import evolve
 from cwlgen.ir.location import SourceLocation
 
 
@@ -55,12 +54,12 @@ class LoadedDef(Definition[..., Any]):
                 if g.position else where
 
         invalid = tuple(diag("CG701", at(e), reason=e.construct) for e in loaded.errors)
-        process = attrs.evolve(process, diagnostics=process.diagnostics + invalid)
+        process = evolve(process, diagnostics=process.diagnostics + invalid)
         if ref is not None:
-            process = attrs.evolve(process, run_ref=ref)
+            process = evolve(process, run_ref=ref)
         else:
             gaps = tuple(diag("CG702", at(g), construct=g.construct) for g in loaded.gaps)
-            process = attrs.evolve(process, diagnostics=process.diagnostics + gaps)
+            process = evolve(process, diagnostics=process.diagnostics + gaps)
         self._ir: Process | None = process
 
     def __repr__(self) -> str:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-import attrs
-
+from cwlgen.ir.frozen import field, frozen
 from cwlgen.ir.nodes import Binding
 from cwlgen.messages import message_text
 
 
-@attrs.frozen
+@frozen
 class WideNumber:
     """Marks an int as CWL `long` or a float as CWL `double` (see `Long`, `Double`)."""
 
@@ -28,7 +27,7 @@ Long = Annotated[int, WideNumber("long")]
 Double = Annotated[float, WideNumber("double")]
 
 
-@attrs.frozen
+@frozen
 class SecondaryFile:
     """A secondaryFiles pattern with CWL's `required` flag: `False` for a companion file that
     may be missing, `True` (CWL's default on inputs), or a CWL expression deciding it.
@@ -52,7 +51,7 @@ def _secondary(value: str | SecondaryFile | tuple[str | SecondaryFile, ...]
     return tuple(value)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Arg:
     """How an input appears on the command line, and how it is staged.
 
@@ -81,7 +80,7 @@ class Arg:
     stdin: bool = False
     doc: str | None = None
     format: str | None = None
-    secondary_files: SecondaryFiles = attrs.field(default=(), converter=_secondary)
+    secondary_files: SecondaryFiles = field(default=(), converter=_secondary)
     load_listing: Literal["no_listing", "shallow_listing", "deep_listing"] | None = None
     load_contents: bool = False
     stage: bool = False
@@ -105,7 +104,7 @@ class Arg:
         )
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Out:
     """Where an output comes from: a glob in the working directory, optionally loaded.
 
@@ -120,7 +119,7 @@ class Out:
     load_contents: bool = False
     output_eval: str | None = None
     format: str | None = None
-    secondary_files: SecondaryFiles = attrs.field(default=(), converter=_secondary)
+    secondary_files: SecondaryFiles = field(default=(), converter=_secondary)
     doc: str | None = None
     stream: Literal["stdout", "stderr"] | None = None
     filename: str | None = None
@@ -202,7 +201,7 @@ def parse_seconds(value: int | float | str, what: str) -> int:
     return int(-(-seconds // 1))
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Resources:
     """What one job of a step needs; runners (cwltool, Toil, Slurm) honour it.
 
@@ -226,7 +225,7 @@ class Resources:
     outdir_max: int | float | str | None = None
 
 
-@attrs.frozen
+@frozen
 class Dirent:
     """One InitialWorkDir entry written as CWL says it: `entry` is text or an expression
     (`$(...)`/`${...}`, which may build a File, a Directory or a list of them), `name` the

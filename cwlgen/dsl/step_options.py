@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Generic, ParamSpec, TypeVar
 
-import attrs
-
 from cwlgen.dsl.requirements import WORKFLOW_MANAGED, check_extra_requirements, freeze
 from cwlgen.dsl.tracing import current_builder, record_call
+from cwlgen.ir.frozen import evolve
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -74,7 +73,7 @@ class StepOptions(Generic[P, R]):
                 builder.diagnostics.extend(check_extra_requirements(
                     entries, f"step {which}", self.definition.name, loc, WORKFLOW_MANAGED))
             if self.requirements or self.hints:
-                builder.steps[-1] = attrs.evolve(
+                builder.steps[-1] = evolve(
                     step, extra_requirements=freeze(self.requirements),
                     extra_hints=freeze(self.hints))
         return result

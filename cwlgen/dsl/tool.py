@@ -6,8 +6,6 @@ import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar
 
-import attrs
-
 from cwlgen.dsl.bodies import tool_body_problems
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
@@ -17,13 +15,14 @@ from cwlgen.dsl.spec import Arg, Dirent, Resources, is_expression
 from cwlgen.ir import Argument, Container, OutputPort, Tool
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_location
+from cwlgen.ir.frozen import evolve, frozen
 from cwlgen.ir.location import SourceLocation
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ToolOptions:
     """What the @tool decorator was given, as written (checked when the IR is built)."""
     base_command: tuple[str, ...]
@@ -188,10 +187,10 @@ class ToolDef(Definition[P, R]):
                                      output=out.name, stream=out.stream, name=out.glob))
             if out.stream == "stdout":
                 stdout_name = out.glob or f"{self.name}.stdout"
-                out = attrs.evolve(out, glob=stdout_name)
+                out = evolve(out, glob=stdout_name)
             elif out.stream == "stderr":
                 stderr_name = out.glob or f"{self.name}.stderr"
-                out = attrs.evolve(out, glob=stderr_name)
+                out = evolve(out, glob=stderr_name)
             found.append(out)
         return tuple(found), stdout_name, stderr_name
 

@@ -4,13 +4,10 @@ inert, typed `Promise`s instead of doing any work.
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from types import FrameType
 from typing import Any, Protocol
-
-import attrs
 
 from cwlgen.dsl.typemap import NotAValue, identifier_field, to_cwl_value
 from cwlgen.dsl.values import Condition, Promise, Wiring
@@ -21,6 +18,7 @@ from cwlgen.ir import types as t
 from cwlgen.ir.cwl import needs_javascript
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_frame, keyword_positions, location_of_frame
+from cwlgen.ir.frozen import evolve
 from cwlgen.ir.location import SourceLocation
 
 SCATTER_METHODS = ("dotproduct", "nested_crossproduct", "flat_crossproduct")
@@ -95,30 +93,42 @@ def tracing_path() -> tuple[str, ...]:
     return _waiting.get() + _tracing_stack.get()
 
 
-@contextlib.contextmanager
-def waiting_for(keys: tuple[str, ...]) -> Iterator[None]:
+class waiting_for:  # noqa: N801 - used as `with waiting_for(keys):`, like a function
     """Trace with the workflows `keys` (outermost first) suspended above: they count as
-    being traced, so a call back into one is still the recursion CG301 reports."""
-    outer = _waiting.get() + _tracing_stack.get()
-    token = _waiting.set(outer + keys)
-    stack_token = _tracing_stack.set(())
-    try:
-        yield
-    finally:
-        _tracing_stack.reset(stack_token)
-        _waiting.reset(token)
+    being traced, so a call back into one is still the recursion CG301 reports. (A class,
+    not a generator context manager: entered for every definition traced.)"""
+
+    __slots__ = ("_keys", "_stack_token", "_token")
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self._keys = keys
+
+    def __enter__(self) -> None:
+        outer = _waiting.get() + _tracing_stack.get()
+        self._token = _waiting.set(outer + self._keys)
+        self._stack_token = _tracing_stack.set(())
+
+    def __exit__(self, *exc: object) -> None:
+        _tracing_stack.reset(self._stack_token)
+        _waiting.reset(self._token)
 
 
-@contextlib.contextmanager
-def tracing(builder: Builder, key: str) -> Iterator[Builder]:
+class tracing:  # noqa: N801 - used as `with tracing(builder, key):`
     """Trace the workflow `key` into `builder`: calls made inside record steps there."""
-    token = _current.set(builder)
-    stack_token = _tracing_stack.set((*_tracing_stack.get(), key))
-    try:
-        yield builder
-    finally:
-        _tracing_stack.reset(stack_token)
-        _current.reset(token)
+
+    __slots__ = ("_builder", "_key", "_stack_token", "_token")
+
+    def __init__(self, builder: Builder, key: str) -> None:
+        self._builder, self._key = builder, key
+
+    def __enter__(self) -> Builder:
+        self._token = _current.set(self._builder)
+        self._stack_token = _tracing_stack.set((*_tracing_stack.get(), self._key))
+        return self._builder
+
+    def __exit__(self, *exc: object) -> None:
+        _tracing_stack.reset(self._stack_token)
+        _current.reset(self._token)
 
 
 class Callee(Protocol):
@@ -191,7 +201,7 @@ def record_call(
             continue
         extra_input = _step_input(defn.name, name, value, None, False, loc, problems)
         if extra_input is not None:
-            step_inputs += (attrs.evolve(extra_input, extra=True),)
+            step_inputs += (evolve(extra_input, extra=True),)
     when = None
     if condition is not None:
         extra, when = condition_inputs(defn.name, process, condition, step_inputs, loc, problems)

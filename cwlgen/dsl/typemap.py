@@ -8,8 +8,6 @@ import types
 import typing
 from typing import Any, Literal, Union, get_args, get_origin
 
-import attrs
-
 from cwlgen.dsl.schema import is_schema
 from cwlgen.dsl.spec import Arg, Out, SecondaryFile, WideNumber
 from cwlgen.ir import types as t
@@ -31,7 +29,15 @@ def type_name(tp: Any) -> str:
 
 def is_record_class(tp: Any) -> bool:
     """Whether `tp` is an attrs or dataclass class (a CWL record)."""
-    return isinstance(tp, type) and (attrs.has(tp) or hasattr(tp, "__dataclass_fields__"))
+    return isinstance(tp, type) and (attrs_field_names(tp) is not None
+                                     or hasattr(tp, "__dataclass_fields__"))
+
+
+def attrs_field_names(cls: type) -> list[str] | None:
+    """The field names of a user's attrs class (None for any other class), read from the
+    class itself as attrs.fields does, so attrs is never imported for it."""
+    fields = getattr(cls, "__attrs_attrs__", None) if isinstance(cls, type) else None
+    return None if fields is None else [a.name for a in fields]
 
 
 def to_cwl_type(tp: Any, *, hint_name: str = "value") -> t.CwlType:
@@ -117,8 +123,9 @@ def enum_symbols(cls: type[enum.Enum]) -> tuple[str, ...]:
 def record_fields(cls: type) -> list[tuple[str, Any]]:
     """(name, annotation) of each field of an attrs class or dataclass, in order."""
     hints = typing.get_type_hints(cls, include_extras=True)
-    if attrs.has(cls):
-        names = [a.name for a in attrs.fields(cls)]
+    attrs_names = attrs_field_names(cls)
+    if attrs_names is not None:
+        names = attrs_names
     else:
         import dataclasses  # only for a user's dataclass: `import cwlgen` stays fast
 
@@ -251,11 +258,9 @@ def to_cwl_value(value: Any) -> Any:
     if is_record_class(type(value)):
         import dataclasses  # only for a user's dataclass
 
-        names = (
-            [a.name for a in attrs.fields(type(value))]
-            if attrs.has(type(value))
-            else [f.name for f in dataclasses.fields(value)]
-        )
+        attrs_names = attrs_field_names(type(value))
+        names = (attrs_names if attrs_names is not None
+                 else [f.name for f in dataclasses.fields(value)])
         # an absent optional field is null; writing `name: null` would also trip schema-salad
         return {n: to_cwl_value(v) for n in names if (v := getattr(value, n)) is not None}
     if isinstance(value, os.PathLike):

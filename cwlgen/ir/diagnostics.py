@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
-
+from cwlgen.ir.frozen import frozen
 from cwlgen.ir.location import SourceLocation
 from cwlgen.messages import MESSAGES, Severity, diagnostic_json, format_diagnostic
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Note:
     """A secondary location that explains a diagnostic (the other end of a mismatch)."""
 
@@ -27,7 +26,7 @@ class Note:
         return f"{where}note: {self.message}"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Diagnostic:
     """One problem found while compiling, with a stable code such as ``CG201``."""
 

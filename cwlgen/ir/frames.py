@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from types import CodeType, FrameType
 
 from cwlgen.ir.location import SourceLocation, display_path
+from cwlgen.ir.source_trees import parsed_file
 
 #: The cwlgen package folder, with a trailing separator: frames under it are cwlgen's own.
 PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
@@ -104,6 +105,8 @@ def _column(filename: str, line: int, offset: int) -> int:
     text = linecache.getline(filename, line)
     if not text:
         return 0
+    if text.isascii():  # bytes are characters: the common case, without re-encoding
+        return min(offset, len(text)) + 1
     return len(text.encode("utf-8")[:offset].decode("utf-8", "replace")) + 1
 
 
@@ -113,9 +116,8 @@ def _calls_in(filename: str) -> dict[tuple[int, int, int, int], dict[str, tuple[
     found = _calls.get(filename)
     if found is None:
         found = _calls[filename] = {}
-        try:
-            tree = ast.parse("".join(linecache.getlines(filename)))
-        except (SyntaxError, ValueError):
+        tree = parsed_file(filename)
+        if tree is None:
             return found
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import sys
 
-import attrs
+from cwlgen.ir.frozen import field, frozen
 
 
-@attrs.frozen(kw_only=True, order=True)
+@frozen(kw_only=True, order=True)
 class SourceLocation:
     """A `path:line` in the user's code; `path` is relative to the working directory when
     the file lies under it, so messages never depend on where a checkout lives. `col` (1-based,
@@ -19,7 +19,7 @@ class SourceLocation:
 
     path: str
     line: int
-    col: int = attrs.field(default=0, eq=False, order=False)
+    col: int = field(default=0, eq=False, order=False)
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"

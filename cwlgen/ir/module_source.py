@@ -14,7 +14,7 @@ import os
 import tokenize
 import warnings
 
-import attrs
+from cwlgen.ir.frozen import frozen
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -28,7 +28,7 @@ def parse_module(source: str) -> ast.Module:
         return ast.parse(source)
 
 
-@attrs.frozen
+@frozen
 class ModuleOutline:
     """What the passes look up in a module, computed once: its top-level functions by name,
     the lines of its relative imports and its lines of text."""

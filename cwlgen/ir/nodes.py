@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal, Union
 
-import attrs
-
 from cwlgen.ir.diagnostics import Diagnostic
+from cwlgen.ir.frozen import frozen
 from cwlgen.ir.location import SourceLocation
 from cwlgen.ir.types import CwlType
 
@@ -35,7 +34,7 @@ class _NoDefault:
 NO_DEFAULT: Any = _NoDefault()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Binding:
     """CWL CommandLineBinding of one input (or one constant argument)."""
 
@@ -47,7 +46,7 @@ class Binding:
     value_from: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Staging:
     """Stage an input into the working directory (InitialWorkDirRequirement), under its own
     basename or `name` (the Dirent's entryname; may use CWL parameter references)."""
@@ -57,7 +56,7 @@ class Staging:
     inplace: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class InputPort:
     """An input of a tool or workflow: its type, default, docs, and for tools how it
     is bound to the command line and staged."""
@@ -85,7 +84,7 @@ class InputPort:
         return self.default is NO_DEFAULT and not isinstance(self.type, Optional)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class OutputPort:
     """An output of a tool or workflow: its type, and for tools where it comes from (glob,
     loadContents, outputEval, or a captured stream)."""
@@ -106,7 +105,7 @@ class OutputPort:
     globs: tuple[str, ...] = ()  # several glob patterns (`Out(glob=[...])`; glob is None)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Argument:
     """A constant command-line argument (CWL `arguments`)."""
 
@@ -114,21 +113,21 @@ class Argument:
     binding: Binding | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Container:
     """The image a tool runs in; `required` makes it a requirement rather than a hint."""
     image: str
     required: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Package:
     """A software package a tool needs (SoftwareRequirement), with optional versions."""
     name: str
     versions: tuple[str, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class ResourceSpec:
     """Normalised resources: MiB for sizes, seconds for time."""
 
@@ -148,7 +147,7 @@ class ResourceSpec:
     time_limit_cwl: int | str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class PythonCode:
     """How a Python task runs: its module's source and the function to call, and the Python
     the job has (`python`, "3.N") with where that was declared (`python_origin`, for
@@ -172,7 +171,7 @@ class PythonCode:
         return SourceLocation(path=path, line=line)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Ontology:
     """An entry of a document's `$schemas`: `name` as emitted (a URL, or the file name of a
     local ontology copied beside the documents) and, for a local one, `path`, the file the
@@ -182,7 +181,7 @@ class Ontology:
     path: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Tool:
     """A CommandLineTool: a command-line tool or a Python task."""
 
@@ -239,14 +238,14 @@ class Tool:
         return None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class WorkflowInputRef:
     """A data reference: the value of a workflow input."""
     name: str
     type: CwlType
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StepOutputRef:
     """A data reference: an output of a step of the same workflow."""
     step: str
@@ -258,7 +257,7 @@ class StepOutputRef:
 Source = Union[WorkflowInputRef, StepOutputRef]
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class StepInput:
     """What one keyword argument of a call received: sources, or a literal default.
 
@@ -281,7 +280,7 @@ class StepInput:
     loc: SourceLocation | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Step:
     """One call in a workflow body: the process it runs, its inputs, how it scatters, and
     (`batch`) how many scattered items share a job."""
@@ -302,7 +301,7 @@ class Step:
         return tuple(i.name for i in self.inputs if i.scattered)
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class WorkflowOutput:
     """A workflow output: one `source`, or several `merged` into a list (linkMerge)."""
 
@@ -320,7 +319,7 @@ class WorkflowOutput:
         return self.merged if self.merged else ((self.source,) if self.source else ())
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Workflow:
     """A Workflow: inputs, steps and outputs, as traced from the function body."""
     key: str

@@ -11,12 +11,12 @@ import math
 from collections.abc import Mapping
 from typing import Any, Union
 
-import attrs
+from cwlgen.ir.frozen import frozen
 
 PRIMITIVES = ("File", "Directory", "string", "int", "long", "float", "double", "boolean", "Any")
 
 
-@attrs.frozen
+@frozen
 class Prim:
     """A primitive CWL type, including File, Directory and Any."""
 
@@ -26,7 +26,7 @@ class Prim:
         return self.name
 
 
-@attrs.frozen
+@frozen
 class Array:
     """CWL `array` of `items`."""
     items: CwlType
@@ -36,7 +36,7 @@ class Array:
         return f"({inner})[]" if isinstance(self.items, Optional) else f"{inner}[]"
 
 
-@attrs.frozen
+@frozen
 class Optional:
     """`T?` in CWL: the union of null and `inner`."""
 
@@ -46,7 +46,7 @@ class Optional:
         return f"{self.inner}?"
 
 
-@attrs.frozen
+@frozen
 class Enum:
     """A CWL enum: a named set of string symbols. `named`: declared once in the document's
     SchemaDefRequirement and referenced by `name` (a class marked `@cwlgen.schema`)."""
@@ -58,7 +58,7 @@ class Enum:
         return f"enum {self.name}"
 
 
-@attrs.frozen
+@frozen
 class Field:
     """One field of a record type; `binding` holds the CWL inputBinding keys of a field
     annotated with `Arg(...)` (empty: the field is not bound), `format` and
@@ -76,7 +76,7 @@ class Field:
     output_binding: tuple[tuple[str, Any], ...] = ()
 
 
-@attrs.frozen
+@frozen
 class Record:
     """A CWL record: a named list of typed fields. `named` as for Enum."""
     name: str
@@ -87,7 +87,7 @@ class Record:
         return f"record {self.name}"
 
 
-@attrs.frozen
+@frozen
 class OneOf:
     """A union of several non-null CWL types (`int | str`, `File | Directory`); a union
     that may also be null is `Optional(OneOf(...))`."""

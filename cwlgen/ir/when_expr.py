@@ -13,39 +13,39 @@ import json
 import re
 from typing import Any, Union
 
-import attrs
+from cwlgen.ir.frozen import frozen
 
 
-@attrs.frozen
+@frozen
 class Ref:
     """`inputs.name`: the value of a step input."""
     name: str
 
 
-@attrs.frozen
+@frozen
 class Literal:
     """A JSON scalar: number, string, true, false, null."""
     value: Any
 
 
-@attrs.frozen
+@frozen
 class Compare:
     op: str  # a Python operator: < <= > >= == !=
     left: Ref | Literal
     right: Ref | Literal
 
 
-@attrs.frozen
+@frozen
 class IsNull:
     ref: Ref
 
 
-@attrs.frozen
+@frozen
 class Not:
     inner: WhenExpr
 
 
-@attrs.frozen
+@frozen
 class BoolOp:
     op: str  # "and" | "or"
     items: tuple[WhenExpr, ...]

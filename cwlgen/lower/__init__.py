@@ -7,24 +7,23 @@ the shim (`python_task`). The emitter therefore never needs to know where a tool
 
 from __future__ import annotations
 
-import attrs
-
 from cwlgen.ir import Process, Tool, Workflow
 from cwlgen.ir.diagnostics import Diagnostic
+from cwlgen.ir.frozen import evolve, field, frozen
 from cwlgen.ir.walk import children_first
 from cwlgen.lower.batching import batch_steps
 from cwlgen.lower.python_task import lower_python_task
 from cwlgen.lower.shipped import ship_files
 
 
-@attrs.frozen
+@frozen
 class Lowered:
     """The lowered IR of one root process, and the warnings lowering gave (CG213)."""
 
     root: Process
     warnings: tuple[Diagnostic, ...] = ()
     # files written beside the documents, once each (runner, task modules): name -> text
-    shipped: dict[str, str] = attrs.field(factory=dict)
+    shipped: dict[str, str] = field(factory=dict)
 
 
 def lower(root: Process) -> Lowered:
@@ -46,10 +45,10 @@ def lower_python_tasks(root: Process) -> Process:
             result: Process = lower_python_task(p) if p.python is not None else p
         else:
             assert isinstance(p, Workflow)
-            steps = tuple(attrs.evolve(s, process=done[s.process.key])
+            steps = tuple(evolve(s, process=done[s.process.key])
                           if done[s.process.key] is not s.process else s for s in p.steps)
             changed = any(new is not old for new, old in zip(steps, p.steps, strict=True))
-            result = attrs.evolve(p, steps=steps) if changed else p
+            result = evolve(p, steps=steps) if changed else p
         done[p.key] = result
         return result
 

@@ -31,8 +31,6 @@ import hashlib
 import json
 from typing import Any
 
-import attrs
-
 from cwlgen.ir import (
     InputPort,
     OutputPort,
@@ -47,6 +45,7 @@ from cwlgen.ir import (
 from cwlgen.ir import types as t
 from cwlgen.ir.cwl import binding_dict, needs_javascript
 from cwlgen.ir.diagnostics import Diagnostic, diag
+from cwlgen.ir.frozen import evolve, frozen
 from cwlgen.ir.walk import children_first
 from cwlgen.lower.shipped import (
     batch_entry,
@@ -86,10 +85,10 @@ def batch_steps(root: Process) -> tuple[Process, list[Diagnostic]]:
             done[p.key] = p
             return p
         flattens = set(renamed.values())  # these read the batched steps themselves
-        result = attrs.evolve(
+        result = evolve(
             p,
             steps=tuple(s if s.id in flattens else _retarget(s, renamed) for s in steps),
-            outputs=tuple(attrs.evolve(o, source=_ref(o.source, renamed)) for o in p.outputs),
+            outputs=tuple(evolve(o, source=_ref(o.source, renamed)) for o in p.outputs),
         )
         done[p.key] = result
         return result
@@ -102,7 +101,7 @@ def batch_steps(root: Process) -> tuple[Process, list[Diagnostic]]:
 def _rewrite(step: Step, visit: Any, notes: list[Diagnostic], taken: set[str]) -> list[Step]:
     process = visit(step.process)
     if process is not step.process:
-        step = attrs.evolve(step, process=process)
+        step = evolve(step, process=process)
     if step.batch is None or not step.scatter:
         return [step]
     reason = _step_unbatchable(step) or unbatchable(process)
@@ -115,7 +114,7 @@ def _rewrite(step: Step, visit: Any, notes: list[Diagnostic], taken: set[str]) -
 
 def _ref(source: Any, renamed: dict[str, str]) -> Any:
     if isinstance(source, StepOutputRef) and source.step in renamed:
-        return attrs.evolve(source, step=renamed[source.step])
+        return evolve(source, step=renamed[source.step])
     return source
 
 
@@ -124,8 +123,8 @@ def _retarget(step: Step, renamed: dict[str, str]) -> Step:
     if not any(isinstance(src, StepOutputRef) and src.step in renamed
                for si in step.inputs for src in si.sources):
         return step
-    return attrs.evolve(step, inputs=tuple(
-        attrs.evolve(si, sources=tuple(_ref(src, renamed) for src in si.sources))
+    return evolve(step, inputs=tuple(
+        evolve(si, sources=tuple(_ref(src, renamed) for src in si.sources))
         for si in step.inputs))
 
 
@@ -231,7 +230,7 @@ def _free_id(wanted: str, taken: set[str]) -> str:
     return name
 
 
-@attrs.frozen
+@frozen
 class _Plan:
     """What the three steps replacing a batched scatter share."""
 
@@ -278,11 +277,11 @@ def _batch_tool(plan: _Plan) -> Tool:
     tool, k = plan.tool, plan.k
     res = tool.resources
     if res is not None and res.time_limit_s is not None:
-        res = attrs.evolve(res, time_limit_s=res.time_limit_s * k)
+        res = evolve(res, time_limit_s=res.time_limit_s * k)
     batch_inputs = tuple(
         InputPort(name=p.name, type=t.Array(p.type), label=p.label, doc=p.doc, format=p.format,
                   secondary_files=p.secondary_files, load_listing=p.load_listing)
-        if p.name in plan.item_types else attrs.evolve(p, binding=None)
+        if p.name in plan.item_types else evolve(p, binding=None)
         for p in tool.inputs
     )
     if tool.python is not None:
@@ -337,7 +336,7 @@ def _batched(step: Step, tool: Tool, k: int, taken: set[str]) -> list[Step]:
     chunk_id = _free_id(f"{step.id}_chunk", taken)
     flatten_id = _free_id(f"{step.id}_flatten", taken)
     chunk_step = Step(id=chunk_id, process=_chunk_tool(plan), loc=step.loc, inputs=tuple(
-        attrs.evolve(given[n], scattered=False) for n in plan.scattered))
+        evolve(given[n], scattered=False) for n in plan.scattered))
     run_step = Step(id=step.id, process=_batch_tool(plan), loc=step.loc,
                     scatter_method="dotproduct", inputs=tuple(
         StepInput(name=si.name, scattered=True, loc=si.loc, sources=(StepOutputRef(

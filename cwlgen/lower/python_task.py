@@ -18,9 +18,8 @@ command-line binding. Container, packages, resources and env stay as for any too
 
 from __future__ import annotations
 
-import attrs
-
 from cwlgen.ir import Tool
+from cwlgen.ir.frozen import evolve
 from cwlgen.lower.shipped import job_inputs_entry, module_entry, shim_entries
 from cwlgen.runtime.files import MODULE_FILE, SHIM_FILE
 
@@ -40,7 +39,7 @@ def lower_python_task(tool: Tool) -> Tool:
     """The command-line tool that runs Python task `tool` through the shim."""
     assert tool.python is not None
     interpreter = list(tool.base_command) or ["python3"]
-    return attrs.evolve(
+    return evolve(
         tool,
         python=None,
         files=shipped_files(tool) + tool.files,
@@ -50,7 +49,7 @@ def lower_python_task(tool: Tool) -> Tool:
         stdout_name=None,
         stderr_name=None,
         success_codes=(),
-        inputs=tuple(attrs.evolve(p, binding=None) for p in tool.inputs),
-        outputs=tuple(attrs.evolve(o, glob=None, load_contents=False, output_eval=None)
+        inputs=tuple(evolve(p, binding=None) for p in tool.inputs),
+        outputs=tuple(evolve(o, glob=None, load_contents=False, output_eval=None)
                       for o in tool.outputs),
     )

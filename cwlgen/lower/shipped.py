@@ -17,11 +17,10 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import attrs
-
 from cwlgen.ir import InputPort, Process, Tool, Workflow
 from cwlgen.ir import types as t
 from cwlgen.ir.cwl import escape_literal
+from cwlgen.ir.frozen import evolve
 from cwlgen.ir.walk import children_first
 from cwlgen.runtime.files import BATCH_FILE, INPUTS_FILE, MODULE_FILE, PATHS_FILE, SHIM_FILE
 
@@ -106,7 +105,7 @@ def ship_files(root: Process) -> tuple[Process, dict[str, str]]:
             files.append((name, f"$(inputs.{port})"))
         if not hidden:
             return tool
-        return attrs.evolve(tool, files=tuple(files), inputs=(*tool.inputs, *hidden))
+        return evolve(tool, files=tuple(files), inputs=(*tool.inputs, *hidden))
 
     def visit(p: Process) -> Process:
         if p.key in done:
@@ -115,8 +114,8 @@ def ship_files(root: Process) -> tuple[Process, dict[str, str]]:
             result: Process = ship(p)
         else:
             assert isinstance(p, Workflow)
-            steps = tuple(attrs.evolve(s, process=visit(s.process)) for s in p.steps)
-            result = attrs.evolve(p, steps=steps) if steps != p.steps else p
+            steps = tuple(evolve(s, process=visit(s.process)) for s in p.steps)
+            result = evolve(p, steps=steps) if steps != p.steps else p
         done[p.key] = result
         return result
 

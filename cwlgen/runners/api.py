@@ -15,12 +15,11 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-import attrs
-
 from cwlgen.compiler import Compiled, compile
 from cwlgen.dsl.definition import Definition
 from cwlgen.errors import UsageError
 from cwlgen.ir import Process
+from cwlgen.ir.frozen import define
 from cwlgen.ir.location import SourceLocation
 from cwlgen.output_files import check_folder_path, ensure_folder, remove_stale
 from cwlgen.runners.engines import engine
@@ -35,7 +34,7 @@ BUILD_ROOT = Path(".cwlgen") / "build"
 OUT_ROOT = Path("cwlgen-out")
 
 
-@attrs.define
+@define
 class Outcome:
     """A finished run: the typed value, the raw CWL output object and the runner's record."""
 

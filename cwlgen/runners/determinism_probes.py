@@ -5,15 +5,14 @@ provenance bundles, and works with any CWL runner."""
 
 from __future__ import annotations
 
-import attrs
-
 from cwlgen.ir import Process, Step, StepOutputRef, Workflow, WorkflowOutput
 from cwlgen.ir import types as t
+from cwlgen.ir.frozen import evolve, frozen
 
 PROBE_PREFIX = "cwlgen_probe_"
 
 
-@attrs.frozen
+@frozen
 class Probe:
     """One step output exposed as workflow output `name`."""
 
@@ -65,7 +64,7 @@ def _instrument(
         levels = _levels(step)
         if isinstance(process, Workflow):
             inner, inner_probes = _instrument(process, memo)
-            step = attrs.evolve(step, process=inner)
+            step = evolve(step, process=inner)
             inner_types = {o.name: o.type for o in inner.outputs}
             for ip in inner_probes:
                 name = fresh()
@@ -80,6 +79,6 @@ def _instrument(
                 step=step.id, output=port.name, type=tp)))
             probes.append(Probe(name=name, path=(step.id,), output=port.name))
         steps.append(step)
-    result = attrs.evolve(wf, steps=tuple(steps), outputs=wf.outputs + tuple(extra))
+    result = evolve(wf, steps=tuple(steps), outputs=wf.outputs + tuple(extra))
     memo[wf.key] = (result, probes)
     return result, probes

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-import attrs
-
+from cwlgen.dsl.typemap import attrs_field_names
 from cwlgen.errors import InputError
 from cwlgen.ir import InputPort, Process
 from cwlgen.ir import types as t
@@ -136,8 +135,9 @@ def _record_items(value: Any) -> Mapping[str, Any] | None:
     if isinstance(value, Mapping):
         return value
     cls = type(value)
-    if attrs.has(cls):
-        return {a.name: getattr(value, a.name) for a in attrs.fields(cls)}
+    attrs_names = attrs_field_names(cls)
+    if attrs_names is not None:
+        return {name: getattr(value, name) for name in attrs_names}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
     if isinstance(value, tuple) and hasattr(value, "_asdict"):

@@ -6,13 +6,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
-import attrs
-
 from cwlgen.ir import Process
+from cwlgen.ir.frozen import define, frozen
 from cwlgen.runners.state import RunState
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class RunRequest:
     """One run: the compiled main document, its job, and where things go."""
 
@@ -34,7 +33,7 @@ class RunRequest:
     report: Path | None = None  # write the HTML run report here
 
 
-@attrs.define
+@define
 class RunResult:
     """A finished engine run: its output object (CWL JSON), what happened, where its log is."""
 

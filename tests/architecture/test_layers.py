@@ -83,6 +83,16 @@ def test_ir_imports_only_stdlib_attrs_networkx_and_messages() -> None:
     assert wrong == []
 
 
+def test_attrs_is_named_only_by_the_value_class_helper() -> None:
+    """The IR's classes come from cwlgen.ir.frozen (which imports attrs for type checkers
+    only): `import cwlgen` and `cwlgen check` never import attrs (issue 14)."""
+    imports, _ = _graph()
+    wrong = [f"{module} imports {target}" for module, targets in imports.items()
+             for target in targets
+             if _top_level(target) in ("attr", "attrs") and module != "cwlgen.ir.frozen"]
+    assert wrong == []
+
+
 def test_messages_import_nothing_of_cwlgen() -> None:
     imports, _ = _graph()
     assert [t for t in imports["cwlgen.messages"] if _top_level(t) == "cwlgen"] == []

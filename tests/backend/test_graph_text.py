@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
 from cwlgen.backend.graph import GraphOptions, graph_model, to_dot, to_mermaid
 from cwlgen.cli.targets import load_target
-from cwlgen.ir import Step, StepInput, Workflow, WorkflowInputRef
+from cwlgen.ir import StepInput, Workflow, WorkflowInputRef
+from cwlgen.ir.frozen import evolve
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -119,28 +119,14 @@ def test_a_python_task_and_a_multi_input_scatter_show_their_method() -> None:
     dot_parses(dot)
 
 
-@attrs.frozen(kw_only=True)
-class ConditionalStep(Step):
-    """A step carrying a condition, as the IR does for `tool.when(cond)(...)`."""
-
-    when: str = "$(inputs.flag && inputs.n > 2)"
-
-
-@attrs.frozen(kw_only=True)
-class ConditionInput(StepInput):
-    """A step input only the step's condition reads (`extra` in the IR of conditionals)."""
-
-    extra: bool = True
-
-
 def test_a_conditional_step_is_dashed_and_shows_its_condition(wordcount: Workflow) -> None:
     step = wordcount.steps[0]
-    fields = {f.name: getattr(step, f.name) for f in attrs.fields(Step)}
-    fields["when"] = "$(inputs.flag && inputs.n > 2)"  # (a field of Step itself, later)
-    fields["inputs"] = (*step.inputs, ConditionInput(name="flag", sources=(
-        WorkflowInputRef(name="text", type=wordcount.inputs[0].type),)))
-    conditional = ConditionalStep(**fields)
-    wf = attrs.evolve(wordcount, steps=(conditional, *wordcount.steps[1:]))
+    conditional = evolve(step, when="$(inputs.flag && inputs.n > 2)", inputs=(
+        *step.inputs,
+        # a step input only the step's condition reads (`extra` in the IR of conditionals)
+        StepInput(name="flag", extra=True, sources=(
+            WorkflowInputRef(name="text", type=wordcount.inputs[0].type),))))
+    wf = evolve(wordcount, steps=(conditional, *wordcount.steps[1:]))
     dot = to_dot(wf)
     line = next(x for x in dot.splitlines() if '"step/split_lines" [' in x)
     assert 'style="dashed,filled"' in line and "when flag &amp;&amp; n &gt; 2" in line

@@ -73,3 +73,12 @@ def test_without_any_c_accelerator_the_bytes_and_values_are_the_same() -> None:
     assert result["texts"] == [dump(doc) for doc in docs]
     assert result["loaded"][0] == AWKWARD
     assert result["loaded"][0]["crlf"] == "\r\ncrlf"
+
+
+def test_a_value_used_twice_is_written_twice_without_anchors() -> None:
+    shared = {"class": "File", "location": "a.txt"}
+    doc = {"first": shared, "second": shared, "list": [shared["location"]] * 2}
+    for accelerated in (True, False):
+        text = dump(doc, accelerated=accelerated)
+        assert "&" not in text and "*" not in text
+        assert load(text) == doc

@@ -22,7 +22,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import event, given, note
 from strategies import modules, type_pairs
@@ -32,6 +31,7 @@ from cwlgen.backend.cwltypes import cwl_type
 from cwlgen.backend.validate import validate_file
 from cwlgen.dsl.definition import Definition
 from cwlgen.ir import types as t
+from cwlgen.ir.frozen import evolve
 
 _counter = itertools.count()
 
@@ -95,7 +95,7 @@ def deep_strip_optional(tp: t.CwlType) -> t.CwlType:
     if isinstance(tp, t.Array):
         return t.Array(deep_strip_optional(tp.items))
     if isinstance(tp, t.Record):
-        return t.Record(tp.name, tuple(attrs.evolve(f, type=deep_strip_optional(f.type))
+        return t.Record(tp.name, tuple(evolve(f, type=deep_strip_optional(f.type))
                                        for f in tp.fields))
     return tp
 
@@ -109,7 +109,7 @@ def same_enums(tp: t.CwlType) -> t.CwlType:
     if isinstance(tp, t.Array):
         return t.Array(same_enums(tp.items))
     if isinstance(tp, t.Record):
-        return t.Record(tp.name, tuple(attrs.evolve(f, type=same_enums(f.type))
+        return t.Record(tp.name, tuple(evolve(f, type=same_enums(f.type))
                                        for f in tp.fields))
     return tp
 

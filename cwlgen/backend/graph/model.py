@@ -14,16 +14,15 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-import attrs
-
 from cwlgen.backend.signature import python_type
 from cwlgen.ir import NO_DEFAULT, Process, Source, Step, StepOutputRef, Tool, Workflow
+from cwlgen.ir.frozen import frozen
 from cwlgen.ir.types import CwlType
 
 NodeKind = Literal["input", "output", "tool", "task", "workflow", "port"]
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class GraphOptions:
     """What to draw. `depth` is how many levels of subworkflows are expanded as clusters
     (0: every subworkflow is one box); `types` puts the CWL type on each edge."""
@@ -33,7 +32,7 @@ class GraphOptions:
     direction: Literal["TB", "LR"] = "TB"
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Node:
     id: str
     kind: NodeKind
@@ -43,7 +42,7 @@ class Node:
     condition: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Edge:
     source: str
     target: str
@@ -51,7 +50,7 @@ class Edge:
     condition: bool = False  # feeds only a step's condition (CWL `when`), not a parameter
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class Cluster:
     """An expanded subworkflow step: its own inputs, steps, outputs and nested clusters."""
 
@@ -64,7 +63,7 @@ class Cluster:
     clusters: tuple[Cluster, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@frozen(kw_only=True)
 class GraphModel:
     name: str
     nodes: tuple[Node, ...]
