@@ -14,6 +14,7 @@ from cwlgen.compiler import set_display as _set_compiled_display
 from cwlgen.dsl.conditions import all_of, any_of, cwl_condition, is_null, not_
 from cwlgen.dsl.dataflow import (
     assume_not_null,
+    each,
     merge_flattened,
     or_default,
     pick_value,
@@ -79,6 +80,7 @@ __all__ = [
     "any_of",
     "assume_not_null",
     "cwl_condition",
+    "each",
     "expression_tool",
     "is_null",
     "merge_flattened",

@@ -524,6 +524,10 @@ MESSAGES: dict[str, Message] = {
                          "must be a list, got {got}",
         "each_not_mapped": "argument '{param}' of '{callee}' is value_from(..., each=True), "
                            "which runs once per item of a scatter; call '{callee}.map(...)'",
+        "each_arg": "each(...) scatters over a list (a list result, a workflow input or a "
+                    "literal list), got {got}",
+        "each_arg_not_mapped": "argument '{param}' of '{callee}' is each(...), one item per "
+                               "job of a scatter; call '{callee}.map(...)'",
         "task_js": "@task got the string {value}; @task decorates a Python function whose "
                    "body runs in the job; for a JavaScript expression write "
                    "@expression_tool({value}) on a typed function",
@@ -537,6 +541,12 @@ MESSAGES: dict[str, Message] = {
         "error",
         "{what} is computed at a step (CWL valueFrom), so it can only be a step argument; "
         "return the whole value for '{output}' of '{func}'",
+    ),
+    "CG610": Message(
+        "warning",
+        "the condition of step '{step}' is inputs.{name}, which is {type}, not a boolean; "
+        "CWL runs a step only when its `when` gives true or false, so this step fails when "
+        "the workflow runs; pass a bool, or compare the value (e.g. 'inputs.{name} > 0')",
     ),
     # --- running (cwlgen run, cwlgen.run) ----------------------------------------------
     "CG501": Message("error", "'{func}' has no input '{name}'{suggestion}"),
@@ -676,6 +686,7 @@ TITLES: dict[str, str] = {
     "CG607": "JavaScript where Python (or a value) is expected, or the reverse",
     "CG608": "a condition that is not a bool",
     "CG609": "a value computed at a step returned from the workflow",
+    "CG610": "a CWL condition that is not a boolean",
     "CG701": "invalid CWL",
     "CG702": "not expressible in the DSL yet",
     "CG703": "imported Python does not compile back",

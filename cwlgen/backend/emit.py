@@ -381,7 +381,8 @@ def step_dict(step: Step, run_ref: Callable[[Process], str]) -> dict[str, Any]:
     given = {i.name: i for i in step.inputs}
     ins: dict[str, Any] = {}
     order = [p.name for p in step.process.inputs]
-    for name in order + sorted(set(given) - set(order)):
+    order += sorted(set(given) - set(order))  # inputs the process does not declare
+    for name in order:
         step_input = given.get(name)
         if step_input is None:
             continue

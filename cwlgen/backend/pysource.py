@@ -520,20 +520,29 @@ class PythonWriter:
             args = []
             computed_refs = {m for si in step.inputs
                              for m in _INPUT_REF.findall(si.value_from or "")}
-            when_refs = set(_INPUT_REF.findall(step.when or "")) if step.when is None or \
-                parse_when(step.when) is not None else set()  # cwl_condition: with_inputs
+            tree = _typed_when(step)
+            when_refs = set(_INPUT_REF.findall(step.when or "")) if tree is not None \
+                else set()  # cwl_condition: what it reads is given with `.with_inputs`
             with_inputs = []
             passed = {si.sources for si in step.inputs if not si.extra}
+            scattered_args = {si.sources for si in step.inputs if not si.extra and si.scattered
+                              and si.value_from is None and not si.merge
+                              and si.pick_value is None}
             for si in step.inputs:
                 if si.extra and si.name in when_refs and si.name not in computed_refs and (
-                        si.scattered or (si.sources not in passed
-                                         and si.name == _condition_input_name(si))):
+                        (si.scattered and si.sources in scattered_args)
+                        or (si.sources not in passed and si.name == _condition_input_name(si)
+                            and (not si.scattered or isinstance(tree, wx.Ref)))):
                     # read only by the condition: `.when(...)` adds it again (a scattered
-                    # one through the scattered argument with the same source)
+                    # one through the scattered argument with the same source, or as the
+                    # list a condition tests per item)
                     continue
                 if si.extra:  # read by the step's expressions: `.with_inputs(name=...)`
-                    with_inputs.append(f"{si.name}={ref(si.sources[0])}" if si.sources
-                                       else f"{si.name}={self.value(si.default, None)}")
+                    value = ref(si.sources[0]) if si.sources else self.value(si.default, None)
+                    if si.scattered:  # no parameter type tells `.map` to scatter it
+                        self.imports.add("each")
+                        value = f"each({value})"
+                    with_inputs.append(f"{si.name}={value}")
                     continue
                 declared = step.process.input(si.name)
                 computed = self.computed(si.sources, ref, value_from=si.value_from,
@@ -552,9 +561,17 @@ class PythonWriter:
                         # the DSL wants it said (CG202)
                         self.imports.add("assume_not_null")
                         text = f"assume_not_null({text})"
+                    elif si.scattered and not si.merge and declared is not None and \
+                            not _scatters_itself(si.sources[0].type, declared.type):
+                        self.imports.add("each")  # a parameter typed Any: say it
+                        text = f"each({text})"
                 else:
                     port = step.process.input(si.name)
                     text = self.value(si.default, port.type if port else None)
+                    if si.scattered and port is not None and isinstance(si.default, list) \
+                            and not _scatters_itself(t.Array(t.ANY), port.type):
+                        self.imports.add("each")
+                        text = f"each({self.value(si.default, t.Array(port.type))})"
                 port = step.process.input(si.name)
                 keyword = port.python_name if port and port.python_name else si.name
                 args.append(f"{keyword}={text}")
@@ -640,8 +657,8 @@ class PythonWriter:
 
     def condition(self, step: Any, ref: Callable[[Any], str]) -> str:
         """The Python spelling of a step's `when` (parsed by the importer already)."""
-        tree = parse_when(step.when)
-        if tree is None:  # arithmetic, calls, `$(true)`: the CWL text itself
+        tree = _typed_when(step)
+        if tree is None:  # arithmetic, calls, `$(true)`, not a bool: the CWL text itself
             self.imports.add("cwl_condition")
             return f"cwl_condition({lit(step.when)})"
         given = {si.name: si for si in step.inputs}
@@ -747,6 +764,31 @@ def _trusted_not_null(actual: t.CwlType, expected: t.CwlType, scattered: bool) -
         expected = t.Array(expected)
     return isinstance(actual, t.Optional) and not t.assignable(actual, expected) and \
         t.assignable(t.strip_optional(actual), expected)
+
+
+def _scatters_itself(source: t.CwlType, param: t.CwlType) -> bool:
+    """Whether `.map` scatters a value of type `source` given to `param` without being told
+    (a list one level deeper than the parameter; never into `Any`)."""
+    return t.strip_optional(param) != t.ANY and isinstance(t.strip_optional(source), t.Array) \
+        and t.depth(source) > t.depth(param)
+
+
+def _typed_when(step: Any) -> wx.WhenExpr | None:
+    """A step's `when` as `.when(...)` spells it, or None for `cwl_condition(...)`: what
+    the DSL cannot parse, and a bare `inputs.x` that is not a bool (per item when scattered),
+    which CWL accepts and fails on when the step runs (`cwlgen check` warns, CG610)."""
+    tree = parse_when(step.when) if step.when is not None else None
+    if isinstance(tree, wx.Ref):
+        used = next((si for si in step.inputs if si.name == tree.name), None)
+        if used is None or len(used.sources) != 1:
+            return None
+        tp = used.sources[0].type
+        base = t.strip_optional(tp)
+        if used.scattered and isinstance(base, t.Array):
+            tp = base.items
+        if tp != t.BOOLEAN:
+            return None
+    return tree
 
 
 def _condition_input_name(si: Any) -> str | None:

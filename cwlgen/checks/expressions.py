@@ -1,16 +1,19 @@
 """Every expression that reads `inputs.x` names an input that exists: a typo in a raw
 expression (a step's value_from, a tool's arguments or outputEval, an ExpressionTool) is a
-compile error at the user's line (CG606), not a run-time failure in the engine.
+compile error at the user's line (CG606), not a run-time failure in the engine. A `when`
+that is one input must read a boolean (CG610, a warning: CWL fails only when it runs).
 
 Pure: IR in, diagnostics out.
 """
 
 from __future__ import annotations
 
-from cwlgen.ir import Tool, Workflow
+from cwlgen.ir import Step, Tool, Workflow
+from cwlgen.ir import types as t
 from cwlgen.ir.cwl import input_references
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.location import SourceLocation
+from cwlgen.ir.when_expr import Ref, parse_when
 
 
 def _unknown(text: str | None, known: list[str], where: str, owner: str,
@@ -53,15 +56,37 @@ def check_tool_expressions(tool: Tool) -> list[Diagnostic]:
     return problems
 
 
+def _not_a_boolean(step: Step) -> list[Diagnostic]:
+    """A `when` that is one step input whose type is known and is no boolean (CG610: CWL
+    accepts it, and the step fails when it runs). `.when(x)` refuses such an `x` while
+    tracing (CG608); this is for `cwl_condition("$(inputs.x)")` and hand-written CWL."""
+    tree = parse_when(step.when) if step.when is not None else None
+    if not isinstance(tree, Ref):
+        return []
+    used = next((si for si in step.inputs if si.name == tree.name), None)
+    if used is None or len(used.sources) != 1 or used.value_from is not None \
+            or used.pick_value is not None or used.merge:
+        return []
+    tp = used.sources[0].type
+    base = t.strip_optional(tp)
+    if used.scattered and isinstance(base, t.Array):
+        tp = base.items
+    if t.assignable(t.BOOLEAN, tp) or t.strip_optional(tp) == t.ANY:
+        return []  # a boolean, maybe optional (null fails too, but may never happen)
+    return [diag("CG610", step.loc, step=step.id, name=tree.name, type=tp)]
+
+
 def check_step_expressions(wf: Workflow) -> list[Diagnostic]:
     """Each step's valueFrom and `when` read only that step's inputs (CWL: `inputs` there
-    is the step's input object, extra inputs included)."""
+    is the step's input object, extra inputs included), and a `when` reading one input
+    reads a boolean."""
     problems: list[Diagnostic] = []
     for step in wf.steps:
         known = [i.name for i in step.inputs]
         owner = f"step '{step.id}'"
         problems += _unknown(step.when, known, f"the condition of step '{step.id}'", owner,
                              step.loc)
+        problems += _not_a_boolean(step)
         for si in step.inputs:
             problems += _unknown(si.value_from, known,
                                  f"the value_from of argument '{si.name}'", owner,

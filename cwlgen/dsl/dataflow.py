@@ -1,7 +1,7 @@
 """Values computed where they are used (CWL step-input and workflow-output fields):
 `pick_value` (pickValue), `or_default` (source + default), `merge_flattened` (linkMerge),
-`value_from` (a raw valueFrom expression: the escape hatch) and `assume_not_null` (a plain
-source the checks take as never null).
+`value_from` (a raw valueFrom expression: the escape hatch), `assume_not_null` (a plain
+source the checks take as never null) and `each` (a list scattered item by item).
 
 Each returns a `Wiring`: inert, typed like the value it yields, so mypy checks the call it is
 passed to, and tracing turns it into one step input (or one workflow output).
@@ -9,6 +9,7 @@ passed to, and tracing turns it into one step input (or one workflow output).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal, TypeVar, overload
 
 from cwlgen.dsl.typemap import NotAValue, UnsupportedType, to_cwl_type, to_cwl_value
@@ -125,6 +126,31 @@ def merge_flattened(*values: Any) -> Any:
     names = ", ".join(p._short_name for p in promises)
     return Wiring(promises, t.Array(items), f"merge_flattened({names})",
                   link_merge="merge_flattened")
+
+
+def each(values: Sequence[T], /) -> T:
+    """Scatter over `values` (in `.map(...)`): each job gets one item. `.map` already
+    scatters a list given to a parameter that takes one item; `each` says it where the
+    parameter does not tell (a parameter typed `Any`, or an input the process does not
+    declare: `tool.with_inputs(suffix=each(["1", "2"])).map(...)`). `values` is a list
+    result, a workflow input or a literal list. CWL: the step input is listed in `scatter`."""
+    if isinstance(values, (list, tuple)):
+        if any(isinstance(v, (Promise, Wiring)) for v in values):
+            raise MisuseError("CG607", "each_arg", got="a list of step results (merge them "
+                              "first: pass them as one list argument)")
+        try:
+            literal = to_cwl_value(list(values))
+        except NotAValue as exc:
+            raise MisuseError("CG607", "each_arg", got=f"a value of type {exc}") from None
+        wiring = Wiring((), t.Array(t.ANY), f"each({literal!r})", default=literal, each=True)
+        return wiring  # type: ignore[return-value]
+    if not isinstance(values, Promise):
+        raise MisuseError("CG607", "each_arg", got=repr(values)[:60])
+    p = _promise(values, "each")
+    if not isinstance(p._type, t.Array):
+        raise MisuseError("CG607", "each_arg", got=f"{p._short_name} ({p._type})")
+    wiring = Wiring((p,), p._type, f"each({p._short_name})", each=True)
+    return wiring  # type: ignore[return-value]
 
 
 @overload

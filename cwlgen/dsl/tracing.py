@@ -189,9 +189,6 @@ def record_call(
                              choices=", ".join(SCATTER_METHODS)))
         method = "dotproduct"
     step_inputs = _step_inputs(defn.name, process, kwargs, scatter, frame, loc, problems)
-    n_scattered = sum(1 for s in step_inputs if s.scattered)
-    if scatter and n_scattered == 0:
-        problems.append(diag("CG209", loc, callee=defn.name))
     if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
         problems.append(diag("CG212", loc, batch=repr(batch), callee=defn.name))
         batch = None
@@ -199,13 +196,19 @@ def record_call(
         if process.input(name) is not None:
             problems.append(diag("CG214", loc, callee=defn.name, param=name))
             continue
-        extra_input = _step_input(defn.name, name, value, None, False, loc, problems)
+        # no parameter type: only each(...) scatters it
+        extra_input = _step_input(defn.name, name, value, None, scatter, loc, problems)
         if extra_input is not None:
             step_inputs += (evolve(extra_input, extra=True),)
     when = None
     if condition is not None:
-        extra, when = condition_inputs(defn.name, process, condition, step_inputs, loc, problems)
+        extra, when = condition_inputs(defn.name, process, condition, step_inputs, loc, problems,
+                                       scatter=scatter)
         step_inputs += extra
+    # a condition tested per item scatters the list it reads, so count after it
+    n_scattered = sum(1 for s in step_inputs if s.scattered)
+    if scatter and n_scattered == 0:
+        problems.append(diag("CG209", loc, callee=defn.name))
     builder.steps.append(Step(
         id=step_id,
         process=process,
@@ -280,8 +283,8 @@ def _step_input(
     can_scatter = scatter and param_type is not None and t.strip_optional(param_type) != t.ANY
     if isinstance(value, Wiring):
         if value._each and not scatter:
-            problems.append(diag("CG607", loc, variant="each_not_mapped", param=name,
-                                 callee=callee))
+            problems.append(diag("CG607", loc, variant="each_not_mapped" if value._value_from
+                                 else "each_arg_not_mapped", param=name, callee=callee))
             return StepInput(name=name, loc=loc)
         return _wiring_input(name, value, param_type, can_scatter, loc)
     if isinstance(value, Condition):
@@ -338,8 +341,9 @@ def _wiring_input(
     """A step input computed at the step: pick_value, or_default, merge_flattened,
     value_from."""
     param_depth = t.depth(param_type) if param_type is not None else 0
-    scattered = (can_scatter and isinstance(t.strip_optional(value._type), t.Array)
-                 and t.depth(value._type) > param_depth)
+    scattered = value._each or (  # each(...), value_from(..., each=True): said explicitly
+        can_scatter and isinstance(t.strip_optional(value._type), t.Array)
+        and t.depth(value._type) > param_depth)
     return StepInput(
         name=name,
         sources=tuple(p._source for p in value._promises),
@@ -348,7 +352,8 @@ def _wiring_input(
         link_merge=value._link_merge or "merge_nested",
         pick_value=value._pick,
         value_from=value._value_from,
-        type=value._type,
+        # each(x) passes x's items unchanged: typed by its source (or literal), as a plain one
+        type=None if value._each and value._value_from is None else value._type,
         scattered=scattered,
         load_contents=value._load_contents,
         loc=loc,

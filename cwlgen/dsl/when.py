@@ -36,21 +36,29 @@ def condition_inputs(
     step_inputs: tuple[StepInput, ...],
     loc: SourceLocation | None,
     problems: list[Diagnostic],
+    *,
+    scatter: bool = False,
 ) -> tuple[tuple[StepInput, ...], str | None]:
     """(extra step inputs, `when` expression) of a call of `callee` made under `condition`.
 
     A promise the call already passes as an argument is read through that argument; any
     other gets a step input of its own, named after where it comes from, which the process
-    does not declare (CWL allows it: `when` sees every step input)."""
+    does not declare (CWL allows it: `when` sees every step input). In a `.map` (`scatter`),
+    a condition that is a list of bools is tested per item: it is read through a scattered
+    input with its source (an argument, `.with_inputs(x=each(flags))`), else it gets a
+    scattered input of its own."""
     if isinstance(condition, CwlCondition):
         return (), condition.text  # read through the step's own inputs (checked: CG606)
     if isinstance(condition, str):
         problems.append(diag("CG607", loc, variant="when_string", callee=callee,
                              value=repr(condition)))
         return (), None
+    per_item = False
     if isinstance(condition, Promise):
-        if t.strip_optional(condition._type) != t.BOOLEAN or isinstance(condition._type,
-                                                                        t.Optional):
+        per_item = scatter and isinstance(condition._type, t.Array)
+        tested = condition._type.items if isinstance(condition._type, t.Array) and per_item \
+            else condition._type
+        if t.strip_optional(tested) != t.BOOLEAN or isinstance(tested, t.Optional):
             problems.append(diag("CG608", loc, callee=callee, what=condition._label,
                                  type=condition._type))
             return (), None
@@ -65,7 +73,7 @@ def condition_inputs(
     extra: list[StepInput] = []
     names: dict[int, str] = {}
     for leaf in leaves:
-        names[id(leaf)] = _input_for(leaf, step_inputs, extra, taken, loc)
+        names[id(leaf)] = _input_for(leaf, step_inputs, extra, taken, loc, per_item=per_item)
 
     def name_of(p: Promise) -> str:
         return ".".join(("inputs", names[id(p)], *p._path))
@@ -80,14 +88,16 @@ def _input_for(
     extra: list[StepInput],
     taken: set[str],
     loc: SourceLocation | None,
+    *,
+    per_item: bool = False,
 ) -> str:
     """The step input a condition reads `leaf` through (one given with `.with_inputs(...)`,
-    an argument, or a new extra one)."""
+    an argument, or a new extra one; a scattered one when the leaf is `per_item`)."""
     # in a scatter, a scattered argument (the condition sees one item); else `.with_inputs`
     given = sorted(step_inputs, key=lambda si: (not si.scattered, not si.extra))
     for si in (*given, *extra):
         if (si.sources == (leaf._source,) and si.value_from is None and not si.merge
-                and si.pick_value is None):
+                and si.pick_value is None and (si.scattered or not per_item)):
             return si.name
     source = leaf._source
     bases = [source.name] if isinstance(source, WorkflowInputRef) else [
@@ -99,5 +109,6 @@ def _input_for(
         name = candidate if candidate not in taken else None
         n += 1
     taken.add(name)
-    extra.append(StepInput(name=name, sources=(source,), extra=True, loc=loc))
+    extra.append(StepInput(name=name, sources=(source,), extra=True, scattered=per_item,
+                           loc=loc))
     return name
