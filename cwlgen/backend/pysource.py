@@ -554,6 +554,14 @@ class PythonWriter:
                     text = computed
                 elif si.sources:
                     refs = [ref(s) for s in si.sources]
+                    if si.merge and declared is not None:
+                        # an optional item into a required parameter (item): cwltool warns
+                        base = t.strip_optional(declared.type)
+                        item = declared.type if si.scattered else (
+                            base.items if isinstance(base, t.Array) else None)
+                        if item is not None:
+                            refs = [self.assumed(r) if _trusted_not_null(s.type, item, False)
+                                    else r for r, s in zip(refs, si.sources, strict=True)]
                     text = f"[{', '.join(refs)}]" if si.merge else refs[0]
                     if declared is not None and not si.merge and _trusted_not_null(
                             si.sources[0].type, declared.type, si.scattered):
@@ -654,6 +662,11 @@ class PythonWriter:
         lines = [deco, sig] + ["    " + line.replace("\n", "\n    ")
                                      for line in body]
         return "\n".join(ln if ln.strip() else "" for ln in "\n".join(lines).split("\n"))
+
+    def assumed(self, text: str) -> str:
+        """`assume_not_null(x)`: an optional value into a required parameter."""
+        self.imports.add("assume_not_null")
+        return f"assume_not_null({text})"
 
     def condition(self, step: Any, ref: Callable[[Any], str]) -> str:
         """The Python spelling of a step's `when` (parsed by the importer already)."""

@@ -869,21 +869,24 @@ class _Loader:
                                                      loc=_src(ipos)))
                         continue
                     plain = si.valueFrom is None and not si.pickValue and \
-                        iname not in scatter_names and _IDENT.match(iname) and \
-                        not keyword.iskeyword(iname)
-                    if plain and found is not None and si.default is None:
+                        _IDENT.match(iname) and not keyword.iskeyword(iname)
+                    scattered = iname in scatter_names  # `.with_inputs(name=each(value))`
+                    if plain and found is not None and si.default is None and (
+                            not scattered or isinstance(found.type, t.Array)):
                         # `.with_inputs(name=value)`: read by the step's expressions only
                         step_inputs.append(StepInput(name=iname, sources=(found,), extra=True,
-                                                     loc=_src(ipos)))
+                                                     scattered=scattered, loc=_src(ipos)))
                         continue
-                    if plain and src is None and si.default is not None:
+                    if plain and src is None and si.default is not None and (
+                            not scattered or isinstance(si.default, list)):
                         value = self.value(si.default, self.base(obj))
                         step_inputs.append(StepInput(name=iname, extra=True, default=value,
-                                                     loc=_src(ipos)))
+                                                     scattered=scattered, loc=_src(ipos)))
                         continue
                     self.gap(f"step input '{iname}' that '{proc.name}' does not declare "
                              "(the DSL adds undeclared step inputs with .with_inputs(name="
-                             "value): one plain source or a default)", ipos)
+                             "value): one plain source or a default, a list if scattered)",
+                             ipos)
                     continue
                 unchecked = False  # the value is transformed on the way: no type to check
                 for attr, what in (("loadContents", "loadContents on a step input without "

@@ -13,7 +13,7 @@ from cwlgen.dsl.typemap import NotAValue, identifier_field, to_cwl_value
 from cwlgen.dsl.values import Condition, Promise, Wiring
 from cwlgen.dsl.when import condition_inputs, conditional_type, field_value_from
 from cwlgen.errors import UsageError
-from cwlgen.ir import Process, Step, StepInput, StepOutputRef
+from cwlgen.ir import NO_DEFAULT, Process, Step, StepInput, StepOutputRef
 from cwlgen.ir import types as t
 from cwlgen.ir.cwl import needs_javascript
 from cwlgen.ir.diagnostics import Diagnostic, diag
@@ -302,6 +302,19 @@ def _step_input(
                              value_from=field_value_from(value._path), type=value._type,
                              loc=loc)
         return StepInput(name=name, sources=(value._source,), scattered=scattered, loc=loc)
+    if isinstance(value, (list, tuple)) and any(_assumed(v) for v in value) and all(
+            isinstance(v, Promise) or _assumed(v) for v in value):
+        # [assume_not_null(a), b]: several sources, some taken as never null
+        items = [v._type for v in value]
+        item_depth = max(t.depth(i) for i in items)
+        promises = [v._promises[0] if isinstance(v, Wiring) else v for v in value]
+        bases = tuple(dict.fromkeys(t.strip_optional(i) for i in items))
+        item: t.CwlType = bases[0] if len(bases) == 1 else t.OneOf(bases)
+        if any(isinstance(i, t.Optional) for i in items):
+            item = t.Optional(item)
+        return StepInput(name=name, sources=tuple(p._source for p in promises), merge=True,
+                         type=t.Array(item),
+                         scattered=can_scatter and item_depth + 1 > param_depth, loc=loc)
     if isinstance(value, (list, tuple)) and any(isinstance(v, Promise) for v in value):
         if not all(isinstance(v, Promise) for v in value):
             base = t.strip_optional(param_type) if param_type is not None else None
@@ -332,6 +345,14 @@ def _step_input(
     return StepInput(name=name, default=literal if literal is not None else None,
                      scattered=scattered, loc=loc)
 
+
+
+def _assumed(value: Any) -> bool:
+    """Whether `value` is `assume_not_null(x)`: x itself, taken as never null."""
+    return isinstance(value, Wiring) and len(value._promises) == 1 and \
+        value._link_merge is None and value._pick is None and value._value_from is None \
+        and value._default is NO_DEFAULT and not value._each \
+        and value._type == t.strip_optional(value._promises[0]._type)
 
 
 def _wiring_input(
