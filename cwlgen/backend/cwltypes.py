@@ -6,34 +6,44 @@ CWL's shorthand (`File[]`, `File?`, `File[]?`) is only expanded in a `type` fiel
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from cwlgen.ir import types as t
 
 
-def cwl_type(tp: t.CwlType, *, shorthand: bool = True) -> Any:
-    """A CWL type as written in a document (a string, or a dict for arrays, enums, records)."""
+#: Which record-field bindings a place in a document can hold: a CommandLineTool's inputs
+#: their `inputBinding`, its outputs their `outputBinding`, workflow and ExpressionTool
+#: ports neither (one Python record class serves all of them; CWL rejects the others).
+Bindings = Literal["input", "output", "none", "both"]
+
+
+def cwl_type(tp: t.CwlType, *, shorthand: bool = True, bindings: Bindings = "both") -> Any:
+    """A CWL type as written in a document (a string, or a dict for arrays, enums, records);
+    record fields keep the `bindings` their place can hold."""
     if isinstance(tp, t.Prim):
         return tp.name
     if isinstance(tp, t.Optional):
         if isinstance(tp.inner, t.OneOf):
-            return ["null", *(cwl_type(m, shorthand=False) for m in tp.inner.members)]
-        inner = cwl_type(tp.inner, shorthand=shorthand)
+            return ["null", *(cwl_type(m, shorthand=False, bindings=bindings)
+                              for m in tp.inner.members)]
+        inner = cwl_type(tp.inner, shorthand=shorthand, bindings=bindings)
         if shorthand and isinstance(inner, str):
             return inner + "?"
         return ["null", inner]
     if isinstance(tp, t.OneOf):
-        return [cwl_type(m, shorthand=False) for m in tp.members]
+        return [cwl_type(m, shorthand=False, bindings=bindings) for m in tp.members]
     if isinstance(tp, t.Array):
         if shorthand and isinstance(tp.items, t.Prim):
             return tp.items.name + "[]"
-        return {"type": "array", "items": cwl_type(tp.items, shorthand=False)}
+        return {"type": "array", "items": cwl_type(tp.items, shorthand=False,
+                                                   bindings=bindings)}
     if isinstance(tp, (t.Enum, t.Record)) and tp.named:
         return named_ref(tp.name)  # declared in the document's SchemaDefRequirement
     if isinstance(tp, t.Enum):
         return {"type": "enum", "symbols": list(tp.symbols)}
     if isinstance(tp, t.Record):
-        return {"type": "record", "fields": [field_dict(f) for f in tp.fields]}
+        return {"type": "record", "fields": [field_dict(f, bindings=bindings)
+                                             for f in tp.fields]}
     raise TypeError(f"not a CWL type: {tp!r}")  # pragma: no cover
 
 
@@ -53,17 +63,17 @@ def secondary_files(patterns: tuple[str, ...],
     return [{"pattern": p, "required": said[p]} if p in said else p for p in patterns]
 
 
-def field_dict(f: t.Field) -> dict[str, Any]:
+def field_dict(f: t.Field, *, bindings: Bindings = "both") -> dict[str, Any]:
     """One field of a record type, with its format, secondaryFiles and inputBinding when it
-    has them."""
-    out: dict[str, Any] = {"name": f.name, "type": cwl_type(f.type)}
+    has them (and its place can hold it)."""
+    out: dict[str, Any] = {"name": f.name, "type": cwl_type(f.type, bindings=bindings)}
     if f.format:
         out["format"] = f.format
     if f.secondary_files:
         out["secondaryFiles"] = secondary_files(f.secondary_files, f.secondary_required)
-    if f.binding:
+    if f.binding and bindings in ("input", "both"):
         out["inputBinding"] = dict(f.binding)
-    if f.output_binding:  # a tuple of globs is a list in CWL
+    if f.output_binding and bindings in ("output", "both"):  # a tuple of globs: a list
         out["outputBinding"] = {k: list(v) if isinstance(v, tuple) else v
                                 for k, v in f.output_binding}
     return out

@@ -43,7 +43,7 @@ def _metadata(out: dict[str, Any], port: InputPort | OutputPort) -> None:
 
 def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
     """One input parameter of a document (`tool`: with its command-line binding)."""
-    out: dict[str, Any] = {"type": cwl_type(port.type)}
+    out: dict[str, Any] = {"type": cwl_type(port.type, bindings="input" if tool else "none")}
     if port.label:
         out["label"] = port.label
     _metadata(out, port)
@@ -62,7 +62,7 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
 
 def output_dict(port: OutputPort) -> dict[str, Any]:
     """One output parameter of a document, with its outputBinding."""
-    out: dict[str, Any] = {"type": cwl_type(port.type)}
+    out: dict[str, Any] = {"type": cwl_type(port.type, bindings="output")}
     _metadata(out, port)
     binding: dict[str, Any] = {}
     if port.glob is not None:
@@ -275,7 +275,8 @@ def emit_expression_tool(tool: Tool) -> dict[str, Any]:
     if tool.extra_hints:
         doc["hints"] = [dict(h) for h in tool.extra_hints]
     doc["inputs"] = {p.name: input_dict(p, tool=False) for p in tool.inputs}
-    doc["outputs"] = {o.name: {"type": cwl_type(o.type), **({"doc": o.doc} if o.doc else {})}
+    doc["outputs"] = {o.name: {"type": cwl_type(o.type, bindings="none"),
+                               **({"doc": o.doc} if o.doc else {})}
                       for o in tool.outputs}
     doc["expression"] = tool.expression
     return doc
@@ -420,7 +421,7 @@ def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, 
     doc["inputs"] = {p.name: input_dict(p, tool=False) for p in wf.inputs}
     outputs: dict[str, Any] = {}
     for o in wf.outputs:
-        entry: dict[str, Any] = {"type": cwl_type(o.type)}
+        entry: dict[str, Any] = {"type": cwl_type(o.type, bindings="none")}
         if o.merged:
             entry["outputSource"] = [source_id(s) for s in o.merged]
             entry["linkMerge"] = o.link_merge

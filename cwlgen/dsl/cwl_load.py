@@ -48,6 +48,7 @@ KNOWN_NAMESPACES = {
     "http://edamontology.org/": "edam",
     "https://www.iana.org/assignments/media-types/": "iana",
 }
+Place = Literal["input", "output", "none", "both"]  # which record-field bindings a port holds
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _STDIN_REF = re.compile(r"^\$\(inputs\.([A-Za-z_][A-Za-z0-9_]*)\.path\)$")
 _STAGE_REF = re.compile(r"^\$\(inputs\.([A-Za-z_][A-Za-z0-9_]*)\)\Z")  # no trailing newline
@@ -143,7 +144,10 @@ class _Loader:
         self.schemas_reported = False
         self.cache: dict[str, Process] = {}
         self.anonymous: dict[int, str] = {}
-        self.records: dict[tuple[str, Any], t.Record] = {}
+        # record (name, fields) -> its variants, each with the places that use it
+        self.records: dict[tuple[str, Any], list[tuple[t.Record, frozenset[str]]]] = {}
+        self.unified: dict[tuple[str, Any], list[tuple[t.Record, frozenset[str]]]] = {}
+        self.merged_any = False  # a record is declared at places that hold different bindings
         self.keep_alive: list[Any] = []
         self.schema: dict[str, Any] = {}
         self.documents: dict[str, Any] = {}  # document URI -> what cwl-utils read
@@ -169,7 +173,10 @@ class _Loader:
         self.errors.append(Gap(problem, where))
 
     # --- types ----------------------------------------------------------------------
-    def type_of(self, tp: Any, hint: str, where: Position | None) -> t.CwlType:
+    def type_of(self, tp: Any, hint: str, where: Position | None,
+                place: Place = "none") -> t.CwlType:
+        """The IR type of a CWL type; `place` says which record-field bindings it can hold
+        (a tool's inputs inputBinding, its outputs outputBinding, other ports none)."""
         if isinstance(tp, str):
             if tp in t.PRIMITIVES:
                 return t.Prim(tp)
@@ -178,7 +185,7 @@ class _Loader:
             if tp == "null":
                 return t.NULL
             if tp in self.schema:
-                return self.type_of(self.schema[tp], shortname(tp), where)
+                return self.type_of(self.schema[tp], shortname(tp), where, place)
             import difflib
 
             name = shortname(tp)
@@ -190,16 +197,17 @@ class _Loader:
         if isinstance(tp, list):
             members = [m for m in tp if m != "null"]
             if len(members) == 1:
-                inner = self.type_of(members[0], hint, where)
+                inner = self.type_of(members[0], hint, where, place)
                 return t.Optional(inner) if len(members) < len(tp) else inner
             if not members:
                 return t.NULL
-            union = t.OneOf(members=tuple(self.type_of(m, hint, where) for m in members))
+            union = t.OneOf(members=tuple(self.type_of(m, hint, where, place)
+                                          for m in members))
             return t.Optional(union) if len(members) < len(tp) else union
         if getattr(tp, "type_", None) == "array":
             if getattr(tp, "inputBinding", None) is not None:
                 self.gap("inputBinding on array items", where)
-            return t.Array(self.type_of(tp.items, hint, where))
+            return t.Array(self.type_of(tp.items, hint, where, place))
         if getattr(tp, "type_", None) == "enum":
             if getattr(tp, "inputBinding", None) is not None:
                 self.gap("inputBinding on an enum type", where)
@@ -247,23 +255,42 @@ class _Loader:
                     self.gap(f"a list of formats on record field '{fname}'", fpos)
                     fmt = None
                 patterns, required = self.secondary(getattr(f, "secondaryFiles", None))
-                fields.append(t.Field(name=fname, type=self.type_of(f.type_, fname, where),
+                fields.append(t.Field(name=fname, type=self.type_of(f.type_, fname, where, place),
                                       doc=_text(f.doc), binding=binding,
                                       format=_compact(fmt) if isinstance(fmt, str) else None,
                                       secondary_files=patterns,
                                       secondary_required=required,
                                       output_binding=collected))
             record = t.Record(name=shortname(str(name)), fields=tuple(fields))
-            plain = tuple((f.name, f.type) for f in record.fields)
-            seen = self.records.setdefault((record.name, plain), record)
-            if seen != record:
-                # the Python would hold two classes of one name, which mypy does not let
-                # one be passed for the other
-                self.gap(f"record {record.name!r} declared twice with different field "
-                         "formats, secondaryFiles or bindings", where)
-            return record
+            return self.one_record(record, place, where)
         self.gap(f"type {tp!r}", where)
         return t.ANY
+
+    def one_record(self, record: t.Record, place: Place, where: Position | None) -> t.Record:
+        """The record a port of `place` gets: one record type declared at several places
+        (a workflow input and the tool input it feeds) is one Python class when the places
+        agree on everything both can hold, the bindings coming from the place that has them
+        (the backend writes each place only what it can hold). The first pass collects the
+        variants; the second (`unified`) hands out the merged ones."""
+        key = (record.name, tuple((f.name, f.type) for f in record.fields))
+        for merged in self.unified.get(key, ()):
+            if _merge_records(merged[0], merged[1], record, place) is not None:
+                return merged[0]
+        variants = self.records.setdefault(key, [])
+        for i, (seen, places) in enumerate(variants):
+            both = _merge_records(seen, places, record, place)
+            if both is not None:
+                variants[i] = (both, places | {place})
+                if both != seen or both != record:
+                    self.merged_any = True
+                return record
+        variants.append((record, frozenset({place})))
+        if len(variants) > 1:
+            # the Python would hold two classes of one name, which mypy does not let one be
+            # passed for the other
+            self.gap(f"record {record.name!r} declared twice with different field formats, "
+                     "secondaryFiles or bindings", where)
+        return record
 
     # --- values -----------------------------------------------------------------------
     def value(self, value: Any, base: str) -> Any:
@@ -376,7 +403,7 @@ class _Loader:
                 self._check_name(name, "input", pos)
             else:
                 names.add(renamed)
-            tp = self.type_of(p.type_, name, pos)
+            tp = self.type_of(p.type_, name, pos, "input" if tool else "none")
             default = NO_DEFAULT if p.default is None else self.value(p.default, base)
             binding = None
             b = getattr(p, "inputBinding", None) if tool else None
@@ -465,7 +492,7 @@ class _Loader:
             oname = shortname(o.id)
             opos = _loc(o, pos)
             self._check_name(oname, "output", opos)
-            tp = self.type_of(o.type_, oname, opos)
+            tp = self.type_of(o.type_, oname, opos, "output")
             stream = o.type_ if o.type_ in ("stdout", "stderr") else None
             ob = o.outputBinding
             glob = None
@@ -1115,6 +1142,29 @@ class _Loader:
         return order
 
 
+def _merge_records(seen: t.Record, places: frozenset[str], record: t.Record,
+                   place: Place) -> t.Record | None:
+    """`seen` (used at `places`) and `record` (at `place`) as one record, or None when they
+    differ in what both places hold: docs, formats and secondary files everywhere, field
+    `inputBinding` on tool inputs, `outputBinding` on tool outputs."""
+    fields = []
+    for a, b in zip(seen.fields, record.fields, strict=True):
+        if (a.doc, a.format, a.secondary_files, a.secondary_required) != (
+                b.doc, b.format, b.secondary_files, b.secondary_required):
+            return None
+        binding, output_binding = a.binding, a.output_binding
+        if place in ("input", "both"):
+            if places & {"input", "both"} and a.binding != b.binding:
+                return None
+            binding = b.binding
+        if place in ("output", "both"):
+            if places & {"output", "both"} and a.output_binding != b.output_binding:
+                return None
+            output_binding = b.output_binding
+        fields.append(evolve(a, binding=binding, output_binding=output_binding))
+    return evolve(seen, fields=tuple(fields))
+
+
 def _id_prefix(obj: Any) -> str:
     """What precedes the short names of a workflow's inputs and steps in their full ids
     (`file:///wf.cwl#`, `file:///wf.cwl#main/`, `file:///wf.cwl#step/run/`)."""
@@ -1129,6 +1179,14 @@ def load_process(obj: Any, uri: str) -> Loaded:
     loader = _Loader(uri)
     name = python_name(loader._process_name(obj), "process")
     proc = loader.process(obj, name)
+    if loader.merged_any and all(len(v) == 1 for v in loader.records.values()):
+        # again, each place getting its record's merged variant (unless one is declared
+        # twice in ways one class cannot hold: reported, and the first pass serves checks)
+        again = _Loader(uri)
+        again.documents = loader.documents
+        again.unified = loader.records
+        proc = again.process(obj, name)
+        loader = again
     return Loaded(process=proc, uri=uri, gaps=tuple(loader.gaps), errors=tuple(loader.errors))
 
 
