@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 from cwlgen.ir import types as t
 
-
 #: Which record-field bindings a place in a document can hold: a CommandLineTool's inputs
 #: their `inputBinding`, its outputs their `outputBinding`, workflow and ExpressionTool
 #: ports neither (one Python record class serves all of them; CWL rejects the others).

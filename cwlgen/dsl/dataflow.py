@@ -148,7 +148,7 @@ def each(values: Sequence[T], /) -> T:
         raise MisuseError("CG607", "each_arg", got=repr(values)[:60])
     p = _promise(values, "each")
     if not isinstance(p._type, t.Array):
-        raise MisuseError("CG607", "each_arg", got=f"{p._short_name} ({p._type})")
+        raise MisuseError("CG607", "each_arg", got=f"{p._label} ({p._type})")
     wiring = Wiring((p,), p._type, f"each({p._short_name})", each=True)
     return wiring  # type: ignore[return-value]
 
