@@ -29,6 +29,7 @@ from cwlgen.ir import (
 )
 from cwlgen.ir import types as t
 from cwlgen.ir import when_expr as wx
+from cwlgen.ir.record_flows import record_bases
 from cwlgen.ir.when_expr import parse_when
 
 _SAFE_WORD = re.compile(r"[A-Za-z0-9_./=:+,@%-]+\Z")
@@ -84,6 +85,7 @@ class PythonWriter:
         self.func_names: dict[str, str] = {}  # process key -> function name
         self.imports: set[str] = set()
         self.typing: set[str] = set()
+        self.bases: dict[t.Record, tuple[t.Record, ...]] = {}  # see record_class
 
     # --- types ------------------------------------------------------------------------
     def annotation(self, tp: t.CwlType) -> str:
@@ -127,10 +129,18 @@ class PythonWriter:
     def record_class(self, tp: t.Record) -> str:
         if tp in self.type_names:
             return self.type_names[tp]
+        # one record declared at several places with different field metadata: a class per
+        # declaration, derived from those its values are passed as (mypy checks that)
+        bases = [self.record_class(b) for b in self.bases.get(tp, ())]
         name = self.names.take(_camel(tp.name))
         self.type_names[tp] = name
         fields = [(f, self.field_annotation(f)) for f in tp.fields]
-        lines = ["@dataclass(kw_only=True)", f"class {name}:"]
+        head = f"class {name}({', '.join(bases)}):" if bases else f"class {name}:"
+        lines = ["@dataclass(kw_only=True)", head]
+        if bases:
+            lines.append(f'    """Another declaration of the CWL record {lit(tp.name)[1:-1]!r} (other '
+                         'field formats, secondary files or bindings), passed where '
+                         f'{" or ".join(bases)} is expected."""')
         for f, ann in fields:
             default = " = None" if isinstance(f.type, t.Optional) else ""
             lines.append(f"    {f.name}: {ann}{default}")
@@ -743,6 +753,7 @@ class PythonWriter:
         return None
 
     def module(self, root: Process) -> str:
+        self.bases = record_bases(root)[0]
         self.write_process(root)
         from_cwlgen = sorted(self.imports, key=lambda n: (n[0].islower(), n))
         typing_names = sorted(self.typing - {"cast"}) + (["cast"] if "cast" in self.typing

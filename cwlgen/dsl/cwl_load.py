@@ -41,6 +41,7 @@ from cwlgen.ir import types as t
 from cwlgen.ir.cwl import binding_dict
 from cwlgen.ir.frozen import evolve, frozen
 from cwlgen.ir.location import SourceLocation
+from cwlgen.ir.record_flows import record_bases
 from cwlgen.ir.when_expr import parse_when, refs_of
 
 KNOWN_NAMESPACES = {
@@ -284,12 +285,9 @@ class _Loader:
                 if both != seen or both != record:
                     self.merged_any = True
                 return record
+        # another declaration: another Python class, derived from the one it flows into
+        # (see cwlgen.ir.record_flows; where no class can, the import is refused)
         variants.append((record, frozenset({place})))
-        if len(variants) > 1:
-            # the Python would hold two classes of one name, which mypy does not let one be
-            # passed for the other
-            self.gap(f"record {record.name!r} declared twice with different field formats, "
-                     "secondaryFiles or bindings", where)
         return record
 
     # --- values -----------------------------------------------------------------------
@@ -1179,14 +1177,20 @@ def load_process(obj: Any, uri: str) -> Loaded:
     loader = _Loader(uri)
     name = python_name(loader._process_name(obj), "process")
     proc = loader.process(obj, name)
-    if loader.merged_any and all(len(v) == 1 for v in loader.records.values()):
-        # again, each place getting its record's merged variant (unless one is declared
-        # twice in ways one class cannot hold: reported, and the first pass serves checks)
+    if loader.merged_any:  # again, each place getting its record's merged variant
         again = _Loader(uri)
         again.documents = loader.documents
         again.unified = loader.records
         proc = again.process(obj, name)
         loader = again
+    if any(len(v) > 1 for v in loader.unified.values() or loader.records.values()):
+        for clash in record_bases(proc)[1]:
+            # the Python holds one class per declaration, which mypy lets one be passed for
+            # the other only where that one derives from it
+            where = clash.loc
+            loader.gap(f"record {clash.name!r} declared twice with different field formats, "
+                       f"secondaryFiles or bindings, where {clash.why}",
+                       Position(where.path, where.line, where.col or 1) if where else None)
     return Loaded(process=proc, uri=uri, gaps=tuple(loader.gaps), errors=tuple(loader.errors))
 
 

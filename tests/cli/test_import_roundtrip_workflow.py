@@ -181,3 +181,60 @@ def test_a_record_with_bound_fields_is_a_valid_workflow_input() -> None:
         {"name": "first", "type": "File"}]
     assert docs["cat.cwl"]["inputs"]["pair"]["type"]["fields"] == [
         {"name": "first", "type": "File", "inputBinding": {"position": 2}}]
+
+
+def test_a_record_declared_twice_is_two_classes_one_derived_from_the_other(
+        tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "record_variants", [
+        'class Sample:\n    reads: Annotated[File, Arg(position=1, format="edam:format_2330", '
+        'secondary_files=[".idx"])]',
+        "class Sample_2(Sample):\n    \"\"\"Another declaration of the CWL record 'sample' "
+        "(other field formats, secondary files or bindings), passed where Sample is "
+        'expected."""\n    reads: File\n',
+        "def record_variants(*, sample: Sample_2) -> RecordVariantsOutputs:",
+    ])
+    assert got == {"index": "idx\n"}
+
+
+def test_a_list_of_one_declaration_where_a_list_of_the_other_is_expected_is_refused(
+        tmp_path: Path) -> None:
+    """Python lists are invariant: no subclass makes mypy pass a list[Sample_2] as a
+    list[Sample], so the import names the place instead of writing Python that fails."""
+    doc = tmp_path / "record_lists.cwl"
+    doc.write_text(RECORD_LISTS)
+    proc = run(sys.executable, "-m", "cwlgen", "import", str(doc), "-o", "py/x.py",
+               cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "record_lists.cwl:" in proc.stderr and "error[CG702]: record 'sample' declared " \
+        "twice with different field formats, secondaryFiles or bindings, where a list of " \
+        "one declaration goes where a list of the other is expected" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "py" / "x.py").exists()
+
+
+RECORD_LISTS = """cwlVersion: v1.2
+class: Workflow
+inputs:
+  samples:
+    type:
+      type: array
+      items: {name: sample, type: record, fields: [{name: reads, type: File}]}
+outputs: []
+steps:
+  show:
+    run:
+      class: CommandLineTool
+      inputs:
+        samples:
+          type:
+            type: array
+            items:
+              name: sample
+              type: record
+              fields: [{name: reads, type: File, secondaryFiles: [.idx]}]
+      outputs: []
+      baseCommand: [ls]
+    in:
+      samples: samples
+    out: []
+"""
