@@ -138,8 +138,9 @@ class PythonWriter:
         head = f"class {name}({', '.join(bases)}):" if bases else f"class {name}:"
         lines = ["@dataclass(kw_only=True)", head]
         if bases:
-            lines.append(f'    """Another declaration of the CWL record {lit(tp.name)[1:-1]!r} (other '
-                         'field formats, secondary files or bindings), passed where '
+            shown = re.sub(r"[^A-Za-z0-9_.:-]", "_", tp.name)
+            lines.append(f'    """Another declaration of the CWL record \'{shown}\' (other field '
+                         'formats, secondary files or bindings), passed where '
                          f'{" or ".join(bases)} is expected."""')
         for f, ann in fields:
             default = " = None" if isinstance(f.type, t.Optional) else ""
