@@ -960,6 +960,14 @@ class _Loader:
             method = s.scatterMethod or ("dotproduct" if scatter else None)
             if scatter and len(scatter) > 1 and s.scatterMethod is None:
                 method = "dotproduct"
+            written = [p.name for p in proc.inputs if p.name in scatter_names] + sorted(
+                scatter_names - declared)  # the order the DSL writes `scatter:` in
+            if method in ("nested_crossproduct", "flat_crossproduct") and \
+                    [shortname(str(x)) for x in scatter] != written:
+                # the order decides how the results nest (or are ordered): not lost silently
+                self.gap(f"scatter: [{', '.join(shortname(str(x)) for x in scatter)}] with "
+                         f"{method} in another order than the DSL writes it "
+                         f"([{', '.join(written)}]: the parameters' order)", spos)
             levels = 0
             if scatter:
                 levels = len(scatter) if method == "nested_crossproduct" else 1

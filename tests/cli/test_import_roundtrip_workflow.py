@@ -238,3 +238,41 @@ steps:
       samples: samples
     out: []
 """
+
+
+def test_a_crossproduct_scatter_in_another_order_than_the_parameters_is_refused(
+        tmp_path: Path) -> None:
+    """The DSL writes `scatter:` in the parameters' order; for a cross product the order
+    decides how the results nest, so another order is named, not lost."""
+    doc = tmp_path / "order.cwl"
+    doc.write_text(SCATTER_ORDER)
+    proc = run(sys.executable, "-m", "cwlgen", "import", str(doc), "-o", "x.py", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "order.cwl:8:3: error[CG702]: scatter: [y, x] with nested_crossproduct in another " \
+        "order than the DSL writes it ([x, y]: the parameters' order)" in proc.stderr
+    doc.write_text(SCATTER_ORDER.replace("scatter: [y, x]", "scatter: [x, y]"))
+    proc = run(sys.executable, "-m", "cwlgen", "import", str(doc), "-o", "x.py", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+
+
+SCATTER_ORDER = """cwlVersion: v1.2
+class: Workflow
+requirements: {ScatterFeatureRequirement: {}}
+inputs:
+  a: {type: "int[]", default: [1, 2]}
+  b: {type: "int[]", default: [3, 4, 5]}
+steps:
+  s:
+    run:
+      class: ExpressionTool
+      requirements: {InlineJavascriptRequirement: {}}
+      inputs: {x: int, y: int}
+      outputs: {out: int}
+      expression: "${ return {'out': inputs.x * 10 + inputs.y}; }"
+    in: {x: a, y: b}
+    scatter: [y, x]
+    scatterMethod: nested_crossproduct
+    out: [out]
+outputs:
+  out: {type: {type: array, items: {type: array, items: int}}, outputSource: s/out}
+"""
