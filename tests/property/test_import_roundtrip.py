@@ -77,9 +77,11 @@ _SCATTERED_CONDITION_INPUT = ("an undeclared step input only the condition reads
 _CONDITION_READS_EXTRA = ("a value passed both as an argument and with `.with_inputs(...)` is "
                           "read by the condition through the `.with_inputs` one")
 _UNION_ORDER = "a union with null is written `T | None`, i.e. [T, null] instead of [null, T]"
+_NOT_NULL = "`x !== null` is `not_(is_null(x))`, which the DSL writes `!(x === null)`"
 KNOWN_DEVIATIONS = {
     "tests/conditionals/cond-wf-003.1.cwl": _CONDITION_READS_EXTRA,
     "tests/conditionals/cond-wf-010.cwl": _SCATTERED_CONDITION_INPUT,
+    "tests/conditionals/cond-with-defaults.cwl": _NOT_NULL,
     "tests/count-lines12-wf.cwl": _UNION_ORDER,
     "tests/io-union-input-default-wf.cwl": _UNION_ORDER,
     "tests/valueFrom-constant.cwl": _UNION_ORDER,
