@@ -36,23 +36,26 @@ def check_tool_expressions(tool: Tool) -> list[Diagnostic]:
     """A tool's (or ExpressionTool's) expressions read only its own inputs."""
     known = [p.name for p in tool.inputs]
     owner = f"'{tool.name}'"
-    texts: list[tuple[str, str | None]] = [("the expression", tool.expression)]
-    texts += [(f"argument {a.value!r}", a.value) for a in tool.arguments]
-    texts += [(f"the value_from of parameter '{p.name}'", p.binding.value_from)
+    at = tool.loc
+    # (what, text, where): a parameter's or output's own line when known, else the tool's
+    texts: list[tuple[str, str | None, SourceLocation | None]] = [
+        ("the expression", tool.expression, at)]
+    texts += [(f"argument {a.value!r}", a.value, at) for a in tool.arguments]
+    texts += [(f"the value_from of parameter '{p.name}'", p.binding.value_from, p.loc or at)
               for p in tool.inputs if p.binding is not None]
     for o in tool.outputs:
-        texts += [(f"the glob of output '{o.name}'", g) for g in o.globs]
-        texts += [(f"the glob of output '{o.name}'", o.glob),
-                  (f"the output_eval of output '{o.name}'", o.output_eval)]
-    texts += [(f"environment variable {k}", v) for k, v in tool.env]
-    texts += [("stdout", tool.stdout_name), ("stderr", tool.stderr_name),
-              ("stdin", tool.stdin_expr)]
-    texts += [("the workdir listing", tool.workdir_listing)]
-    texts += [(f"workdir entry {name or entry!r}", text) for entry, name, _ in tool.workdir
+        texts += [(f"the glob of output '{o.name}'", g, o.loc or at) for g in o.globs]
+        texts += [(f"the glob of output '{o.name}'", o.glob, o.loc or at),
+                  (f"the output_eval of output '{o.name}'", o.output_eval, o.loc or at)]
+    texts += [(f"environment variable {k}", v, at) for k, v in tool.env]
+    texts += [("stdout", tool.stdout_name, at), ("stderr", tool.stderr_name, at),
+              ("stdin", tool.stdin_expr, at)]
+    texts += [("the workdir listing", tool.workdir_listing, at)]
+    texts += [(f"workdir entry {name or entry!r}", text, at) for entry, name, _ in tool.workdir
               for text in (entry, name)]
     problems: list[Diagnostic] = []
-    for what, text in texts:
-        problems += _unknown(text, known, f"{what} of '{tool.name}'", owner, tool.loc)
+    for what, text, where in texts:
+        problems += _unknown(text, known, f"{what} of '{tool.name}'", owner, where)
     return problems
 
 

@@ -113,3 +113,25 @@ def test_github_annotations_and_sarif_carry_the_cwl_column(tmp_path: Path) -> No
     (result,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CG201"]
     assert result["locations"][0]["physicalLocation"]["region"] == {
         "startLine": line, "startColumn": col}
+
+
+def test_an_expression_naming_no_input_warns_as_cwltool_accepts_it(tmp_path: Path) -> None:
+    """cwltool --validate accepts the document (it never evaluates expressions) and every run
+    fails; on hand-written CWL that is a warning, and --strict makes it an error."""
+    (tmp_path / "tool.cwl").write_text(textwrap.dedent("""\
+        cwlVersion: v1.2
+        class: CommandLineTool
+        baseCommand: echo
+        inputs:
+          name: string
+          greeting:
+            type: string
+            inputBinding: {valueFrom: $(inputs.nmae)}
+        outputs: []
+        """))
+    proc = check("tool.cwl", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("tool.cwl:6: warning[CG606]: the value_from of parameter "
+                                  "'greeting' of 'tool' refers to inputs.nmae"), proc.stdout
+    assert "did you mean 'name'?" in proc.stdout
+    assert check("--strict", "tool.cwl", cwd=tmp_path).returncode == 1
