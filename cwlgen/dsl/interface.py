@@ -107,9 +107,47 @@ def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
 def resolve_hints(func: Callable[..., Any]) -> tuple[dict[str, Any], str | None]:
     """Type hints with Annotated extras kept; on failure, the error text."""
     try:
-        return typing.get_type_hints(_annotations_only(func), include_extras=True), None
+        return _type_hints(_annotations_only(func)), None
     except Exception as exc:  # NameError for an undefined forward reference, etc.
         return {}, f"{type(exc).__name__}: {exc}"
+
+
+# annotation text -> its code: `typing.get_type_hints` compiles every string annotation each
+# time it reads one (a module with `from __future__ import annotations` has only strings)
+_annotation_code: dict[str, types.CodeType] = {}
+# classes get_type_hints refuses as annotations ("Plain typing.Generic is not valid")
+_NOT_PLAIN_CLASSES = (typing.Generic, typing.Protocol)
+
+
+def _type_hints(target: Any) -> dict[str, Any]:
+    """`typing.get_type_hints(target, include_extras=True)`, with a shortcut for a string
+    annotation naming a plain class (`File`, `int`) or None, the common case: evaluated from
+    code compiled once per process, to the value get_type_hints gives for it. Every other
+    annotation (and any that fails to evaluate) is read by get_type_hints itself."""
+    if not isinstance(target, types.SimpleNamespace):
+        return typing.get_type_hints(target, include_extras=True)
+    annotations: dict[str, Any] = target.__annotations__
+    hints: dict[str, Any] = {}
+    for name, value in annotations.items():
+        if isinstance(value, str) and len(value) < 200:
+            code = _annotation_code.get(value)
+            try:
+                if code is None:
+                    code = _annotation_code[value] = compile(value, "<string>", "eval")
+                evaluated = eval(code, target.__globals__)  # noqa: S307 - as get_type_hints
+            except Exception:  # get_type_hints below says what is wrong, as before
+                break
+            if evaluated is None:
+                hints[name] = type(None)
+                continue
+            if isinstance(evaluated, type) and not isinstance(evaluated, types.GenericAlias) \
+                    and evaluated not in _NOT_PLAIN_CLASSES:  # (list[int] is a type in 3.10)
+                hints[name] = evaluated
+                continue
+        break
+    else:
+        return hints
+    return typing.get_type_hints(target, include_extras=True)
 
 
 def _annotations_only(func: Callable[..., Any]) -> Any:
