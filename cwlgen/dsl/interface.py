@@ -86,6 +86,8 @@ def function_site(func: Callable[..., Any]) -> FunctionSite:
 
 def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
     """(base type, metadata) of a possibly Annotated annotation; nested Annotated flattened."""
+    if isinstance(tp, type) and not isinstance(tp, types.GenericAlias):
+        return tp, []  # a plain class (`File`, `int`): the common case, no typing calls
     extras: list[Any] = []
     while get_origin(tp) is typing.Annotated:
         args = get_args(tp)
