@@ -9,7 +9,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, get_args, get_origin
+from typing import Any, NamedTuple, get_args, get_origin
 
 from cwlgen.dsl.docstrings import ParsedDoc, parse_docstring
 from cwlgen.dsl.function_nodes import function_node
@@ -196,9 +196,8 @@ def read_interface(
             diag("CG112", site.at(), variant="unresolved_annotations", func=func_name,
                  error=hint_error)
         )
-    sig = inspect.signature(func)
     inputs: list[InputPort] = []
-    for index, param in enumerate(sig.parameters.values()):
+    for index, param in enumerate(parameters(func)):
         port = _read_param(param, index, hints, kind, func_name, site, doc, problems)
         if port is not None:
             inputs.append(port)
@@ -208,8 +207,47 @@ def read_interface(
                      tuple(problems))
 
 
+class Param(NamedTuple):
+    """What the interface reads of a parameter (as `inspect.Parameter` has it)."""
+
+    name: str
+    kind: inspect._ParameterKind
+    default: Any
+
+
+_P = inspect.Parameter
+
+
+def parameters(func: Callable[..., Any]) -> list[Param]:
+    """`inspect.signature(func).parameters`, in order, as name, kind and default: read from
+    the code object for a plain function (what `inspect` does, without building a Signature
+    of validated Parameters per definition); anything else (a wrapper, a class) by `inspect`."""
+    if type(func) is not types.FunctionType or hasattr(func, "__wrapped__") \
+            or hasattr(func, "__signature__"):
+        return [Param(p.name, p.kind, p.default)
+                for p in inspect.signature(func).parameters.values()]
+    code = func.__code__
+    names, positional, keyword_only = code.co_varnames, code.co_argcount, code.co_kwonlyargcount
+    defaults = func.__defaults__ or ()
+    keyword_defaults = func.__kwdefaults__ or {}
+    first_default = positional - len(defaults)
+    found = [Param(name, _P.POSITIONAL_ONLY if i < code.co_posonlyargcount
+                   else _P.POSITIONAL_OR_KEYWORD,
+                   defaults[i - first_default] if i >= first_default else _P.empty)
+             for i, name in enumerate(names[:positional])]
+    after = positional + keyword_only
+    if code.co_flags & inspect.CO_VARARGS:
+        found.append(Param(names[after], _P.VAR_POSITIONAL, _P.empty))
+        after += 1
+    found += [Param(name, _P.KEYWORD_ONLY, keyword_defaults.get(name, _P.empty))
+              for name in names[positional:positional + keyword_only]]
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        found.append(Param(names[after], _P.VAR_KEYWORD, _P.empty))
+    return found
+
+
 def _read_param(
-    param: inspect.Parameter,
+    param: Param,
     index: int,
     hints: Mapping[str, Any],
     kind: str,
@@ -221,11 +259,11 @@ def _read_param(
     """One parameter -> an input port (None, with a diagnostic, when it cannot be one)."""
     name = param.name
     where = site.param(name)
-    if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
+    if param.kind in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD, _P.POSITIONAL_ONLY):
         kinds = {
-            param.VAR_POSITIONAL: "*args",
-            param.VAR_KEYWORD: "**kwargs",
-            param.POSITIONAL_ONLY: "positional-only",
+            _P.VAR_POSITIONAL: "*args",
+            _P.VAR_KEYWORD: "**kwargs",
+            _P.POSITIONAL_ONLY: "positional-only",
         }
         problems.append(diag("CG110", where, param=name, func=func_name, kind=kinds[param.kind]))
         return None
@@ -372,7 +410,7 @@ def _cwl_type(
 
 
 def _read_default(
-    param: inspect.Parameter,
+    param: Param,
     base: Any,
     cwl_type: t.CwlType,
     func_name: str,
@@ -381,7 +419,7 @@ def _read_default(
 ) -> Any:
     """The parameter's default as a CWL value (NO_DEFAULT when it has none); a default that
     is no CWL value, or not one of the parameter's type, is reported (CG106)."""
-    if param.default is param.empty:
+    if param.default is _P.empty:
         return NO_DEFAULT
     name = param.name
     try:
