@@ -131,22 +131,25 @@ def _type_hints(target: Any) -> dict[str, Any]:
     annotations: dict[str, Any] = target.__annotations__
     hints: dict[str, Any] = {}
     for name, value in annotations.items():
-        if isinstance(value, str) and len(value) < 200:
+        evaluated = value
+        if isinstance(value, str):
             code = _annotation_code.get(value)
             try:
                 if code is None:
-                    code = _annotation_code[value] = compile(value, "<string>", "eval")
+                    if len(value) > 200:
+                        break
+                    code = _annotation_code[value] = compile(value, "<string>", "eval",
+                                                             dont_inherit=True)
                 evaluated = eval(code, target.__globals__)  # noqa: S307 - as get_type_hints
             except Exception:  # get_type_hints below says what is wrong, as before
                 break
-            if evaluated is None:
-                hints[name] = type(None)
-                continue
-            if isinstance(evaluated, type) and not isinstance(evaluated, types.GenericAlias) \
-                    and evaluated not in _NOT_PLAIN_CLASSES:  # (list[int] is a type in 3.10)
-                hints[name] = evaluated
-                continue
-        break
+        if evaluated is None:
+            hints[name] = type(None)
+        elif isinstance(evaluated, type) and not isinstance(evaluated, types.GenericAlias) \
+                and evaluated not in _NOT_PLAIN_CLASSES:  # (list[int] is a type in 3.10)
+            hints[name] = evaluated
+        else:
+            break
     else:
         return hints
     return typing.get_type_hints(target, include_extras=True)

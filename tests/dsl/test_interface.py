@@ -320,3 +320,30 @@ def test_parameters_are_read_as_inspect_reads_them(func: Any) -> None:
 
     expected = [(p.name, p.kind, p.default) for p in inspect.signature(func).parameters.values()]
     assert [tuple(p) for p in parameters(func)] == expected
+
+
+_ANNOTATIONS = [
+    {"a": "int", "return": "File"}, {"a": int, "return": None}, {"a": "None"},
+    {"a": "list[int]", "b": "int | None", "return": "Annotated[File, Arg(position=1)]"},
+    {"a": "typing.Generic"}, {"a": "Undefined"}, {"a": "int +"}, {"a": "1"}, {"a": "File"},
+    {"a": list[int]}, {"a": "Any"}, {"a": "NamedTuple"},
+]
+
+
+@pytest.mark.parametrize("annotations", _ANNOTATIONS, ids=repr)
+def test_hints_are_read_as_get_type_hints_reads_them(annotations: dict[str, Any]) -> None:
+    import types
+    import typing
+
+    from cwlgen.dsl.interface import resolve_hints
+
+    def func() -> None: ...
+    func.__annotations__ = dict(annotations)
+    func.__globals__["typing"] = typing  # (this module's globals, as a user's would be)
+    try:
+        expected: Any = typing.get_type_hints(
+            types.SimpleNamespace(__annotations__=dict(annotations),
+                                  __globals__=func.__globals__), include_extras=True), None
+    except Exception as exc:
+        expected = {}, f"{type(exc).__name__}: {exc}"
+    assert resolve_hints(func) == expected
