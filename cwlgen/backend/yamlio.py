@@ -7,7 +7,9 @@ emitters could make differently: key order kept, multi-line strings as literal b
 quotes when a literal block cannot hold them exactly, e.g. carriage returns or trailing
 blanks), YAML 1.1 look-alikes ('yes', 'on', 'null') quoted, and floats in Python's shortest
 form (`1e-30`, as YAML 1.2 and cwltool read it). `dump(..., accelerated=False)` forces the
-pure-Python emitter; a test compares both on every golden and generated document.
+pure-Python emitter; a test compares both on every golden and generated document. Documents of
+plain block collections are written without PyYAML's representer (`yamltext`), to the same
+bytes; `direct=False` turns that off.
 
 Reading stays with ruamel.yaml (YAML 1.2, as cwltool reads CWL), imported only when needed.
 """
