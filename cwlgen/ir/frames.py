@@ -45,17 +45,19 @@ def user_traceback_location(exc: BaseException) -> SourceLocation | None:
 
 
 _path_cache: dict[str, str] = {}
-# (code, instruction offset) -> what the two functions below found there: a call site in a
-# loop (a chain of 20,000 steps) or reached again (nested workflows) is located once
-_sites: dict[tuple[CodeType, int], SourceLocation] = {}
-_keywords: dict[tuple[CodeType, int], Mapping[str, tuple[int, int]]] = {}
+# (code, its file, instruction offset) -> what the two functions below found there: a call
+# site in a loop (a chain of 20,000 steps) or reached again (nested workflows) is located
+# once. (The file is part of the key: code objects compare equal across files.)
+_Site = tuple[CodeType, str, int]
+_sites: dict[_Site, SourceLocation] = {}
+_keywords: dict[_Site, Mapping[str, tuple[int, int]]] = {}
 _MOST_SITES = 100_000
 
 
 def location_of_frame(frame: FrameType) -> SourceLocation:
     """The `path:line` a frame is executing (paths shown relative, cached per file), with the
     column of the expression it is evaluating where Python records one (3.11+)."""
-    key = (frame.f_code, frame.f_lasti)
+    key = (frame.f_code, frame.f_code.co_filename, frame.f_lasti)
     found = _sites.get(key)
     if found is None:
         if len(_sites) > _MOST_SITES:  # a long session re-running cells: start again
@@ -148,7 +150,7 @@ def keyword_positions(frame: FrameType) -> Mapping[str, tuple[int, int]]:
     diagnostic can point at the argument, not the call. Empty where Python cannot tell
     which call it is. Before Python 3.11 only calls spanning several lines are found, and
     the column is 0 (unknown): see `_keyword_lines_by_line`."""
-    key = (frame.f_code, frame.f_lasti)
+    key = (frame.f_code, frame.f_code.co_filename, frame.f_lasti)
     found = _keywords.get(key)
     if found is None:
         if len(_keywords) > _MOST_SITES:
