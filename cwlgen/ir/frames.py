@@ -45,25 +45,27 @@ def user_traceback_location(exc: BaseException) -> SourceLocation | None:
 
 
 _path_cache: dict[str, str] = {}
-# (code, its file, instruction offset) -> what the two functions below found there: a call
-# site in a loop (a chain of 20,000 steps) or reached again (nested workflows) is located
-# once. (The file is part of the key: code objects compare equal across files.)
-_Site = tuple[CodeType, str, int]
-_sites: dict[_Site, SourceLocation] = {}
-_keywords: dict[_Site, Mapping[str, tuple[int, int]]] = {}
+# (id of the code, instruction offset) -> (the code, what the two functions below found
+# there): a call site in a loop (a chain of 20,000 steps) or reached again (nested workflows)
+# is located once. Keyed by identity, with the code kept alive beside its entry: code
+# objects compiled from the same text compare equal whatever their file (and on Python 3.10
+# whatever their line numbers).
+_sites: dict[tuple[int, int], tuple[CodeType, SourceLocation]] = {}
+_keywords: dict[tuple[int, int], tuple[CodeType, Mapping[str, tuple[int, int]]]] = {}
 _MOST_SITES = 100_000
 
 
 def location_of_frame(frame: FrameType) -> SourceLocation:
     """The `path:line` a frame is executing (paths shown relative, cached per file), with the
     column of the expression it is evaluating where Python records one (3.11+)."""
-    key = (frame.f_code, frame.f_code.co_filename, frame.f_lasti)
+    code = frame.f_code
+    key = (id(code), frame.f_lasti)
     found = _sites.get(key)
-    if found is None:
+    if found is None or found[0] is not code:
         if len(_sites) > _MOST_SITES:  # a long session re-running cells: start again
             _sites.clear()
-        found = _sites[key] = _location_of_frame(frame)
-    return found
+        found = _sites[key] = (code, _location_of_frame(frame))
+    return found[1]
 
 
 def _location_of_frame(frame: FrameType) -> SourceLocation:
@@ -150,13 +152,14 @@ def keyword_positions(frame: FrameType) -> Mapping[str, tuple[int, int]]:
     diagnostic can point at the argument, not the call. Empty where Python cannot tell
     which call it is. Before Python 3.11 only calls spanning several lines are found, and
     the column is 0 (unknown): see `_keyword_lines_by_line`."""
-    key = (frame.f_code, frame.f_code.co_filename, frame.f_lasti)
+    code = frame.f_code
+    key = (id(code), frame.f_lasti)
     found = _keywords.get(key)
-    if found is None:
+    if found is None or found[0] is not code:
         if len(_keywords) > _MOST_SITES:
             _keywords.clear()
-        found = _keywords[key] = _keyword_positions(frame)
-    return found
+        found = _keywords[key] = (code, _keyword_positions(frame))
+    return found[1]
 
 
 def _keyword_positions(frame: FrameType) -> dict[str, tuple[int, int]]:
