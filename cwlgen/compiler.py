@@ -100,10 +100,12 @@ class Compiled:
         return self._texts
 
     def _render(self, header: Header) -> dict[str, str]:
-        from cwlgen.backend.yamlio import dump  # ruamel.yaml: only when writing YAML
+        from cwlgen.backend.yamlio import dump, new_scalar_texts  # only when writing YAML
 
+        scalars = new_scalar_texts()  # one memo per compile: documents repeat most strings
         with gc_paused():
-            texts = {path: dump(doc, header(path)) for path, doc in self.documents.items()}
+            texts = {path: dump(doc, header(path), scalars=scalars)
+                     for path, doc in self.documents.items()}
         return {**texts, **self.shipped}
 
     def yaml(self, path: str | None = None) -> str:

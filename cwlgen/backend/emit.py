@@ -334,27 +334,37 @@ def source_id(source: Source) -> str:
 
 
 def workflow_requirements(wf: Workflow) -> list[dict[str, Any]]:
-    """The requirements a workflow's steps need (scatter, merge, subworkflow...)."""
-    reqs = []
-    texts = [s.when for s in wf.steps] + [i.value_from for s in wf.steps for i in s.inputs]
+    """The requirements a workflow's steps need (scatter, merge, subworkflow...), found in
+    one pass over the steps and their inputs."""
+    javascript = subworkflow = scatter = merge = value_from = False
+    for s in wf.steps:
+        javascript = javascript or needs_javascript(s.when)
+        subworkflow = subworkflow or isinstance(s.process, Workflow)
+        for i in s.inputs:
+            scatter = scatter or i.scattered
+            merge = merge or i.merge
+            if i.value_from is not None:
+                value_from = True
+                javascript = javascript or needs_javascript(i.value_from)
     for port in wf.inputs:  # secondaryFiles patterns and formats may be expressions too
-        texts += [*port.secondary_files, port.format]
+        texts = [*port.secondary_files, port.format]
         texts += [r for _, r in port.secondary_required if isinstance(r, str)]
-    if any(needs_javascript(x) for x in texts):
+        javascript = javascript or any(needs_javascript(x) for x in texts)
+    reqs = []
+    if javascript:
         reqs.append({"class": "InlineJavascriptRequirement"})
     schemas = schema_def([p.type for p in wf.inputs] + [o.type for o in wf.outputs])
     if schemas is not None:
         reqs.append(schemas)
-    if any(isinstance(s.process, Workflow) for s in wf.steps):
+    if subworkflow:
         reqs.append({"class": "SubworkflowFeatureRequirement"})
-    if any(s.scatter for s in wf.steps):
+    if scatter:
         reqs.append({"class": "ScatterFeatureRequirement"})
-    if any(i.merge for s in wf.steps for i in s.inputs) or any(o.merged for o in wf.outputs):
+    if merge or any(o.merged for o in wf.outputs):
         reqs.append({"class": "MultipleInputFeatureRequirement"})
-    if any(i.value_from is not None for s in wf.steps for i in s.inputs):
+    if value_from:
         reqs.append({"class": "StepInputExpressionRequirement"})
     return reqs
-
 
 def step_input_dict(step_input: StepInput) -> Any:
     """One entry of a step's `in`: a bare source id when that says it all."""

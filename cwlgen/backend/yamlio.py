@@ -7,7 +7,9 @@ emitters could make differently: key order kept, multi-line strings as literal b
 quotes when a literal block cannot hold them exactly, e.g. carriage returns or trailing
 blanks), YAML 1.1 look-alikes ('yes', 'on', 'null') quoted, and floats in Python's shortest
 form (`1e-30`, as YAML 1.2 and cwltool read it). `dump(..., accelerated=False)` forces the
-pure-Python emitter; a test compares both on every golden and generated document.
+pure-Python emitter; a test compares both on every golden and generated document. Documents of
+plain block collections are written without PyYAML's representer (`yamltext`), to the same
+bytes; `direct=False` turns that off.
 
 Reading stays with ruamel.yaml (YAML 1.2, as cwltool reads CWL), imported only when needed.
 """
@@ -20,6 +22,9 @@ import re
 from typing import Any
 
 import yaml
+
+from cwlgen.backend.yamltext import ScalarTexts
+from cwlgen.backend.yamltext import write as write_direct
 
 _FAST_DUMPER: Any = getattr(yaml, "CSafeDumper", None)
 # Quoted whatever the resolver thinks: YAML 1.1 readers take these for booleans/nulls/merges.
@@ -125,11 +130,33 @@ _FAST = _fast_dumper_class()
 _WIDTH = 1_000_000
 
 
-def dump(doc: Any, header: str | None = None, *, accelerated: bool = True) -> str:
+def new_scalar_texts() -> ScalarTexts:
+    """A memo of scalar texts to share between the documents of one compile."""
+    return ScalarTexts(_full_dump)
+
+
+def dump(doc: Any, header: str | None = None, *, accelerated: bool = True,
+         direct: bool = True, scalars: ScalarTexts | None = None) -> str:
     """`doc` as YAML text, preceded by `header` as comment lines.
 
-    `accelerated=False` uses the pure-Python emitter; the text is the same byte for byte.
+    Written straight from the dicts (`cwlgen.backend.yamltext`) when they hold only what that
+    writer decides itself, else by PyYAML. `direct=False` always uses PyYAML, and
+    `accelerated=False` its pure-Python emitter; the text is the same byte for byte.
+    `scalars` (from `new_scalar_texts`) lets documents written together share the decisions.
     """
+    text = None
+    if direct and accelerated:
+        text = write_direct(doc, scalars or new_scalar_texts())
+    if text is None:
+        text = _full_dump(doc, accelerated=accelerated)
+    if header:
+        comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+        text = comment + text
+    return text
+
+
+def _full_dump(doc: Any, *, accelerated: bool = True) -> str:
+    """PyYAML's representer and emitter (libyaml's when it is there)."""
     stream = io.StringIO()
     dumper_class = _FAST if accelerated and _FAST is not None else _PureDumper
     dumper = dumper_class(stream, width=_WIDTH)
@@ -139,12 +166,7 @@ def dump(doc: Any, header: str | None = None, *, accelerated: bool = True) -> st
         dumper.close()
     finally:
         dumper.dispose()
-    text = stream.getvalue()
-    if header:
-        comment = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
-        text = comment + text
-    return text
-
+    return stream.getvalue()
 
 def load(text: str) -> Any:
     """Parse YAML text (YAML 1.2 safe loader, as cwltool reads CWL) into plain objects."""

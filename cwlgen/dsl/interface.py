@@ -9,7 +9,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, get_args, get_origin
+from typing import Any, NamedTuple, get_args, get_origin
 
 from cwlgen.dsl.docstrings import ParsedDoc, parse_docstring
 from cwlgen.dsl.function_nodes import function_node
@@ -86,6 +86,8 @@ def function_site(func: Callable[..., Any]) -> FunctionSite:
 
 def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
     """(base type, metadata) of a possibly Annotated annotation; nested Annotated flattened."""
+    if isinstance(tp, type) and not isinstance(tp, types.GenericAlias):
+        return tp, []  # a plain class (`File`, `int`): the common case, no typing calls
     extras: list[Any] = []
     while get_origin(tp) is typing.Annotated:
         args = get_args(tp)
@@ -107,9 +109,50 @@ def split_annotated(tp: Any) -> tuple[Any, list[Any]]:
 def resolve_hints(func: Callable[..., Any]) -> tuple[dict[str, Any], str | None]:
     """Type hints with Annotated extras kept; on failure, the error text."""
     try:
-        return typing.get_type_hints(_annotations_only(func), include_extras=True), None
+        return _type_hints(_annotations_only(func)), None
     except Exception as exc:  # NameError for an undefined forward reference, etc.
         return {}, f"{type(exc).__name__}: {exc}"
+
+
+# annotation text -> its code: `typing.get_type_hints` compiles every string annotation each
+# time it reads one (a module with `from __future__ import annotations` has only strings)
+_annotation_code: dict[str, types.CodeType] = {}
+# classes get_type_hints refuses as annotations ("Plain typing.Generic is not valid")
+_NOT_PLAIN_CLASSES = (typing.Generic, typing.Protocol)
+
+
+def _type_hints(target: Any) -> dict[str, Any]:
+    """`typing.get_type_hints(target, include_extras=True)`, with a shortcut for a string
+    annotation naming a plain class (`File`, `int`) or None, the common case: evaluated from
+    code compiled once per process, to the value get_type_hints gives for it. Every other
+    annotation (and any that fails to evaluate) is read by get_type_hints itself."""
+    if not isinstance(target, types.SimpleNamespace):
+        return typing.get_type_hints(target, include_extras=True)
+    annotations: dict[str, Any] = target.__annotations__
+    hints: dict[str, Any] = {}
+    for name, value in annotations.items():
+        evaluated = value
+        if isinstance(value, str):
+            code = _annotation_code.get(value)
+            try:
+                if code is None:
+                    if len(value) > 200:
+                        break
+                    code = _annotation_code[value] = compile(value, "<string>", "eval",
+                                                             dont_inherit=True)
+                evaluated = eval(code, target.__globals__)  # noqa: S307 - as get_type_hints
+            except Exception:  # get_type_hints below says what is wrong, as before
+                break
+        if evaluated is None:
+            hints[name] = type(None)
+        elif isinstance(evaluated, type) and not isinstance(evaluated, types.GenericAlias) \
+                and evaluated not in _NOT_PLAIN_CLASSES:  # (list[int] is a type in 3.10)
+            hints[name] = evaluated
+        else:
+            break
+    else:
+        return hints
+    return typing.get_type_hints(target, include_extras=True)
 
 
 def _annotations_only(func: Callable[..., Any]) -> Any:
@@ -156,9 +199,8 @@ def read_interface(
             diag("CG112", site.at(), variant="unresolved_annotations", func=func_name,
                  error=hint_error)
         )
-    sig = inspect.signature(func)
     inputs: list[InputPort] = []
-    for index, param in enumerate(sig.parameters.values()):
+    for index, param in enumerate(parameters(func)):
         port = _read_param(param, index, hints, kind, func_name, site, doc, problems)
         if port is not None:
             inputs.append(port)
@@ -168,8 +210,47 @@ def read_interface(
                      tuple(problems))
 
 
+class Param(NamedTuple):
+    """What the interface reads of a parameter (as `inspect.Parameter` has it)."""
+
+    name: str
+    kind: inspect._ParameterKind
+    default: Any
+
+
+_P = inspect.Parameter
+
+
+def parameters(func: Callable[..., Any]) -> list[Param]:
+    """`inspect.signature(func).parameters`, in order, as name, kind and default: read from
+    the code object for a plain function (what `inspect` does, without building a Signature
+    of validated Parameters per definition); anything else (a wrapper, a class) by `inspect`."""
+    if type(func) is not types.FunctionType or hasattr(func, "__wrapped__") \
+            or hasattr(func, "__signature__"):
+        return [Param(p.name, p.kind, p.default)
+                for p in inspect.signature(func).parameters.values()]
+    code = func.__code__
+    names, positional, keyword_only = code.co_varnames, code.co_argcount, code.co_kwonlyargcount
+    defaults = func.__defaults__ or ()
+    keyword_defaults = func.__kwdefaults__ or {}
+    first_default = positional - len(defaults)
+    found = [Param(name, _P.POSITIONAL_ONLY if i < code.co_posonlyargcount
+                   else _P.POSITIONAL_OR_KEYWORD,
+                   defaults[i - first_default] if i >= first_default else _P.empty)
+             for i, name in enumerate(names[:positional])]
+    after = positional + keyword_only
+    if code.co_flags & inspect.CO_VARARGS:
+        found.append(Param(names[after], _P.VAR_POSITIONAL, _P.empty))
+        after += 1
+    found += [Param(name, _P.KEYWORD_ONLY, keyword_defaults.get(name, _P.empty))
+              for name in names[positional:positional + keyword_only]]
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        found.append(Param(names[after], _P.VAR_KEYWORD, _P.empty))
+    return found
+
+
 def _read_param(
-    param: inspect.Parameter,
+    param: Param,
     index: int,
     hints: Mapping[str, Any],
     kind: str,
@@ -181,11 +262,11 @@ def _read_param(
     """One parameter -> an input port (None, with a diagnostic, when it cannot be one)."""
     name = param.name
     where = site.param(name)
-    if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD, param.POSITIONAL_ONLY):
+    if param.kind in (_P.VAR_POSITIONAL, _P.VAR_KEYWORD, _P.POSITIONAL_ONLY):
         kinds = {
-            param.VAR_POSITIONAL: "*args",
-            param.VAR_KEYWORD: "**kwargs",
-            param.POSITIONAL_ONLY: "positional-only",
+            _P.VAR_POSITIONAL: "*args",
+            _P.VAR_KEYWORD: "**kwargs",
+            _P.POSITIONAL_ONLY: "positional-only",
         }
         problems.append(diag("CG110", where, param=name, func=func_name, kind=kinds[param.kind]))
         return None
@@ -332,7 +413,7 @@ def _cwl_type(
 
 
 def _read_default(
-    param: inspect.Parameter,
+    param: Param,
     base: Any,
     cwl_type: t.CwlType,
     func_name: str,
@@ -341,7 +422,7 @@ def _read_default(
 ) -> Any:
     """The parameter's default as a CWL value (NO_DEFAULT when it has none); a default that
     is no CWL value, or not one of the parameter's type, is reported (CG106)."""
-    if param.default is param.empty:
+    if param.default is _P.empty:
         return NO_DEFAULT
     name = param.name
     try:

@@ -168,16 +168,17 @@ def record_call(
     """Record one call of `defn` in the current workflow and return promises for its outputs.
     `extra_inputs` (`.with_inputs(...)`) are step inputs `defn` does not declare."""
     builder = _current.get()
-    frame = caller_frame()
-    loc = location_of_frame(frame) if frame is not None else None
     if builder is None:
         raise UsageError(
             f"'{defn.name}' was called outside a @workflow; tools and workflows only describe "
             "work. Use cwlgen.compile(...) to get CWL, or cwlgen.run(...) to run it"
         )
-    if (not defn.ir_built() and len(tracing_path()) >= NEST_ON_STACK
-            and getattr(defn, "key", None) not in tracing_path()):
-        raise NeedsTrace(defn)
+    if not defn.ir_built():
+        path = tracing_path()
+        if len(path) >= NEST_ON_STACK and getattr(defn, "key", None) not in path:
+            raise NeedsTrace(defn)  # (before locating the call: this attempt is dropped)
+    frame = caller_frame()
+    loc = location_of_frame(frame) if frame is not None else None
     process = defn.process_ir()
     step_id = builder.new_step_id(defn.name)
     problems = builder.diagnostics

@@ -12,7 +12,7 @@ import linecache
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import CodeType, FrameType
 
 from cwlgen.ir.location import SourceLocation, display_path
@@ -45,11 +45,30 @@ def user_traceback_location(exc: BaseException) -> SourceLocation | None:
 
 
 _path_cache: dict[str, str] = {}
+# (id of the code, instruction offset) -> (the code, what the two functions below found
+# there): a call site in a loop (a chain of 20,000 steps) or reached again (nested workflows)
+# is located once. Keyed by identity, with the code kept alive beside its entry: code
+# objects compiled from the same text compare equal whatever their file (and on Python 3.10
+# whatever their line numbers).
+_sites: dict[tuple[int, int], tuple[CodeType, SourceLocation]] = {}
+_keywords: dict[tuple[int, int], tuple[CodeType, Mapping[str, tuple[int, int]]]] = {}
+_MOST_SITES = 100_000
 
 
 def location_of_frame(frame: FrameType) -> SourceLocation:
     """The `path:line` a frame is executing (paths shown relative, cached per file), with the
     column of the expression it is evaluating where Python records one (3.11+)."""
+    code = frame.f_code
+    key = (id(code), frame.f_lasti)
+    found = _sites.get(key)
+    if found is None or found[0] is not code:
+        if len(_sites) > _MOST_SITES:  # a long session re-running cells: start again
+            _sites.clear()
+        found = _sites[key] = (code, _location_of_frame(frame))
+    return found[1]
+
+
+def _location_of_frame(frame: FrameType) -> SourceLocation:
     filename = frame.f_code.co_filename
     shown = _path_cache.get(filename)
     if shown is None:
@@ -128,11 +147,22 @@ def _calls_in(filename: str) -> dict[tuple[int, int, int, int], dict[str, tuple[
     return found
 
 
-def keyword_positions(frame: FrameType) -> dict[str, tuple[int, int]]:
+def keyword_positions(frame: FrameType) -> Mapping[str, tuple[int, int]]:
     """(line, 1-based column) of each keyword argument of the call `frame` is making, so a
     diagnostic can point at the argument, not the call. Empty where Python cannot tell
     which call it is. Before Python 3.11 only calls spanning several lines are found, and
     the column is 0 (unknown): see `_keyword_lines_by_line`."""
+    code = frame.f_code
+    key = (id(code), frame.f_lasti)
+    found = _keywords.get(key)
+    if found is None or found[0] is not code:
+        if len(_keywords) > _MOST_SITES:
+            _keywords.clear()
+        found = _keywords[key] = (code, _keyword_positions(frame))
+    return found[1]
+
+
+def _keyword_positions(frame: FrameType) -> dict[str, tuple[int, int]]:
     code = frame.f_code
     position = _position(frame)
     if position is None:

@@ -114,8 +114,12 @@ def ship_files(root: Process) -> tuple[Process, dict[str, str]]:
             result: Process = ship(p)
         else:
             assert isinstance(p, Workflow)
-            steps = tuple(evolve(s, process=visit(s.process)) for s in p.steps)
-            result = evolve(p, steps=steps) if steps != p.steps else p
+            steps = []
+            for s in p.steps:  # a step is rebuilt only when what it runs changed
+                runs = visit(s.process)
+                steps.append(s if runs is s.process else evolve(s, process=runs))
+            changed = any(new is not old for new, old in zip(steps, p.steps, strict=True))
+            result = evolve(p, steps=tuple(steps)) if changed else p
         done[p.key] = result
         return result
 

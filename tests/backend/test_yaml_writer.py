@@ -52,6 +52,7 @@ def test_committed_documents_are_rewritten_byte_for_byte_by_both_emitters(path: 
     body = _committed_body(path)
     doc = load(body)
     assert dump(doc) == body
+    assert dump(doc, direct=False) == body
     assert dump(doc, accelerated=False) == body
 
 
@@ -82,3 +83,55 @@ def test_a_value_used_twice_is_written_twice_without_anchors() -> None:
         text = dump(doc, accelerated=accelerated)
         assert "&" not in text and "*" not in text
         assert load(text) == doc
+
+
+# Strings on each side of the direct writer's plain test, and shapes of nested collections.
+_EDGES = [
+    "", " ", "a", "_a", "a b", "a  b", "a ", " a", "a\tb", "Copy a file.", "cat/out", "v1.2",
+    "out.txt", "a-b", "-a", "- a", "a -b", "a: b", "a:b", "a #b", "a#b", "#a", "$(inputs.x)",
+    "${return 1;}", "../x.cwl", "./x", ".inf", ".nan", "~", "=", "<<", "y", "Y", "n", "yes",
+    "No", "ON", "oFF", "TRUE", "False", "null", "NULL", "Null", "nil", "none", "yess", "12",
+    "1.5", "1e5", "0x1F", "0o7", "1_000", "12:30", "2024-01-01", "2001-12-14t21:59:43.10-05:00",
+    "@a", "`a", "%a", "!a", "&a", "*a", "|", ">", "?", "? a", "[a]", "{a}", "a,b", "'a'", '"a"',
+    "it's", "λ", "é a", "a\x00b", "a\u2028b", "a\x85b", "x" * 119, "x" * 120, "x" * 121,
+    "x" * 127, "x" * 128, "x" * 500, "a b " * 40, "-", "--- a", "... a", "a\nb", "a\n",
+]
+
+
+@pytest.mark.parametrize("text", _EDGES, ids=repr)
+def test_the_direct_writer_gives_the_full_writers_bytes_for_every_kind_of_string(
+    text: str,
+) -> None:
+    doc = {text: text, "list": [text, {text: [text]}, [text]], "n": {"k": text}}
+    # (libyaml and PyYAML's pure emitter differ on some of these keys, e.g. `''` and 128+
+    # characters, so the direct writer is held to libyaml's bytes, which it stands in for)
+    assert dump(doc) == dump(doc, direct=False)
+    if text != "0o7":  # YAML 1.1 (the writer) leaves it plain; YAML 1.2 reads an octal int
+        assert load(dump(doc)) == doc
+
+
+def test_the_direct_writer_gives_the_full_writers_bytes_for_nested_collections() -> None:
+    docs = [
+        {}, {"a": {}}, {"a": []}, {"a": [[], {}, [[]], [{}], [[1, [2, {"b": [3]}]]]]},
+        {"a": [{"x": 1, "y": [1, [2, 3], {}]}, [], [[1]], {"q": {"r": []}}], "b": {}},
+        {"t": True, "f": False, "z": None, "i": -3, "big": 10**30, "fl": [1.5, 1e-30, -0.0]},
+        {"deep": _nest(20)}, {"deep": _nest(80)}, {1: "an int key"}, {"a": [1, 2]},
+    ]
+    for doc in docs:
+        assert dump(doc) == dump(doc, direct=False) == dump(doc, accelerated=False), doc
+        assert load(dump(doc)) == doc
+
+
+def _nest(depth: int) -> dict[str, object]:
+    doc: dict[str, object] = {"leaf": "x"}
+    for i in range(depth):
+        doc = {f"k{i}": doc} if i % 2 else {"items": [doc]}
+    return doc
+
+
+def test_one_compiles_documents_share_scalar_decisions_without_changing_bytes() -> None:
+    from cwlgen.backend.yamlio import new_scalar_texts
+
+    scalars = new_scalar_texts()
+    docs = [{"a": "yes", "b": "Copy a file.", "c": 1e-30}, {"yes": "a", "c": [1e-30, "yes"]}]
+    assert [dump(d, scalars=scalars) for d in docs] == [dump(d, direct=False) for d in docs]

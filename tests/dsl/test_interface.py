@@ -287,3 +287,63 @@ def glob_list(files: list[File]) -> Annotated[list[File], Out(glob="*.txt")]:
 def test_array_output_by_glob(cwl_build: Callable[..., Built]) -> None:
     doc = cwl_build(glob_list).doc()
     assert doc["outputs"]["out"] == {"type": "File[]", "outputBinding": {"glob": "*.txt"}}
+
+
+def _signatures() -> list[Any]:
+    """Functions of every parameter shape Python has (positional-only, defaults, *args,
+    keyword-only with and without defaults, **kwargs), plain and wrapped."""
+    import functools
+
+    def plain(a: int, b: str = "x") -> None: ...
+    def shapes(a, /, b, c=1, *args, d, e=2, **kwargs): ...  # type: ignore[no-untyped-def]
+    def only_keywords(*, a: int, b: int = 3) -> None: ...
+    def star_keywords(a=None, **rest): ...  # type: ignore[no-untyped-def]
+    def star_args(*args): ...  # type: ignore[no-untyped-def]
+    def nothing() -> None: ...
+
+    @functools.wraps(shapes)
+    def wrapper(*args: Any, **kwargs: Any) -> None: ...
+
+    def local_variables(a: int) -> None:
+        b = a  # a local after the parameters in co_varnames
+        del b
+
+    return [plain, shapes, only_keywords, star_keywords, star_args, nothing, wrapper,
+            local_variables, functools.partial(plain, 1)]
+
+
+@pytest.mark.parametrize("func", _signatures(), ids=lambda f: getattr(f, "__name__", "partial"))
+def test_parameters_are_read_as_inspect_reads_them(func: Any) -> None:
+    import inspect
+
+    from cwlgen.dsl.interface import parameters
+
+    expected = [(p.name, p.kind, p.default) for p in inspect.signature(func).parameters.values()]
+    assert [tuple(p) for p in parameters(func)] == expected
+
+
+_ANNOTATIONS = [
+    {"a": "int", "return": "File"}, {"a": int, "return": None}, {"a": "None"},
+    {"a": "list[int]", "b": "int | None", "return": "Annotated[File, Arg(position=1)]"},
+    {"a": "typing.Generic"}, {"a": "Undefined"}, {"a": "int +"}, {"a": "1"}, {"a": "File"},
+    {"a": list[int]}, {"a": "Any"}, {"a": "NamedTuple"},
+]
+
+
+@pytest.mark.parametrize("annotations", _ANNOTATIONS, ids=repr)
+def test_hints_are_read_as_get_type_hints_reads_them(annotations: dict[str, Any]) -> None:
+    import types
+    import typing
+
+    from cwlgen.dsl.interface import resolve_hints
+
+    def func() -> None: ...
+    func.__annotations__ = dict(annotations)
+    func.__globals__["typing"] = typing  # (this module's globals, as a user's would be)
+    try:
+        expected: Any = typing.get_type_hints(
+            types.SimpleNamespace(__annotations__=dict(annotations),
+                                  __globals__=func.__globals__), include_extras=True), None
+    except Exception as exc:
+        expected = {}, f"{type(exc).__name__}: {exc}"
+    assert resolve_hints(func) == expected

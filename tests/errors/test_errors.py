@@ -211,3 +211,51 @@ def test_check_finds_every_error_fixture_problem_with_the_cli(
     got = Counter((d["line"], d["code"], d["severity"]) for d in report["diagnostics"])
     assert got == expected.codes
     assert report["errors"] == sum(n for (_, _, s), n in expected.codes.items() if s == "error")
+
+
+_SAME_TEXT = '''
+from cwlgen import File, Out, tool, workflow
+from typing import Annotated, NamedTuple
+
+
+class Two(NamedTuple):
+    a: Annotated[File, Out(glob="a")]
+    b: Annotated[File, Out(glob="b")]
+
+
+@tool("touch")
+def make() -> Two:
+    """Two files."""
+
+
+@workflow
+def wf() -> File:
+    """Uses one of them."""
+    return make().a
+'''
+
+
+def test_a_call_site_in_a_second_file_of_the_same_text_is_located_in_that_file(
+    tmp_path: Path,
+) -> None:
+    """Code objects compiled from the same text compare equal whatever their file: locating a
+    call once per code object must still tell the files apart."""
+    import importlib.util
+    import sys
+
+    for n in (1, 2):
+        folder = tmp_path / f"copy{n}"
+        folder.mkdir()
+        path = folder / f"same_text_{n}.py"
+        path.write_text(_SAME_TEXT, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        try:
+            spec.loader.exec_module(module)
+            found = [d for d in cwlgen.check(module.wf) if d.code == "CG302"]
+        finally:
+            del sys.modules[path.stem]
+        assert found and all(Path(d.loc.path).resolve() == path.resolve() for d in found
+                             if d.loc is not None), [d.render() for d in found]
