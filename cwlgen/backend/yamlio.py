@@ -73,10 +73,13 @@ def _fits_literal_block(data: str) -> bool:
 
 
 class _Resolver(yaml.resolver.Resolver):
-    """PyYAML's YAML 1.1 resolver, plus YAML 1.2's exponent floats without a dot (`1e-30`).
+    """PyYAML's YAML 1.1 resolver, plus what YAML 1.2 (cwltool's reader) adds: exponent
+    floats without a dot (`1e-30`) and octal ints written `0o17`.
 
-    Without it the emitter would tag `1e-30` as `!!float`; with it the text is plain, and
-    YAML 1.1 look-alikes of booleans and nulls are still quoted.
+    Without the float rule the emitter would tag `1e-30` as `!!float`; with it the text is
+    plain. Without the octal rule the *string* "0o17" would be written plain and read back by
+    cwltool as the int 15; with it such strings are quoted. YAML 1.1 look-alikes of booleans
+    and nulls are still quoted.
     """
 
 
@@ -84,6 +87,9 @@ _Resolver.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+$"),
     list("-+0123456789"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?0o[0-7_]+$"), list("-+0"),
 )
 
 
