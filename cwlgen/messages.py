@@ -305,6 +305,11 @@ MESSAGES: dict[str, Message] = {
                           "write the full IRI",
         "bad_namespace": "namespaces entry {prefix}: {iri} of '{func}' must map an "
                          "identifier to an IRI such as 'http://edamontology.org/'",
+        "bad_metadata_key": "metadata field {key} of '{func}' needs a declared prefix "
+                            "('dct:creator' with namespaces={{'dct': "
+                            "'http://purl.org/dc/terms/'}}) or a full IRI",
+        "bad_metadata_value": "metadata field '{key}' of '{func}' is {value}: give "
+                              "JSON-like data (str, number, bool, None, lists and dicts)",
     }),
     "CG135": Message(
         "error",

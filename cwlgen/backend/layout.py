@@ -91,6 +91,7 @@ def folder_documents(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
         if p.schemas:
             doc["$schemas"] = [o.name for o in p.schemas]
         doc.update(body)
+        doc.update(p.metadata)  # `metadata=`: prefixed fields, after what runs
         docs[run_ref(p)] = doc
     if shared:
         docs[SCHEMAS_FILE] = {"class": "SchemaDefRequirement", "types": list(shared.values())}
@@ -143,7 +144,8 @@ def packed_document(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
     for p in processes:
         body = _emit(p, run_ref)
         # canonical order: class, then id
-        graph.append({"class": body.pop("class"), "id": names[p.key], **body})
+        graph.append({"class": body.pop("class"), "id": names[p.key], **body,
+                      **dict(p.metadata)})
     doc: dict[str, Any] = {"cwlVersion": CWL_VERSION}
     ns = namespaces_used(graph, {k: v for p in processes for k, v in p.namespaces})
     if ns:

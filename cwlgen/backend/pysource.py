@@ -470,6 +470,7 @@ class PythonWriter:
         if tool.extra_hints:
             opts.append("hints=[" + ", ".join(
                 self.plain(dict(h)) for h in tool.extra_hints) + "]")
+        opts += self.document_options(tool)
         params = []
         for port in tool.inputs:
             if tool.stdin_input == port.name:
@@ -486,6 +487,19 @@ class PythonWriter:
         text = "\n\n".join(x for x in (tool.label, tool.doc) if x)
         body = _docstring(text, 4) if text else "..."
         return f"{head}\n{sig}\n    {body}"
+
+    def document_options(self, process: Process) -> list[str]:
+        """`namespaces=`, `schemas=` (a local ontology relative to the folder written to, as
+        file defaults are) and `metadata=` of a tool or workflow."""
+        opts = []
+        if process.namespaces:
+            opts.append(f"namespaces={lit(dict(process.namespaces))}")
+        if process.schemas:
+            opts.append("schemas=" + lit([os.path.relpath(o.path, self.out_dir) if o.path
+                                          else o.name for o in process.schemas]))
+        if process.metadata:
+            opts.append(f"metadata={lit(dict(process.metadata))}")
+        return opts
 
     def plain(self, value: Any) -> str:
         return lit(self.relocate(value))
@@ -632,6 +646,7 @@ class PythonWriter:
         if wf.extra_hints:
             wf_opts.append("hints=[" + ", ".join(
                 self.plain(dict(h)) for h in wf.extra_hints) + "]")
+        wf_opts += self.document_options(wf)
         if wf_opts:
             deco = _call("@workflow", wf_opts)
         lines = [deco, sig] + ["    " + line.replace("\n", "\n    ")

@@ -10,6 +10,7 @@ is collected as `Gap`s naming the construct and its position: `cwlgen check` ign
 from __future__ import annotations
 
 import keyword
+import os
 import re
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -41,6 +42,7 @@ from cwlgen.ir import types as t
 from cwlgen.ir.cwl import binding_dict
 from cwlgen.ir.frozen import evolve, frozen
 from cwlgen.ir.location import SourceLocation
+from cwlgen.ir.nodes import Ontology
 from cwlgen.ir.when_expr import parse_when, refs_of
 
 KNOWN_NAMESPACES = {
@@ -68,13 +70,10 @@ def _stageable(tp: t.CwlType, *, named: bool) -> bool:
 
 @frozen
 class Gap:
-    """A construct of a loaded document that the DSL cannot write yet. `metadata` gaps
-    (`$schemas`, `s:author`...) do not change what runs; `cwlgen import --drop-metadata`
-    drops them with a warning."""
+    """A construct of a loaded document that the DSL cannot write yet."""
 
     construct: str
     position: Position | None
-    metadata: bool = False
 
     def render(self) -> str:
         where = f"{self.position}: " if self.position else ""
@@ -128,6 +127,32 @@ def _join(*texts: str | None) -> str | None:
     return "\n\n".join(x for x in texts if x) or None
 
 
+def _compact_formats(proc: Process, prefixes: dict[str, str]) -> Process:
+    """Port formats under a prefix the document declares (`gx:fasta`, not the full IRI)."""
+    def short(fmt: str | None) -> str | None:
+        for prefix, full in prefixes.items():
+            if fmt and fmt.startswith(full) and fmt[len(full):]:
+                return f"{prefix}:{fmt[len(full):]}"
+        return fmt
+
+    if not prefixes:
+        return proc
+    inputs = tuple(evolve(p, format=short(p.format)) for p in proc.inputs)
+    if isinstance(proc, Tool):
+        return evolve(proc, inputs=inputs, outputs=tuple(
+            evolve(o, format=short(o.format)) for o in proc.outputs))
+    return evolve(proc, inputs=inputs)
+
+
+def _plain(value: Any) -> Any:
+    """YAML data (ruamel's commented maps and sequences) as plain dicts and lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _compact(uri: str) -> str:
     for full, prefix in KNOWN_NAMESPACES.items():
         if uri.startswith(full):
@@ -140,7 +165,6 @@ class _Loader:
         self.uri = uri
         self.gaps: list[Gap] = []
         self.errors: list[Gap] = []
-        self.schemas_reported = False
         self.cache: dict[str, Process] = {}
         self.anonymous: dict[int, str] = {}
         self.records: dict[tuple[str, Any], t.Record] = {}
@@ -162,8 +186,8 @@ class _Loader:
         oid = str(getattr(obj, "id", "") or "")
         return oid if urlparse(oid).scheme in ("file", "http", "https") else self.uri
 
-    def gap(self, construct: str, where: Position | None, *, metadata: bool = False) -> None:
-        self.gaps.append(Gap(construct, where, metadata))
+    def gap(self, construct: str, where: Position | None) -> None:
+        self.gaps.append(Gap(construct, where))
 
     def error(self, problem: str, where: Position | None) -> None:
         self.errors.append(Gap(problem, where))
@@ -316,19 +340,7 @@ class _Loader:
             return self.cache[key]
         pos = _loc(obj, where)
         self._read_schema_defs(obj)
-        options = getattr(obj, "loadingOptions", None)
-        if getattr(options, "schemas", None) and not self.schemas_reported:
-            self.schemas_reported = True
-            self.gap("$schemas (ontologies for format checking; the DSL writes format IRIs "
-                     "but no $schemas list)", pos, metadata=True)
-        namespaces = dict(getattr(options, "namespaces", None) or {})
-        for field in sorted(getattr(obj, "extension_fields", None) or {}):
-            shown = _compact(field)
-            for prefix, full in namespaces.items():
-                if field.startswith(full):
-                    shown = f"{prefix}:{field[len(full):]}"
-            self.gap(f"metadata field '{shown}' (the DSL writes no document metadata)", pos,
-                     metadata=True)
+        document = self.document_fields(obj, pos)
         if isinstance(obj, c.CommandLineTool):
             proc: Process = self.tool(obj, name, pos)
         elif isinstance(obj, c.Workflow):
@@ -340,9 +352,48 @@ class _Loader:
             proc = Tool(key=self.key(obj, name), name=name, loc=_src(pos),
                         inputs=tuple(self.inputs(obj, tool=False)),
                         outputs=tuple(self.plain_outputs(obj)))
+        proc = _compact_formats(evolve(proc, **document), dict(document.get("namespaces", ())))
         if key and not key.startswith("_:"):
             self.cache[key] = proc
         return proc
+
+    def document_fields(self, obj: Any, pos: Position | None) -> dict[str, Any]:
+        """`$namespaces`, `$schemas` and metadata fields (`dct:creator`, `s:license`) as
+        `namespaces=`, `schemas=` and `metadata=` hold them: prefixes as declared, local
+        ontologies by path (the Python writer makes them relative to where it writes),
+        metadata under its declared prefix (a full IRI where none is declared)."""
+        options = getattr(obj, "loadingOptions", None)
+        namespaces = {str(k): str(v) for k, v in
+                      (getattr(options, "namespaces", None) or {}).items()}
+        fields: dict[str, Any] = {}
+        good = {k: v for k, v in namespaces.items() if k.isidentifier() and "://" in v}
+        if good:
+            fields["namespaces"] = tuple(sorted(good.items()))
+        schemas = []
+        base = str(getattr(options, "fileuri", None) or self.uri)
+        for entry in getattr(options, "schemas", None) or []:
+            url = urljoin(base, str(entry))
+            if urlparse(url).scheme != "file":
+                schemas.append(Ontology(name=url))
+                continue
+            path = unquote(urlparse(url).path)
+            if not os.path.isfile(path):
+                self.gap(f"$schemas entry {str(entry)!r}, which cannot be read (an ontology "
+                         "file next to the document)", pos)
+                continue
+            schemas.append(Ontology(name=os.path.basename(path), path=path))
+        if schemas:
+            fields["schemas"] = tuple(schemas)
+        metadata = []
+        for field, value in (getattr(obj, "extension_fields", None) or {}).items():
+            shown = _compact(str(field))
+            for prefix, full in good.items():
+                if str(field).startswith(full):
+                    shown = f"{prefix}:{str(field)[len(full):]}"
+            metadata.append((shown, _plain(value)))
+        if metadata:
+            fields["metadata"] = tuple(metadata)
+        return fields
 
     def _read_schema_defs(self, obj: Any) -> None:
         from cwl_utils.parser import cwl_v1_2 as c

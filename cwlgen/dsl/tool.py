@@ -9,7 +9,12 @@ from typing import Any, ParamSpec, TypeVar
 from cwlgen.dsl.bodies import tool_body_problems
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
-from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_schemas
+from cwlgen.dsl.ontology import (
+    check_format_prefixes,
+    read_metadata,
+    read_namespaces,
+    read_schemas,
+)
 from cwlgen.dsl.requirements import MANAGED_HINTS, check_exit_codes, check_extra_requirements
 from cwlgen.dsl.spec import Arg, Dirent, Resources, is_expression
 from cwlgen.ir import Argument, Container, OutputPort, Tool
@@ -48,6 +53,7 @@ class ToolOptions:
     no_base_command: bool = False  # `@tool(None, ...)`: arguments only
     namespaces: Mapping[str, str] | None = None
     schemas: tuple[str, ...] = ()
+    metadata: Mapping[str, Any] | None = None
     loc: SourceLocation | None = None  # the decorator call: where options are written
 
 
@@ -101,6 +107,7 @@ class ToolDef(Definition[P, R]):
         schemas = read_schemas(opts.schemas, self.func.__code__.co_filename, self.name, said,
                                problems)
         check_format_prefixes([*iface.inputs, *outputs], namespaces, self.name, problems)
+        metadata = read_metadata(opts.metadata, namespaces, self.name, said, problems)
         stdout_name, stderr_name = self._redirects(said, stdout_name, stderr_name, problems)
         files = self._files(said, problems)
         workdir, workdir_listing = self._workdir(said, problems)
@@ -148,6 +155,7 @@ class ToolDef(Definition[P, R]):
             deterministic=opts.deterministic,
             namespaces=namespaces,
             schemas=schemas,
+            metadata=metadata,
             extra_requirements=tuple(freeze_mapping(r) for r in opts.requirements
                                      if isinstance(r, Mapping)),
             extra_hints=tuple(freeze_mapping(h) for h in opts.hints if isinstance(h, Mapping)),
@@ -291,6 +299,7 @@ def tool(
     stdin: str | None = None,
     namespaces: Mapping[str, str] | None = None,
     schemas: Iterable[str] = (),
+    metadata: Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[P, R]], ToolDef[P, R]]:
     """Declare a CommandLineTool from a typed function whose body is only a docstring.
 
@@ -314,7 +323,9 @@ def tool(
     with the keyword to use instead, CG130). `namespaces` adds `$namespaces` prefixes for
     `format`s (edam and iana are known); `schemas` lists ontologies (`$schemas`): local RDF
     files (relative to this file; copied beside the CWL and used to check `format`
-    compatibility by subclass at compile time) or URLs.
+    compatibility by subclass at compile time) or URLs. `metadata` adds document metadata
+    fields under a declared prefix (`metadata={"dct:creator": {"foaf:name": "..."}}`,
+    `"s:license"`), written at the end of the document as given.
     `stdout`/`stderr` redirect a stream to a file that
     an output reads (e.g. `Out(glob="n.txt", load_contents=True, output_eval=...)`); to get
     the stream itself as a File output, annotate the output with `stdout(...)` instead.
@@ -349,6 +360,7 @@ def tool(
         no_base_command=base_command is None,
         namespaces=dict(namespaces) if namespaces else None,
         schemas=tuple(schemas),
+        metadata=dict(metadata) if metadata else None,
         loc=caller_location(),
     )
 

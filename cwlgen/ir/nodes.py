@@ -218,6 +218,8 @@ class Tool:
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
     namespaces: tuple[tuple[str, str], ...] = ()  # `$namespaces` the user declared
     schemas: tuple[Ontology, ...] = ()  # `$schemas`: ontologies for `format`
+    # document metadata (`metadata={"dct:creator": {...}}`): prefixed fields, as written
+    metadata: tuple[tuple[str, Any], ...] = ()
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     # hand-written CWL used by reference (`cwlgen.load(..., ref=...)`): steps say `run: ref`
@@ -333,6 +335,7 @@ class Workflow:
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
     namespaces: tuple[tuple[str, str], ...] = ()
     schemas: tuple[Ontology, ...] = ()
+    metadata: tuple[tuple[str, Any], ...] = ()  # see Tool.metadata
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     run_ref: str | None = None  # see Tool.run_ref
