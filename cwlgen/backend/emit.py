@@ -306,7 +306,9 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
             else:
                 args.append({**binding_dict(a.binding), "valueFrom": a.value})
         doc["arguments"] = args
-    doc["inputs"] = {p.name: input_dict(p, tool=True) for p in tool.inputs}
+    inputs = {p.name: input_dict(p, tool=True) for p in tool.inputs}
+    doc["inputs"] = [{"id": name, **port} for name, port in inputs.items()] \
+        if _staging_order_matters(tool) else inputs
     doc["outputs"] = {o.name: output_dict(o) for o in tool.outputs}
     if tool.stdin_input:
         doc["stdin"] = input_reference(tool.stdin_input)[:-1] + ".path)"
@@ -431,6 +433,22 @@ def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, 
     doc["outputs"] = outputs
     doc["steps"] = {s.id: step_dict(s, run_ref) for s in wf.steps}
     return doc
+
+
+def _staging_order_matters(tool: Tool) -> bool:
+    """Whether the inputs must stay a list in declaration order: a secondaryFiles expression
+    reads another input (`location: inputs.accessory.location`), and cwltool stages the files
+    of a job in input order, a file listed twice where it first appears. A map (cwlgen's
+    usual form) is read sorted by name, which would stage such a file elsewhere."""
+    names = [p.name for p in tool.inputs]
+    if names == sorted(names):
+        return False
+    for port in tool.inputs:
+        for pattern in port.secondary_files:
+            if ("$(" in pattern or "${" in pattern) and any(
+                    f"inputs.{other}" in pattern for other in names if other != port.name):
+                return True
+    return False
 
 
 def namespaces_used(

@@ -126,7 +126,9 @@ def _share_schemas(body: dict[str, Any], shared: dict[str, dict[str, Any]]) -> d
         return node
 
     for section in ("inputs", "outputs"):
-        if section in body:
+        if isinstance(body.get(section), list):  # inputs kept in order (emit.py says when)
+            body[section] = [point(port) for port in body[section]]
+        elif section in body:
             body[section] = {name: point(port) for name, port in body[section].items()}
     return body
 

@@ -74,3 +74,11 @@ def test_metadata_needs_a_declared_prefix_and_json_like_values() -> None:
 
     doc = cwlgen.compile(fine).documents["fine.cwl"]
     assert doc["http://purl.org/dc/terms/license"] == "MIT" and doc["edam:x"] == [1, None]
+
+
+def test_inputs_stay_in_order_when_a_secondary_files_expression_reads_another(
+        tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "staging_order", ["extra: Annotated[File, Arg(bind=False)],"])
+    assert got == {"listing": "a.acc\na.txt\n"}
+    rebuilt = (tmp_path / "py" / "staging_order.cwl").read_text()
+    assert "inputs:\n- id: main\n" in rebuilt and "\n- id: extra\n  type: File\n" in rebuilt
