@@ -433,9 +433,11 @@ class _Loader:
             b = getattr(p, "inputBinding", None) if tool else None
             if isinstance(b, c.CommandLineBinding):
                 binding = self.binding(b, pos)
-                if tp == t.BOOLEAN or tp == t.Optional(t.BOOLEAN):
-                    if b.prefix is None and b.valueFrom is None:
-                        self.gap("boolean input bound without a prefix", pos)
+                if (tp == t.BOOLEAN or tp == t.Optional(t.BOOLEAN)) and \
+                        b.prefix is None and b.valueFrom is None:
+                    # adds nothing to the command line, true or false (CWL spec): unbound,
+                    # Arg(bind=False), which is what the DSL writes for it
+                    binding = None
             if getattr(p, "streamable", None) and not tool:
                 self.gap("streamable on a workflow input (Arg(streamable=True) marks a tool's "
                          "input)", pos)

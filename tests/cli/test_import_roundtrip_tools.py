@@ -82,3 +82,12 @@ def test_inputs_stay_in_order_when_a_secondary_files_expression_reads_another(
     assert got == {"listing": "a.acc\na.txt\n"}
     rebuilt = (tmp_path / "py" / "staging_order.cwl").read_text()
     assert "inputs:\n- id: main\n" in rebuilt and "\n- id: extra\n  type: File\n" in rebuilt
+
+
+def test_a_boolean_bound_without_a_prefix_is_unbound(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "bool_unbound", [
+        "flag: Annotated[bool, Arg(bind=False)]",
+        "maybe: Annotated[bool | None, Arg(bind=False)] = None",
+        "word: Annotated[str, Arg(position=1)]",
+    ])
+    assert got == {"out": "hello\n"}
