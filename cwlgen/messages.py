@@ -161,6 +161,8 @@ MESSAGES: dict[str, Message] = {
         "unresolved_annotations": "cannot resolve the annotations of '{func}': {error}",
         "out_on_input": "parameter '{param}' of '{func}' is annotated with Out(...); Out "
                         "describes outputs, use Arg(...)",
+        "items_not_list": "parameter '{param}' of '{func}' has Arg(items=...), which binds "
+                          "the items of a list parameter of a tool, not {type}",
         "stdin_not_file": "parameter '{param}' of tool '{func}' has Arg(stdin=True), which "
                           "needs a File, not {type}",
         "unresolved_fields": "cannot resolve the fields of {record}: {error}",

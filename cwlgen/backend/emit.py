@@ -57,6 +57,11 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
         out["default"] = port.default
     if tool and port.binding is not None:
         out["inputBinding"] = binding_dict(port.binding)
+    if tool and port.item_binding is not None:  # Arg(items=...): on the array type itself
+        tp = cwl_type(port.type, shorthand=False)
+        array = next(m for m in (tp if isinstance(tp, list) else [tp]) if isinstance(m, dict))
+        array["inputBinding"] = binding_dict(port.item_binding)
+        out["type"] = tp
     return out
 
 

@@ -272,6 +272,8 @@ class PythonWriter:
                     meta.append("shell_quote=False")
                 if b.value_from is not None:
                     meta.append(f"value_from={lit(b.value_from)}")
+            if port.item_binding is not None:
+                meta.append(f"items=Arg({_binding_args(port.item_binding)})")
         if port.python_name is not None:
             meta.insert(0, f"name={lit(port.name)}")
         doc = "\n\n".join(x for x in (port.label, port.doc) if x)
@@ -782,6 +784,17 @@ _FIELD_OUTS = {"glob": "glob", "loadContents": "load_contents", "loadListing": "
 
 # `inputs.NAME` in a step expression (valueFrom, when)
 _INPUT_REF = re.compile(r"inputs\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _binding_args(b: Any) -> str:
+    """The Arg(...) options that write a binding (the items of a list: `Arg(items=...)`)."""
+    meta = [] if b.position is None else [f"position={lit(b.position)}"]
+    meta += [f"prefix={lit(b.prefix)}"] if b.prefix is not None else []
+    meta += [] if b.separate else ["separate=False"]
+    meta += [f"item_separator={lit(b.item_separator)}"] if b.item_separator is not None else []
+    meta += [] if b.shell_quote else ["shell_quote=False"]
+    meta += [f"value_from={lit(b.value_from)}"] if b.value_from is not None else []
+    return ", ".join(meta)
 
 
 def lit(value: Any) -> str:

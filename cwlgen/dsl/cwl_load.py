@@ -193,7 +193,10 @@ class _Loader:
         self.errors.append(Gap(problem, where))
 
     # --- types ----------------------------------------------------------------------
-    def type_of(self, tp: Any, hint: str, where: Position | None) -> t.CwlType:
+    def type_of(self, tp: Any, hint: str, where: Position | None, *,
+                items_bound: bool = False) -> t.CwlType:
+        """The IR type of a CWL type; `items_bound`: the caller keeps the inputBinding of a
+        top-level array's items (`Arg(items=...)`)."""
         if isinstance(tp, str):
             if tp in t.PRIMITIVES:
                 return t.Prim(tp)
@@ -214,15 +217,16 @@ class _Loader:
         if isinstance(tp, list):
             members = [m for m in tp if m != "null"]
             if len(members) == 1:
-                inner = self.type_of(members[0], hint, where)
+                inner = self.type_of(members[0], hint, where, items_bound=items_bound)
                 return t.Optional(inner) if len(members) < len(tp) else inner
             if not members:
                 return t.NULL
             union = t.OneOf(members=tuple(self.type_of(m, hint, where) for m in members))
             return t.Optional(union) if len(members) < len(tp) else union
         if getattr(tp, "type_", None) == "array":
-            if getattr(tp, "inputBinding", None) is not None:
-                self.gap("inputBinding on array items", where)
+            if getattr(tp, "inputBinding", None) is not None and not items_bound:
+                self.gap("inputBinding on the items of an array nested in another type",
+                         where)
             return t.Array(self.type_of(tp.items, hint, where))
         if getattr(tp, "type_", None) == "enum":
             if getattr(tp, "inputBinding", None) is not None:
@@ -427,8 +431,13 @@ class _Loader:
                 self._check_name(name, "input", pos)
             else:
                 names.add(renamed)
-            tp = self.type_of(p.type_, name, pos)
+            tp = self.type_of(p.type_, name, pos, items_bound=tool)
             default = NO_DEFAULT if p.default is None else self.value(p.default, base)
+            item_binding = None
+            for member in p.type_ if isinstance(p.type_, list) else [p.type_]:
+                ib = getattr(member, "inputBinding", None) if tool else None
+                if getattr(member, "type_", None) == "array" and ib is not None:
+                    item_binding = self.binding(ib, pos, default_position=None)  # Arg(items=)
             binding = None
             b = getattr(p, "inputBinding", None) if tool else None
             if isinstance(b, c.CommandLineBinding):
@@ -453,7 +462,8 @@ class _Loader:
                 secondary_required=self.secondary(p.secondaryFiles)[1],
                 load_listing=getattr(p, "loadListing", None),
                 load_contents=bool(getattr(p, "loadContents", None)),
-                streamable=bool(tool and getattr(p, "streamable", None)), loc=_src(pos)))
+                streamable=bool(tool and getattr(p, "streamable", None)),
+                item_binding=item_binding, loc=_src(pos)))
         return ports
 
     def secondary(self, value: Any) -> tuple[tuple[str, ...],
@@ -587,6 +597,8 @@ class _Loader:
             # the DSL would add the requirement, so drop the flag instead
             inputs = [evolve(p, binding=evolve(p.binding, shell_quote=True))
                       if p.binding is not None else p for p in inputs]
+            inputs = [evolve(p, item_binding=evolve(p.item_binding, shell_quote=True))
+                      if p.item_binding is not None else p for p in inputs]
             arguments = [evolve(a, binding=evolve(a.binding, shell_quote=True))
                          if a.binding is not None else a for a in arguments]
         for clash in sorted({p.name for p in inputs} & {o.name for o in outputs}):

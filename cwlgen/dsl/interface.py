@@ -221,6 +221,13 @@ def _read_param(
         else:
             cwl_name = arg.name
     patterns, required = secondary_patterns(arg.secondary_files, func_name, where, problems)
+    item_binding = None
+    if arg.items is not None:
+        if kind != "tool" or not isinstance(t.strip_optional(cwl_type), t.Array):
+            problems.append(diag("CG112", where, variant="items_not_list", param=name,
+                                 func=func_name, type=cwl_type))
+        else:
+            item_binding = arg.items.binding(arg.items.position)
     return InputPort(
         name=cwl_name,
         python_name=name if cwl_name != name else None,
@@ -235,6 +242,7 @@ def _read_param(
         load_contents=arg.load_contents,
         staging=staging,
         streamable=arg.streamable,
+        item_binding=item_binding,
         loc=where,
     )
 

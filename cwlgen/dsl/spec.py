@@ -68,6 +68,8 @@ class Arg:
     `name="in"` gives the input a CWL name that is not a Python identifier (a keyword such as
     `in` or `def`, or `args.py`): write the parameter `in_` and call the tool with `in_=...`.
     `secondary_files` takes patterns, or `SecondaryFile(pattern, required=False)`.
+    `items=Arg(prefix="-Y")` binds each item of a list parameter too (CWL's `inputBinding`
+    on the array's items): `Arg(prefix="-X", items=Arg(prefix="-Y"))` gives `-X -Y a -Y b`.
     """
 
     position: int | str | None = None  # a str is a CWL expression computing it (`$(self)`)
@@ -89,6 +91,7 @@ class Arg:
     inplace: bool = False
     streamable: bool = False
     name: str | None = None
+    items: Arg | None = None  # how each item of a list is bound (inputBinding on the items)
 
     def binding(self, position: int | str | None, *, as_argument: bool = False) -> Binding:
         """The CWL CommandLineBinding (IR) this Arg asks for, at `position`. The one place an

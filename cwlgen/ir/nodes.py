@@ -74,6 +74,7 @@ class InputPort:
     staging: Staging | None = None
     streamable: bool = False
     python_name: str | None = None
+    item_binding: Binding | None = None  # a list's items' own inputBinding (Arg(items=...))
     loc: SourceLocation | None = None
 
     @property

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 from cwl_runs import run
 from test_import_roundtrip_constructs import FIXTURES, round_trip
 
 import cwlgen
-from cwlgen import File, tool
+from cwlgen import Arg, File, tool
 
 
 def test_metadata_namespaces_and_a_local_ontology_are_kept(tmp_path: Path) -> None:
@@ -91,3 +92,23 @@ def test_a_boolean_bound_without_a_prefix_is_unbound(tmp_path: Path) -> None:
         "word: Annotated[str, Arg(position=1)]",
     ])
     assert got == {"out": "hello\n"}
+
+
+def test_bindings_on_the_items_of_lists(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "item_bindings", [
+        'words: Annotated[list[str], Arg(position=1, prefix="--words", '
+        'items=Arg(prefix="-w"))]',
+        'numbers: Annotated[list[int] | None, Arg(position=2, items=Arg(prefix="-n=", '
+        'separate=False))] = None',
+    ])
+    assert got == {"out": "--words -w a -w b -n=1 -n=2\n"}
+
+
+def test_items_binds_the_items_of_a_list_parameter_only() -> None:
+    @tool("echo")
+    def one(*, x: Annotated[str, Arg(items=Arg(prefix="-x"))]) -> None: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG112.*parameter 'x' of 'one' has "
+                       r"Arg\(items=...\), which binds the items of a list parameter of a "
+                       r"tool, not string"):
+        cwlgen.compile(one)
