@@ -106,7 +106,8 @@ def _uses_js(tool: Tool) -> bool:
             if isinstance(sub, Record):
                 texts += [v for f in sub.fields for _, v in (*f.binding, *f.output_binding)
                           if isinstance(v, str)]
-    texts += [text for entry, name, _ in tool.workdir for text in (entry, name)]
+    texts += [text for entry, name, _ in tool.workdir if isinstance(entry, str)
+              for text in (entry, name)]
     res = tool.resources
     if res is not None:  # Resources(cores="$(...)", time_limit="$(...)")
         texts += [v for _, v in res.exact if isinstance(v, str)]
@@ -200,6 +201,9 @@ def _work_dir_listing(tool: Tool) -> list[Any] | str:
                 entry["writable"] = True
             listing.append(entry)
     for entry_text, name, writable in tool.workdir:
+        if not isinstance(entry_text, str):  # a File/Directory literal, or a list of them
+            listing.append(entry_text)
+            continue
         dirent: dict[str, Any] = {"entry": entry_text}
         if name is not None:
             dirent = {"entryname": name, **dirent}

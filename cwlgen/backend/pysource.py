@@ -442,9 +442,12 @@ class PythonWriter:
         if tool.workdir_listing is not None:
             opts.append(f"workdir={lit(tool.workdir_listing)}")
         elif tool.workdir:
-            self.imports.add("Dirent")
             entries = []
             for text, entryname, writable in tool.workdir:
+                if not isinstance(text, str):  # File("x")/Directory("d"), or a list of them
+                    entries.append(self.value(text, None))
+                    continue
+                self.imports.add("Dirent")
                 parts = [lit(text)] + ([f"name={lit(entryname)}"] if entryname is not None
                                        else []) + (["writable=True"] if writable else [])
                 entries.append(f"Dirent({', '.join(parts)})")

@@ -46,7 +46,7 @@ def check_tool_expressions(tool: Tool) -> list[Diagnostic]:
               ("stdin", tool.stdin_expr)]
     texts += [("the workdir listing", tool.workdir_listing)]
     texts += [(f"workdir entry {name or entry!r}", text) for entry, name, _ in tool.workdir
-              for text in (entry, name)]
+              if isinstance(entry, str) for text in (entry, name)]
     problems: list[Diagnostic] = []
     for what, text in texts:
         problems += _unknown(text, known, f"{what} of '{tool.name}'", owner, tool.loc)

@@ -725,7 +725,7 @@ class _Loader:
                         continue
                 if isinstance(req, c.InitialWorkDirRequirement) and not hint and \
                         "files" not in fields:
-                    staged = self.initial_workdir(req, inputs)
+                    staged = self.initial_workdir(req, inputs, self.base(obj))
                     if staged is not None:
                         inputs = staged.pop("inputs")
                         fields.update({k: v for k, v in staged.items() if v})
@@ -802,12 +802,12 @@ class _Loader:
             spec["exact"] = tuple(sorted(exact, key=lambda kv: order[kv[0]]))
         return spec
 
-    def initial_workdir(self, req: Any, inputs: list[InputPort]) -> (
+    def initial_workdir(self, req: Any, inputs: list[InputPort], base: str) -> (
         dict[str, Any] | None
     ):
-        """The tool fields an InitialWorkDirRequirement becomes (files, Dirent entries or a
-        listing expression) and the inputs with their staging; None when an entry is a
-        File/Directory literal (not expressible yet)."""
+        """The tool fields an InitialWorkDirRequirement becomes (files, Dirent entries,
+        File/Directory literals or a listing expression) and the inputs with their staging;
+        None when an entry says more than these (a literal with a listing or contents)."""
         from cwl_utils.parser import cwl_v1_2 as c
 
         if isinstance(req.listing, str):
@@ -817,10 +817,19 @@ class _Loader:
         if not isinstance(req.listing, list):
             return None
         files: list[tuple[str, str]] = []
-        dirents: list[tuple[str, str | None, bool]] = []
+        dirents: list[tuple[Any, str | None, bool]] = []
         staged: dict[str, Staging] = {}
         by_name = {p.name: p for p in inputs}
         for entry in req.listing:
+            if isinstance(entry, (c.File, c.Directory)) or (
+                    isinstance(entry, list) and entry and all(
+                        isinstance(e, (c.File, c.Directory)) for e in entry)):
+                literal = self.value(entry, base)  # File("x")/Directory("d") or a list
+                if any(set(x) != {"class", "location"}
+                       for x in (literal if isinstance(literal, list) else [literal])):
+                    return None
+                dirents.append((literal, None, False))
+                continue
             if isinstance(entry, str):
                 # a bare `$(inputs.x)` stages x as `{entry: $(inputs.x)}` does; any other
                 # expression yields Files/Directories to stage (`Dirent("$(...)")`)

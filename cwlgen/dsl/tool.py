@@ -22,6 +22,7 @@ from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_location
 from cwlgen.ir.frozen import evolve, frozen
 from cwlgen.ir.location import SourceLocation
+from cwlgen.runtime.paths import Directory, File
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -235,9 +236,9 @@ class ToolDef(Definition[P, R]):
 
     def _workdir(
         self, said: SourceLocation, problems: list[Diagnostic]
-    ) -> tuple[tuple[tuple[str, str | None, bool], ...], str | None]:
-        """`workdir=`: Dirent entries (entry, name, writable), or the whole listing as one
-        expression."""
+    ) -> tuple[tuple[tuple[Any, str | None, bool], ...], str | None]:
+        """`workdir=`: Dirent entries (entry, name, writable) and File/Directory literals, or
+        the whole listing as one expression."""
         given = self.options.workdir
         if isinstance(given, str):
             if is_expression(given):
@@ -245,8 +246,12 @@ class ToolDef(Definition[P, R]):
             problems.append(diag("CG112", said, variant="bad_workdir", func=self.name,
                                  got=repr(given)[:60]))
             return (), None
-        entries = []
+        entries: list[tuple[Any, str | None, bool]] = []
         for d in given:
+            literal = _path_literal(d)
+            if literal is not None:  # File("x.txt"), Directory("ref"), or a list of them
+                entries.append((literal, None, False))
+                continue
             if not isinstance(d, Dirent) or not isinstance(d.entry, str) or not (
                     d.name is None or (isinstance(d.name, str) and d.name)):
                 problems.append(diag("CG112", said, variant="bad_workdir", func=self.name,
@@ -258,6 +263,18 @@ class ToolDef(Definition[P, R]):
                 continue
             entries.append((d.entry, d.name, bool(d.writable)))
         return tuple(entries), None
+
+
+def _path_literal(item: Any) -> Any:
+    """The CWL object of a `workdir=` entry that is a File or Directory (or a list of them):
+    staged as it is, its location as written (relative to the built CWL, as defaults are);
+    None for anything else."""
+    if isinstance(item, (File, Directory)):
+        return item.to_cwl()
+    if isinstance(item, (list, tuple)) and item and all(
+            isinstance(i, (File, Directory)) for i in item):
+        return [i.to_cwl() for i in item]
+    return None
 
 
 def _stdin_params(func: Callable[..., Any]) -> list[tuple[str, Arg]]:
@@ -285,7 +302,7 @@ def tool(
     resources: Resources | None = None,
     env: Mapping[str, str] | None = None,
     files: Mapping[str, str] | None = None,
-    workdir: Iterable[Dirent] | str = (),
+    workdir: Iterable[Any] | str = (),
     success_codes: Iterable[int] = (),
     temporary_fail_codes: Iterable[int] = (),
     permanent_fail_codes: Iterable[int] = (),
@@ -309,7 +326,8 @@ def tool(
     ResourceRequirement (plus ToolTimeLimit, and cwltool's CUDARequirement when gpus > 0),
     `env` an EnvVarRequirement, `files` (name -> text, may use CWL parameter references)
     InitialWorkDirRequirement entries; `workdir` more entries as CWL writes them
-    (`[Dirent("$(inputs.x.listing)"), Dirent("", name="log.txt", writable=True)]`) or the
+    (`[Dirent("$(inputs.x.listing)"), Dirent("", name="log.txt", writable=True)]`, and
+    `File("ref.fa")`/`Directory("db")` literals, or a list of them, staged as they are) or the
     whole listing as one expression (`"$(inputs.indir.listing)"`).
     `base_command=None` emits no baseCommand: the command line is `arguments` and the
     bound inputs. `success_codes`, `temporary_fail_codes`, `permanent_fail_codes` are CWL's

@@ -204,7 +204,9 @@ class Tool:
     files: tuple[tuple[str, str], ...] = ()
     # InitialWorkDir entries as written (`Dirent(entry, name=..., writable=...)`), after the
     # files and staged inputs; or the whole listing as one expression
-    workdir: tuple[tuple[str, str | None, bool], ...] = ()
+    # (entry text, name, writable); a File/Directory literal (or a list of them, as CWL
+    # objects) has entry set to the object, no name and writable False
+    workdir: tuple[tuple[Any, str | None, bool], ...] = ()
     workdir_listing: str | None = None
     network: bool = False
     deterministic: bool = True

@@ -14,7 +14,7 @@ from cwl_runs import run
 from test_import_roundtrip_constructs import FIXTURES, round_trip
 
 import cwlgen
-from cwlgen import Arg, File, tool
+from cwlgen import Arg, Directory, File, tool
 
 
 def test_metadata_namespaces_and_a_local_ontology_are_kept(tmp_path: Path) -> None:
@@ -112,3 +112,20 @@ def test_items_binds_the_items_of_a_list_parameter_only() -> None:
                        r"Arg\(items=...\), which binds the items of a list parameter of a "
                        r"tool, not string"):
         cwlgen.compile(one)
+
+
+def test_file_and_directory_literals_in_the_working_directory(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "workdir_literals", [
+        'workdir=[File("../cwl/data/c.txt"), Directory("../cwl/tree")]',
+    ])
+    assert got == {"out": "gamma\nepsilon\n"}
+
+
+def test_workdir_takes_file_and_directory_literals_and_lists_of_them() -> None:
+    @tool("ls", workdir=[File("ref.fa"), [Directory("db"), File("x.txt")]])
+    def staged() -> None: ...
+
+    doc = cwlgen.compile(staged).documents["staged.cwl"]
+    assert doc["requirements"][-1] == {"class": "InitialWorkDirRequirement", "listing": [
+        {"class": "File", "location": "ref.fa"},
+        [{"class": "Directory", "location": "db"}, {"class": "File", "location": "x.txt"}]]}
