@@ -601,9 +601,16 @@ class _Loader:
                       if p.item_binding is not None else p for p in inputs]
             arguments = [evolve(a, binding=evolve(a.binding, shell_quote=True))
                          if a.binding is not None else a for a in arguments]
+        taken = {p.python_name or p.name for p in inputs} | {o.name for o in outputs}
         for clash in sorted({p.name for p in inputs} & {o.name for o in outputs}):
-            self.gap(f"input and output both named '{clash}' (the DSL gives parameters and "
-                     "outputs one namespace)", pos)
+            # the output keeps the name (outputs are NamedTuple fields), the input is renamed
+            # in Python: `filelist_in: Annotated[File, Arg(name="filelist")]`
+            new = f"{clash}_in"
+            while new in taken:
+                new += "_"
+            taken.add(new)
+            inputs = [evolve(p, python_name=new) if p.name == clash and p.python_name is None
+                      else p for p in inputs]
         fields = self.tool_requirements(obj, inputs, pos)
         return Tool(
             key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),

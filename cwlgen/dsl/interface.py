@@ -163,7 +163,7 @@ def read_interface(
         if port is not None:
             inputs.append(port)
     outputs, names, return_class = _read_returns(func, hints, kind, func_name, site, doc, problems)
-    _check_ids(inputs, outputs, func_name, site, problems)
+    _check_ids(inputs, outputs, func_name, kind, problems)
     return Interface(tuple(inputs), tuple(outputs), names, return_class, doc, site,
                      tuple(problems))
 
@@ -534,9 +534,15 @@ def _check_ids(
     inputs: list[InputPort],
     outputs: list[OutputPort],
     func_name: str,
-    site: FunctionSite,
+    kind: str,
     problems: list[Diagnostic],
 ) -> None:
+    """CG107 for a name CWL cannot hold, CG108 for one name given twice. A tool input
+    renamed on purpose (`filelist_in: Annotated[File, Arg(name="filelist")]`) may share its
+    CWL name with an output, as CWL tools may (the inputs and outputs of a tool are two
+    lists, and its expressions only see `inputs.`): the Python names still differ."""
+    renamed_on_purpose = {p.name for p in inputs if p.python_name is not None} \
+        if kind == "tool" else set()
     seen: dict[str, str] = {}
     for what, ports in (("input", inputs), ("output", outputs)):
         for port in ports:
@@ -544,7 +550,8 @@ def _check_ids(
             if not (CWL_NAME if renamed else IDENTIFIER).match(port.name):
                 problems.append(diag("CG107", port.loc, name=port.name, what=what,
                                      func=func_name))
-            if port.name in seen:
+            if port.name in seen and not (what == "output" and seen[port.name] == "input"
+                                          and port.name in renamed_on_purpose):
                 problems.append(diag("CG108", port.loc, name=port.name, first=seen[port.name],
                                      second=what, func=func_name))
             seen[port.name] = what

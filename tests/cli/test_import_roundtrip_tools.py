@@ -14,7 +14,7 @@ from cwl_runs import run
 from test_import_roundtrip_constructs import FIXTURES, round_trip
 
 import cwlgen
-from cwlgen import Arg, Directory, File, tool
+from cwlgen import Arg, Directory, File, Out, tool, workflow
 
 
 def test_metadata_namespaces_and_a_local_ontology_are_kept(tmp_path: Path) -> None:
@@ -129,3 +129,36 @@ def test_workdir_takes_file_and_directory_literals_and_lists_of_them() -> None:
     assert doc["requirements"][-1] == {"class": "InitialWorkDirRequirement", "listing": [
         {"class": "File", "location": "ref.fa"},
         [{"class": "Directory", "location": "db"}, {"class": "File", "location": "x.txt"}]]}
+
+
+def test_an_input_and_an_output_of_the_same_name(tmp_path: Path) -> None:
+    got = round_trip(tmp_path, "same_name", [
+        'text_in: Annotated[File, Arg(name="text", bind=False, stage_as="copy.txt")]',
+        'count_in: Annotated[int, Arg(name="count", position=0, prefix="-n")]',
+        "class SameNameOutputs(NamedTuple):\n    text: ",
+    ])
+    assert got == {"text": "one\ntwo\nthree\n", "count": "one\ntwo\n"}
+
+
+def test_only_a_tool_input_renamed_on_purpose_may_share_an_outputs_name() -> None:
+    @tool("cp", arguments=["x"])
+    def plain(*, out: File) -> Annotated[File, Out(glob="x")]: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG108.*'out' names both input and output "
+                       r"of 'plain'"):
+        cwlgen.compile(plain)
+
+    @tool("cp", arguments=["x"])
+    def renamed(*, out_in: Annotated[File, Arg(name="out", position=0)]) -> Annotated[
+            File, Out(glob="x")]: ...
+
+    doc = cwlgen.compile(renamed).documents["renamed.cwl"]
+    assert list(doc["inputs"]) == ["out"] and list(doc["outputs"]) == ["out"]
+
+    @workflow
+    def wf(*, out_in: Annotated[File, Arg(name="out")]) -> File:
+        return renamed(out_in=out_in)
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG108.*'out' names both input and output "
+                       r"of 'wf'"):
+        cwlgen.compile(wf)
