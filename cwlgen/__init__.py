@@ -24,6 +24,7 @@ from cwlgen.dsl.expression_tool import expression_tool
 from cwlgen.dsl.schema import schema
 from cwlgen.dsl.spec import (
     Arg,
+    Container,
     Dirent,
     Double,
     Long,
@@ -89,6 +90,7 @@ __all__ = [
     "Arg",
     "CompileError",
     "Compiled",
+    "Container",
     "CwlgenError",
     "Directory",
     "Dirent",

@@ -161,6 +161,10 @@ MESSAGES: dict[str, Message] = {
         "unresolved_annotations": "cannot resolve the annotations of '{func}': {error}",
         "out_on_input": "parameter '{param}' of '{func}' is annotated with Out(...); Out "
                         "describes outputs, use Arg(...)",
+        "bad_container": "container= of '{func}' is {got}: give an image name or "
+                         "Container(pull=..., load=..., file=..., import_from=..., "
+                         "image_id=..., output_directory=...) with at least one of pull, "
+                         "load, file, import_from or image_id, each a string",
         "items_not_list": "parameter '{param}' of '{func}' has Arg(items=...), which binds "
                           "the items of a list parameter of a tool, not {type}",
         "stdin_not_file": "parameter '{param}' of tool '{func}' has Arg(stdin=True), which "

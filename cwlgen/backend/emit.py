@@ -12,6 +12,7 @@ from typing import Any
 from cwlgen.backend.cwltypes import cwl_type, schema_def, secondary_files
 from cwlgen.ir import (
     NO_DEFAULT,
+    Container,
     InputPort,
     OutputPort,
     Process,
@@ -147,9 +148,7 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
     if schemas is not None:
         reqs.append(schemas)
     if tool.container is not None:
-        (reqs if tool.container.required else hints).append(
-            {"class": "DockerRequirement", "dockerPull": tool.container.image}
-        )
+        (reqs if tool.container.required else hints).append(_docker(tool.container))
     if tool.packages:
         hints.append(_software(tool))
     listing = _work_dir_listing(tool)
@@ -184,6 +183,17 @@ def _software(tool: Tool) -> dict[str, Any]:
             for p in tool.packages
         ],
     }
+
+
+def _docker(c: Container) -> dict[str, Any]:
+    """DockerRequirement: an image name, or what `Container(...)` says."""
+    out: dict[str, Any] = {"class": "DockerRequirement"}
+    for key, value in (("dockerPull", c.image), ("dockerLoad", c.load), ("dockerFile", c.file),
+                       ("dockerImport", c.import_from), ("dockerImageId", c.image_id),
+                       ("dockerOutputDirectory", c.output_directory)):
+        if value is not None:
+            out[key] = value
+    return out
 
 
 def _work_dir_listing(tool: Tool) -> list[Any] | str:

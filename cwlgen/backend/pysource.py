@@ -66,8 +66,8 @@ class _Names:
 
 
 _RESERVED = {
-    "Annotated", "Any", "Arg", "Directory", "Enum", "File", "NamedTuple", "Out", "Resources",
-    "cast", "dataclass", "stderr", "stdout", "tool", "workflow", "enum", "typing",
+    "Annotated", "Any", "Arg", "Container", "Directory", "Enum", "File", "NamedTuple", "Out",
+    "Resources", "cast", "dataclass", "stderr", "stdout", "tool", "workflow", "enum", "typing",
 }
 
 
@@ -404,7 +404,7 @@ class PythonWriter:
                     items.append(f"Arg({', '.join(meta)})")
             opts.append(f"arguments=[{', '.join(items)}]")
         if tool.container is not None:
-            opts.append(f"container={lit(tool.container.image)}")
+            opts.append(f"container={self.container(tool.container)}")
             if tool.container.required:
                 opts.append("container_required=True")
         if tool.packages:
@@ -492,6 +492,17 @@ class PythonWriter:
         text = "\n\n".join(x for x in (tool.label, tool.doc) if x)
         body = _docstring(text, 4) if text else "..."
         return f"{head}\n{sig}\n    {body}"
+
+    def container(self, c: Any) -> str:
+        """An image name, or `Container(...)` when the DockerRequirement says more."""
+        fields = [("pull", c.image), ("load", c.load), ("file", c.file),
+                  ("import_from", c.import_from), ("image_id", c.image_id),
+                  ("output_directory", c.output_directory)]
+        if c.image is not None and all(v is None for _, v in fields[1:]):
+            return lit(c.image)
+        self.imports.add("Container")
+        return "Container(" + ", ".join(f"{k}={lit(v)}" for k, v in fields
+                                        if v is not None) + ")"
 
     def document_options(self, process: Process) -> list[str]:
         """`namespaces=`, `schemas=` (a local ontology relative to the folder written to, as

@@ -684,13 +684,15 @@ class _Loader:
                     continue
                 if isinstance(req, c.SchemaDefRequirement):
                     continue
-                if isinstance(req, c.DockerRequirement) and req.dockerPull and all(
-                    getattr(req, k, None) is None for k in (
-                        "dockerLoad", "dockerFile", "dockerImport", "dockerImageId",
-                        "dockerOutputDirectory")
-                ) and "container" not in fields:
-                    fields["container"] = Container(image=str(req.dockerPull),
-                                                    required=not hint)
+                docker = {k: getattr(req, cwl, None) for k, cwl in (
+                    ("image", "dockerPull"), ("load", "dockerLoad"), ("file", "dockerFile"),
+                    ("import_from", "dockerImport"), ("image_id", "dockerImageId"),
+                    ("output_directory", "dockerOutputDirectory"))}
+                if isinstance(req, c.DockerRequirement) and "container" not in fields and any(
+                        docker[k] for k in ("image", "load", "file", "import_from", "image_id")
+                ) and all(v is None or isinstance(v, str) for v in docker.values()):
+                    # container="image", or Container(...) for the rest
+                    fields["container"] = Container(required=not hint, **docker)
                     continue
                 if isinstance(req, c.SoftwareRequirement) and hint and "packages" not in fields:
                     fields["packages"] = tuple(

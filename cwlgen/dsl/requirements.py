@@ -13,7 +13,8 @@ from cwlgen.ir.location import SourceLocation
 
 #: CWL classes cwlgen emits from its own spelling -> the spelling to use instead.
 MANAGED_CLASSES: Mapping[str, str] = {
-    "DockerRequirement": "container='image' (container_required=True for a requirement)",
+    "DockerRequirement": "container='image' or container=Container(...) "
+                         "(container_required=True for a requirement)",
     "SoftwareRequirement": "packages=['name==version']",
     "ResourceRequirement": "resources=Resources(cores=..., ram=...)",
     "ToolTimeLimit": "resources=Resources(time_limit='2h')",

@@ -228,6 +228,24 @@ class Resources:
     outdir_max: int | float | str | None = None
 
 
+@frozen(kw_only=True)
+class Container:
+    """A DockerRequirement that says more than an image name (`container="image"` says
+    that): where the image comes from (`pull`, a name to pull; `load`, a saved image file or
+    URL; `file`, a Dockerfile's text to build; `import_from`, a tarball URL), `image_id`, the
+    name the image gets when it is loaded, built or imported (alone: an image already on the
+    host), and `output_directory`, the
+    directory the tool writes its outputs to inside the container. `@tool(container=
+    Container(pull="debian:stable-slim", output_directory="/out"))`."""
+
+    pull: str | None = None
+    load: str | None = None
+    file: str | None = None
+    import_from: str | None = None
+    image_id: str | None = None
+    output_directory: str | None = None
+
+
 @frozen
 class Dirent:
     """One InitialWorkDir entry written as CWL says it: `entry` is text or an expression

@@ -16,8 +16,9 @@ from cwlgen.dsl.ontology import (
     read_schemas,
 )
 from cwlgen.dsl.requirements import MANAGED_HINTS, check_exit_codes, check_extra_requirements
-from cwlgen.dsl.spec import Arg, Dirent, Resources, is_expression
-from cwlgen.ir import Argument, Container, OutputPort, Tool
+from cwlgen.dsl.spec import Arg, Container, Dirent, Resources, is_expression
+from cwlgen.ir import Argument, OutputPort, Tool
+from cwlgen.ir import Container as ContainerIR
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_location
 from cwlgen.ir.frozen import evolve, frozen
@@ -33,7 +34,7 @@ class ToolOptions:
     """What the @tool decorator was given, as written (checked when the IR is built)."""
     base_command: tuple[str, ...]
     arguments: tuple[str | Arg, ...] = ()
-    container: str | None = None
+    container: str | Container | None = None
     container_required: bool = False
     packages: tuple[str | Mapping[str, Any], ...] = ()
     resources: Resources | None = None
@@ -140,8 +141,7 @@ class ToolDef(Definition[P, R]):
             outputs=outputs,
             stdout_name=stdout_name,
             stderr_name=stderr_name,
-            container=(Container(image=opts.container, required=opts.container_required)
-                       if opts.container else None),
+            container=self._container(said, problems),
             packages=read_packages(opts.packages, self.name, said, problems),
             resources=read_resources(opts.resources, self.name, said, problems),
             env=read_env(opts.env, self.name, said, problems),
@@ -163,6 +163,24 @@ class ToolDef(Definition[P, R]):
             loc=where,
             diagnostics=tuple(problems),
         )
+
+    def _container(self, said: SourceLocation, problems: list[Diagnostic]) -> ContainerIR | None:
+        """`container="image"` or `Container(...)`: the DockerRequirement's fields."""
+        given, required = self.options.container, self.options.container_required
+        if not given:
+            return None
+        if isinstance(given, str):
+            return ContainerIR(image=given, required=required)
+        fields = {"image": given.pull, "load": given.load, "file": given.file,
+                  "import_from": given.import_from, "image_id": given.image_id,
+                  "output_directory": given.output_directory}
+        if not isinstance(given, Container) or not any(
+                fields[k] for k in ("image", "load", "file", "import_from", "image_id")) or any(
+                v is not None and not isinstance(v, str) for v in fields.values()):
+            problems.append(diag("CG112", said, variant="bad_container", func=self.name,
+                                 got=repr(given)[:80]))
+            return None
+        return ContainerIR(required=required, **fields)
 
     def _arguments(self, said: SourceLocation, problems: list[Diagnostic]) -> tuple[Argument, ...]:
         """`arguments=`: strings, or Arg(value_from=...) with a binding."""
@@ -296,7 +314,7 @@ def tool(
     base_command: str | Sequence[str] | None,
     *,
     arguments: Iterable[str | Arg] = (),
-    container: str | None = None,
+    container: str | Container | None = None,
     container_required: bool = False,
     packages: Iterable[str | Mapping[str, Any]] = (),
     resources: Resources | None = None,
@@ -321,7 +339,9 @@ def tool(
     """Declare a CommandLineTool from a typed function whose body is only a docstring.
 
     `base_command` is a string (split like a shell would, never interpolated) or a list.
-    `container` becomes a DockerRequirement hint (a requirement with container_required).
+    `container` becomes a DockerRequirement hint (a requirement with container_required):
+    an image name, or `Container(...)` for the rest of DockerRequirement (an image to load,
+    build from a Dockerfile or import, its id, `output_directory`).
     `packages` ("name" or "name==version") become a SoftwareRequirement hint, `resources` a
     ResourceRequirement (plus ToolTimeLimit, and cwltool's CUDARequirement when gpus > 0),
     `env` an EnvVarRequirement, `files` (name -> text, may use CWL parameter references)

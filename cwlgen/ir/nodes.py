@@ -116,9 +116,16 @@ class Argument:
 
 @frozen(kw_only=True)
 class Container:
-    """The image a tool runs in; `required` makes it a requirement rather than a hint."""
-    image: str
+    """The image a tool runs in; `required` makes it a requirement rather than a hint. The
+    other fields are DockerRequirement's ways to get an image (load, build, import) and its
+    output directory, as `Container(...)` writes them."""
+    image: str | None = None  # dockerPull
     required: bool = False
+    load: str | None = None  # dockerLoad
+    file: str | None = None  # dockerFile: a Dockerfile's text
+    import_from: str | None = None  # dockerImport
+    image_id: str | None = None  # dockerImageId
+    output_directory: str | None = None  # dockerOutputDirectory
 
 
 @frozen(kw_only=True)

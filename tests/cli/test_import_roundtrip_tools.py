@@ -14,7 +14,7 @@ from cwl_runs import run
 from test_import_roundtrip_constructs import FIXTURES, round_trip
 
 import cwlgen
-from cwlgen import Arg, Directory, File, Out, tool, workflow
+from cwlgen import Arg, Container, Directory, File, Out, tool, workflow
 
 
 def test_metadata_namespaces_and_a_local_ontology_are_kept(tmp_path: Path) -> None:
@@ -162,3 +162,35 @@ def test_only_a_tool_input_renamed_on_purpose_may_share_an_outputs_name() -> Non
     with pytest.raises(cwlgen.CompileError, match=r"CG108.*'out' names both input and output "
                        r"of 'wf'"):
         cwlgen.compile(wf)
+
+
+def test_a_docker_requirement_beyond_an_image_name(tmp_path: Path) -> None:
+    # cwltool --no-container ignores the hint, so both run here; the rebuilt document must
+    # say the same DockerRequirement
+    got = round_trip(tmp_path, "container", [
+        'container=Container(file="FROM debian:stable-slim\\nRUN mkdir /out\\n", '
+        'image_id="cwlgen-test-echo", output_directory="/out")',
+    ])
+    assert got == {"out": "hi\n"}
+    rebuilt = (tmp_path / "py" / "container.cwl").read_text()
+    assert ("hints:\n- class: DockerRequirement\n  dockerFile: |\n    FROM debian:stable-slim\n"
+            "    RUN mkdir /out\n  dockerImageId: cwlgen-test-echo\n"
+            "  dockerOutputDirectory: /out\n") in rebuilt
+
+
+def test_container_takes_an_image_name_or_a_container_spec() -> None:
+    @tool("true", container=Container(pull="debian:stable-slim", output_directory="/o"),
+          container_required=True)
+    def pulled() -> None: ...
+
+    doc = cwlgen.compile(pulled).documents["pulled.cwl"]
+    assert doc["requirements"] == [{"class": "DockerRequirement",
+                                    "dockerPull": "debian:stable-slim",
+                                    "dockerOutputDirectory": "/o"}]
+
+    @tool("true", container=Container(output_directory="/o"))
+    def nowhere() -> None: ...
+
+    with pytest.raises(cwlgen.CompileError, match=r"CG112.*container= of 'nowhere' is "
+                       r"Container\(.*at least one of pull, load, file, import_from or image_id"):
+        cwlgen.compile(nowhere)

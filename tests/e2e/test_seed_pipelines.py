@@ -24,13 +24,10 @@ SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed"
 REPO = SEED.parents[2]
 TOOLS = sorted((SEED / "prefactor" / "steps").glob("*.cwl")) + sorted(
     (SEED / "spiel" / "steps").glob("*.cwl"))
-# tools the importer refuses (CG702), and the construct it names: a DockerRequirement that
-# says more than `container=` writes (cwlgen writes that class itself, so it cannot pass
-# through as a raw requirement either)
-WAITING = {
-    "ft.cwl": "DockerRequirement beyond",
-    "importfits.cwl": "DockerRequirement beyond",
-}
+# tools the importer refuses (CG702), and the construct it names (none left: spiel's ft.cwl
+# and importfits.cwl, whose DockerRequirement names only an image id, import as
+# container=Container(image_id=...))
+WAITING: dict[str, str] = {}
 _counter = itertools.count()
 
 
