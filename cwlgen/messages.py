@@ -236,9 +236,6 @@ MESSAGES: dict[str, Message] = {
                             "(@tool, @workflow and @expression_tool inputs can)",
         "bad_secondary_file": "secondary_files entry {item} of '{func}' must be a pattern "
                               "string or SecondaryFile(pattern, required=...)",
-        "output_json_binding": "output '{output}' of tool '{func}' is read from "
-                               "cwl.output.json (output_json=True), so it cannot also have "
-                               "glob/load_contents/output_eval",
     }),
     "CG113": Message(
         "error",

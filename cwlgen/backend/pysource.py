@@ -324,7 +324,8 @@ class PythonWriter:
         ann = self.annotation(port.type)
         meta = []
         if port.stream is not None:
-            if not (port.format or port.secondary_files or port.doc or port.streamable):
+            if not (port.format or port.secondary_files or port.doc or port.streamable
+                    or port.from_output_json):
                 self.imports.add(port.stream)
                 self.typing.add("Annotated")
                 name = lit(port.glob) if port.glob else ""

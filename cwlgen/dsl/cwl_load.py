@@ -562,10 +562,10 @@ class _Loader:
                 from_output_json=from_json,
                 load_listing=getattr(ob, "loadListing", None) if ob else None, globs=globs,
                 doc=_join(_text(o.label), _text(o.doc)), loc=_src(opos)))
-        json_outputs = [o.name for o in outputs if o.from_output_json]
-        if json_outputs and len(json_outputs) != len(outputs):
-            self.gap(f"outputs {', '.join(json_outputs)} read from cwl.output.json beside "
-                     "outputs that are not (the DSL reads all outputs one way)", pos)
+        if any(o.from_output_json for o in outputs):
+            # when the tool writes cwl.output.json every output comes from it; the others'
+            # bindings apply when it does not: Out(glob=..., output_json=True)
+            outputs = [evolve(o, from_output_json=True) for o in outputs]
         streams: tuple[tuple[Literal["stdout", "stderr"], str | None], ...] = (
             ("stdout", stdout_name), ("stderr", stderr_name))
         for stream, fname in streams:

@@ -499,10 +499,7 @@ def _read_output(
                 problems.append(diag("CG111", where, output=name, func=func_name,
                                      stream=out.stream, type=cwl_type))
         elif out.output_json:
-            if out.glob is not None or out.output_eval is not None or out.load_contents \
-                    or out.load_listing is not None:
-                problems.append(diag("CG112", where, variant="output_json_binding",
-                                     output=name, func=func_name))
+            pass  # from cwl.output.json; a glob beside it is read when the tool writes none
         elif out.glob is None and out.output_eval is None and not _fields_collected(cwl_type):
             problems.append(diag("CG104", where, output=name, func=func_name, type=cwl_type))
     elif out.glob is not None or out.stream is not None or out.output_json or \

@@ -34,10 +34,11 @@ MANAGED_CLASSES: Mapping[str, str] = {
 }
 
 
-#: managed classes a tool may still give as a hint (`hints=[...]`): `env=` writes a
-#: requirement, which the tool always gets; a hint is a default that a calling workflow's
-#: requirement overrides, which no keyword says
-HINTABLE: frozenset[str] = frozenset({"EnvVarRequirement"})
+#: managed classes a tool may still give as a hint (`hints=[...]`): `env=` and
+#: `resources=` write requirements, which the tool always gets; a hint is a default that a
+#: calling workflow's requirement overrides (or a runner may ignore), which no keyword says
+HINTABLE: frozenset[str] = frozenset({"EnvVarRequirement", "ResourceRequirement",
+                                      "ToolTimeLimit"})
 
 #: MANAGED_CLASSES as checked in a tool's `hints=`
 MANAGED_HINTS: Mapping[str, str] = {

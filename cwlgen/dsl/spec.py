@@ -114,7 +114,9 @@ class Out:
     `glob` may use CWL parameter references, e.g. ``Out(glob="$(inputs.ms.basename)")`` for
     a Directory updated in place. `output_eval` is CWL's outputEval. `output_json=True`: the
     tool writes `cwl.output.json` and CWL reads this output (and so every output of the tool)
-    from it, with no outputBinding. `load_listing` says how deep the listing of a globbed
+    from it, with no outputBinding; with a `glob` (or `output_eval`) too, the tool may or may
+    not write `cwl.output.json`, and this output is read from the glob when it does not.
+    `load_listing` says how deep the listing of a globbed
     Directory is loaded before `output_eval` reads it.
     """
 

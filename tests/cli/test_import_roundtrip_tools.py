@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import pytest
-from cwl_runs import run
+from cwl_runs import outputs, run
 from test_import_roundtrip_constructs import FIXTURES, round_trip
 
 import cwlgen
@@ -194,3 +194,20 @@ def test_container_takes_an_image_name_or_a_container_spec() -> None:
     with pytest.raises(cwlgen.CompileError, match=r"CG112.*container= of 'nowhere' is "
                        r"Container\(.*at least one of pull, load, file, import_from or image_id"):
         cwlgen.compile(nowhere)
+
+
+def test_outputs_from_cwl_output_json_beside_globbed_ones_and_resource_hints(
+        tmp_path: Path) -> None:
+    spellings = [
+        'hints=[{"class": "ResourceRequirement", "coresMin": 1, "ramMin": 100}, '
+        '{"class": "ToolTimeLimit", "timelimit": 60}]',
+        "n: Annotated[int | None, Out(output_json=True)]",
+        'log: Annotated[File | None, Out(glob="log.txt", output_json=True)]',
+    ]
+    got = round_trip(tmp_path, "output_json_mixed", spellings)
+    assert got == {"n": None, "log": "made\n"}  # no cwl.output.json: the glob is read
+    (tmp_path / "cwl" / "output_json_mixed.yml").write_text("mode: json\n")
+    job = tmp_path / "cwl" / "output_json_mixed.yml"
+    assert outputs(tmp_path / "py" / "output_json_mixed.cwl", job, tmp_path / "o3") == \
+        outputs(tmp_path / "cwl" / "output_json_mixed.cwl", job, tmp_path / "o4") == \
+        {"n": 3}  # every output from cwl.output.json, which names no log
