@@ -732,6 +732,12 @@ class _Loader:
                     if limit == 0 or (isinstance(limit, str) and limit.startswith(("$(", "${"))):
                         res["time_limit_cwl"] = limit  # no limit; computed from the inputs
                         continue
+                    if isinstance(limit, (int, float)) and not isinstance(limit, bool) and \
+                            limit < 0:
+                        self.gap(f"ToolTimeLimit timelimit: {limit}, which CWL does not allow "
+                                 "(cwltool fails the tool when it runs); Resources(time_limit=) "
+                                 "writes 0 (no limit) or a positive number of seconds", rpos)
+                        continue
                 if isinstance(req, c.InitialWorkDirRequirement) and not hint and \
                         "files" not in fields:
                     staged = self.initial_workdir(req, inputs, self.base(obj))
