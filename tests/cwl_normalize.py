@@ -111,9 +111,11 @@ class _Norm:
                          isinstance(v, (int, float)) else v for k, v in d.items()}
                 if cls == "InitialWorkDirRequirement" and isinstance(d.get("listing"), list):
                     # a bare `$(inputs.x)` entry stages x as `{entry: $(inputs.x)}` does; the
-                    # order of entries staging different names does not matter
-                    d["listing"] = sorted(({"entry": e} if isinstance(e, str) else e
-                                           for e in d["listing"]), key=repr)
+                    # order of entries staging different names does not matter, and
+                    # `writable: false` is CWL's default
+                    d["listing"] = sorted(({"entry": e} if isinstance(e, str) else {
+                        k: v for k, v in e.items() if not (k == "writable" and v is False)}
+                        if isinstance(e, dict) else e for e in d["listing"]), key=repr)
                 found.append(repr(sorted(d.items())))
             out[key] = sorted(found)
         return out
