@@ -25,6 +25,7 @@ from cwlgen.dsl.expression_tool import expression_tool
 from cwlgen.dsl.schema import schema
 from cwlgen.dsl.spec import (
     Arg,
+    Container,
     Dirent,
     Double,
     Long,
@@ -91,6 +92,7 @@ __all__ = [
     "Arg",
     "CompileError",
     "Compiled",
+    "Container",
     "CwlgenError",
     "Directory",
     "Dirent",

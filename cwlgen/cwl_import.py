@@ -15,6 +15,7 @@ from cwlgen.checks import run_checks
 from cwlgen.dsl.cwl_load import Loaded, load_cwl
 from cwlgen.dsl.cwl_read import CwlReadError, Position
 from cwlgen.errors import CompileError
+from cwlgen.ir import Process, Workflow
 from cwlgen.ir.diagnostics import Diagnostic, diag, sorted_diagnostics
 from cwlgen.ir.frozen import evolve, frozen
 from cwlgen.ir.location import SourceLocation
@@ -88,20 +89,16 @@ def load_for_import(target: str, *, drop_metadata: bool = False,
                     dropped: list[str] | None = None) -> Loaded:
     """Load `target`; raise ImportFailed naming every construct the DSL cannot express.
 
-    With `drop_metadata`, metadata the DSL cannot write (`$schemas`, `s:author`, ...) is left
-    out instead, each described in `dropped`."""
+    With `drop_metadata`, document metadata (`$schemas`, `s:author`, ...) is left out, each
+    one described in `dropped`."""
     try:
         loaded = load_cwl(target)
     except CwlReadError as exc:
         raise ImportFailed([read_error(exc)]) from None
     problems = [_problem("CG701", e.position, reason=e.construct) for e in loaded.errors]
-    for g in loaded.gaps:
-        if g.metadata and drop_metadata:
-            if dropped is not None:
-                where = f"{g.position}: " if g.position else ""
-                dropped.append(f"{where}warning: dropped {g.construct.split(' (')[0]}")
-            continue
-        problems.append(_problem("CG702", g.position, construct=g.construct))
+    problems += [_problem("CG702", g.position, construct=g.construct) for g in loaded.gaps]
+    if drop_metadata:
+        loaded = evolve(loaded, process=_without_metadata(loaded.process, dropped, {}))
     problems += [
         ImportProblem(d.code, d.message, Position(d.loc.path, d.loc.line, 1) if d.loc else None)
         for d in run_checks(loaded.process) if d.severity == "error" and d.code != "CG202"
@@ -112,6 +109,26 @@ def load_for_import(target: str, *, drop_metadata: bool = False,
                     if p.position else ("", 0, 0))
         raise ImportFailed(unique)
     return loaded
+
+
+def _without_metadata(process: Process, dropped: list[str] | None,
+                      done: dict[str, Process]) -> Process:
+    """`process` and everything it runs without `$schemas` and metadata fields (what
+    `--drop-metadata` asks for), each one left out described in `dropped`."""
+    if process.key in done:
+        return done[process.key]
+    if dropped is not None:
+        where = f"{process.loc.path}:{process.loc.line}: " if process.loc else ""
+        dropped += [f"{where}warning: dropped $schemas {o.name}" for o in process.schemas]
+        dropped += [f"{where}warning: dropped metadata field '{k}'"
+                    for k, _ in process.metadata]
+    out = evolve(process, schemas=(), metadata=())
+    if isinstance(out, Workflow):
+        out = evolve(out, steps=tuple(evolve(s, process=_without_metadata(s.process, dropped,
+                                                                          done))
+                                      for s in out.steps))
+    done[process.key] = out
+    return out
 
 
 def import_cwl(target: str, out_path: str | os.PathLike[str], *, drop_metadata: bool = False,

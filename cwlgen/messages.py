@@ -161,6 +161,12 @@ MESSAGES: dict[str, Message] = {
         "unresolved_annotations": "cannot resolve the annotations of '{func}': {error}",
         "out_on_input": "parameter '{param}' of '{func}' is annotated with Out(...); Out "
                         "describes outputs, use Arg(...)",
+        "bad_container": "container= of '{func}' is {got}: give an image name or "
+                         "Container(pull=..., load=..., file=..., import_from=..., "
+                         "image_id=..., output_directory=...) with at least one of pull, "
+                         "load, file, import_from or image_id, each a string",
+        "items_not_list": "parameter '{param}' of '{func}' has Arg(items=...), which binds "
+                          "the items of a list parameter of a tool, not {type}",
         "stdin_not_file": "parameter '{param}' of tool '{func}' has Arg(stdin=True), which "
                           "needs a File, not {type}",
         "unresolved_fields": "cannot resolve the fields of {record}: {error}",
@@ -230,9 +236,6 @@ MESSAGES: dict[str, Message] = {
                             "(@tool, @workflow and @expression_tool inputs can)",
         "bad_secondary_file": "secondary_files entry {item} of '{func}' must be a pattern "
                               "string or SecondaryFile(pattern, required=...)",
-        "output_json_binding": "output '{output}' of tool '{func}' is read from "
-                               "cwl.output.json (output_json=True), so it cannot also have "
-                               "glob/load_contents/output_eval",
     }),
     "CG113": Message(
         "error",
@@ -305,6 +308,11 @@ MESSAGES: dict[str, Message] = {
                           "write the full IRI",
         "bad_namespace": "namespaces entry {prefix}: {iri} of '{func}' must map an "
                          "identifier to an IRI such as 'http://edamontology.org/'",
+        "bad_metadata_key": "metadata field {key} of '{func}' needs a declared prefix "
+                            "('dct:creator' with namespaces={{'dct': "
+                            "'http://purl.org/dc/terms/'}}) or a full IRI",
+        "bad_metadata_value": "metadata field '{key}' of '{func}' is {value}: give "
+                              "JSON-like data (str, number, bool, None, lists and dicts)",
     }),
     "CG135": Message(
         "error",

@@ -8,6 +8,7 @@ own mistakes cannot cancel out), then made canonical:
   SchemaDef types and inline ones, enum symbol URIs and names are the same thing;
 - sizes in ResourceRequirement rounded up to whole MiB (what runners do, CWL v1.2);
 - label and doc compared as one text (the DSL has one docstring), absent position = 0,
+  a boolean bound without a prefix or valueFrom (it adds nothing) = unbound,
   `shellQuote: false` without ShellCommandRequirement (no effect) = true;
 - requirements cwlgen derives from the document itself (InlineJavascript without a library,
   Scatter/Subworkflow/MultipleInput/StepInputExpression/ShellCommand/SchemaDef) dropped,
@@ -110,9 +111,11 @@ class _Norm:
                          isinstance(v, (int, float)) else v for k, v in d.items()}
                 if cls == "InitialWorkDirRequirement" and isinstance(d.get("listing"), list):
                     # a bare `$(inputs.x)` entry stages x as `{entry: $(inputs.x)}` does; the
-                    # order of entries staging different names does not matter
-                    d["listing"] = sorted(({"entry": e} if isinstance(e, str) else e
-                                           for e in d["listing"]), key=repr)
+                    # order of entries staging different names does not matter, and
+                    # `writable: false` is CWL's default
+                    d["listing"] = sorted(({"entry": e} if isinstance(e, str) else {
+                        k: v for k, v in e.items() if not (k == "writable" and v is False)}
+                        if isinstance(e, dict) else e for e in d["listing"]), key=repr)
                 found.append(repr(sorted(d.items())))
             out[key] = sorted(found)
         return out
@@ -144,6 +147,11 @@ class _Norm:
                     "position": b.position or 0, "prefix": b.prefix,
                     "separate": b.separate is not False, "itemSeparator": b.itemSeparator,
                     "shellQuote": b.shellQuote is not False, "valueFrom": b.valueFrom}
+                if p.type_ in ("boolean", ["null", "boolean"], ["boolean", "null"]) and \
+                        b.prefix is None and b.valueFrom is None:
+                    # a boolean bound without a prefix adds nothing to the command line
+                    # (CWL spec), as an unbound one does
+                    del entry["binding"]
             if p.type_ == "stdin":
                 entry["stdin"] = True
             doc["inputs"][short(p.id)] = entry

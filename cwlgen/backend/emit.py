@@ -12,6 +12,7 @@ from typing import Any
 from cwlgen.backend.cwltypes import cwl_type, schema_def, secondary_files
 from cwlgen.ir import (
     NO_DEFAULT,
+    Container,
     InputPort,
     OutputPort,
     Process,
@@ -57,6 +58,11 @@ def input_dict(port: InputPort, *, tool: bool) -> dict[str, Any]:
         out["default"] = port.default
     if tool and port.binding is not None:
         out["inputBinding"] = binding_dict(port.binding)
+    if tool and port.item_binding is not None:  # Arg(items=...): on the array type itself
+        tp = cwl_type(port.type, shorthand=False)
+        array = next(m for m in (tp if isinstance(tp, list) else [tp]) if isinstance(m, dict))
+        array["inputBinding"] = binding_dict(port.item_binding)
+        out["type"] = tp
     return out
 
 
@@ -101,7 +107,8 @@ def _uses_js(tool: Tool) -> bool:
             if isinstance(sub, Record):
                 texts += [v for f in sub.fields for _, v in (*f.binding, *f.output_binding)
                           if isinstance(v, str)]
-    texts += [text for entry, name, _ in tool.workdir for text in (entry, name)]
+    texts += [text for entry, name, _ in tool.workdir if isinstance(entry, str)
+              for text in (entry, name)]
     res = tool.resources
     if res is not None:  # Resources(cores="$(...)", time_limit="$(...)")
         texts += [v for _, v in res.exact if isinstance(v, str)]
@@ -141,9 +148,7 @@ def tool_requirements(tool: Tool) -> tuple[list[dict[str, Any]], list[dict[str, 
     if schemas is not None:
         reqs.append(schemas)
     if tool.container is not None:
-        (reqs if tool.container.required else hints).append(
-            {"class": "DockerRequirement", "dockerPull": tool.container.image}
-        )
+        (reqs if tool.container.required else hints).append(_docker(tool.container))
     if tool.packages:
         hints.append(_software(tool))
     listing = _work_dir_listing(tool)
@@ -180,6 +185,17 @@ def _software(tool: Tool) -> dict[str, Any]:
     }
 
 
+def _docker(c: Container) -> dict[str, Any]:
+    """DockerRequirement: an image name, or what `Container(...)` says."""
+    out: dict[str, Any] = {"class": "DockerRequirement"}
+    for key, value in (("dockerPull", c.image), ("dockerLoad", c.load), ("dockerFile", c.file),
+                       ("dockerImport", c.import_from), ("dockerImageId", c.image_id),
+                       ("dockerOutputDirectory", c.output_directory)):
+        if value is not None:
+            out[key] = value
+    return out
+
+
 def _work_dir_listing(tool: Tool) -> list[Any] | str:
     """InitialWorkDir entries: the tool's files, then its staged inputs, then its Dirent
     entries; or the whole listing as one expression (`workdir="$(...)"`)."""
@@ -195,6 +211,9 @@ def _work_dir_listing(tool: Tool) -> list[Any] | str:
                 entry["writable"] = True
             listing.append(entry)
     for entry_text, name, writable in tool.workdir:
+        if not isinstance(entry_text, str):  # a File/Directory literal, or a list of them
+            listing.append(entry_text)
+            continue
         dirent: dict[str, Any] = {"entry": entry_text}
         if name is not None:
             dirent = {"entryname": name, **dirent}
@@ -307,7 +326,9 @@ def emit_tool(tool: Tool) -> dict[str, Any]:
             else:
                 args.append({**binding_dict(a.binding), "valueFrom": a.value})
         doc["arguments"] = args
-    doc["inputs"] = {p.name: input_dict(p, tool=True) for p in tool.inputs}
+    inputs = {p.name: input_dict(p, tool=True) for p in tool.inputs}
+    doc["inputs"] = [{"id": name, **port} for name, port in inputs.items()] \
+        if _staging_order_matters(tool) else inputs
     doc["outputs"] = {o.name: output_dict(o) for o in tool.outputs}
     if tool.stdin_input:
         doc["stdin"] = input_reference(tool.stdin_input)[:-1] + ".path)"
@@ -443,6 +464,22 @@ def emit_workflow(wf: Workflow, run_ref: Callable[[Process], str]) -> dict[str, 
     doc["outputs"] = outputs
     doc["steps"] = {s.id: step_dict(s, run_ref) for s in wf.steps}
     return doc
+
+
+def _staging_order_matters(tool: Tool) -> bool:
+    """Whether the inputs must stay a list in declaration order: a secondaryFiles expression
+    reads another input (`location: inputs.accessory.location`), and cwltool stages the files
+    of a job in input order, a file listed twice where it first appears. A map (cwlgen's
+    usual form) is read sorted by name, which would stage such a file elsewhere."""
+    names = [p.name for p in tool.inputs]
+    if names == sorted(names):
+        return False
+    for port in tool.inputs:
+        for pattern in port.secondary_files:
+            if ("$(" in pattern or "${" in pattern) and any(
+                    f"inputs.{other}" in pattern for other in names if other != port.name):
+                return True
+    return False
 
 
 def namespaces_used(

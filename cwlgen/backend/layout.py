@@ -91,6 +91,7 @@ def folder_documents(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
         if p.schemas:
             doc["$schemas"] = [o.name for o in p.schemas]
         doc.update(body)
+        doc.update(p.metadata)  # `metadata=`: prefixed fields, after what runs
         docs[run_ref(p)] = doc
     if shared:
         docs[SCHEMAS_FILE] = {"class": "SchemaDefRequirement", "types": list(shared.values())}
@@ -125,7 +126,9 @@ def _share_schemas(body: dict[str, Any], shared: dict[str, dict[str, Any]]) -> d
         return node
 
     for section in ("inputs", "outputs"):
-        if section in body:
+        if isinstance(body.get(section), list):  # inputs kept in order (emit.py says when)
+            body[section] = [point(port) for port in body[section]]
+        elif section in body:
             body[section] = {name: point(port) for name, port in body[section].items()}
     return body
 
@@ -143,7 +146,8 @@ def packed_document(root: Process) -> tuple[str, dict[str, dict[str, Any]]]:
     for p in processes:
         body = _emit(p, run_ref)
         # canonical order: class, then id
-        graph.append({"class": body.pop("class"), "id": names[p.key], **body})
+        graph.append({"class": body.pop("class"), "id": names[p.key], **body,
+                      **dict(p.metadata)})
     doc: dict[str, Any] = {"cwlVersion": CWL_VERSION}
     ns = namespaces_used(graph, {k: v for p in processes for k, v in p.namespaces})
     if ns:

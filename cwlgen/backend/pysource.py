@@ -67,8 +67,8 @@ class _Names:
 
 
 _RESERVED = {
-    "Annotated", "Any", "Arg", "Directory", "Enum", "File", "NamedTuple", "Out", "Resources",
-    "cast", "dataclass", "stderr", "stdout", "tool", "workflow", "enum", "typing",
+    "Annotated", "Any", "Arg", "Container", "Directory", "Enum", "File", "NamedTuple", "Out",
+    "Resources", "cast", "dataclass", "stderr", "stdout", "tool", "workflow", "enum", "typing",
 }
 
 
@@ -283,6 +283,8 @@ class PythonWriter:
                     meta.append("shell_quote=False")
                 if b.value_from is not None:
                     meta.append(f"value_from={lit(b.value_from)}")
+            if port.item_binding is not None:
+                meta.append(f"items=Arg({_binding_args(port.item_binding)})")
         if port.python_name is not None:
             meta.insert(0, f"name={lit(port.name)}")
         doc = "\n\n".join(x for x in (port.label, port.doc) if x)
@@ -333,7 +335,8 @@ class PythonWriter:
         ann = self.annotation(port.type)
         meta = []
         if port.stream is not None:
-            if not (port.format or port.secondary_files or port.doc or port.streamable):
+            if not (port.format or port.secondary_files or port.doc or port.streamable
+                    or port.from_output_json):
                 self.imports.add(port.stream)
                 self.typing.add("Annotated")
                 name = lit(port.glob) if port.glob else ""
@@ -413,7 +416,7 @@ class PythonWriter:
                     items.append(f"Arg({', '.join(meta)})")
             opts.append(f"arguments=[{', '.join(items)}]")
         if tool.container is not None:
-            opts.append(f"container={lit(tool.container.image)}")
+            opts.append(f"container={self.container(tool.container)}")
             if tool.container.required:
                 opts.append("container_required=True")
         if tool.packages:
@@ -451,9 +454,12 @@ class PythonWriter:
         if tool.workdir_listing is not None:
             opts.append(f"workdir={lit(tool.workdir_listing)}")
         elif tool.workdir:
-            self.imports.add("Dirent")
             entries = []
             for text, entryname, writable in tool.workdir:
+                if not isinstance(text, str):  # File("x")/Directory("d"), or a list of them
+                    entries.append(self.value(text, None))
+                    continue
+                self.imports.add("Dirent")
                 parts = [lit(text)] + ([f"name={lit(entryname)}"] if entryname is not None
                                        else []) + (["writable=True"] if writable else [])
                 entries.append(f"Dirent({', '.join(parts)})")
@@ -481,6 +487,7 @@ class PythonWriter:
         if tool.extra_hints:
             opts.append("hints=[" + ", ".join(
                 self.plain(dict(h)) for h in tool.extra_hints) + "]")
+        opts += self.document_options(tool)
         params = []
         for port in tool.inputs:
             if tool.stdin_input == port.name:
@@ -497,6 +504,30 @@ class PythonWriter:
         text = "\n\n".join(x for x in (tool.label, tool.doc) if x)
         body = _docstring(text, 4) if text else "..."
         return f"{head}\n{sig}\n    {body}"
+
+    def container(self, c: Any) -> str:
+        """An image name, or `Container(...)` when the DockerRequirement says more."""
+        fields = [("pull", c.image), ("load", c.load), ("file", c.file),
+                  ("import_from", c.import_from), ("image_id", c.image_id),
+                  ("output_directory", c.output_directory)]
+        if c.image is not None and all(v is None for _, v in fields[1:]):
+            return lit(c.image)
+        self.imports.add("Container")
+        return "Container(" + ", ".join(f"{k}={lit(v)}" for k, v in fields
+                                        if v is not None) + ")"
+
+    def document_options(self, process: Process) -> list[str]:
+        """`namespaces=`, `schemas=` (a local ontology relative to the folder written to, as
+        file defaults are) and `metadata=` of a tool or workflow."""
+        opts = []
+        if process.namespaces:
+            opts.append(f"namespaces={lit(dict(process.namespaces))}")
+        if process.schemas:
+            opts.append("schemas=" + lit([os.path.relpath(o.path, self.out_dir) if o.path
+                                          else o.name for o in process.schemas]))
+        if process.metadata:
+            opts.append(f"metadata={lit(dict(process.metadata))}")
+        return opts
 
     def plain(self, value: Any) -> str:
         return lit(self.relocate(value))
@@ -668,6 +699,7 @@ class PythonWriter:
         if wf.extra_hints:
             wf_opts.append("hints=[" + ", ".join(
                 self.plain(dict(h)) for h in wf.extra_hints) + "]")
+        wf_opts += self.document_options(wf)
         if wf_opts:
             deco = _call("@workflow", wf_opts)
         lines = [deco, sig] + ["    " + line.replace("\n", "\n    ")
@@ -834,6 +866,17 @@ _FIELD_OUTS = {"glob": "glob", "loadContents": "load_contents", "loadListing": "
 
 # `inputs.NAME` in a step expression (valueFrom, when)
 _INPUT_REF = re.compile(r"inputs\.([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _binding_args(b: Any) -> str:
+    """The Arg(...) options that write a binding (the items of a list: `Arg(items=...)`)."""
+    meta = [] if b.position is None else [f"position={lit(b.position)}"]
+    meta += [f"prefix={lit(b.prefix)}"] if b.prefix is not None else []
+    meta += [] if b.separate else ["separate=False"]
+    meta += [f"item_separator={lit(b.item_separator)}"] if b.item_separator is not None else []
+    meta += [] if b.shell_quote else ["shell_quote=False"]
+    meta += [f"value_from={lit(b.value_from)}"] if b.value_from is not None else []
+    return ", ".join(meta)
 
 
 def lit(value: Any) -> str:

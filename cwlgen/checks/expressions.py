@@ -52,7 +52,7 @@ def check_tool_expressions(tool: Tool) -> list[Diagnostic]:
               ("stdin", tool.stdin_expr, at)]
     texts += [("the workdir listing", tool.workdir_listing, at)]
     texts += [(f"workdir entry {name or entry!r}", text, at) for entry, name, _ in tool.workdir
-              for text in (entry, name)]
+              if isinstance(entry, str) for text in (entry, name)]
     problems: list[Diagnostic] = []
     for what, text, where in texts:
         problems += _unknown(text, known, f"{what} of '{tool.name}'", owner, where)

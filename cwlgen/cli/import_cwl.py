@@ -26,8 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="Python file to write (default: DOC's name as .py in the current "
                    "folder, which must not exist yet)")
     p.add_argument("--drop-metadata", action="store_true",
-                   help="leave out document metadata the DSL cannot write yet ($schemas, "
-                   "s:author, s:license, ...), with a warning for each, instead of refusing")
+                   help="leave out document metadata ($schemas, s:author, s:license, ...), "
+                   "with a warning for each, instead of keeping it as schemas=/metadata=")
 
 
 def run(args: argparse.Namespace) -> int:

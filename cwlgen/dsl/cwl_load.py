@@ -10,6 +10,7 @@ is collected as `Gap`s naming the construct and its position: `cwlgen check` ign
 from __future__ import annotations
 
 import keyword
+import os
 import re
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -41,6 +42,7 @@ from cwlgen.ir import types as t
 from cwlgen.ir.cwl import binding_dict
 from cwlgen.ir.frozen import evolve, frozen
 from cwlgen.ir.location import SourceLocation
+from cwlgen.ir.nodes import Ontology
 from cwlgen.ir.record_flows import record_bases
 from cwlgen.ir.when_expr import parse_when, refs_of
 
@@ -70,13 +72,10 @@ def _stageable(tp: t.CwlType, *, named: bool) -> bool:
 
 @frozen
 class Gap:
-    """A construct of a loaded document that the DSL cannot write yet. `metadata` gaps
-    (`$schemas`, `s:author`...) do not change what runs; `cwlgen import --drop-metadata`
-    drops them with a warning."""
+    """A construct of a loaded document that the DSL cannot write yet."""
 
     construct: str
     position: Position | None
-    metadata: bool = False
 
     def render(self) -> str:
         where = f"{self.position}: " if self.position else ""
@@ -130,6 +129,32 @@ def _join(*texts: str | None) -> str | None:
     return "\n\n".join(x for x in texts if x) or None
 
 
+def _compact_formats(proc: Process, prefixes: dict[str, str]) -> Process:
+    """Port formats under a prefix the document declares (`gx:fasta`, not the full IRI)."""
+    def short(fmt: str | None) -> str | None:
+        for prefix, full in prefixes.items():
+            if fmt and fmt.startswith(full) and fmt[len(full):]:
+                return f"{prefix}:{fmt[len(full):]}"
+        return fmt
+
+    if not prefixes:
+        return proc
+    inputs = tuple(evolve(p, format=short(p.format)) for p in proc.inputs)
+    if isinstance(proc, Tool):
+        return evolve(proc, inputs=inputs, outputs=tuple(
+            evolve(o, format=short(o.format)) for o in proc.outputs))
+    return evolve(proc, inputs=inputs)
+
+
+def _plain(value: Any) -> Any:
+    """YAML data (ruamel's commented maps and sequences) as plain dicts and lists."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _compact(uri: str) -> str:
     for full, prefix in KNOWN_NAMESPACES.items():
         if uri.startswith(full):
@@ -142,7 +167,6 @@ class _Loader:
         self.uri = uri
         self.gaps: list[Gap] = []
         self.errors: list[Gap] = []
-        self.schemas_reported = False
         self.cache: dict[str, Process] = {}
         self.anonymous: dict[int, str] = {}
         # record (name, fields) -> its variants, each with the places that use it
@@ -167,17 +191,19 @@ class _Loader:
         oid = str(getattr(obj, "id", "") or "")
         return oid if urlparse(oid).scheme in ("file", "http", "https") else self.uri
 
-    def gap(self, construct: str, where: Position | None, *, metadata: bool = False) -> None:
-        self.gaps.append(Gap(construct, where, metadata))
+    def gap(self, construct: str, where: Position | None) -> None:
+        self.gaps.append(Gap(construct, where))
 
     def error(self, problem: str, where: Position | None) -> None:
         self.errors.append(Gap(problem, where))
 
     # --- types ----------------------------------------------------------------------
     def type_of(self, tp: Any, hint: str, where: Position | None,
-                place: Place = "none") -> t.CwlType:
+                place: Place = "none", *, items_bound: bool = False) -> t.CwlType:
         """The IR type of a CWL type; `place` says which record-field bindings it can hold
-        (a tool's inputs inputBinding, its outputs outputBinding, other ports none)."""
+        (a tool's inputs inputBinding, its outputs outputBinding, other ports none);
+        `items_bound`: the caller keeps the inputBinding of a top-level array's items
+        (`Arg(items=...)`)."""
         if isinstance(tp, str):
             if tp in t.PRIMITIVES:
                 return t.Prim(tp)
@@ -198,7 +224,7 @@ class _Loader:
         if isinstance(tp, list):
             members = [m for m in tp if m != "null"]
             if len(members) == 1:
-                inner = self.type_of(members[0], hint, where, place)
+                inner = self.type_of(members[0], hint, where, place, items_bound=items_bound)
                 return t.Optional(inner) if len(members) < len(tp) else inner
             if not members:
                 return t.NULL
@@ -206,8 +232,9 @@ class _Loader:
                                           for m in members))
             return t.Optional(union) if len(members) < len(tp) else union
         if getattr(tp, "type_", None) == "array":
-            if getattr(tp, "inputBinding", None) is not None:
-                self.gap("inputBinding on array items", where)
+            if getattr(tp, "inputBinding", None) is not None and not items_bound:
+                self.gap("inputBinding on the items of an array nested in another type",
+                         where)
             return t.Array(self.type_of(tp.items, hint, where, place))
         if getattr(tp, "type_", None) == "enum":
             if getattr(tp, "inputBinding", None) is not None:
@@ -341,19 +368,7 @@ class _Loader:
             return self.cache[key]
         pos = _loc(obj, where)
         self._read_schema_defs(obj)
-        options = getattr(obj, "loadingOptions", None)
-        if getattr(options, "schemas", None) and not self.schemas_reported:
-            self.schemas_reported = True
-            self.gap("$schemas (ontologies for format checking; the DSL writes format IRIs "
-                     "but no $schemas list)", pos, metadata=True)
-        namespaces = dict(getattr(options, "namespaces", None) or {})
-        for field in sorted(getattr(obj, "extension_fields", None) or {}):
-            shown = _compact(field)
-            for prefix, full in namespaces.items():
-                if field.startswith(full):
-                    shown = f"{prefix}:{field[len(full):]}"
-            self.gap(f"metadata field '{shown}' (the DSL writes no document metadata)", pos,
-                     metadata=True)
+        document = self.document_fields(obj, pos)
         if isinstance(obj, c.CommandLineTool):
             proc: Process = self.tool(obj, name, pos)
         elif isinstance(obj, c.Workflow):
@@ -365,9 +380,48 @@ class _Loader:
             proc = Tool(key=self.key(obj, name), name=name, loc=_src(pos),
                         inputs=tuple(self.inputs(obj, tool=False)),
                         outputs=tuple(self.plain_outputs(obj)))
+        proc = _compact_formats(evolve(proc, **document), dict(document.get("namespaces", ())))
         if key and not key.startswith("_:"):
             self.cache[key] = proc
         return proc
+
+    def document_fields(self, obj: Any, pos: Position | None) -> dict[str, Any]:
+        """`$namespaces`, `$schemas` and metadata fields (`dct:creator`, `s:license`) as
+        `namespaces=`, `schemas=` and `metadata=` hold them: prefixes as declared, local
+        ontologies by path (the Python writer makes them relative to where it writes),
+        metadata under its declared prefix (a full IRI where none is declared)."""
+        options = getattr(obj, "loadingOptions", None)
+        namespaces = {str(k): str(v) for k, v in
+                      (getattr(options, "namespaces", None) or {}).items()}
+        fields: dict[str, Any] = {}
+        good = {k: v for k, v in namespaces.items() if k.isidentifier() and "://" in v}
+        if good:
+            fields["namespaces"] = tuple(sorted(good.items()))
+        schemas = []
+        base = str(getattr(options, "fileuri", None) or self.uri)
+        for entry in getattr(options, "schemas", None) or []:
+            url = urljoin(base, str(entry))
+            if urlparse(url).scheme != "file":
+                schemas.append(Ontology(name=url))
+                continue
+            path = unquote(urlparse(url).path)
+            if not os.path.isfile(path):
+                self.gap(f"$schemas entry {str(entry)!r}, which cannot be read (an ontology "
+                         "file next to the document)", pos)
+                continue
+            schemas.append(Ontology(name=os.path.basename(path), path=path))
+        if schemas:
+            fields["schemas"] = tuple(schemas)
+        metadata = []
+        for field, value in (getattr(obj, "extension_fields", None) or {}).items():
+            shown = _compact(str(field))
+            for prefix, full in good.items():
+                if str(field).startswith(full):
+                    shown = f"{prefix}:{str(field)[len(full):]}"
+            metadata.append((shown, _plain(value)))
+        if metadata:
+            fields["metadata"] = tuple(metadata)
+        return fields
 
     def _read_schema_defs(self, obj: Any) -> None:
         from cwl_utils.parser import cwl_v1_2 as c
@@ -401,15 +455,23 @@ class _Loader:
                 self._check_name(name, "input", pos)
             else:
                 names.add(renamed)
-            tp = self.type_of(p.type_, name, pos, "input" if tool else "none")
+            tp = self.type_of(p.type_, name, pos, "input" if tool else "none",
+                              items_bound=tool)
             default = NO_DEFAULT if p.default is None else self.value(p.default, base)
+            item_binding = None
+            for member in p.type_ if isinstance(p.type_, list) else [p.type_]:
+                ib = getattr(member, "inputBinding", None) if tool else None
+                if getattr(member, "type_", None) == "array" and ib is not None:
+                    item_binding = self.binding(ib, pos, default_position=None)  # Arg(items=)
             binding = None
             b = getattr(p, "inputBinding", None) if tool else None
             if isinstance(b, c.CommandLineBinding):
                 binding = self.binding(b, pos)
-                if tp == t.BOOLEAN or tp == t.Optional(t.BOOLEAN):
-                    if b.prefix is None and b.valueFrom is None:
-                        self.gap("boolean input bound without a prefix", pos)
+                if (tp == t.BOOLEAN or tp == t.Optional(t.BOOLEAN)) and \
+                        b.prefix is None and b.valueFrom is None:
+                    # adds nothing to the command line, true or false (CWL spec): unbound,
+                    # Arg(bind=False), which is what the DSL writes for it
+                    binding = None
             if getattr(p, "streamable", None) and not tool:
                 self.gap("streamable on a workflow input (Arg(streamable=True) marks a tool's "
                          "input)", pos)
@@ -425,7 +487,8 @@ class _Loader:
                 secondary_required=self.secondary(p.secondaryFiles)[1],
                 load_listing=getattr(p, "loadListing", None),
                 load_contents=bool(getattr(p, "loadContents", None)),
-                streamable=bool(tool and getattr(p, "streamable", None)), loc=_src(pos)))
+                streamable=bool(tool and getattr(p, "streamable", None)),
+                item_binding=item_binding, loc=_src(pos)))
         return ports
 
     def secondary(self, value: Any) -> tuple[tuple[str, ...],
@@ -524,10 +587,10 @@ class _Loader:
                 from_output_json=from_json,
                 load_listing=getattr(ob, "loadListing", None) if ob else None, globs=globs,
                 doc=_join(_text(o.label), _text(o.doc)), loc=_src(opos)))
-        json_outputs = [o.name for o in outputs if o.from_output_json]
-        if json_outputs and len(json_outputs) != len(outputs):
-            self.gap(f"outputs {', '.join(json_outputs)} read from cwl.output.json beside "
-                     "outputs that are not (the DSL reads all outputs one way)", pos)
+        if any(o.from_output_json for o in outputs):
+            # when the tool writes cwl.output.json every output comes from it; the others'
+            # bindings apply when it does not: Out(glob=..., output_json=True)
+            outputs = [evolve(o, from_output_json=True) for o in outputs]
         streams: tuple[tuple[Literal["stdout", "stderr"], str | None], ...] = (
             ("stdout", stdout_name), ("stderr", stderr_name))
         for stream, fname in streams:
@@ -559,11 +622,20 @@ class _Loader:
             # the DSL would add the requirement, so drop the flag instead
             inputs = [evolve(p, binding=evolve(p.binding, shell_quote=True))
                       if p.binding is not None else p for p in inputs]
+            inputs = [evolve(p, item_binding=evolve(p.item_binding, shell_quote=True))
+                      if p.item_binding is not None else p for p in inputs]
             arguments = [evolve(a, binding=evolve(a.binding, shell_quote=True))
                          if a.binding is not None else a for a in arguments]
+        taken = {p.python_name or p.name for p in inputs} | {o.name for o in outputs}
         for clash in sorted({p.name for p in inputs} & {o.name for o in outputs}):
-            self.gap(f"input and output both named '{clash}' (the DSL gives parameters and "
-                     "outputs one namespace)", pos)
+            # the output keeps the name (outputs are NamedTuple fields), the input is renamed
+            # in Python: `filelist_in: Annotated[File, Arg(name="filelist")]`
+            new = f"{clash}_in"
+            while new in taken:
+                new += "_"
+            taken.add(new)
+            inputs = [evolve(p, python_name=new) if p.name == clash and p.python_name is None
+                      else p for p in inputs]
         fields = self.tool_requirements(obj, inputs, pos)
         return Tool(
             key=key, name=name, label=_text(obj.label), doc=_text(obj.doc),
@@ -637,13 +709,15 @@ class _Loader:
                     continue
                 if isinstance(req, c.SchemaDefRequirement):
                     continue
-                if isinstance(req, c.DockerRequirement) and req.dockerPull and all(
-                    getattr(req, k, None) is None for k in (
-                        "dockerLoad", "dockerFile", "dockerImport", "dockerImageId",
-                        "dockerOutputDirectory")
-                ) and "container" not in fields:
-                    fields["container"] = Container(image=str(req.dockerPull),
-                                                    required=not hint)
+                docker = {k: getattr(req, cwl, None) for k, cwl in (
+                    ("image", "dockerPull"), ("load", "dockerLoad"), ("file", "dockerFile"),
+                    ("import_from", "dockerImport"), ("image_id", "dockerImageId"),
+                    ("output_directory", "dockerOutputDirectory"))}
+                if isinstance(req, c.DockerRequirement) and "container" not in fields and any(
+                        docker[k] for k in ("image", "load", "file", "import_from", "image_id")
+                ) and all(v is None or isinstance(v, str) for v in docker.values()):
+                    # container="image", or Container(...) for the rest
+                    fields["container"] = Container(required=not hint, **docker)
                     continue
                 if isinstance(req, c.SoftwareRequirement) and hint and "packages" not in fields:
                     fields["packages"] = tuple(
@@ -683,9 +757,15 @@ class _Loader:
                     if limit == 0 or (isinstance(limit, str) and limit.startswith(("$(", "${"))):
                         res["time_limit_cwl"] = limit  # no limit; computed from the inputs
                         continue
+                    if isinstance(limit, (int, float)) and not isinstance(limit, bool) and \
+                            limit < 0:
+                        self.gap(f"ToolTimeLimit timelimit: {limit}, which CWL does not allow "
+                                 "(cwltool fails the tool when it runs); Resources(time_limit=) "
+                                 "writes 0 (no limit) or a positive number of seconds", rpos)
+                        continue
                 if isinstance(req, c.InitialWorkDirRequirement) and not hint and \
                         "files" not in fields:
-                    staged = self.initial_workdir(req, inputs)
+                    staged = self.initial_workdir(req, inputs, self.base(obj))
                     if staged is not None:
                         inputs = staged.pop("inputs")
                         fields.update({k: v for k, v in staged.items() if v})
@@ -762,12 +842,12 @@ class _Loader:
             spec["exact"] = tuple(sorted(exact, key=lambda kv: order[kv[0]]))
         return spec
 
-    def initial_workdir(self, req: Any, inputs: list[InputPort]) -> (
+    def initial_workdir(self, req: Any, inputs: list[InputPort], base: str) -> (
         dict[str, Any] | None
     ):
-        """The tool fields an InitialWorkDirRequirement becomes (files, Dirent entries or a
-        listing expression) and the inputs with their staging; None when an entry is a
-        File/Directory literal (not expressible yet)."""
+        """The tool fields an InitialWorkDirRequirement becomes (files, Dirent entries,
+        File/Directory literals or a listing expression) and the inputs with their staging;
+        None when an entry says more than these (a literal with a listing or contents)."""
         from cwl_utils.parser import cwl_v1_2 as c
 
         if isinstance(req.listing, str):
@@ -777,10 +857,19 @@ class _Loader:
         if not isinstance(req.listing, list):
             return None
         files: list[tuple[str, str]] = []
-        dirents: list[tuple[str, str | None, bool]] = []
+        dirents: list[tuple[Any, str | None, bool]] = []
         staged: dict[str, Staging] = {}
         by_name = {p.name: p for p in inputs}
         for entry in req.listing:
+            if isinstance(entry, (c.File, c.Directory)) or (
+                    isinstance(entry, list) and entry and all(
+                        isinstance(e, (c.File, c.Directory)) for e in entry)):
+                literal = self.value(entry, base)  # File("x")/Directory("d") or a list
+                if any(set(x) != {"class", "location"}
+                       for x in (literal if isinstance(literal, list) else [literal])):
+                    return None
+                dirents.append((literal, None, False))
+                continue
             if isinstance(entry, str):
                 # a bare `$(inputs.x)` stages x as `{entry: $(inputs.x)}` does; any other
                 # expression yields Files/Directories to stage (`Dirent("$(...)")`)

@@ -205,7 +205,7 @@ def read_interface(
         if port is not None:
             inputs.append(port)
     outputs, names, return_class = _read_returns(func, hints, kind, func_name, site, doc, problems)
-    _check_ids(inputs, outputs, func_name, site, problems)
+    _check_ids(inputs, outputs, func_name, kind, problems)
     return Interface(tuple(inputs), tuple(outputs), names, return_class, doc, site,
                      tuple(problems))
 
@@ -302,6 +302,13 @@ def _read_param(
         else:
             cwl_name = arg.name
     patterns, required = secondary_patterns(arg.secondary_files, func_name, where, problems)
+    item_binding = None
+    if arg.items is not None:
+        if kind != "tool" or not isinstance(t.strip_optional(cwl_type), t.Array):
+            problems.append(diag("CG112", where, variant="items_not_list", param=name,
+                                 func=func_name, type=cwl_type))
+        else:
+            item_binding = arg.items.binding(arg.items.position)
     return InputPort(
         name=cwl_name,
         python_name=name if cwl_name != name else None,
@@ -316,6 +323,7 @@ def _read_param(
         load_contents=arg.load_contents,
         staging=staging,
         streamable=arg.streamable,
+        item_binding=item_binding,
         loc=where,
     )
 
@@ -572,10 +580,7 @@ def _read_output(
                 problems.append(diag("CG111", where, output=name, func=func_name,
                                      stream=out.stream, type=cwl_type))
         elif out.output_json:
-            if out.glob is not None or out.output_eval is not None or out.load_contents \
-                    or out.load_listing is not None:
-                problems.append(diag("CG112", where, variant="output_json_binding",
-                                     output=name, func=func_name))
+            pass  # from cwl.output.json; a glob beside it is read when the tool writes none
         elif out.glob is None and out.output_eval is None and not _fields_collected(cwl_type):
             problems.append(diag("CG104", where, output=name, func=func_name, type=cwl_type))
     elif out.glob is not None or out.stream is not None or out.output_json or \
@@ -607,9 +612,15 @@ def _check_ids(
     inputs: list[InputPort],
     outputs: list[OutputPort],
     func_name: str,
-    site: FunctionSite,
+    kind: str,
     problems: list[Diagnostic],
 ) -> None:
+    """CG107 for a name CWL cannot hold, CG108 for one name given twice. A tool input
+    renamed on purpose (`filelist_in: Annotated[File, Arg(name="filelist")]`) may share its
+    CWL name with an output, as CWL tools may (the inputs and outputs of a tool are two
+    lists, and its expressions only see `inputs.`): the Python names still differ."""
+    renamed_on_purpose = {p.name for p in inputs if p.python_name is not None} \
+        if kind == "tool" else set()
     seen: dict[str, str] = {}
     for what, ports in (("input", inputs), ("output", outputs)):
         for port in ports:
@@ -617,7 +628,8 @@ def _check_ids(
             if not (CWL_NAME if renamed else IDENTIFIER).match(port.name):
                 problems.append(diag("CG107", port.loc, name=port.name, what=what,
                                      func=func_name))
-            if port.name in seen:
+            if port.name in seen and not (what == "output" and seen[port.name] == "input"
+                                          and port.name in renamed_on_purpose):
                 problems.append(diag("CG108", port.loc, name=port.name, first=seen[port.name],
                                      second=what, func=func_name))
             seen[port.name] = what

@@ -58,6 +58,39 @@ def read_schemas(
     return tuple(found)
 
 
+def read_metadata(
+    metadata: Mapping[str, Any] | None, namespaces: tuple[tuple[str, str], ...], func: str,
+    loc: SourceLocation | None, problems: list[Diagnostic],
+) -> tuple[tuple[str, Any], ...]:
+    """`metadata={"dct:creator": {...}, "s:license": "..."}` -> (field, value) pairs, in the
+    order written. A field needs a declared (or known) prefix or a full IRI, so that it
+    cannot be mistaken for a CWL field; a value is JSON-like data (CG134 otherwise)."""
+    known = set(KNOWN_NAMESPACES) | {p for p, _ in namespaces}
+    found = []
+    for key, value in (metadata or {}).items():
+        prefix = key.split(":", 1)[0] if isinstance(key, str) and ":" in key else None
+        if prefix is None or not (prefix in known or "://" in key):
+            problems.append(diag("CG134", loc, variant="bad_metadata_key", key=repr(key),
+                                 func=func))
+            continue
+        if not _json_like(value):
+            problems.append(diag("CG134", loc, variant="bad_metadata_value", key=key,
+                                 func=func, value=repr(value)[:60]))
+            continue
+        found.append((key, value))
+    return tuple(found)
+
+
+def _json_like(value: Any) -> bool:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_json_like(v) for v in value)
+    if isinstance(value, Mapping):
+        return all(isinstance(k, str) and _json_like(v) for k, v in value.items())
+    return False
+
+
 def check_format_prefixes(
     ports: Iterable[InputPort | OutputPort], namespaces: tuple[tuple[str, str], ...],
     func: str, problems: list[Diagnostic],

@@ -13,7 +13,8 @@ from cwlgen.ir.location import SourceLocation
 
 #: CWL classes cwlgen emits from its own spelling -> the spelling to use instead.
 MANAGED_CLASSES: Mapping[str, str] = {
-    "DockerRequirement": "container='image' (container_required=True for a requirement)",
+    "DockerRequirement": "container='image' or container=Container(...) "
+                         "(container_required=True for a requirement)",
     "SoftwareRequirement": "packages=['name==version']",
     "ResourceRequirement": "resources=Resources(cores=..., ram=...)",
     "ToolTimeLimit": "resources=Resources(time_limit='2h')",
@@ -33,10 +34,11 @@ MANAGED_CLASSES: Mapping[str, str] = {
 }
 
 
-#: managed classes a tool may still give as a hint (`hints=[...]`): `env=` writes a
-#: requirement, which the tool always gets; a hint is a default that a calling workflow's
-#: requirement overrides, which no keyword says
-HINTABLE: frozenset[str] = frozenset({"EnvVarRequirement"})
+#: managed classes a tool may still give as a hint (`hints=[...]`): `env=` and
+#: `resources=` write requirements, which the tool always gets; a hint is a default that a
+#: calling workflow's requirement overrides (or a runner may ignore), which no keyword says
+HINTABLE: frozenset[str] = frozenset({"EnvVarRequirement", "ResourceRequirement",
+                                      "ToolTimeLimit"})
 
 #: MANAGED_CLASSES as checked in a tool's `hints=`
 MANAGED_HINTS: Mapping[str, str] = {

@@ -68,6 +68,8 @@ class Arg:
     `name="in"` gives the input a CWL name that is not a Python identifier (a keyword such as
     `in` or `def`, or `args.py`): write the parameter `in_` and call the tool with `in_=...`.
     `secondary_files` takes patterns, or `SecondaryFile(pattern, required=False)`.
+    `items=Arg(prefix="-Y")` binds each item of a list parameter too (CWL's `inputBinding`
+    on the array's items): `Arg(prefix="-X", items=Arg(prefix="-Y"))` gives `-X -Y a -Y b`.
     """
 
     position: int | str | None = None  # a str is a CWL expression computing it (`$(self)`)
@@ -89,6 +91,7 @@ class Arg:
     inplace: bool = False
     streamable: bool = False
     name: str | None = None
+    items: Arg | None = None  # how each item of a list is bound (inputBinding on the items)
 
     def binding(self, position: int | str | None, *, as_argument: bool = False) -> Binding:
         """The CWL CommandLineBinding (IR) this Arg asks for, at `position`. The one place an
@@ -111,7 +114,9 @@ class Out:
     `glob` may use CWL parameter references, e.g. ``Out(glob="$(inputs.ms.basename)")`` for
     a Directory updated in place. `output_eval` is CWL's outputEval. `output_json=True`: the
     tool writes `cwl.output.json` and CWL reads this output (and so every output of the tool)
-    from it, with no outputBinding. `load_listing` says how deep the listing of a globbed
+    from it, with no outputBinding; with a `glob` (or `output_eval`) too, the tool may or may
+    not write `cwl.output.json`, and this output is read from the glob when it does not.
+    `load_listing` says how deep the listing of a globbed
     Directory is loaded before `output_eval` reads it.
     """
 
@@ -223,6 +228,24 @@ class Resources:
     ram_max: int | float | str | None = None
     tmpdir_max: int | float | str | None = None
     outdir_max: int | float | str | None = None
+
+
+@frozen(kw_only=True)
+class Container:
+    """A DockerRequirement that says more than an image name (`container="image"` says
+    that): where the image comes from (`pull`, a name to pull; `load`, a saved image file or
+    URL; `file`, a Dockerfile's text to build; `import_from`, a tarball URL), `image_id`, the
+    name the image gets when it is loaded, built or imported (alone: an image already on the
+    host), and `output_directory`, the
+    directory the tool writes its outputs to inside the container. `@tool(container=
+    Container(pull="debian:stable-slim", output_directory="/out"))`."""
+
+    pull: str | None = None
+    load: str | None = None
+    file: str | None = None
+    import_from: str | None = None
+    image_id: str | None = None
+    output_directory: str | None = None
 
 
 @frozen

@@ -9,14 +9,21 @@ from typing import Any, ParamSpec, TypeVar
 from cwlgen.dsl.bodies import tool_body_problems
 from cwlgen.dsl.definition import Definition
 from cwlgen.dsl.interface import read_env, read_packages, read_resources
-from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_schemas
+from cwlgen.dsl.ontology import (
+    check_format_prefixes,
+    read_metadata,
+    read_namespaces,
+    read_schemas,
+)
 from cwlgen.dsl.requirements import MANAGED_HINTS, check_exit_codes, check_extra_requirements
-from cwlgen.dsl.spec import Arg, Dirent, Resources, is_expression
-from cwlgen.ir import Argument, Container, OutputPort, Tool
+from cwlgen.dsl.spec import Arg, Container, Dirent, Resources, is_expression
+from cwlgen.ir import Argument, OutputPort, Tool
+from cwlgen.ir import Container as ContainerIR
 from cwlgen.ir.diagnostics import Diagnostic, diag
 from cwlgen.ir.frames import caller_location
 from cwlgen.ir.frozen import evolve, frozen
 from cwlgen.ir.location import SourceLocation
+from cwlgen.runtime.paths import Directory, File
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -27,7 +34,7 @@ class ToolOptions:
     """What the @tool decorator was given, as written (checked when the IR is built)."""
     base_command: tuple[str, ...]
     arguments: tuple[str | Arg, ...] = ()
-    container: str | None = None
+    container: str | Container | None = None
     container_required: bool = False
     packages: tuple[str | Mapping[str, Any], ...] = ()
     resources: Resources | None = None
@@ -48,6 +55,7 @@ class ToolOptions:
     no_base_command: bool = False  # `@tool(None, ...)`: arguments only
     namespaces: Mapping[str, str] | None = None
     schemas: tuple[str, ...] = ()
+    metadata: Mapping[str, Any] | None = None
     loc: SourceLocation | None = None  # the decorator call: where options are written
 
 
@@ -101,6 +109,7 @@ class ToolDef(Definition[P, R]):
         schemas = read_schemas(opts.schemas, self.func.__code__.co_filename, self.name, said,
                                problems)
         check_format_prefixes([*iface.inputs, *outputs], namespaces, self.name, problems)
+        metadata = read_metadata(opts.metadata, namespaces, self.name, said, problems)
         stdout_name, stderr_name = self._redirects(said, stdout_name, stderr_name, problems)
         files = self._files(said, problems)
         workdir, workdir_listing = self._workdir(said, problems)
@@ -132,8 +141,7 @@ class ToolDef(Definition[P, R]):
             outputs=outputs,
             stdout_name=stdout_name,
             stderr_name=stderr_name,
-            container=(Container(image=opts.container, required=opts.container_required)
-                       if opts.container else None),
+            container=self._container(said, problems),
             packages=read_packages(opts.packages, self.name, said, problems),
             resources=read_resources(opts.resources, self.name, said, problems),
             env=read_env(opts.env, self.name, said, problems),
@@ -148,12 +156,31 @@ class ToolDef(Definition[P, R]):
             deterministic=opts.deterministic,
             namespaces=namespaces,
             schemas=schemas,
+            metadata=metadata,
             extra_requirements=tuple(freeze_mapping(r) for r in opts.requirements
                                      if isinstance(r, Mapping)),
             extra_hints=tuple(freeze_mapping(h) for h in opts.hints if isinstance(h, Mapping)),
             loc=where,
             diagnostics=tuple(problems),
         )
+
+    def _container(self, said: SourceLocation, problems: list[Diagnostic]) -> ContainerIR | None:
+        """`container="image"` or `Container(...)`: the DockerRequirement's fields."""
+        given, required = self.options.container, self.options.container_required
+        if not given:
+            return None
+        if isinstance(given, str):
+            return ContainerIR(image=given, required=required)
+        fields = {"image": given.pull, "load": given.load, "file": given.file,
+                  "import_from": given.import_from, "image_id": given.image_id,
+                  "output_directory": given.output_directory}
+        if not isinstance(given, Container) or not any(
+                fields[k] for k in ("image", "load", "file", "import_from", "image_id")) or any(
+                v is not None and not isinstance(v, str) for v in fields.values()):
+            problems.append(diag("CG112", said, variant="bad_container", func=self.name,
+                                 got=repr(given)[:80]))
+            return None
+        return ContainerIR(required=required, **fields)
 
     def _arguments(self, said: SourceLocation, problems: list[Diagnostic]) -> tuple[Argument, ...]:
         """`arguments=`: strings, or Arg(value_from=...) with a binding."""
@@ -227,9 +254,9 @@ class ToolDef(Definition[P, R]):
 
     def _workdir(
         self, said: SourceLocation, problems: list[Diagnostic]
-    ) -> tuple[tuple[tuple[str, str | None, bool], ...], str | None]:
-        """`workdir=`: Dirent entries (entry, name, writable), or the whole listing as one
-        expression."""
+    ) -> tuple[tuple[tuple[Any, str | None, bool], ...], str | None]:
+        """`workdir=`: Dirent entries (entry, name, writable) and File/Directory literals, or
+        the whole listing as one expression."""
         given = self.options.workdir
         if isinstance(given, str):
             if is_expression(given):
@@ -237,8 +264,12 @@ class ToolDef(Definition[P, R]):
             problems.append(diag("CG112", said, variant="bad_workdir", func=self.name,
                                  got=repr(given)[:60]))
             return (), None
-        entries = []
+        entries: list[tuple[Any, str | None, bool]] = []
         for d in given:
+            literal = _path_literal(d)
+            if literal is not None:  # File("x.txt"), Directory("ref"), or a list of them
+                entries.append((literal, None, False))
+                continue
             if not isinstance(d, Dirent) or not isinstance(d.entry, str) or not (
                     d.name is None or (isinstance(d.name, str) and d.name)):
                 problems.append(diag("CG112", said, variant="bad_workdir", func=self.name,
@@ -250,6 +281,18 @@ class ToolDef(Definition[P, R]):
                 continue
             entries.append((d.entry, d.name, bool(d.writable)))
         return tuple(entries), None
+
+
+def _path_literal(item: Any) -> Any:
+    """The CWL object of a `workdir=` entry that is a File or Directory (or a list of them):
+    staged as it is, its location as written (relative to the built CWL, as defaults are);
+    None for anything else."""
+    if isinstance(item, (File, Directory)):
+        return item.to_cwl()
+    if isinstance(item, (list, tuple)) and item and all(
+            isinstance(i, (File, Directory)) for i in item):
+        return [i.to_cwl() for i in item]
+    return None
 
 
 def _stdin_params(func: Callable[..., Any]) -> list[tuple[str, Arg]]:
@@ -271,13 +314,13 @@ def tool(
     base_command: str | Sequence[str] | None,
     *,
     arguments: Iterable[str | Arg] = (),
-    container: str | None = None,
+    container: str | Container | None = None,
     container_required: bool = False,
     packages: Iterable[str | Mapping[str, Any]] = (),
     resources: Resources | None = None,
     env: Mapping[str, str] | None = None,
     files: Mapping[str, str] | None = None,
-    workdir: Iterable[Dirent] | str = (),
+    workdir: Iterable[Any] | str = (),
     success_codes: Iterable[int] = (),
     temporary_fail_codes: Iterable[int] = (),
     permanent_fail_codes: Iterable[int] = (),
@@ -291,16 +334,20 @@ def tool(
     stdin: str | None = None,
     namespaces: Mapping[str, str] | None = None,
     schemas: Iterable[str] = (),
+    metadata: Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[P, R]], ToolDef[P, R]]:
     """Declare a CommandLineTool from a typed function whose body is only a docstring.
 
     `base_command` is a string (split like a shell would, never interpolated) or a list.
-    `container` becomes a DockerRequirement hint (a requirement with container_required).
+    `container` becomes a DockerRequirement hint (a requirement with container_required):
+    an image name, or `Container(...)` for the rest of DockerRequirement (an image to load,
+    build from a Dockerfile or import, its id, `output_directory`).
     `packages` ("name" or "name==version") become a SoftwareRequirement hint, `resources` a
     ResourceRequirement (plus ToolTimeLimit, and cwltool's CUDARequirement when gpus > 0),
     `env` an EnvVarRequirement, `files` (name -> text, may use CWL parameter references)
     InitialWorkDirRequirement entries; `workdir` more entries as CWL writes them
-    (`[Dirent("$(inputs.x.listing)"), Dirent("", name="log.txt", writable=True)]`) or the
+    (`[Dirent("$(inputs.x.listing)"), Dirent("", name="log.txt", writable=True)]`, and
+    `File("ref.fa")`/`Directory("db")` literals, or a list of them, staged as they are) or the
     whole listing as one expression (`"$(inputs.indir.listing)"`).
     `base_command=None` emits no baseCommand: the command line is `arguments` and the
     bound inputs. `success_codes`, `temporary_fail_codes`, `permanent_fail_codes` are CWL's
@@ -314,7 +361,9 @@ def tool(
     with the keyword to use instead, CG130). `namespaces` adds `$namespaces` prefixes for
     `format`s (edam and iana are known); `schemas` lists ontologies (`$schemas`): local RDF
     files (relative to this file; copied beside the CWL and used to check `format`
-    compatibility by subclass at compile time) or URLs.
+    compatibility by subclass at compile time) or URLs. `metadata` adds document metadata
+    fields under a declared prefix (`metadata={"dct:creator": {"foaf:name": "..."}}`,
+    `"s:license"`), written at the end of the document as given.
     `stdout`/`stderr` redirect a stream to a file that
     an output reads (e.g. `Out(glob="n.txt", load_contents=True, output_eval=...)`); to get
     the stream itself as a File output, annotate the output with `stdout(...)` instead.
@@ -349,6 +398,7 @@ def tool(
         no_base_command=base_command is None,
         namespaces=dict(namespaces) if namespaces else None,
         schemas=tuple(schemas),
+        metadata=dict(metadata) if metadata else None,
         loc=caller_location(),
     )
 

@@ -6,7 +6,12 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ParamSpec, TypeVar, overload
 
 from cwlgen.dsl.definition import Definition
-from cwlgen.dsl.ontology import check_format_prefixes, read_namespaces, read_schemas
+from cwlgen.dsl.ontology import (
+    check_format_prefixes,
+    read_metadata,
+    read_namespaces,
+    read_schemas,
+)
 from cwlgen.dsl.requirements import WORKFLOW_MANAGED, check_extra_requirements, freeze
 from cwlgen.dsl.tracing import (
     Builder,
@@ -34,6 +39,7 @@ class WorkflowDef(Definition[P, R]):
     hints: tuple[Any, ...] = ()
     namespaces: Mapping[str, str] | None = None
     schemas: tuple[str, ...] = ()
+    metadata: Mapping[str, Any] | None = None
     options_loc: SourceLocation | None = None
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -87,6 +93,7 @@ class WorkflowDef(Definition[P, R]):
         schemas = read_schemas(self.schemas, self.func.__code__.co_filename, self.name, said,
                                problems)
         check_format_prefixes(iface.inputs, namespaces, self.name, problems)
+        metadata = read_metadata(self.metadata, namespaces, self.name, said, problems)
         return Workflow(
             key=self.key,
             name=self.name,
@@ -99,6 +106,7 @@ class WorkflowDef(Definition[P, R]):
             extra_hints=freeze(self.hints),
             namespaces=namespaces,
             schemas=schemas,
+            metadata=metadata,
             loc=iface.site.at(),
             diagnostics=tuple(problems + builder.diagnostics),
         )
@@ -184,6 +192,7 @@ def workflow(func: Callable[P, R], /) -> WorkflowDef[P, R]: ...
 def workflow(
     *, requirements: Iterable[Mapping[str, Any]] = (), hints: Iterable[Mapping[str, Any]] = (),
     namespaces: Mapping[str, str] | None = None, schemas: Iterable[str] = (),
+    metadata: Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[P, R]], WorkflowDef[P, R]]: ...
 
 
@@ -195,6 +204,7 @@ def workflow(
     hints: Iterable[Mapping[str, Any]] = (),
     namespaces: Mapping[str, str] | None = None,
     schemas: Iterable[str] = (),
+    metadata: Mapping[str, Any] | None = None,
 ) -> WorkflowDef[P, R] | Callable[[Callable[P, R]], WorkflowDef[P, R]]:
     """Declare a workflow from a typed function whose body calls tools, tasks and workflows
     with keyword arguments. The body runs once, at compile time, on promises.
@@ -202,18 +212,19 @@ def workflow(
     `@workflow(requirements=[...], hints=[...])` adds CWL requirement objects to the
     Workflow document, which CWL passes down to every step (e.g. a DockerRequirement hint
     for all tools); the feature requirements cwlgen adds itself are refused (CG130).
-    `namespaces`/`schemas` as for `@tool`."""
+    `namespaces`/`schemas`/`metadata` as for `@tool`."""
     if func is not None:
         return WorkflowDef(func)
     loc = caller_location()
     reqs, hint_list = tuple(requirements), tuple(hints)
 
     ns, schema_list = (dict(namespaces) if namespaces else None), tuple(schemas)
+    meta = dict(metadata) if metadata else None
 
     def decorate(f: Callable[P, R]) -> WorkflowDef[P, R]:
         defn = WorkflowDef(f)
         defn.requirements, defn.hints, defn.options_loc = reqs, hint_list, loc
-        defn.namespaces, defn.schemas = ns, schema_list
+        defn.namespaces, defn.schemas, defn.metadata = ns, schema_list, meta
         return defn
 
     return decorate

@@ -74,6 +74,7 @@ class InputPort:
     staging: Staging | None = None
     streamable: bool = False
     python_name: str | None = None
+    item_binding: Binding | None = None  # a list's items' own inputBinding (Arg(items=...))
     loc: SourceLocation | None = None
 
     @property
@@ -115,9 +116,16 @@ class Argument:
 
 @frozen(kw_only=True)
 class Container:
-    """The image a tool runs in; `required` makes it a requirement rather than a hint."""
-    image: str
+    """The image a tool runs in; `required` makes it a requirement rather than a hint. The
+    other fields are DockerRequirement's ways to get an image (load, build, import) and its
+    output directory, as `Container(...)` writes them."""
+    image: str | None = None  # dockerPull
     required: bool = False
+    load: str | None = None  # dockerLoad
+    file: str | None = None  # dockerFile: a Dockerfile's text
+    import_from: str | None = None  # dockerImport
+    image_id: str | None = None  # dockerImageId
+    output_directory: str | None = None  # dockerOutputDirectory
 
 
 @frozen(kw_only=True)
@@ -203,7 +211,9 @@ class Tool:
     files: tuple[tuple[str, str], ...] = ()
     # InitialWorkDir entries as written (`Dirent(entry, name=..., writable=...)`), after the
     # files and staged inputs; or the whole listing as one expression
-    workdir: tuple[tuple[str, str | None, bool], ...] = ()
+    # (entry text, name, writable); a File/Directory literal (or a list of them, as CWL
+    # objects) has entry set to the object, no name and writable False
+    workdir: tuple[tuple[Any, str | None, bool], ...] = ()
     workdir_listing: str | None = None
     network: bool = False
     deterministic: bool = True
@@ -218,6 +228,8 @@ class Tool:
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
     namespaces: tuple[tuple[str, str], ...] = ()  # `$namespaces` the user declared
     schemas: tuple[Ontology, ...] = ()  # `$schemas`: ontologies for `format`
+    # document metadata (`metadata={"dct:creator": {...}}`): prefixed fields, as written
+    metadata: tuple[tuple[str, Any], ...] = ()
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     # hand-written CWL used by reference (`cwlgen.load(..., ref=...)`): steps say `run: ref`
@@ -333,6 +345,7 @@ class Workflow:
     extra_hints: tuple[tuple[tuple[str, Any], ...], ...] = ()
     namespaces: tuple[tuple[str, str], ...] = ()
     schemas: tuple[Ontology, ...] = ()
+    metadata: tuple[tuple[str, Any], ...] = ()  # see Tool.metadata
     loc: SourceLocation | None = None
     diagnostics: tuple[Diagnostic, ...] = ()
     run_ref: str | None = None  # see Tool.run_ref

@@ -24,13 +24,10 @@ SEED = Path(__file__).resolve().parents[1] / "fixtures" / "seed"
 REPO = SEED.parents[2]
 TOOLS = sorted((SEED / "prefactor" / "steps").glob("*.cwl")) + sorted(
     (SEED / "spiel" / "steps").glob("*.cwl"))
-# tools the importer refuses (CG702), and the construct it names: a DockerRequirement that
-# says more than `container=` writes (cwlgen writes that class itself, so it cannot pass
-# through as a raw requirement either)
-WAITING = {
-    "ft.cwl": "DockerRequirement beyond",
-    "importfits.cwl": "DockerRequirement beyond",
-}
+# tools the importer refuses (CG702), and the construct it names (none left: spiel's ft.cwl
+# and importfits.cwl, whose DockerRequirement names only an image id, import as
+# container=Container(image_id=...))
+WAITING: dict[str, str] = {}
 _counter = itertools.count()
 
 
@@ -52,12 +49,13 @@ def test_each_seed_tool_imports_builds_validates_and_matches(doc: Path, tmp_path
         assert all(p.code == "CG702" for p in info.value.problems)
         assert any(WAITING[doc.name] in p.message for p in info.value.problems)
         return
-    # prefactor's tools carry schema.org metadata (s:author, s:license, $schemas) that the
-    # DSL cannot write yet: without --drop-metadata that is refused, with it, dropped
+    # prefactor's tools carry schema.org metadata (s:author, s:license, $schemas): kept as
+    # metadata=/schemas= by default; with --drop-metadata left out, with a warning each
     dropped: list[str] = []
     if doc.parent.parent.name == "prefactor":
-        with pytest.raises(ImportFailed, match="metadata field 's:license'"):
-            load_for_import(str(doc))
+        kept = load_for_import(str(doc)).process
+        assert "s:license" in dict(kept.metadata)
+        assert [o.name for o in kept.schemas] == ["https://schema.org/docs/schema_org_rdfa.html"]
     name = import_cwl(str(doc), tmp_path / "tool.py", drop_metadata=True, dropped=dropped)
     assert all("warning: dropped" in d for d in dropped)
     spec = importlib.util.spec_from_file_location(f"seed_{next(_counter)}", tmp_path / "tool.py")

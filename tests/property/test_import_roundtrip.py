@@ -63,7 +63,10 @@ def round_trip(original: str, folder: Path) -> list[str]:
     if {k: body(v) for k, v in again.texts().items()} != {
             k: body(v) for k, v in rebuilt.texts().items()}:
         problems.append("import -> build -> import -> build is not byte-identical")
-    if (second / "doc.py").read_text() != (third / "doc.py").read_text():
+    # a local ontology (`schemas=`) is copied beside each build, and each import names the
+    # copy beside the CWL it read: `../first/EDAM.owl`, then `../second/EDAM.owl`
+    if (second / "doc.py").read_text() != (third / "doc.py").read_text().replace(
+            '"../second/', '"../first/'):
         problems.append("the second and third imports wrote different Python")
     return problems
 
