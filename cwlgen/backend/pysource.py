@@ -661,7 +661,7 @@ class PythonWriter:
                 for _ in range(levels):
                     out_type = t.Array(out_type)
                 target = f"{var}: {self.annotation(out_type)}"
-            elif step.when is not None and step_multi[step.id] and not scattered:
+            elif step.when is not None and step_multi[step.id] and not scattered and outs:
                 # typed `Outputs | None` (a skipped step), but each field is what may be
                 # null: read the fields through Any, the checker keeps the real types
                 self.typing.add("Any")
