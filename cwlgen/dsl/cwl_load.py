@@ -162,12 +162,24 @@ def _compact(uri: str) -> str:
     return uri
 
 
+def _names_shell(obj: Any) -> bool:
+    """Whether a process or step lists ShellCommandRequirement (as a requirement or hint)."""
+    return any(type(r).__name__ == "ShellCommandRequirement" or (
+        isinstance(r, Mapping) and r.get("class") == "ShellCommandRequirement")
+        for r in [*(getattr(obj, "requirements", None) or []),
+                  *(getattr(obj, "hints", None) or [])])
+
+
 class _Loader:
     def __init__(self, uri: str) -> None:
         self.uri = uri
         self.gaps: list[Gap] = []
         self.errors: list[Gap] = []
         self.cache: dict[str, Process] = {}
+        # a ShellCommandRequirement reaches the process being read from an enclosing
+        # workflow or step (CWL passes requirements down), so its shellQuote: false counts
+        # (a tool file run from two such contexts is read once, in the first: see `cache`)
+        self.shell_inherited = False
         self.anonymous: dict[int, str] = {}
         # record (name, fields) -> its variants, each with the places that use it
         self.records: dict[tuple[str, Any], list[tuple[t.Record, frozenset[str]]]] = {}
@@ -616,8 +628,7 @@ class _Loader:
                                           binding=evolve(b, value_from=None)))
             else:
                 self.gap("an argument without valueFrom", pos)
-        if not any(type(r).__name__ == "ShellCommandRequirement"
-                   for r in [*(obj.requirements or []), *(obj.hints or [])]):
+        if not (self.shell_inherited or _names_shell(obj)):
             # without ShellCommandRequirement, shellQuote: false has no effect (CWL spec);
             # the DSL would add the requirement, so drop the flag instead
             inputs = [evolve(p, binding=evolve(p.binding, shell_quote=True))
@@ -943,8 +954,14 @@ class _Loader:
             run = s.run
             if isinstance(run, str):
                 run = self.resolve_run(run)
-            proc = self.process(run, python_name(sid if str(getattr(run, "id", "")).startswith(
-                "_:") else self._process_name(run)), spos)
+            outer_shell = self.shell_inherited
+            self.shell_inherited = outer_shell or _names_shell(obj) or _names_shell(s)
+            try:
+                proc = self.process(run, python_name(
+                    sid if str(getattr(run, "id", "")).startswith("_:")
+                    else self._process_name(run)), spos)
+            finally:
+                self.shell_inherited = outer_shell
             step_extra: dict[str, list[tuple[tuple[str, Any], ...]]] = {
                 "requirement": [], "hint": []}
             for req_list, what in ((s.requirements, "requirement"), (s.hints, "hint")):

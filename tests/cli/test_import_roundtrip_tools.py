@@ -211,3 +211,13 @@ def test_outputs_from_cwl_output_json_beside_globbed_ones_and_resource_hints(
     assert outputs(tmp_path / "py" / "output_json_mixed.cwl", job, tmp_path / "o3") == \
         outputs(tmp_path / "cwl" / "output_json_mixed.cwl", job, tmp_path / "o4") == \
         {"n": 3}  # every output from cwl.output.json, which names no log
+
+
+def test_an_unquoted_argument_under_the_workflows_shell_requirement(tmp_path: Path) -> None:
+    """CWL passes a workflow's requirements down to its steps' tools: a tool without its own
+    ShellCommandRequirement still runs its `shellQuote: false` argument unquoted there, so the
+    importer keeps the flag (dropping it would quote the pipeline into one word)."""
+    got = round_trip(tmp_path, "shell_inherited", [
+        'Arg(position=0, value_from="echo $(inputs.word) | tr a-z A-Z", shell_quote=False)',
+    ])
+    assert got == {"out": "HELLO\n"}
